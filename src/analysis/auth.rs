@@ -1,0 +1,429 @@
+//! Recorded authentication: Authentication-Results (RFC 8601 and Microsoft's forms),
+//! ARC-Authentication-Results, Received-SPF and DKIM-Signature, with trust decided by
+//! where each header sits relative to the trust boundary.
+
+use super::headers::named;
+use super::identity::org_domain;
+use super::{
+    AuthOutcome, AuthResultsHeader, AuthSource, AuthSummary, AuthValue, DkimSignatureInfo,
+    HeaderPath, LiveAuth, MethodResult, RawHeader, ReceivedSpf, RecordedAuth,
+};
+
+/// Method names that start a new result inside an Authentication-Results segment.
+const METHODS: &[&str] = &[
+    "spf", "dkim", "dmarc", "arc", "compauth", "iprev", "auth", "dkim-atps", "bimi", "smime",
+    "vbr", "dnswl", "sender-id", "domainkeys", "rrvs",
+];
+
+fn is_method(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    METHODS.contains(&n.as_str()) || n.starts_with("x-")
+}
+
+/// Splits on `sep` outside quotes and (nested) comments.
+fn split_top(s: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in s.chars() {
+        match c {
+            '"' if depth == 0 => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if c == sep && depth == 0 && !quoted {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Splits a segment into whitespace tokens, keeping comments attached as their own tokens.
+fn tokens(seg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in seg.chars() {
+        match c {
+            '(' if !quoted => {
+                if depth == 0 && !cur.trim().is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                depth += 1;
+                cur.push(c);
+            }
+            ')' if !quoted && depth > 0 => {
+                depth -= 1;
+                cur.push(c);
+                if depth == 0 {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            '"' if depth == 0 => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && depth == 0 && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+}
+
+/// Parses the body of an Authentication-Results header (after any ARC `i=N;`).
+/// Returns (authserv-id, methods).
+pub fn parse_results(value: &str) -> (Option<String>, Vec<MethodResult>) {
+    let segments = split_top(value, ';');
+    let mut authserv = None;
+    let mut methods: Vec<MethodResult> = Vec::new();
+    for (i, seg) in segments.iter().enumerate() {
+        let toks = tokens(seg);
+        let Some(first) = toks.first() else { continue };
+        let first_is_method = first
+            .split_once('=')
+            .is_some_and(|(k, _)| is_method(k.trim()));
+        if i == 0 && !first_is_method {
+            // RFC 8601: authserv-id [version]. Microsoft omits it.
+            if !first.starts_with('(') {
+                authserv = Some(first.trim_matches('"').to_ascii_lowercase());
+            }
+            continue;
+        }
+        for tok in toks {
+            if tok.starts_with('(') {
+                if let Some(m) = methods.last_mut() {
+                    let comment = tok.trim_start_matches('(').trim_end_matches(')').trim().to_string();
+                    if m.reason.is_none() {
+                        m.reason = Some(comment);
+                    } else {
+                        m.props.push(("comment".into(), comment));
+                    }
+                }
+                continue;
+            }
+            let Some((k, v)) = tok.split_once('=') else { continue };
+            let (k, v) = (k.trim(), v.trim().trim_matches('"'));
+            if is_method(k) {
+                methods.push(MethodResult {
+                    method: k.to_ascii_lowercase(),
+                    result: AuthValue::parse(v),
+                    result_raw: v.to_ascii_lowercase(),
+                    reason: None,
+                    props: Vec::new(),
+                });
+            } else if let Some(m) = methods.last_mut() {
+                if k.eq_ignore_ascii_case("reason") && m.reason.is_none() {
+                    m.reason = Some(v.to_string());
+                } else {
+                    m.props.push((k.to_ascii_lowercase(), v.to_string()));
+                }
+            }
+        }
+    }
+    (authserv, methods)
+}
+
+/// Parses `tag=value; tag=value` lists (DKIM-Signature, ARC-Seal).
+pub fn tag_list(value: &str) -> Vec<(String, String)> {
+    value
+        .split(';')
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+            Some((k.trim().to_ascii_lowercase(), v))
+        })
+        .collect()
+}
+
+fn tag<'a>(tags: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    tags.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+fn dkim_signature(h: &RawHeader) -> DkimSignatureInfo {
+    let tags = tag_list(&h.value);
+    DkimSignatureInfo {
+        header_index: h.index,
+        domain: tag(&tags, "d").map(|d| d.to_ascii_lowercase()),
+        selector: tag(&tags, "s").map(str::to_string),
+        algorithm: tag(&tags, "a").map(str::to_string),
+        signed_headers: tag(&tags, "h")
+            .map(|h| h.split(':').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default(),
+        timestamp: tag(&tags, "t").and_then(|t| t.parse().ok()),
+        expiration: tag(&tags, "x").and_then(|t| t.parse().ok()),
+    }
+}
+
+fn received_spf(h: &RawHeader, trusted: bool) -> ReceivedSpf {
+    let v = h.value.trim();
+    let word: String = v.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let tags = tag_list(v.split_once(')').map(|(_, rest)| rest).unwrap_or(v));
+    let find = |name: &str| {
+        tags.iter()
+            .find(|(k, _)| k.ends_with(name))
+            .map(|(_, v)| v.trim_matches(|c| c == '<' || c == '>').to_string())
+            .filter(|v| !v.is_empty())
+    };
+    ReceivedSpf {
+        header_index: h.index,
+        result: AuthValue::parse(&word),
+        client_ip: find("client-ip"),
+        helo: find("helo"),
+        envelope_from: find("envelope-from"),
+        trusted,
+        raw: h.value.clone(),
+    }
+}
+
+/// Headers above the boundary `Received` field were added by the recipient's side.
+fn is_trusted(index: usize, path: &HeaderPath) -> bool {
+    path.boundary_header_index.is_some_and(|b| index < b)
+}
+
+/// Extracts the recorded authentication results.
+pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
+    let mut results = Vec::new();
+    for h in headers {
+        let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
+            || h.name.eq_ignore_ascii_case("X-Original-Authentication-Results");
+        let is_arc = h.name.eq_ignore_ascii_case("ARC-Authentication-Results");
+        if !is_ar && !is_arc {
+            continue;
+        }
+        let (instance, body) = if is_arc {
+            let (first, rest) = h.value.split_once(';').unwrap_or(("", &h.value));
+            let i = first.trim().strip_prefix("i=").and_then(|n| n.trim().parse().ok());
+            (i, rest.to_string())
+        } else {
+            (None, h.value.clone())
+        };
+        let (authserv_id, methods) = parse_results(&body);
+        results.push(AuthResultsHeader {
+            header_index: h.index,
+            header_name: h.name.clone(),
+            arc_instance: instance,
+            authserv_id,
+            trusted: h.name.eq_ignore_ascii_case("Authentication-Results") && is_trusted(h.index, path),
+            methods,
+            raw: h.value.clone(),
+        });
+    }
+    let received_spf: Vec<ReceivedSpf> = named(headers, "Received-SPF")
+        .map(|h| received_spf(h, is_trusted(h.index, path)))
+        .collect();
+    let dkim_signatures: Vec<DkimSignatureInfo> = named(headers, "DKIM-Signature").map(dkim_signature).collect();
+    let arc_sets = named(headers, "ARC-Seal").count();
+    let recorded = recorded(&results, &received_spf);
+    let mut summary = AuthSummary {
+        results_headers: results,
+        received_spf,
+        dkim_signatures,
+        arc_sets,
+        ..AuthSummary::default()
+    };
+    summary.recorded = recorded;
+    set_effective(&mut summary);
+    summary
+}
+
+fn outcome_of(m: &MethodResult, header_index: usize, domain_props: &[&str]) -> AuthOutcome {
+    let domain = domain_props
+        .iter()
+        .find_map(|p| m.prop(p))
+        .map(|d| d.trim_start_matches('@').rsplit('@').next().unwrap_or(d).to_ascii_lowercase());
+    let detail = match (&m.reason, m.result_raw.as_str()) {
+        (Some(r), raw) if raw != m.result.as_str() => Some(format!("{raw}: {r}")),
+        (Some(r), _) => Some(r.clone()),
+        (None, raw) if raw != m.result.as_str() => Some(raw.to_string()),
+        _ => None,
+    };
+    AuthOutcome {
+        result: m.result,
+        source: AuthSource::Recorded,
+        domain,
+        detail,
+        header_index: Some(header_index),
+    }
+}
+
+/// Ranks DKIM results: a pass beats anything; then fail/policy; then the rest.
+fn dkim_rank(v: AuthValue) -> u8 {
+    match v {
+        AuthValue::Pass => 0,
+        AuthValue::Fail | AuthValue::Policy | AuthValue::PermError => 1,
+        AuthValue::TempError | AuthValue::Neutral => 2,
+        _ => 3,
+    }
+}
+
+fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> RecordedAuth {
+    let mut rec = RecordedAuth::default();
+    // Topmost trusted header that speaks of a method wins: it is the last word of the
+    // recipient's own servers.
+    let trusted: Vec<&AuthResultsHeader> = results
+        .iter()
+        .filter(|h| h.trusted && h.header_name.eq_ignore_ascii_case("Authentication-Results"))
+        .collect();
+    let find = |method: &str| -> Option<(usize, &MethodResult)> {
+        trusted.iter().find_map(|h| {
+            h.methods
+                .iter()
+                .find(|m| m.method == method)
+                .map(|m| (h.header_index, m))
+        })
+    };
+    rec.spf = find("spf").map(|(i, m)| outcome_of(m, i, &["smtp.mailfrom", "smtp.helo"]));
+    if rec.spf.is_none() {
+        rec.spf = spf_headers.iter().find(|s| s.trusted).map(|s| AuthOutcome {
+            result: s.result,
+            source: AuthSource::Recorded,
+            domain: s.envelope_from.as_deref().and_then(|e| e.rsplit('@').next()).map(str::to_ascii_lowercase),
+            detail: s.client_ip.as_ref().map(|ip| format!("client IP {ip}")),
+            header_index: Some(s.header_index),
+        });
+    }
+    // DKIM: all results of the topmost trusted header that has any; best one wins.
+    if let Some(h) = trusted.iter().find(|h| h.methods.iter().any(|m| m.method == "dkim")) {
+        let best = h
+            .methods
+            .iter()
+            .filter(|m| m.method == "dkim")
+            .min_by_key(|m| dkim_rank(m.result));
+        rec.dkim = best.map(|m| outcome_of(m, h.header_index, &["header.d", "header.i"]));
+    }
+    if let Some((i, m)) = find("dmarc") {
+        rec.dmarc_policy = m
+            .prop("policy.dmarc")
+            .map(str::to_string)
+            .or_else(|| {
+                let text = m.reason.clone().unwrap_or_default().to_ascii_lowercase();
+                let pos = text.find("p=")? + 2;
+                Some(text.get(pos..)?.chars().take_while(|c| c.is_ascii_alphabetic()).collect())
+            })
+            .filter(|p: &String| !p.is_empty())
+            .map(|p| p.to_ascii_lowercase());
+        rec.dmarc = Some(outcome_of(m, i, &["header.from"]));
+    }
+    rec.arc = find("arc").map(|(i, m)| outcome_of(m, i, &[]));
+    rec.compauth = find("compauth").map(|(i, m)| outcome_of(m, i, &[]));
+    rec
+}
+
+fn no_result(what: &str) -> AuthOutcome {
+    AuthOutcome {
+        result: AuthValue::None,
+        source: AuthSource::Recorded,
+        domain: None,
+        detail: Some(format!("no trusted {what} result was recorded")),
+        header_index: None,
+    }
+}
+
+/// Chooses, per method, the result the checks rely on: live where it gave an answer,
+/// else the trusted recorded one.
+fn set_effective(a: &mut AuthSummary) {
+    let rec = a.recorded.clone();
+    let pick = |live: Option<&AuthOutcome>, recorded: Option<AuthOutcome>, what: &str| -> AuthOutcome {
+        match live {
+            Some(l) if l.result != AuthValue::TempError => l.clone(),
+            _ => recorded.unwrap_or_else(|| no_result(what)),
+        }
+    };
+    let live = a.live.clone();
+    a.spf = pick(live.as_ref().map(|l| &l.spf), rec.spf, "SPF");
+    a.dkim = pick(live.as_ref().map(|l| &l.dkim), rec.dkim, "DKIM");
+    a.dmarc = pick(live.as_ref().map(|l| &l.dmarc), rec.dmarc, "DMARC");
+    a.arc = pick(live.as_ref().map(|l| &l.arc), rec.arc, "ARC");
+    a.compauth = rec.compauth;
+}
+
+/// Adds live results and recomputes the effective ones.
+pub fn merge_live(a: &mut AuthSummary, live: LiveAuth) {
+    a.live = Some(live);
+    set_effective(a);
+}
+
+/// Does `domain` align with `from_domain` under relaxed (organisational) alignment?
+pub fn aligned(domain: &str, from_domain: &str) -> bool {
+    org_domain(domain) == org_domain(from_domain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn microsoft_form_without_authserv_id() {
+        let (id, m) = parse_results("spf=pass (sender IP is 209.85.219.43) smtp.mailfrom=gmail.com; dkim=pass (signature was verified) header.d=gmail.com;dmarc=pass action=none header.from=gmail.com;compauth=pass reason=100");
+        assert_eq!(id, None);
+        let names: Vec<&str> = m.iter().map(|x| x.method.as_str()).collect();
+        assert_eq!(names, ["spf", "dkim", "dmarc", "compauth"]);
+        assert_eq!(m[0].prop("smtp.mailfrom"), Some("gmail.com"));
+        assert_eq!(m[0].reason.as_deref(), Some("sender IP is 209.85.219.43"));
+        assert_eq!(m[3].reason.as_deref(), Some("100"));
+    }
+
+    #[test]
+    fn microsoft_bestguesspass_and_compauth_fail() {
+        let (_, m) = parse_results("spf=none (sender IP is 40.107.1.2) smtp.mailfrom=example.net; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=example.net;compauth=fail reason=601");
+        assert_eq!(m[0].result, AuthValue::None);
+        assert_eq!(m[3].result, AuthValue::Fail);
+        let (_, m) = parse_results("spf=pass smtp.mailfrom=x.example; dmarc=bestguesspass action=none header.from=x.example");
+        assert_eq!(m[1].result, AuthValue::BestGuessPass);
+    }
+
+    #[test]
+    fn google_form_with_authserv_id() {
+        let (id, m) = parse_results("mx.google.com;\n dkim=pass header.i=@example.com header.s=s1 header.b=abc;\n spf=pass (google.com: domain of bounce@example.com designates 192.0.2.1 as permitted sender) smtp.mailfrom=bounce@example.com;\n dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=example.com");
+        assert_eq!(id.as_deref(), Some("mx.google.com"));
+        assert_eq!(m.len(), 3);
+        assert_eq!(m[2].reason.as_deref(), Some("p=REJECT sp=REJECT dis=NONE"));
+    }
+
+    #[test]
+    fn postfix_opendkim_form_with_version_and_none() {
+        let (id, m) = parse_results("mail.example.org; none");
+        assert_eq!(id.as_deref(), Some("mail.example.org"));
+        assert!(m.is_empty());
+        let (id, m) = parse_results("mail.example.org 1; dkim=fail reason=\"signature verification failed\" (2048-bit key) header.d=example.com header.i=@example.com");
+        assert_eq!(id.as_deref(), Some("mail.example.org"));
+        assert_eq!(m[0].result, AuthValue::Fail);
+        assert_eq!(m[0].reason.as_deref(), Some("signature verification failed"));
+    }
+
+    #[test]
+    fn received_spf_fields() {
+        let h = RawHeader { index: 3, name: "Received-SPF".into(), value: "Pass (protection.outlook.com: domain of gmail.com designates 209.85.219.43 as permitted sender) receiver=protection.outlook.com; client-ip=209.85.219.43; helo=mail-qv1-f43.google.com; pr=C".into() };
+        let s = received_spf(&h, true);
+        assert_eq!(s.result, AuthValue::Pass);
+        assert_eq!(s.client_ip.as_deref(), Some("209.85.219.43"));
+        assert_eq!(s.helo.as_deref(), Some("mail-qv1-f43.google.com"));
+        let h = RawHeader { index: 3, name: "Received-SPF".into(), value: "softfail (example.net: transitioning domain of a.example does not designate 198.51.100.1 as permitted sender) client-ip=198.51.100.1; envelope-from=<x@a.example>; helo=[198.51.100.1];".into() };
+        let s = received_spf(&h, true);
+        assert_eq!(s.result, AuthValue::SoftFail);
+        assert_eq!(s.envelope_from.as_deref(), Some("x@a.example"));
+    }
+
+    #[test]
+    fn dkim_signature_tags() {
+        let h = RawHeader { index: 0, name: "DKIM-Signature".into(), value: "v=1; a=rsa-sha256; c=relaxed/relaxed; d=Example.com; s=sel1; t=1690642937; x=1691247737; h=from:to :subject; bh=abc; b=def".into() };
+        let d = dkim_signature(&h);
+        assert_eq!(d.domain.as_deref(), Some("example.com"));
+        assert_eq!(d.selector.as_deref(), Some("sel1"));
+        assert_eq!(d.signed_headers, ["from", "to", "subject"]);
+        assert_eq!(d.expiration, Some(1691247737));
+    }
+}

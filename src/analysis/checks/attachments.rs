@@ -1,0 +1,3 @@
+//! Checks.
+use super::CheckDef;
+pub const CHECKS: &[CheckDef] = &[];

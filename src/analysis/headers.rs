@@ -1,0 +1,61 @@
+//! The raw header block: every field with its position, unfolded but not decoded.
+
+use mail_parser::Message;
+
+use super::RawHeader;
+
+/// Largest header value kept verbatim; longer ones are cut (and marked).
+const MAX_VALUE: usize = 16 * 1024;
+
+/// Lists the top-level header fields in order, with raw values.
+pub fn collect(msg: &Message, raw: &[u8]) -> Vec<RawHeader> {
+    msg.headers()
+        .iter()
+        .enumerate()
+        .map(|(index, h)| {
+            let start = h.offset_start as usize;
+            let end = (h.offset_end as usize).min(raw.len());
+            let bytes = raw.get(start.min(end)..end).unwrap_or_default();
+            RawHeader {
+                index,
+                name: h.name.as_str().to_string(),
+                value: unfold(bytes),
+            }
+        })
+        .collect()
+}
+
+/// Joins folded lines and trims; invalid UTF-8 is replaced, so 8-bit headers stay readable.
+pub fn unfold(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len().min(MAX_VALUE));
+    let mut last_space = false;
+    for c in text.chars() {
+        if out.len() >= MAX_VALUE {
+            out.push_str(" […]");
+            break;
+        }
+        if c == '\r' || c == '\n' || c == '\t' || c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Header fields named `name` (case-insensitive), top first.
+pub fn named<'a>(headers: &'a [RawHeader], name: &'a str) -> impl Iterator<Item = &'a RawHeader> + 'a {
+    headers
+        .iter()
+        .filter(move |h| h.name.eq_ignore_ascii_case(name))
+}
+
+/// The first header field named `name`.
+pub fn first<'a>(headers: &'a [RawHeader], name: &str) -> Option<&'a RawHeader> {
+    headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+}

@@ -1,0 +1,93 @@
+//! Pure analysis: raw bytes → `Report`. Never touches the network or the GUI.
+
+pub mod attachments;
+pub mod auth;
+pub mod checks;
+pub mod content;
+pub mod filter;
+pub mod headers;
+pub mod identity;
+pub mod path;
+mod types;
+pub mod verdict;
+
+pub use types::*;
+
+use crate::load::{self, LoadError};
+
+/// Settings for one analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Largest message read, in bytes.
+    pub max_size: usize,
+    /// "Now" as Unix seconds, for future-date checks. None = do not judge dates against the clock.
+    pub now: Option<i64>,
+    /// The reader's own domains (for lookalike checks), lowercased.
+    pub own_domains: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_size: load::DEFAULT_MAX_SIZE,
+            now: None,
+            own_domains: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Default options with `now` taken from the system clock.
+    pub fn with_clock() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok());
+        Options {
+            now,
+            ..Options::default()
+        }
+    }
+}
+
+/// Analyses one message. Same bytes and options → same report.
+pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
+    let body = load::check_bytes(raw, opts.max_size)?;
+    let Some(msg) = mail_parser::MessageParser::default().parse(body) else {
+        return Err(LoadError::NotEmail(
+            "no header block could be read from it".into(),
+        ));
+    };
+    let headers = headers::collect(&msg, body);
+    if headers.is_empty() {
+        return Err(LoadError::NotEmail(
+            "no header block could be read from it".into(),
+        ));
+    }
+    let mut report = Report {
+        size_bytes: raw.len(),
+        subject: msg.subject().map(|s| s.trim().to_string()),
+        ..Report::default()
+    };
+    report.identity = identity::extract(&msg, &headers);
+    report.path = path::extract(&msg, &headers, &report.identity, opts);
+    report.auth = auth::extract(&headers, &report.path);
+    report.content = content::extract(&msg);
+    report.attachments = attachments::extract(&msg);
+    report.filter = filter::extract(&headers);
+    report.headers = headers;
+    finish(&mut report, opts);
+    Ok(report)
+}
+
+/// Runs the checklist and decides the verdict from what the report holds now.
+pub fn finish(report: &mut Report, opts: &Options) {
+    report.checks = checks::run(report, opts);
+    verdict::decide(report);
+}
+
+/// Merges live (re-checked now) authentication results and recomputes the verdict.
+pub fn apply_live(report: &mut Report, live: LiveAuth, opts: &Options) {
+    auth::merge_live(&mut report.auth, live);
+    finish(report, opts);
+}

@@ -1,0 +1,581 @@
+//! The `Report`: plain data describing one analysed message, shared by every view.
+
+use serde::{Deserialize, Serialize};
+
+/// The overall answer for one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing points to an impostor.
+    #[default]
+    Ok,
+    /// Something is off; verify before acting.
+    Caution,
+    /// Strong signs of an impostor or a malicious payload.
+    Danger,
+}
+
+impl Verdict {
+    /// The word shown next to the verdict's icon.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Ok => "Looks fine",
+            Verdict::Caution => "Be careful",
+            Verdict::Danger => "Dangerous",
+        }
+    }
+    /// Lowercase machine name, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Caution => "caution",
+            Verdict::Danger => "danger",
+        }
+    }
+}
+
+/// Everything mailsleuth found out about one message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Report {
+    /// Size of the raw message in bytes.
+    pub size_bytes: usize,
+    /// Decoded subject line.
+    pub subject: Option<String>,
+    pub identity: Identity,
+    pub path: HeaderPath,
+    pub auth: AuthSummary,
+    pub content: Content,
+    pub attachments: Vec<Attachment>,
+    pub filter: FilterVerdicts,
+    /// Every header field in the order it appears (top first).
+    pub headers: Vec<RawHeader>,
+    /// The red-flag checklist, in catalogue order.
+    pub checks: Vec<CheckResult>,
+    pub verdict: Verdict,
+    /// One sentence a non-technical reader understands.
+    pub headline: String,
+    /// Ids of the checks that decided the verdict, most important first.
+    pub reasons: Vec<String>,
+    /// Ids of the checks that explain why something odd-looking is fine.
+    pub good_news: Vec<String>,
+    /// Notes about how the message was read (limits hit, parts skipped).
+    pub notes: Vec<String>,
+}
+
+/// One header field as it appears in the message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RawHeader {
+    /// Position among all header fields, 0 = topmost.
+    pub index: usize,
+    pub name: String,
+    /// The raw value, unfolded to one line, not decoded.
+    pub value: String,
+}
+
+/// A mailbox from an address header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub display_name: Option<String>,
+    pub address: Option<String>,
+    /// Lowercased domain part of the address.
+    pub domain: Option<String>,
+    /// Organisational (registrable) domain per the public suffix list.
+    pub org_domain: Option<String>,
+}
+
+/// Who the message claims to come from, and the addresses around it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Identity {
+    /// The first From mailbox.
+    pub from: Option<Mailbox>,
+    /// How many mailboxes the From header(s) hold.
+    pub from_count: usize,
+    /// How many From header fields there are.
+    pub from_header_count: usize,
+    /// The From header exactly as written (encoded words not decoded).
+    pub from_raw: Option<String>,
+    pub sender: Option<Mailbox>,
+    pub reply_to: Vec<Mailbox>,
+    /// The envelope sender recorded at delivery.
+    pub return_path: Option<Mailbox>,
+    pub message_id: Option<String>,
+    pub message_id_domain: Option<String>,
+    /// The Date header as written.
+    pub date_raw: Option<String>,
+    /// The Date header as Unix seconds, when it parses.
+    pub date: Option<i64>,
+    pub to_count: usize,
+    pub cc_count: usize,
+    pub list_id: Option<String>,
+    pub list_unsubscribe: bool,
+    pub in_reply_to: bool,
+    pub references: bool,
+    /// Names of the recipient domains seen in To/Cc/Delivered-To (lowercased).
+    pub recipient_domains: Vec<String>,
+}
+
+/// One `Received` hop, in travel order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Hop {
+    /// Position in travel order, 0 = first server the message passed.
+    pub index: usize,
+    /// Index of the `Received` field among all headers.
+    pub header_index: usize,
+    pub from_host: Option<String>,
+    pub from_ip: Option<String>,
+    /// Reverse-DNS name recorded by the receiving server.
+    pub from_rdns: Option<String>,
+    pub helo: Option<String>,
+    pub by_host: Option<String>,
+    pub protocol: Option<String>,
+    /// true when the hop says it used TLS, false when it says it did not, None when it does not say.
+    pub tls: Option<bool>,
+    pub tls_version: Option<String>,
+    /// Timestamp as RFC 3339.
+    pub time: Option<String>,
+    pub timestamp: Option<i64>,
+    /// Seconds since the previous hop (negative when the clocks disagree).
+    pub delay_seconds: Option<i64>,
+    /// Written by the recipient's own infrastructure.
+    pub trusted: bool,
+    /// The raw header value, unfolded.
+    pub raw: String,
+}
+
+/// Kinds of oddity found on the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnomalyKind {
+    PrivateOrigin,
+    TimeBackwards,
+    LongDelay,
+    MissingBy,
+    FutureDate,
+    DateFarFromFirstHop,
+    UnparsedDate,
+    TlsDropped,
+    HeloIsIp,
+    HeloMismatch,
+    TooManyHops,
+}
+
+/// An oddity, pinned to the hop where it happens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PathAnomaly {
+    pub kind: AnomalyKind,
+    /// Hop index (travel order) or None for the message as a whole.
+    pub hop: Option<usize>,
+    pub detail: String,
+}
+
+/// The route the message travelled.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HeaderPath {
+    /// Hops in travel order (oldest first).
+    pub hops: Vec<Hop>,
+    /// Index of the hop where the message entered the recipient's infrastructure.
+    pub boundary: Option<usize>,
+    /// The sending server's IP address as seen by the recipient's server: the only one known for sure.
+    pub connecting_ip: Option<String>,
+    pub connecting_host: Option<String>,
+    pub connecting_helo: Option<String>,
+    /// Organisational domains believed to belong to the recipient's infrastructure.
+    pub receiver_domains: Vec<String>,
+    /// Header index of the boundary `Received` field: headers above it were added by the recipient.
+    pub boundary_header_index: Option<usize>,
+    /// When the recipient's side accepted the message (Unix seconds).
+    pub delivered_at: Option<i64>,
+    pub anomalies: Vec<PathAnomaly>,
+}
+
+/// A result value from SPF, DKIM, DMARC, ARC or Microsoft's composite check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthValue {
+    Pass,
+    Fail,
+    SoftFail,
+    Neutral,
+    #[default]
+    None,
+    TempError,
+    PermError,
+    Policy,
+    BestGuessPass,
+    /// Something the parser did not recognise.
+    Other,
+}
+
+impl AuthValue {
+    /// Parses the value as written in Authentication-Results / Received-SPF.
+    pub fn parse(s: &str) -> AuthValue {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pass" => AuthValue::Pass,
+            "fail" | "hardfail" => AuthValue::Fail,
+            "softfail" => AuthValue::SoftFail,
+            "neutral" => AuthValue::Neutral,
+            "none" => AuthValue::None,
+            "temperror" | "error" => AuthValue::TempError,
+            "permerror" => AuthValue::PermError,
+            "policy" => AuthValue::Policy,
+            "bestguesspass" => AuthValue::BestGuessPass,
+            _ => AuthValue::Other,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthValue::Pass => "pass",
+            AuthValue::Fail => "fail",
+            AuthValue::SoftFail => "softfail",
+            AuthValue::Neutral => "neutral",
+            AuthValue::None => "none",
+            AuthValue::TempError => "temperror",
+            AuthValue::PermError => "permerror",
+            AuthValue::Policy => "policy",
+            AuthValue::BestGuessPass => "bestguesspass",
+            AuthValue::Other => "other",
+        }
+    }
+}
+
+/// Where an authentication result comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthSource {
+    /// Written into the message by the receiving server at delivery.
+    #[default]
+    Recorded,
+    /// Re-checked now over DNS by mailsleuth.
+    Live,
+}
+
+/// One method's result (spf, dkim, dmarc, arc, compauth).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuthOutcome {
+    pub result: AuthValue,
+    pub source: AuthSource,
+    /// The domain the result is about (smtp.mailfrom, header.d, header.from).
+    pub domain: Option<String>,
+    /// Free text: reason, comment, or what was checked.
+    pub detail: Option<String>,
+    /// Header index where it was read (recorded results).
+    pub header_index: Option<usize>,
+}
+
+/// A single `method=result` entry of an Authentication-Results header.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MethodResult {
+    pub method: String,
+    pub result: AuthValue,
+    /// The value exactly as written (e.g. "bestguesspass", "hardfail").
+    pub result_raw: String,
+    pub reason: Option<String>,
+    /// property=value pairs such as smtp.mailfrom, header.d, header.from.
+    pub props: Vec<(String, String)>,
+}
+
+impl MethodResult {
+    /// Value of a property such as `header.d` (case-insensitive name).
+    pub fn prop(&self, name: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A parsed Authentication-Results or ARC-Authentication-Results header.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuthResultsHeader {
+    pub header_index: usize,
+    /// `Authentication-Results` or `ARC-Authentication-Results`.
+    pub header_name: String,
+    /// ARC instance (i=) for ARC-Authentication-Results.
+    pub arc_instance: Option<u32>,
+    pub authserv_id: Option<String>,
+    /// Added inside the trust boundary, so it can be believed.
+    pub trusted: bool,
+    pub methods: Vec<MethodResult>,
+    pub raw: String,
+}
+
+/// A parsed Received-SPF header.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReceivedSpf {
+    pub header_index: usize,
+    pub result: AuthValue,
+    pub client_ip: Option<String>,
+    pub helo: Option<String>,
+    pub envelope_from: Option<String>,
+    pub trusted: bool,
+    pub raw: String,
+}
+
+/// What a DKIM-Signature header claims (not whether it verifies).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DkimSignatureInfo {
+    pub header_index: usize,
+    pub domain: Option<String>,
+    pub selector: Option<String>,
+    pub algorithm: Option<String>,
+    pub signed_headers: Vec<String>,
+    /// t= (Unix seconds)
+    pub timestamp: Option<i64>,
+    /// x= (Unix seconds)
+    pub expiration: Option<i64>,
+}
+
+/// Authentication as recorded in the message, and as re-checked live.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuthSummary {
+    /// The results mailsleuth relies on: live where checked, else recorded and trusted.
+    pub spf: AuthOutcome,
+    pub dkim: AuthOutcome,
+    pub dmarc: AuthOutcome,
+    pub arc: AuthOutcome,
+    /// Microsoft's composite authentication (compauth), when recorded.
+    pub compauth: Option<AuthOutcome>,
+    /// The recorded results from trusted headers only.
+    pub recorded: RecordedAuth,
+    /// The results of re-checking now, once live verification has run.
+    pub live: Option<LiveAuth>,
+    pub results_headers: Vec<AuthResultsHeader>,
+    pub received_spf: Vec<ReceivedSpf>,
+    pub dkim_signatures: Vec<DkimSignatureInfo>,
+    /// Number of ARC sets (ARC-Seal headers).
+    pub arc_sets: usize,
+}
+
+/// Recorded results, one per method, from the trusted headers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RecordedAuth {
+    pub spf: Option<AuthOutcome>,
+    pub dkim: Option<AuthOutcome>,
+    pub dmarc: Option<AuthOutcome>,
+    pub arc: Option<AuthOutcome>,
+    pub compauth: Option<AuthOutcome>,
+    /// DMARC policy recorded by the receiver (p=), if any.
+    pub dmarc_policy: Option<String>,
+}
+
+/// Results of re-verifying the message over DNS now.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LiveAuth {
+    pub spf: AuthOutcome,
+    /// One entry per DKIM signature, in header order.
+    pub dkim_signatures: Vec<LiveDkim>,
+    /// The best DKIM result (pass wins).
+    pub dkim: AuthOutcome,
+    pub dmarc: AuthOutcome,
+    pub arc: AuthOutcome,
+    /// The DMARC policy published by the From domain (none/quarantine/reject).
+    pub dmarc_policy: Option<String>,
+    /// Which identity aligned with the From domain, in words.
+    pub alignment: Option<String>,
+    /// Plain sentences explaining differences from the recorded results.
+    pub disagreements: Vec<String>,
+    /// The resolver used ("system" or HOST:PORT).
+    pub resolver: String,
+    pub elapsed_ms: u64,
+}
+
+/// One DKIM signature re-verified.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LiveDkim {
+    pub domain: String,
+    pub selector: String,
+    pub result: AuthValue,
+    pub detail: Option<String>,
+}
+
+/// The decoded, safe-to-show content of the message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Content {
+    /// Plain-text rendering of the body (from text/plain, else from HTML), size-limited.
+    pub text: String,
+    /// The text came from an HTML part.
+    pub text_from_html: bool,
+    pub has_html: bool,
+    pub has_plain: bool,
+    pub links: Vec<Link>,
+    /// Number of <form> elements in HTML parts.
+    pub forms: usize,
+    /// Form targets (action URLs).
+    pub form_actions: Vec<String>,
+    pub images: usize,
+    /// Text hidden with CSS (display:none, tiny font, same colour), sample.
+    pub hidden_text: Vec<String>,
+    pub scripts: usize,
+    /// Characters of visible text in the HTML body.
+    pub html_visible_chars: usize,
+}
+
+/// A link in the body: where it really goes, and what it says it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Link {
+    pub href: String,
+    /// The text the reader sees (anchor text), trimmed.
+    pub shown_text: String,
+    /// Lowercased host of href.
+    pub host: Option<String>,
+    /// A host named in the shown text, if the shown text looks like a URL or domain.
+    pub shown_host: Option<String>,
+    /// Found in the HTML (true) or in plain text (false).
+    pub from_html: bool,
+}
+
+/// An attachment, listed but never opened.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: Option<String>,
+    pub declared_type: String,
+    /// Type recognised from the first bytes (e.g. "zip", "pdf", "pe-executable").
+    pub sniffed_type: Option<String>,
+    pub size: usize,
+    pub sha256: String,
+    /// Files inside an archive, listed without extracting.
+    pub archive_members: Vec<ArchiveMember>,
+    pub archive_encrypted: bool,
+    /// Why the archive could not be listed, if it could not.
+    pub archive_error: Option<String>,
+    pub is_message: bool,
+    pub html_has_form: bool,
+    pub html_has_script: bool,
+}
+
+/// One entry of an archive attachment.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ArchiveMember {
+    pub name: String,
+    pub size: u64,
+    pub encrypted: bool,
+}
+
+/// What the receiving mail filter already said.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FilterVerdicts {
+    /// Microsoft spam confidence level (-1..9).
+    pub ms_scl: Option<i32>,
+    pub ms_sfv: Option<String>,
+    pub ms_cat: Option<String>,
+    pub ms_bcl: Option<i32>,
+    /// Header index of the Microsoft report, if present.
+    pub ms_header_index: Option<usize>,
+    /// SpamAssassin X-Spam-Status: flagged as spam?
+    pub spamassassin_spam: Option<bool>,
+    pub spamassassin_score: Option<f32>,
+    pub spamassassin_header_index: Option<usize>,
+}
+
+/// The family a check belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Identity,
+    Authentication,
+    Path,
+    Content,
+    Links,
+    Attachments,
+    Filter,
+}
+
+impl Family {
+    pub const ALL: [Family; 7] = [
+        Family::Identity,
+        Family::Authentication,
+        Family::Path,
+        Family::Content,
+        Family::Links,
+        Family::Attachments,
+        Family::Filter,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Identity => "identity",
+            Family::Authentication => "authentication",
+            Family::Path => "path",
+            Family::Content => "content",
+            Family::Links => "links",
+            Family::Attachments => "attachments",
+            Family::Filter => "filter",
+        }
+    }
+    /// Heading shown in the checklist.
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::Identity => "Who it claims to be",
+            Family::Authentication => "Proof of sender",
+            Family::Path => "The route it took",
+            Family::Content => "What it asks of you",
+            Family::Links => "Links",
+            Family::Attachments => "Attachments",
+            Family::Filter => "What the mail filter said",
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Warn => "warn",
+            Outcome::Fail => "fail",
+            Outcome::Skip => "skip",
+        }
+    }
+}
+
+/// Where a piece of evidence sits in the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Location {
+    /// A header field (index among all headers).
+    Header { name: String, index: usize },
+    /// The body text.
+    Body,
+    /// A link (index into `Content::links`).
+    Link { index: usize },
+    /// An attachment (index into `Report::attachments`).
+    Attachment { index: usize },
+    /// A hop on the path (travel-order index).
+    Hop { index: usize },
+    /// The message as a whole.
+    Message,
+}
+
+/// What a check saw, exactly.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Evidence {
+    pub location: Location,
+    /// The exact text seen (header value, body excerpt, URL…).
+    pub text: String,
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Stable kebab-case id; keys the lesson.
+    pub id: String,
+    pub family: Family,
+    pub outcome: Outcome,
+    /// Short title of the check (from its lesson).
+    pub title: String,
+    /// What this check found in this message, in one plain sentence.
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    /// This outcome is good news that explains why something odd is fine.
+    pub reassuring: bool,
+    /// How strongly this outcome weighs on the verdict (0 for pass/skip).
+    pub weight: i32,
+}

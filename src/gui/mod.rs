@@ -1,0 +1,1 @@
+//! The egui desktop app: draws a `Report`, never parses.

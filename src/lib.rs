@@ -1,0 +1,20 @@
+//! mailsleuth: tells a person whether an email is really from who it says, and teaches them how to tell.
+//!
+//! Module map:
+//! - `load`: bytes → message, or a readable `LoadError` (empty, too large, not an email…)
+//! - `analysis`: PURE analysis of one message into a `Report` (path, identity, auth, content, checks, verdict)
+//! - `lessons`: the teaching text for every check id and the header glossary (data in `assets/lessons`)
+//! - `live`: re-verification of SPF/DKIM/DMARC/ARC over DNS (mail-auth + hickory-resolver)
+//! - `report`: text, JSON and summary renderings of a `Report`
+//! - `cli`: the `check` command
+//! - `gui`: the egui desktop app; draws a `Report`, never parses
+//! - `training`: the scenario gallery, quiz state and scoring
+
+pub mod analysis;
+pub mod cli;
+pub mod gui;
+pub mod lessons;
+pub mod live;
+pub mod load;
+pub mod report;
+pub mod training;

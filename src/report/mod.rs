@@ -1,0 +1,1 @@
+//! Text, JSON and summary renderings of a `Report`.

@@ -1,0 +1,1 @@
+//! The training gallery, quiz state and scoring.
