@@ -34,12 +34,21 @@ pub struct GlossaryEntry {
 
 /// One lesson file per check family, so each can be edited (and translated) alone.
 const LESSONS_EN: &[(&str, &str)] = &[
-    ("identity", include_str!("../assets/lessons/en/identity.toml")),
-    ("authentication", include_str!("../assets/lessons/en/authentication.toml")),
+    (
+        "identity",
+        include_str!("../assets/lessons/en/identity.toml"),
+    ),
+    (
+        "authentication",
+        include_str!("../assets/lessons/en/authentication.toml"),
+    ),
     ("path", include_str!("../assets/lessons/en/path.toml")),
     ("content", include_str!("../assets/lessons/en/content.toml")),
     ("links", include_str!("../assets/lessons/en/links.toml")),
-    ("attachments", include_str!("../assets/lessons/en/attachments.toml")),
+    (
+        "attachments",
+        include_str!("../assets/lessons/en/attachments.toml"),
+    ),
     ("filter", include_str!("../assets/lessons/en/filter.toml")),
 ];
 const GLOSSARY_EN: &str = include_str!("../assets/lessons/glossary.en.toml");
@@ -51,7 +60,9 @@ fn lessons_map() -> &'static HashMap<String, Lesson> {
     MAP.get_or_init(|| {
         LESSONS_EN
             .iter()
-            .flat_map(|(_, text)| toml::from_str::<HashMap<String, Lesson>>(text).unwrap_or_default())
+            .flat_map(|(_, text)| {
+                toml::from_str::<HashMap<String, Lesson>>(text).unwrap_or_default()
+            })
             .collect()
     })
 }
@@ -59,7 +70,8 @@ fn lessons_map() -> &'static HashMap<String, Lesson> {
 fn glossary_map() -> &'static HashMap<String, GlossaryEntry> {
     static MAP: OnceLock<HashMap<String, GlossaryEntry>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let parsed: HashMap<String, GlossaryEntry> = toml::from_str(GLOSSARY_EN).unwrap_or_default();
+        let parsed: HashMap<String, GlossaryEntry> =
+            toml::from_str(GLOSSARY_EN).unwrap_or_default();
         parsed
             .into_iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v))

@@ -95,7 +95,8 @@ pub fn check_bytes(raw: &[u8], max_size: usize) -> Result<&[u8], LoadError> {
     let body = skip_mbox_line(trimmed);
     if !starts_with_header(body) {
         return Err(LoadError::NotEmail(
-            "it does not start with email headers (lines like \"From: …\" and \"Subject: …\")".into(),
+            "it does not start with email headers (lines like \"From: …\" and \"Subject: …\")"
+                .into(),
         ));
     }
     Ok(body)
@@ -126,7 +127,10 @@ fn sniff_non_email(raw: &[u8]) -> Option<&'static str> {
         (b"\xFF\xD8\xFF", "a JPEG image"),
         (b"GIF8", "a GIF image"),
         (b"PK\x03\x04", "a ZIP archive or Office document"),
-        (b"\xD0\xCF\x11\xE0", "an Outlook .msg or old Office file (save the message as .eml instead)"),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "an Outlook .msg or old Office file (save the message as .eml instead)",
+        ),
         (b"MZ", "a Windows program"),
         (b"\x7FELF", "a program"),
         (b"\x1F\x8B", "a gzip archive"),
@@ -141,10 +145,7 @@ fn sniff_non_email(raw: &[u8]) -> Option<&'static str> {
 
 /// The first line must be a header field (`Name: value`) with a printable name.
 fn starts_with_header(raw: &[u8]) -> bool {
-    let line_end = raw
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(raw.len());
+    let line_end = raw.iter().position(|&b| b == b'\n').unwrap_or(raw.len());
     let line = raw.get(..line_end).unwrap_or_default();
     let Some(colon) = line.iter().position(|&b| b == b':') else {
         return false;
@@ -181,11 +182,19 @@ mod tests {
     #[test]
     fn too_large_names_both_sizes() {
         let err = check_bytes(&[b'a'; 2048], 1024).unwrap_err();
-        assert_eq!(err.to_string().contains("2 KB") && err.to_string().contains("1 KB"), true);
+        assert_eq!(
+            err.to_string().contains("2 KB") && err.to_string().contains("1 KB"),
+            true
+        );
     }
 
     #[test]
     fn prose_is_not_an_email() {
-        assert_eq!(check_bytes(b"Hello there, how are you\n", 100).unwrap_err().kind(), "not-email");
+        assert_eq!(
+            check_bytes(b"Hello there, how are you\n", 100)
+                .unwrap_err()
+                .kind(),
+            "not-email"
+        );
     }
 }

@@ -1,4 +1,6 @@
 //! Attachments: names, declared vs sniffed type, archive listings (never extracted), hashes.
-use mail_parser::Message;
 use super::Attachment;
-pub fn extract(_msg: &Message) -> Vec<Attachment> { Vec::new() }
+use mail_parser::Message;
+pub fn extract(_msg: &Message) -> Vec<Attachment> {
+    Vec::new()
+}

@@ -11,8 +11,21 @@ use super::{
 
 /// Method names that start a new result inside an Authentication-Results segment.
 const METHODS: &[&str] = &[
-    "spf", "dkim", "dmarc", "arc", "compauth", "iprev", "auth", "dkim-atps", "bimi", "smime",
-    "vbr", "dnswl", "sender-id", "domainkeys", "rrvs",
+    "spf",
+    "dkim",
+    "dmarc",
+    "arc",
+    "compauth",
+    "iprev",
+    "auth",
+    "dkim-atps",
+    "bimi",
+    "smime",
+    "vbr",
+    "dnswl",
+    "sender-id",
+    "domainkeys",
+    "rrvs",
 ];
 
 fn is_method(name: &str) -> bool {
@@ -80,7 +93,10 @@ fn tokens(seg: &str) -> Vec<String> {
     if !cur.trim().is_empty() {
         out.push(cur);
     }
-    out.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+    out.into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Parses the body of an Authentication-Results header (after any ARC `i=N;`).
@@ -105,7 +121,11 @@ pub fn parse_results(value: &str) -> (Option<String>, Vec<MethodResult>) {
         for tok in toks {
             if tok.starts_with('(') {
                 if let Some(m) = methods.last_mut() {
-                    let comment = tok.trim_start_matches('(').trim_end_matches(')').trim().to_string();
+                    let comment = tok
+                        .trim_start_matches('(')
+                        .trim_end_matches(')')
+                        .trim()
+                        .to_string();
                     if m.reason.is_none() {
                         m.reason = Some(comment);
                     } else {
@@ -114,7 +134,9 @@ pub fn parse_results(value: &str) -> (Option<String>, Vec<MethodResult>) {
                 }
                 continue;
             }
-            let Some((k, v)) = tok.split_once('=') else { continue };
+            let Some((k, v)) = tok.split_once('=') else {
+                continue;
+            };
             let (k, v) = (k.trim(), v.trim().trim_matches('"'));
             if is_method(k) {
                 methods.push(MethodResult {
@@ -149,7 +171,9 @@ pub fn tag_list(value: &str) -> Vec<(String, String)> {
 }
 
 fn tag<'a>(tags: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    tags.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    tags.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn dkim_signature(h: &RawHeader) -> DkimSignatureInfo {
@@ -160,7 +184,12 @@ fn dkim_signature(h: &RawHeader) -> DkimSignatureInfo {
         selector: tag(&tags, "s").map(str::to_string),
         algorithm: tag(&tags, "a").map(str::to_string),
         signed_headers: tag(&tags, "h")
-            .map(|h| h.split(':').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect())
+            .map(|h| {
+                h.split(':')
+                    .map(|s| s.trim().to_ascii_lowercase())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default(),
         timestamp: tag(&tags, "t").and_then(|t| t.parse().ok()),
         expiration: tag(&tags, "x").and_then(|t| t.parse().ok()),
@@ -198,14 +227,18 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
     let mut results = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
-            || h.name.eq_ignore_ascii_case("X-Original-Authentication-Results");
+            || h.name
+                .eq_ignore_ascii_case("X-Original-Authentication-Results");
         let is_arc = h.name.eq_ignore_ascii_case("ARC-Authentication-Results");
         if !is_ar && !is_arc {
             continue;
         }
         let (instance, body) = if is_arc {
             let (first, rest) = h.value.split_once(';').unwrap_or(("", &h.value));
-            let i = first.trim().strip_prefix("i=").and_then(|n| n.trim().parse().ok());
+            let i = first
+                .trim()
+                .strip_prefix("i=")
+                .and_then(|n| n.trim().parse().ok());
             (i, rest.to_string())
         } else {
             (None, h.value.clone())
@@ -216,7 +249,8 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
             header_name: h.name.clone(),
             arc_instance: instance,
             authserv_id,
-            trusted: h.name.eq_ignore_ascii_case("Authentication-Results") && is_trusted(h.index, path),
+            trusted: h.name.eq_ignore_ascii_case("Authentication-Results")
+                && is_trusted(h.index, path),
             methods,
             raw: h.value.clone(),
         });
@@ -224,7 +258,9 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
     let received_spf: Vec<ReceivedSpf> = named(headers, "Received-SPF")
         .map(|h| received_spf(h, is_trusted(h.index, path)))
         .collect();
-    let dkim_signatures: Vec<DkimSignatureInfo> = named(headers, "DKIM-Signature").map(dkim_signature).collect();
+    let dkim_signatures: Vec<DkimSignatureInfo> = named(headers, "DKIM-Signature")
+        .map(dkim_signature)
+        .collect();
     let arc_sets = named(headers, "ARC-Seal").count();
     let recorded = recorded(&results, &received_spf);
     let mut summary = AuthSummary {
@@ -240,10 +276,13 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
 }
 
 fn outcome_of(m: &MethodResult, header_index: usize, domain_props: &[&str]) -> AuthOutcome {
-    let domain = domain_props
-        .iter()
-        .find_map(|p| m.prop(p))
-        .map(|d| d.trim_start_matches('@').rsplit('@').next().unwrap_or(d).to_ascii_lowercase());
+    let domain = domain_props.iter().find_map(|p| m.prop(p)).map(|d| {
+        d.trim_start_matches('@')
+            .rsplit('@')
+            .next()
+            .unwrap_or(d)
+            .to_ascii_lowercase()
+    });
     let detail = match (&m.reason, m.result_raw.as_str()) {
         (Some(r), raw) if raw != m.result.as_str() => Some(format!("{raw}: {r}")),
         (Some(r), _) => Some(r.clone()),
@@ -290,13 +329,20 @@ fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> Recor
         rec.spf = spf_headers.iter().find(|s| s.trusted).map(|s| AuthOutcome {
             result: s.result,
             source: AuthSource::Recorded,
-            domain: s.envelope_from.as_deref().and_then(|e| e.rsplit('@').next()).map(str::to_ascii_lowercase),
+            domain: s
+                .envelope_from
+                .as_deref()
+                .and_then(|e| e.rsplit('@').next())
+                .map(str::to_ascii_lowercase),
             detail: s.client_ip.as_ref().map(|ip| format!("client IP {ip}")),
             header_index: Some(s.header_index),
         });
     }
     // DKIM: all results of the topmost trusted header that has any; best one wins.
-    if let Some(h) = trusted.iter().find(|h| h.methods.iter().any(|m| m.method == "dkim")) {
+    if let Some(h) = trusted
+        .iter()
+        .find(|h| h.methods.iter().any(|m| m.method == "dkim"))
+    {
         let best = h
             .methods
             .iter()
@@ -311,7 +357,12 @@ fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> Recor
             .or_else(|| {
                 let text = m.reason.clone().unwrap_or_default().to_ascii_lowercase();
                 let pos = text.find("p=")? + 2;
-                Some(text.get(pos..)?.chars().take_while(|c| c.is_ascii_alphabetic()).collect())
+                Some(
+                    text.get(pos..)?
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .collect(),
+                )
             })
             .filter(|p: &String| !p.is_empty())
             .map(|p| p.to_ascii_lowercase());
@@ -336,12 +387,13 @@ fn no_result(what: &str) -> AuthOutcome {
 /// else the trusted recorded one.
 fn set_effective(a: &mut AuthSummary) {
     let rec = a.recorded.clone();
-    let pick = |live: Option<&AuthOutcome>, recorded: Option<AuthOutcome>, what: &str| -> AuthOutcome {
-        match live {
-            Some(l) if l.result != AuthValue::TempError => l.clone(),
-            _ => recorded.unwrap_or_else(|| no_result(what)),
-        }
-    };
+    let pick =
+        |live: Option<&AuthOutcome>, recorded: Option<AuthOutcome>, what: &str| -> AuthOutcome {
+            match live {
+                Some(l) if l.result != AuthValue::TempError => l.clone(),
+                _ => recorded.unwrap_or_else(|| no_result(what)),
+            }
+        };
     let live = a.live.clone();
     a.spf = pick(live.as_ref().map(|l| &l.spf), rec.spf, "SPF");
     a.dkim = pick(live.as_ref().map(|l| &l.dkim), rec.dkim, "DKIM");
@@ -401,7 +453,10 @@ mod tests {
         let (id, m) = parse_results("mail.example.org 1; dkim=fail reason=\"signature verification failed\" (2048-bit key) header.d=example.com header.i=@example.com");
         assert_eq!(id.as_deref(), Some("mail.example.org"));
         assert_eq!(m[0].result, AuthValue::Fail);
-        assert_eq!(m[0].reason.as_deref(), Some("signature verification failed"));
+        assert_eq!(
+            m[0].reason.as_deref(),
+            Some("signature verification failed")
+        );
     }
 
     #[test]

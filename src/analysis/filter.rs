@@ -52,7 +52,11 @@ mod tests {
     use super::*;
 
     fn h(name: &str, value: &str, index: usize) -> RawHeader {
-        RawHeader { index, name: name.into(), value: value.into() }
+        RawHeader {
+            index,
+            name: name.into(),
+            value: value.into(),
+        }
     }
 
     #[test]

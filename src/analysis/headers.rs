@@ -49,7 +49,10 @@ pub fn unfold(bytes: &[u8]) -> String {
 }
 
 /// Header fields named `name` (case-insensitive), top first.
-pub fn named<'a>(headers: &'a [RawHeader], name: &'a str) -> impl Iterator<Item = &'a RawHeader> + 'a {
+pub fn named<'a>(
+    headers: &'a [RawHeader],
+    name: &'a str,
+) -> impl Iterator<Item = &'a RawHeader> + 'a {
     headers
         .iter()
         .filter(move |h| h.name.eq_ignore_ascii_case(name))

@@ -63,7 +63,10 @@ pub fn extract(msg: &Message, headers: &[RawHeader]) -> Identity {
     let message_id = msg.message_id().map(|s| s.trim().to_string());
     let message_id_domain = message_id.as_deref().and_then(domain_of);
     let date_raw = first(headers, "Date").map(|h| h.value.clone());
-    let date = msg.date().filter(|d| d.is_valid()).map(|d| d.to_timestamp());
+    let date = msg
+        .date()
+        .filter(|d| d.is_valid())
+        .map(|d| d.to_timestamp());
     let list_id = first(headers, "List-Id").map(|h| h.value.clone());
     let mut recipient_domains: Vec<String> = mailboxes(msg.to())
         .into_iter()
@@ -106,7 +109,11 @@ fn return_path(msg: &Message, headers: &[RawHeader]) -> Option<Mailbox> {
         return Some(mailbox(None, Some(addr)));
     }
     let raw = first(headers, "Return-Path")?;
-    let v = raw.value.trim().trim_matches(|c| c == '<' || c == '>').trim();
+    let v = raw
+        .value
+        .trim()
+        .trim_matches(|c| c == '<' || c == '>')
+        .trim();
     (!v.is_empty() && v.contains('@')).then(|| mailbox(None, Some(v)))
 }
 
@@ -118,17 +125,25 @@ mod tests {
     fn org_domain_uses_the_public_suffix_list() {
         assert_eq!(org_domain("mail.example.co.uk"), "example.co.uk");
         assert_eq!(org_domain("a.b.example.com."), "example.com");
-        assert_eq!(org_domain("MW2NAM12FT041.eop-nam12.prod.protection.outlook.com"), "outlook.com");
+        assert_eq!(
+            org_domain("MW2NAM12FT041.eop-nam12.prod.protection.outlook.com"),
+            "outlook.com"
+        );
     }
 
     #[test]
     fn domain_of_handles_brackets() {
-        assert_eq!(domain_of("<Bob@Example.COM>").as_deref(), Some("example.com"));
+        assert_eq!(
+            domain_of("<Bob@Example.COM>").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(domain_of("nobody"), None);
     }
 
     fn ident(raw: &str) -> Identity {
-        let msg = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
         let headers = super::super::headers::collect(&msg, raw.as_bytes());
         extract(&msg, &headers)
     }
@@ -142,7 +157,10 @@ mod tests {
         assert_eq!(from.display_name.as_deref(), Some("Northwind Bank"));
         assert_eq!(from.domain.as_deref(), Some("northwind-bank.example"));
         assert_eq!(id.reply_to[0].domain.as_deref(), Some("example.org"));
-        assert_eq!(id.return_path.unwrap().domain.as_deref(), Some("mailer.example.net"));
+        assert_eq!(
+            id.return_path.unwrap().domain.as_deref(),
+            Some("mailer.example.net")
+        );
         assert_eq!(id.to_count, 2);
         assert_eq!(id.message_id_domain.as_deref(), Some("mailer.example.net"));
         assert_eq!(id.date, Some(1704103200));

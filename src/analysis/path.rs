@@ -18,7 +18,12 @@ pub const DATE_DRIFT_SECS: i64 = 24 * 3600;
 pub const MANY_HOPS: usize = 15;
 
 /// Builds the header path of a message.
-pub fn extract(msg: &Message, headers: &[RawHeader], identity: &Identity, opts: &Options) -> HeaderPath {
+pub fn extract(
+    msg: &Message,
+    headers: &[RawHeader],
+    identity: &Identity,
+    opts: &Options,
+) -> HeaderPath {
     // mail-parser keeps top-level headers in the same order as `headers`.
     let mut top_down: Vec<Hop> = msg
         .headers()
@@ -82,7 +87,11 @@ fn hop_from(header_index: usize, rec: Option<&Received>, raw: String) -> Hop {
         .as_deref()
         .map(|s| s.trim().trim_end_matches('.').to_ascii_lowercase())
         .filter(|s| !s.is_empty() && s.parse::<IpAddr>().is_err() && s != "unknown");
-    let helo = rec.helo.as_ref().map(host_str).or_else(|| from_name.clone());
+    let helo = rec
+        .helo
+        .as_ref()
+        .map(host_str)
+        .or_else(|| from_name.clone());
     let protocol = rec.with.as_ref().map(protocol_str);
     let tls = tls_of(rec, protocol.as_deref(), &raw);
     let (time, timestamp) = match &rec.date {
@@ -91,7 +100,9 @@ fn hop_from(header_index: usize, rec: Option<&Received>, raw: String) -> Hop {
     };
     Hop {
         header_index,
-        from_host: rdns.clone().or_else(|| from_name.clone().filter(|n| n.parse::<IpAddr>().is_err())),
+        from_host: rdns
+            .clone()
+            .or_else(|| from_name.clone().filter(|n| n.parse::<IpAddr>().is_err())),
         from_ip,
         from_rdns: rdns,
         helo,
@@ -117,7 +128,9 @@ fn tls_of(rec: &Received, protocol: Option<&str>, raw: &str) -> Option<bool> {
         return Some(true);
     }
     match protocol {
-        Some("SMTP" | "ESMTP" | "ESMTPA" | "LMTP" | "LMTPA" | "UTF8-SMTP" | "UTF8-SMTPA") => Some(false),
+        Some("SMTP" | "ESMTP" | "ESMTPA" | "LMTP" | "LMTPA" | "UTF8-SMTP" | "UTF8-SMTPA") => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -143,7 +156,9 @@ pub fn is_non_public(ip: &IpAddr) -> bool {
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
-                || v6.to_ipv4_mapped().is_some_and(|m| is_non_public(&IpAddr::V4(m)))
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|m| is_non_public(&IpAddr::V4(m)))
         }
     }
 }
@@ -213,13 +228,21 @@ fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
         return;
     };
     let mut receiver: Vec<String> = Vec::new();
-    if let Some(by) = top.by_host.as_deref().filter(|b| b.contains('.') && b.parse::<IpAddr>().is_err()) {
+    if let Some(by) = top
+        .by_host
+        .as_deref()
+        .filter(|b| b.contains('.') && b.parse::<IpAddr>().is_err())
+    {
         receiver.push(org_domain(by));
     }
     let mut boundary = 0;
     for i in (0..n).rev() {
         let Some(hop) = path.hops.get(i) else { break };
-        if let Some(by) = hop.by_host.as_deref().filter(|b| b.contains('.') && b.parse::<IpAddr>().is_err()) {
+        if let Some(by) = hop
+            .by_host
+            .as_deref()
+            .filter(|b| b.contains('.') && b.parse::<IpAddr>().is_err())
+        {
             let org = org_domain(by);
             if !receiver.contains(&org) {
                 receiver.push(org);
@@ -293,7 +316,15 @@ pub fn human_duration(secs: i64) -> String {
 fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     let hops = path.hops.clone();
     if hops.len() > MANY_HOPS {
-        push(path, AnomalyKind::TooManyHops, None, format!("{} hops; most messages take fewer than {MANY_HOPS}", hops.len()));
+        push(
+            path,
+            AnomalyKind::TooManyHops,
+            None,
+            format!(
+                "{} hops; most messages take fewer than {MANY_HOPS}",
+                hops.len()
+            ),
+        );
     }
     if let Some(origin) = hops.first() {
         if ip_non_public(origin.from_ip.as_deref()) && !origin.trusted {
@@ -309,28 +340,56 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     for hop in &hops {
         let i = hop.index;
         if hop.by_host.is_none() && !hop.raw.is_empty() {
-            push(path, AnomalyKind::MissingBy, Some(i), "this hop does not say which server wrote it".into());
+            push(
+                path,
+                AnomalyKind::MissingBy,
+                Some(i),
+                "this hop does not say which server wrote it".into(),
+            );
         }
         if hop.timestamp.is_none() {
-            push(path, AnomalyKind::UnparsedDate, Some(i), "this hop's time could not be read, so no delay is shown".into());
+            push(
+                path,
+                AnomalyKind::UnparsedDate,
+                Some(i),
+                "this hop's time could not be read, so no delay is shown".into(),
+            );
         }
         if let Some(d) = hop.delay_seconds {
             if d < -CLOCK_TOLERANCE_SECS {
                 push(path, AnomalyKind::TimeBackwards, Some(i), format!("time goes backwards by {} from the previous hop (a wrong clock, or a forged line)", human_duration(-d)));
             } else if d > LONG_DELAY_SECS {
-                push(path, AnomalyKind::LongDelay, Some(i), format!("{} passed since the previous hop", human_duration(d)));
+                push(
+                    path,
+                    AnomalyKind::LongDelay,
+                    Some(i),
+                    format!("{} passed since the previous hop", human_duration(d)),
+                );
             }
         }
         if let (Some(now), Some(t)) = (opts.now, hop.timestamp) {
             if t > now + 3600 {
-                push(path, AnomalyKind::FutureDate, Some(i), format!("this hop is dated {} in the future", human_duration(t - now)));
+                push(
+                    path,
+                    AnomalyKind::FutureDate,
+                    Some(i),
+                    format!(
+                        "this hop is dated {} in the future",
+                        human_duration(t - now)
+                    ),
+                );
             }
         }
         let local = ip_non_public(hop.from_ip.as_deref()) || hop.from_ip.is_none();
         match hop.tls {
             Some(true) => seen_tls = true,
             Some(false) if seen_tls && !local => {
-                push(path, AnomalyKind::TlsDropped, Some(i), "earlier hops were encrypted, this one was not".into());
+                push(
+                    path,
+                    AnomalyKind::TlsDropped,
+                    Some(i),
+                    "earlier hops were encrypted, this one was not".into(),
+                );
             }
             _ => {}
         }
@@ -354,13 +413,30 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
         if let Some(t) = first_time {
             let drift = t - date;
             if drift.abs() > DATE_DRIFT_SECS {
-                push(path, AnomalyKind::DateFarFromFirstHop, None, format!("the Date header is {} {} the first server's time", human_duration(drift.abs()), if drift > 0 { "before" } else { "after" }));
+                push(
+                    path,
+                    AnomalyKind::DateFarFromFirstHop,
+                    None,
+                    format!(
+                        "the Date header is {} {} the first server's time",
+                        human_duration(drift.abs()),
+                        if drift > 0 { "before" } else { "after" }
+                    ),
+                );
             }
         }
         let future_ref = opts.now.or(delivered);
         if let Some(now) = future_ref {
             if date > now + 3600 {
-                push(path, AnomalyKind::FutureDate, None, format!("the Date header is {} in the future", human_duration(date - now)));
+                push(
+                    path,
+                    AnomalyKind::FutureDate,
+                    None,
+                    format!(
+                        "the Date header is {} in the future",
+                        human_duration(date - now)
+                    ),
+                );
             }
         }
     }
@@ -371,7 +447,9 @@ mod tests {
     use super::*;
 
     fn path_of(raw: &str) -> HeaderPath {
-        let msg = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
         let headers = super::super::headers::collect(&msg, raw.as_bytes());
         let id = super::super::identity::extract(&msg, &headers);
         extract(&msg, &headers, &id, &Options::default())
@@ -385,7 +463,10 @@ mod tests {
         assert_eq!(p.hops.len(), 5);
         assert_eq!(p.connecting_ip.as_deref(), Some("209.85.219.43"));
         let b = p.boundary.unwrap();
-        assert_eq!(p.hops[b].by_host.as_deref(), Some("mw2nam12ft041.mail.protection.outlook.com"));
+        assert_eq!(
+            p.hops[b].by_host.as_deref(),
+            Some("mw2nam12ft041.mail.protection.outlook.com")
+        );
         assert!(!p.hops[0].trusted);
         assert!(p.hops[4].trusted);
         assert_eq!(p.hops[0].from_ip.as_deref(), Some("20.161.9.51"));
@@ -399,7 +480,10 @@ mod tests {
         let skew = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 11:00:00 +0000\nFrom: x@example.org\n\nhi\n";
         let p = path_of(skew);
         assert_eq!(p.hops[1].delay_seconds, Some(-3600));
-        assert!(p.anomalies.iter().any(|a| a.kind == AnomalyKind::TimeBackwards));
+        assert!(p
+            .anomalies
+            .iter()
+            .any(|a| a.kind == AnomalyKind::TimeBackwards));
     }
 
     #[test]

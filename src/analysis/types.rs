@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The overall answer for one message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Nothing points to an impostor.

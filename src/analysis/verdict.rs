@@ -36,7 +36,11 @@ pub fn decide(report: &mut Report) {
         .filter(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail) && c.weight > 0)
         .collect();
     flagged.sort_by(|a, b| b.weight.cmp(&a.weight).then(b.outcome.cmp(&a.outcome)));
-    report.reasons = flagged.iter().take(TOP_REASONS).map(|c| c.id.clone()).collect();
+    report.reasons = flagged
+        .iter()
+        .take(TOP_REASONS)
+        .map(|c| c.id.clone())
+        .collect();
     report.good_news = report
         .checks
         .iter()

@@ -1,7 +1,7 @@
 //! Live re-verification of SPF, DKIM, DMARC and ARC over DNS.
+use crate::analysis::{LiveAuth, Report};
 use std::net::SocketAddr;
 use std::time::Duration;
-use crate::analysis::{LiveAuth, Report};
 
 /// How live verification reaches DNS.
 #[derive(Debug, Clone)]
@@ -16,11 +16,21 @@ pub struct LiveOptions {
 
 impl Default for LiveOptions {
     fn default() -> Self {
-        LiveOptions { dns: None, lookup_timeout: Duration::from_secs(3), total_timeout: Duration::from_secs(10) }
+        LiveOptions {
+            dns: None,
+            lookup_timeout: Duration::from_secs(3),
+            total_timeout: Duration::from_secs(10),
+        }
     }
 }
 
 /// Re-verifies one message. Blocking; run it off the UI thread.
 pub fn verify_blocking(_raw: &[u8], _report: &Report, opts: &LiveOptions) -> LiveAuth {
-    LiveAuth { resolver: opts.dns.map(|d| d.to_string()).unwrap_or_else(|| "system".into()), ..LiveAuth::default() }
+    LiveAuth {
+        resolver: opts
+            .dns
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "system".into()),
+        ..LiveAuth::default()
+    }
 }

@@ -33,28 +33,61 @@ pub struct Finding {
 impl Finding {
     /// Not applicable to this message.
     pub fn skip(summary: impl Into<String>) -> Finding {
-        Finding { outcome: Outcome::Skip, summary: summary.into(), evidence: Vec::new(), reassuring: false, weight: 0 }
+        Finding {
+            outcome: Outcome::Skip,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight: 0,
+        }
     }
     /// Checked, nothing wrong.
     pub fn pass(summary: impl Into<String>) -> Finding {
-        Finding { outcome: Outcome::Pass, summary: summary.into(), evidence: Vec::new(), reassuring: false, weight: 0 }
+        Finding {
+            outcome: Outcome::Pass,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight: 0,
+        }
     }
     /// Something is off (weight: how much it counts towards the verdict).
     pub fn warn(weight: i32, summary: impl Into<String>) -> Finding {
-        Finding { outcome: Outcome::Warn, summary: summary.into(), evidence: Vec::new(), reassuring: false, weight }
+        Finding {
+            outcome: Outcome::Warn,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight,
+        }
     }
     /// A strong sign of an impostor or a malicious payload.
     pub fn fail(weight: i32, summary: impl Into<String>) -> Finding {
-        Finding { outcome: Outcome::Fail, summary: summary.into(), evidence: Vec::new(), reassuring: false, weight }
+        Finding {
+            outcome: Outcome::Fail,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight,
+        }
     }
     /// Good news that explains why something odd-looking is fine; `relief` lowers the score.
     pub fn reassure(relief: i32, summary: impl Into<String>) -> Finding {
-        Finding { outcome: Outcome::Pass, summary: summary.into(), evidence: Vec::new(), reassuring: true, weight: -relief.abs() }
+        Finding {
+            outcome: Outcome::Pass,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: true,
+            weight: -relief.abs(),
+        }
     }
     /// Adds a piece of evidence.
     pub fn with(mut self, location: Location, text: impl Into<String>) -> Finding {
         let text: String = text.into();
-        self.evidence.push(Evidence { location, text: util::clip(&text, 400) });
+        self.evidence.push(Evidence {
+            location,
+            text: util::clip(&text, 400),
+        });
         self
     }
     /// Adds evidence from a header by index.
