@@ -339,7 +339,9 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     let mut seen_tls = false;
     for hop in &hops {
         let i = hop.index;
-        if hop.by_host.is_none() && !hop.raw.is_empty() {
+        // qmail writes comment-only lines ("(qmail 123 invoked from network)") by design.
+        let comment_only = hop.raw.starts_with('(');
+        if hop.by_host.is_none() && !hop.raw.is_empty() && !comment_only {
             push(
                 path,
                 AnomalyKind::MissingBy,
