@@ -135,7 +135,9 @@ fn tls_of(rec: &Received, protocol: Option<&str>, raw: &str) -> Option<bool> {
     }
 }
 
-/// Private, loopback, link-local, CGNAT, documentation or otherwise non-routable.
+/// Private, loopback, link-local, CGNAT or otherwise non-routable. Documentation ranges
+/// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) count as public: they
+/// stand in for public addresses in examples and training material.
 pub fn is_non_public(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -145,7 +147,6 @@ pub fn is_non_public(ip: &IpAddr) -> bool {
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
-                || v4.is_documentation()
                 || (o[0] == 100 && (64..128).contains(&o[1]))
                 || o[0] >= 240
         }
@@ -155,7 +156,6 @@ pub fn is_non_public(ip: &IpAddr) -> bool {
                 || v6.is_unspecified()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
-                || (s[0] == 0x2001 && s[1] == 0x0db8)
                 || v6
                     .to_ipv4_mapped()
                     .is_some_and(|m| is_non_public(&IpAddr::V4(m)))
