@@ -252,7 +252,7 @@ fn spf_authority(value: &str) -> Option<String> {
 }
 
 /// Extracts the recorded authentication results.
-pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
+pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&str>) -> AuthSummary {
     let mut results = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
@@ -297,7 +297,7 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
         .map(dkim_signature)
         .collect();
     let arc_sets = named(headers, "ARC-Seal").count();
-    let recorded = recorded(&results, &received_spf);
+    let recorded = recorded(&results, &received_spf, from_domain);
     let mut summary = AuthSummary {
         results_headers: results,
         received_spf,
@@ -333,6 +333,16 @@ fn outcome_of(m: &MethodResult, header_index: usize, domain_props: &[&str]) -> A
     }
 }
 
+/// Is this DKIM result about a domain aligned with the From domain?
+fn signs_for(m: &MethodResult, from_domain: Option<&str>) -> bool {
+    let d = m
+        .prop("header.d")
+        .or_else(|| m.prop("header.i"))
+        .unwrap_or_default();
+    let d = d.rsplit('@').next().unwrap_or(d);
+    from_domain.is_some_and(|f| !d.is_empty() && aligned(d, f))
+}
+
 /// Ranks DKIM results: a pass beats anything; then fail/policy; then the rest.
 fn dkim_rank(v: AuthValue) -> u8 {
     match v {
@@ -343,7 +353,11 @@ fn dkim_rank(v: AuthValue) -> u8 {
     }
 }
 
-fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> RecordedAuth {
+fn recorded(
+    results: &[AuthResultsHeader],
+    spf_headers: &[ReceivedSpf],
+    from_domain: Option<&str>,
+) -> RecordedAuth {
     let mut rec = RecordedAuth::default();
     // Topmost trusted header that speaks of a method wins: it is the last word of the
     // recipient's own servers.
@@ -382,7 +396,8 @@ fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> Recor
             .methods
             .iter()
             .filter(|m| m.method == "dkim")
-            .min_by_key(|m| dkim_rank(m.result));
+            // Among passes, the sender's own domain wins over a mailing service's signature.
+            .min_by_key(|m| (dkim_rank(m.result), !signs_for(m, from_domain)));
         rec.dkim = best.map(|m| outcome_of(m, h.header_index, &["header.d", "header.i"]));
     }
     if let Some((i, m)) = find("dmarc") {

@@ -119,10 +119,20 @@ fn hop_from(header_index: usize, rec: Option<&Received>, raw: String) -> Hop {
 
 fn tls_of(rec: &Received, protocol: Option<&str>, raw: &str) -> Option<bool> {
     let lower = raw.to_ascii_lowercase();
+    // Host names may contain "tls"; look for the ways servers actually record encryption.
+    const MARKERS: &[&str] = &[
+        "version=tls",
+        "(using tls",
+        "tlsv1",
+        "tls1_",
+        "tls1.",
+        "version=ssl",
+        "with https",
+        "cipher=",
+    ];
     if rec.tls_version.is_some()
         || rec.tls_cipher.is_some()
-        || lower.contains("tls")
-        || lower.contains("with https")
+        || MARKERS.iter().any(|m| lower.contains(m))
         || protocol.is_some_and(|p| p.ends_with('S') || p.ends_with("SA"))
     {
         return Some(true);
@@ -411,8 +421,9 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     }
     if let Some(date) = identity.date {
         let first_time = hops.iter().find_map(|h| h.timestamp);
+        // The recipient's own server's time can be believed; the oldest hop may be forged.
         let delivered = path.delivered_at.or(first_time);
-        if let Some(t) = first_time {
+        if let Some(t) = delivered {
             let drift = t - date;
             if drift.abs() > DATE_DRIFT_SECS {
                 push(
@@ -420,7 +431,7 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
                     AnomalyKind::DateFarFromFirstHop,
                     None,
                     format!(
-                        "the Date header is {} {} the first server's time",
+                        "the Date header is {} {} the time your server received it",
                         human_duration(drift.abs()),
                         if drift > 0 { "before" } else { "after" }
                     ),
