@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod auth;
 pub mod checks;
 pub mod content;
+pub mod domains;
 pub mod filter;
 pub mod headers;
 pub mod identity;
