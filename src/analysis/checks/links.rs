@@ -1276,4 +1276,67 @@ mod tests {
             });
         }
     }
+
+    /// The development corpus: `MAILSLEUTH_CORPUS`, else `../shared/corpus`, else
+    /// `/work/shared/corpus`.
+    fn corpus() -> Option<std::path::PathBuf> {
+        std::env::var_os("MAILSLEUTH_CORPUS")
+            .map(std::path::PathBuf::from)
+            .into_iter()
+            .chain(["../shared/corpus", "/work/shared/corpus"].map(std::path::PathBuf::from))
+            .find(|p| p.is_dir())
+    }
+
+    /// How often each link check fires per corpus folder. Run with
+    /// `cargo test --lib measure_links_on_corpus -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "measurement over the whole corpus; slow"]
+    fn measure_links_on_corpus() {
+        let Some(root) = corpus() else {
+            println!("corpus not found (set MAILSLEUTH_CORPUS); skipping");
+            return;
+        };
+        let show = std::env::var("MAILSLEUTH_SHOW").unwrap_or_default();
+        for folder in ["phishing", "ham-list", "ham-2002", "spam-2002"] {
+            let Ok(dir) = std::fs::read_dir(root.join(folder)) else {
+                println!("{folder}: not found");
+                continue;
+            };
+            let mut files: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            files.sort();
+            let mut with_links = 0;
+            let mut counts: Vec<(usize, usize)> = vec![(0, 0); CHECKS.len()];
+            for path in &files {
+                let Ok(raw) = std::fs::read(path) else {
+                    continue;
+                };
+                let Ok(r) = crate::analysis::analyze(&raw, &Options::default()) else {
+                    continue;
+                };
+                if !r.content.links.is_empty() {
+                    with_links += 1;
+                }
+                for (i, def) in CHECKS.iter().enumerate() {
+                    let f = (def.run)(&Ctx {
+                        r: &r,
+                        opts: &Options::default(),
+                    });
+                    if let Some(c) = counts.get_mut(i) {
+                        match f.outcome {
+                            Outcome::Warn => c.0 += 1,
+                            Outcome::Fail => c.1 += 1,
+                            _ => {}
+                        }
+                    }
+                    if flagged(&f) && show.split(',').any(|s| s == def.id || s == folder) {
+                        println!("  [{folder}] {} {}: {}", def.id, path.display(), f.summary);
+                    }
+                }
+            }
+            println!("{folder}: {} files, {with_links} with links", files.len());
+            for (def, (w, f)) in CHECKS.iter().zip(&counts) {
+                println!("  {:24} warn {w:4}  fail {f:4}", def.id);
+            }
+        }
+    }
 }
