@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{Checked, Failure};
 use crate::analysis::{
-    Attachment, AuthOutcome, CheckResult, Evidence, FilterVerdicts, Hop, Link, LiveAuth, Mailbox,
-    PathAnomaly, Report,
+    Attachment, AuthOutcome, AuthResultsHeader, CheckResult, DkimSignatureInfo, Evidence,
+    FilterVerdicts, Hop, Link, LiveAuth, Mailbox, PathAnomaly, ReceivedSpf, Report,
 };
 use crate::lessons;
 
@@ -202,7 +202,10 @@ struct AuthJson<'a> {
     compauth: Option<&'a AuthOutcome>,
     recorded: RecordedJson<'a>,
     live: Option<&'a LiveAuth>,
-    dkim_signatures: usize,
+    /// Every Authentication-Results and ARC-Authentication-Results header, with whether it is believed.
+    results_headers: &'a [AuthResultsHeader],
+    received_spf: &'a [ReceivedSpf],
+    dkim_signatures: &'a [DkimSignatureInfo],
     arc_sets: usize,
 }
 
@@ -232,7 +235,9 @@ impl<'a> From<&'a Report> for AuthJson<'a> {
                 dmarc_policy: a.recorded.dmarc_policy.as_deref(),
             },
             live: a.live.as_ref(),
-            dkim_signatures: a.dkim_signatures.len(),
+            results_headers: &a.results_headers,
+            received_spf: &a.received_spf,
+            dkim_signatures: &a.dkim_signatures,
             arc_sets: a.arc_sets,
         }
     }
