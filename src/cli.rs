@@ -366,15 +366,76 @@ fn check_one(
             None => return Err(Failure::internal("standard input was not read")),
         },
     };
-    catch_unwind(AssertUnwindSafe(|| -> Result<Report, Failure> {
+    guarded(|| {
         let mut report = analysis::analyze(raw, opts)?;
         if let Some(lo) = live_opts {
             let live = live::verify_blocking(raw, &report, lo);
             analysis::apply_live(&mut report, live, opts);
         }
         Ok(report)
-    }))
-    .unwrap_or_else(|p| Err(Failure::internal(&panic_text(p.as_ref()))))
+    })
+}
+
+/// Runs `f`, turning a panic inside it into a `Failure` of kind `internal`, so one
+/// message that trips a bug cannot take the rest of the run down with it.
+fn guarded<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(Failure::internal(&panic_text(p.as_ref()))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_failure() {
+        let r: Result<(), Failure> = guarded(|| panic!("boom"));
+        let f = r.unwrap_err();
+        assert_eq!(f.kind, "internal");
+        assert!(f.message.contains("boom"), "{}", f.message);
+    }
+
+    #[test]
+    fn results_are_printed_in_input_order_whatever_order_they_finish_in() {
+        let items: Vec<u64> = (0..200).collect();
+        let mut seen = Vec::new();
+        for_each_ordered(
+            &items,
+            4,
+            |&i| {
+                // Later items finish first, so the printer must reorder.
+                std::thread::sleep(std::time::Duration::from_micros((200 - i) * 20));
+                i
+            },
+            |i| {
+                seen.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, items);
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_run_without_hanging() {
+        let items: Vec<u32> = (0..1000).collect();
+        let mut n = 0;
+        let r = for_each_ordered(
+            &items,
+            3,
+            |&i| i,
+            |_| {
+                n += 1;
+                if n == 5 {
+                    Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(r.is_err());
+        assert_eq!(n, 5);
+    }
 }
 
 /// How far workers may run ahead of the printer, so a slow input does not pile up reports in memory.
