@@ -102,8 +102,7 @@ pub fn extract(msg: &Message, headers: &[RawHeader]) -> Identity {
     }
 }
 
-/// The topmost Return-Path (added by the final delivery server), or the envelope sender
-/// recorded in Received-SPF / Authentication-Results when Return-Path is missing.
+/// The topmost Return-Path: the envelope sender, added by the final delivery server.
 fn return_path(msg: &Message, headers: &[RawHeader]) -> Option<Mailbox> {
     if let Some(addr) = msg.return_address() {
         return Some(mailbox(None, Some(addr)));
