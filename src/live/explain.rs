@@ -80,15 +80,20 @@ fn spf_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
     ))
 }
 
-fn dmarc_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
+fn dmarc_sentence(rec: &AuthOutcome, live: &AuthOutcome, follows: bool) -> Option<String> {
     if rec.result == live.result || live.result == AuthValue::TempError {
         return None;
     }
     if rec.result == AuthValue::BestGuessPass && live.result == AuthValue::Pass {
         return None;
     }
+    let why = if follows {
+        "this follows from the difference above, since DMARC builds on the signature and the list of sending servers"
+    } else {
+        "the domain's DMARC policy, its keys or its list of sending servers have changed since"
+    };
     Some(format!(
-        "Your mail server recorded DMARC as \"{}\" at delivery; re-checked now it is \"{}\": the domain's policy, its keys or its list of sending servers have changed since",
+        "Your mail server recorded DMARC as \"{}\" at delivery; re-checked now it is \"{}\": {why}",
         rec.result.as_str(),
         live.result.as_str()
     ))
