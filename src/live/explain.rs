@@ -112,20 +112,33 @@ fn arc_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
 
 /// Plain sentences for every method where the live result differs from the recorded one.
 pub fn disagreements(recorded: &RecordedAuth, live: &LiveAuth) -> Vec<String> {
-    let pairs: [(
-        Option<&AuthOutcome>,
-        &AuthOutcome,
-        fn(&AuthOutcome, &AuthOutcome) -> Option<String>,
-    ); 4] = [
-        (recorded.dkim.as_ref(), &live.dkim, dkim_sentence),
-        (recorded.spf.as_ref(), &live.spf, spf_sentence),
-        (recorded.dmarc.as_ref(), &live.dmarc, dmarc_sentence),
-        (recorded.arc.as_ref(), &live.arc, arc_sentence),
-    ];
-    let mut out: Vec<String> = pairs
-        .into_iter()
-        .filter_map(|(rec, live, f)| rec.and_then(|r| f(r, live)))
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    out.extend(
+        recorded
+            .dkim
+            .as_ref()
+            .and_then(|r| dkim_sentence(r, &live.dkim)),
+    );
+    out.extend(
+        recorded
+            .spf
+            .as_ref()
+            .and_then(|r| spf_sentence(r, &live.spf)),
+    );
+    // A DMARC difference usually just echoes a DKIM or SPF difference; say so.
+    let follows = !out.is_empty();
+    out.extend(
+        recorded
+            .dmarc
+            .as_ref()
+            .and_then(|r| dmarc_sentence(r, &live.dmarc, follows)),
+    );
+    out.extend(
+        recorded
+            .arc
+            .as_ref()
+            .and_then(|r| arc_sentence(r, &live.arc)),
+    );
     let policies = (
         recorded.dmarc_policy.as_deref(),
         live.dmarc_policy.as_deref(),
