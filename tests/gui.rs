@@ -279,23 +279,40 @@ fn several_dropped_files_each_get_an_entry() {
 #[test]
 fn evidence_jump_highlights_the_header() {
     let expected = sample_report();
-    let Some((check, header)) = expected.checks.iter().find_map(|c| {
-        c.evidence.iter().find_map(|e| match &e.location {
-            analysis::Location::Header { name, .. } => Some((c, name.clone())),
-            _ => None,
+    // A flagged check whose evidence is a header (the sample's Reply-To, Authentication-Results…).
+    let (check, n, header) = expected
+        .checks
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+        .find_map(|c| {
+            c.evidence
+                .iter()
+                .enumerate()
+                .find_map(|(n, e)| match &e.location {
+                    analysis::Location::Header { name, .. } => Some((c, n, name.clone())),
+                    _ => None,
+                })
         })
-    }) else {
-        // The sample's current checks point at no header; nothing to jump to.
-        return;
-    };
+        .expect("the sample has a flagged check pointing at a header");
     let mut harness = app_harness(egui::vec2(1200.0, 800.0));
     open_sample(&mut harness);
     click_tab(&mut harness, "Checklist");
     click_check(&mut harness, check);
     harness.run_steps(3);
-    harness.get_by_label("Show in raw headers (1)").click();
-    harness.run_steps(3);
-    harness.get_by_label_contains(&format!("{header}:"));
+    let jump = format!("Show in raw headers ({})", n + 1);
+    harness.get_by_label(&jump).scroll_to_me();
+    harness.run_steps(10);
+    harness.get_by_label(&jump).click();
+    // Let the scroll to the header finish.
+    harness.run_steps(30);
+
+    assert!(
+        harness
+            .query_all_by_label_contains(&format!("{header}:"))
+            .next()
+            .is_some(),
+        "the raw headers show {header}"
+    );
     harness.get_by_label("⏶ the selected check points here");
 }
 

@@ -218,6 +218,13 @@ fn lesson_ui(ui: &mut egui::Ui, report: &Report, check: &CheckResult, commands: 
     ui.label(RichText::new(&check.title).size(20.0).strong());
     ui.add_space(4.0);
     section(ui, "In this message", &check.summary);
+    if !check.evidence.is_empty() {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Where mailsleuth saw it").strong());
+        for (i, ev) in check.evidence.iter().enumerate() {
+            evidence_ui(ui, report, ev, i, commands);
+        }
+    }
     let lesson = lessons::lesson(&check.id);
     if let Some(lesson) = lesson {
         if check.reassuring || check.outcome == Outcome::Pass {
@@ -229,13 +236,6 @@ fn lesson_ui(ui: &mut egui::Ui, report: &Report, check: &CheckResult, commands: 
         section(ui, "Why it matters", &lesson.why);
         section(ui, "How to check it yourself", &lesson.how_to_check);
         section(ui, "What to do", &lesson.what_to_do);
-    }
-    if !check.evidence.is_empty() {
-        ui.add_space(6.0);
-        ui.label(RichText::new("What mailsleuth saw").strong());
-        for (i, ev) in check.evidence.iter().enumerate() {
-            evidence_ui(ui, report, ev, i, commands);
-        }
     }
     if let Some(lesson) = lesson {
         ui.add_space(6.0);
