@@ -393,3 +393,150 @@ fn real_window_stays_up_under_xvfb() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A message that passed through `hops` servers, the last two on the recipient's side.
+fn message_with_hops(hops: usize) -> Vec<u8> {
+    let mut m = String::new();
+    for i in (0..hops).rev() {
+        let secs = 10 + i * 7;
+        if i + 1 >= hops.saturating_sub(1) {
+            m.push_str(&format!(
+                "Received: from relay{i}.example.net (relay{i}.example.net [198.51.100.{n}])\r\n\
+                 \tby mx{i}.example.org with ESMTPS id A{i}; Mon, 6 Oct 2025 10:{m:02}:{s:02} +0000\r\n",
+                n = i + 1,
+                m = secs / 60,
+                s = secs % 60
+            ));
+        } else {
+            m.push_str(&format!(
+                "Received: from relay{i}.example.net (relay{i}.example.net [198.51.100.{n}])\r\n\
+                 \tby relay{j}.example.net with ESMTP id B{i}; Mon, 6 Oct 2025 10:{m:02}:{s:02} +0000\r\n",
+                n = i + 1,
+                j = i + 1,
+                m = secs / 60,
+                s = secs % 60
+            ));
+        }
+    }
+    m.push_str(
+        "From: Pat <pat@example.net>\r\nTo: sam@example.org\r\nSubject: Route test\r\n\
+         Date: Mon, 6 Oct 2025 10:00:00 +0000\r\nMessage-ID: <route@example.net>\r\n\r\nHello\r\n",
+    );
+    m.into_bytes()
+}
+
+#[test]
+fn path_view_reads_with_one_hop_and_with_twenty() {
+    for hops in [1usize, 20] {
+        let raw = message_with_hops(hops);
+        let report = analysis::analyze(&raw, &Options::with_clock()).expect("an email");
+        assert_eq!(report.path.hops.len(), hops);
+        let mut harness = app_harness(egui::vec2(1100.0, 750.0));
+        drop_file(
+            &mut harness,
+            TestDrop {
+                path: PathBuf::from(format!("route-{hops}.eml")),
+                bytes: Some(raw),
+            },
+        );
+        wait_for_results(&mut harness);
+        click_tab(&mut harness, "Path");
+        for n in 1..=hops {
+            harness.get_by_label_contains(&format!("Step {n}: "));
+        }
+        assert!(harness
+            .query_all_by_label_contains(&format!("The route it took: {hops} step"))
+            .next()
+            .is_some());
+        if hops == 20 {
+            harness.snapshot("path_twenty_hops");
+        }
+    }
+}
+
+#[test]
+fn a_twenty_megabyte_message_never_freezes_a_frame() {
+    let mut raw = message_with_hops(3);
+    // Twenty megabytes of body text, in lines, like a large attachment pasted inline.
+    let line = b"The quick brown fox jumps over the lazy dog, again and again and again.\r\n";
+    while raw.len() < 20 * 1024 * 1024 {
+        raw.extend_from_slice(line);
+    }
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(1);
+    harness.input_mut().dropped_files.push(Arc::new(TestDrop {
+        path: PathBuf::from("big.eml"),
+        bytes: Some(raw),
+    }) as egui::DroppedFileHandle);
+    let start = Instant::now();
+    let mut slowest = Duration::ZERO;
+    while harness.state().is_busy() || start.elapsed() < Duration::from_millis(200) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "analysis finished"
+        );
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        slowest < Duration::from_secs(1),
+        "the slowest frame took {slowest:?} while a 20 MB message was analysed"
+    );
+    let entry = harness.state().entries().first().expect("one entry");
+    assert!(entry.report().is_some(), "the big message was analysed");
+    harness.run_steps(2);
+    click_tab(&mut harness, "Message");
+    let frame = Instant::now();
+    harness.step();
+    assert!(
+        frame.elapsed() < Duration::from_secs(1),
+        "drawing the message view of a 20 MB message took {:?}",
+        frame.elapsed()
+    );
+}
+
+#[test]
+fn settings_dialog_switches_to_light_theme() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    harness.get_by_label("⚙ Settings…").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("a sender watching their DNS could see");
+    harness.get_by_label("Light").click();
+    harness.run_steps(2);
+    harness.snapshot("settings");
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().settings().theme,
+        mailsleuth::gui::settings::ThemeChoice::Light
+    );
+    assert!(
+        harness.query_by_label("Save").is_none(),
+        "the dialog closed"
+    );
+    harness.snapshot("verdict_light");
+}
+
+#[test]
+fn escape_closes_the_settings_dialog_without_saving() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(2);
+    harness.get_by_label("⚙ Settings…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Dark").click();
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label("Save").is_none(),
+        "the dialog closed"
+    );
+    assert_eq!(
+        harness.state().settings().theme,
+        mailsleuth::gui::settings::ThemeChoice::System,
+        "Esc does not save"
+    );
+}

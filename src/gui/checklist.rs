@@ -168,7 +168,7 @@ fn check_row_ui(
         0.0,
         egui::TextFormat::simple(egui::FontId::proportional(small.size.max(12.0)), colour),
     );
-    let button = egui::Button::selectable(selected, job)
+    let button = egui::Button::selectable(selected, (job, egui::Atom::grow()))
         .min_size(egui::vec2(ui.available_width(), 0.0))
         .wrap_mode(egui::TextWrapMode::Wrap);
     let response = ui.add(button);

@@ -65,7 +65,7 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
                 egui::TextFormat::simple(small, palette.muted),
             );
         }
-        let button = egui::Button::selectable(selected, job)
+        let button = egui::Button::selectable(selected, (job, egui::Atom::grow()))
             .min_size(egui::vec2(ui.available_width() - 30.0, 0.0))
             .wrap_mode(egui::TextWrapMode::Wrap);
         let response = ui.add(button);

@@ -134,9 +134,12 @@ fn delivered_text(report: &Report) -> String {
     }
 }
 
-/// "2025-10-14T07:42:15+00:00" ➡ "2025-10-14 07:42:15 +00:00".
+/// "2025-10-14T07:42:15+00:00" ➡ "2025-10-14 07:42:15 +00:00"; a trailing Z reads "UTC".
 fn pretty_time(rfc3339: &str) -> String {
     let s = rfc3339.replacen('T', " ", 1);
+    if let Some(utc) = s.strip_suffix('Z') {
+        return format!("{utc} UTC");
+    }
     match s.rfind(['+', '-']) {
         Some(i) if i > 11 => {
             let (a, b) = s.split_at(i);

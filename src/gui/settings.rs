@@ -183,9 +183,9 @@ pub fn settings_ui(ui: &mut egui::Ui, draft: &mut Settings, commands: &mut Vec<C
         egui::RichText::new(
             "Live checks look up the sender's domains in DNS, so a sender watching their DNS \
              could see that the message is being checked. Offline mode turns them off; \
-             mailsleuth then judges only what the message itself records.",
+             mailsleuth then judges only what the message itself records",
         )
-        .small(),
+        .weak(),
     );
     ui.add_space(6.0);
     ui.add_enabled_ui(!draft.offline, |ui| {
