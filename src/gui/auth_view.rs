@@ -32,7 +32,7 @@ pub fn auth_tab_ui(ui: &mut egui::Ui, report: &Report, live_state: &LiveState) {
                 .num_columns(3)
                 .striped(true)
                 .spacing([24.0, 8.0])
-                .min_col_width(120.0)
+                .min_col_width(200.0)
                 .show(ui, |ui| {
                     ui.label(RichText::new("Check").strong());
                     ui.label(RichText::new("Recorded at delivery").strong())
@@ -169,6 +169,7 @@ fn outcome_cell_ui(
         return;
     };
     ui.vertical(|ui| {
+        ui.set_max_width(340.0);
         ui.label(
             RichText::new(format!(
                 "{} {}",
@@ -183,7 +184,7 @@ fn outcome_cell_ui(
             bits.push(d.clone());
         }
         bits.push(format!("result: {}", o.result.as_str()));
-        ui.label(RichText::new(bits.join(" · ")).small().monospace());
+        ui.label(RichText::new(bits.join(" · ")).size(12.0).monospace());
         if let Some(detail) = o.detail.as_deref().filter(|d| !d.is_empty()) {
             ui.label(
                 RichText::new(super::list::shorten(detail, 160))

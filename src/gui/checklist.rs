@@ -177,15 +177,9 @@ fn check_row_ui(
         egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
     });
     let response = response.on_hover_text(&check.summary);
-    if response.clicked() {
-        let next = if selected {
-            None
-        } else {
-            Some(check.id.clone())
-        };
-        commands.push(Command::SelectCheck(next));
-    } else if response.gained_focus() && !selected {
-        // Arrow keys and Tab move through the list; the lesson follows the focus.
+    // Clicking, Tab or the arrow keys select; the lesson closes with its Close button or
+    // Esc. A click that toggled it off would fight the focus, which keeps the row selected.
+    if (response.clicked() || response.has_focus()) && !selected {
         commands.push(Command::SelectCheck(Some(check.id.clone())));
     }
 }

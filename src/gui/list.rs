@@ -74,14 +74,15 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
             egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
         });
         // Keyboard focus (Tab, arrows) selects the message, so the list works without a mouse.
-        if response.clicked() || (response.gained_focus() && !selected) {
+        if response.clicked() || (response.has_focus() && !selected) {
             commands.push(Command::Show(View::Message(entry.id)));
         }
-        if ui
-            .small_button("✖")
-            .on_hover_text("Close this message")
-            .clicked()
-        {
+        let close = ui.small_button("✖").on_hover_text("Close this message");
+        let close_label = format!("Close {}", entry.name);
+        close.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, close_label.clone())
+        });
+        if close.clicked() {
             commands.push(Command::Close(entry.id));
         }
     });

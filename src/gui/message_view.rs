@@ -21,7 +21,6 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                     "🛡 Safe view: only the text is shown. Images are not loaded, nothing runs, and \
                      links and attachments cannot be opened from here",
                 )
-                .small()
                 .color(palette.muted),
             );
             ui.add_space(4.0);
@@ -60,6 +59,10 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 });
             ui.add_space(theme::SECTION_GAP);
 
+            links_ui(ui, &palette, report, &lit, scroll_to.as_ref());
+            ui.add_space(theme::SECTION_GAP);
+            attachments_ui(ui, &palette, report, &lit, scroll_to.as_ref());
+            ui.add_space(theme::SECTION_GAP);
             let body_lit = lit.iter().any(|l| matches!(l, Location::Body));
             ui.label(RichText::new("Text").size(theme::HEADING_SIZE).strong());
             if report.content.text_from_html {
@@ -93,10 +96,6 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 body.response.scroll_to_me(Some(egui::Align::TOP));
             }
             ui.add_space(theme::SECTION_GAP);
-
-            links_ui(ui, &palette, report, &lit, scroll_to.as_ref());
-            ui.add_space(theme::SECTION_GAP);
-            attachments_ui(ui, &palette, report, &lit, scroll_to.as_ref());
         });
 }
 

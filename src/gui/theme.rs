@@ -196,8 +196,15 @@ pub fn auth_word(v: AuthValue) -> &'static str {
     }
 }
 
-/// Applies the style touches shared by every view (spacing, text sizes).
+/// Applies the style touches shared by every view (spacing, text sizes, contrast).
 pub fn apply_style(ctx: &egui::Context) {
+    // egui's default dark-mode text is a mid grey; lessons are long reads, so lift it.
+    ctx.style_mut_of(egui::Theme::Dark, |style| {
+        style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(212);
+    });
+    ctx.style_mut_of(egui::Theme::Light, |style| {
+        style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(40);
+    });
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
@@ -211,6 +218,10 @@ pub fn apply_style(ctx: &egui::Context) {
         }
         if let Some(heading) = style.text_styles.get_mut(&egui::TextStyle::Heading) {
             heading.size = 22.0;
+        }
+        // egui's small text is too small to read comfortably for details people need.
+        if let Some(small) = style.text_styles.get_mut(&egui::TextStyle::Small) {
+            small.size = 12.0;
         }
         if let Some(mono) = style.text_styles.get_mut(&egui::TextStyle::Monospace) {
             mono.size = 13.0;
