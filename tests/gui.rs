@@ -628,3 +628,39 @@ fn open_file_without_a_file_chooser_service_explains_what_to_do() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Live checks run after the first report shows, off the UI thread, and their results land
+/// in the report. A DNS server that is not there (a closed port on loopback) answers
+/// nothing, so the test needs no network; the re-check still completes and says so.
+#[test]
+fn live_recheck_runs_in_the_background_and_merges_its_results() {
+    let settings = Settings {
+        offline: false,
+        dns: "127.0.0.1:9".into(),
+        ..Settings::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, vec![sample_path()]));
+    harness.step();
+    assert_eq!(
+        harness.state().entries().len(),
+        1,
+        "the file given at start opens"
+    );
+    wait_for_results(&mut harness);
+    let entry = harness.state().entries().first().expect("one entry");
+    assert_eq!(entry.live, mailsleuth::gui::LiveState::Done);
+    let report = entry.report().expect("analysed");
+    let live = report.auth.live.as_ref().expect("live results were merged");
+    assert_eq!(live.resolver, "127.0.0.1:9");
+    harness.get_by_label_contains("re-checked now over DNS");
+    click_tab(&mut harness, "Authentication");
+    harness.get_by_label("🔄 Re-check now").click();
+    harness.run_steps(2);
+    wait_for_results(&mut harness);
+    assert_eq!(
+        harness.state().entries().first().map(|e| e.live.clone()),
+        Some(mailsleuth::gui::LiveState::Done)
+    );
+}

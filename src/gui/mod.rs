@@ -158,6 +158,8 @@ pub enum Command {
     CloseDialog,
     /// Hide the note bar.
     DismissNote,
+    /// Run the live re-check of the selected message again (e.g. after changing DNS server).
+    RecheckSelected,
 }
 
 /// Where the analysis of one message stands.
@@ -572,6 +574,25 @@ impl MailsleuthApp {
             }
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
+            Command::RecheckSelected => {
+                let View::Message(id) = self.view else {
+                    return;
+                };
+                if self.settings.offline {
+                    self.note = Some(
+                        "Offline mode is on, so nothing is looked up. Turn it off in Settings to \
+                         re-check now"
+                            .into(),
+                    );
+                    return;
+                }
+                if let Some(entry) = self.entry_mut(id) {
+                    if entry.report().is_some() && entry.live != LiveState::Running {
+                        entry.live = LiveState::Pending;
+                    }
+                }
+                self.start_live(id);
+            }
         }
     }
 

@@ -39,7 +39,7 @@ pub fn entry_ui(ui: &mut egui::Ui, entry: &mut Entry, commands: &mut Vec<Command
                 }
                 Tab::Checklist => checklist::checklist_tab_ui(ui, report, &entry.ui, commands),
                 Tab::Path => path_view::path_tab_ui(ui, report, &mut entry.ui),
-                Tab::Authentication => auth_view::auth_tab_ui(ui, report, &entry.live),
+                Tab::Authentication => auth_view::auth_tab_ui(ui, report, &entry.live, commands),
                 Tab::Message => message_view::message_tab_ui(ui, report, &mut entry.ui),
                 Tab::Headers => headers_view::headers_tab_ui(ui, report, &mut entry.ui),
             }
