@@ -322,6 +322,16 @@ fn snapshots_of_the_main_views() {
     harness.run_steps(2);
     harness.snapshot("welcome");
 
+    // Files dragged over the window: the overlay says what dropping will do.
+    harness.input_mut().hovered_files.push(egui::HoveredFile {
+        path: Some(sample_path()),
+        mime: String::new(),
+    });
+    harness.run_steps(2);
+    harness.snapshot("drop_overlay");
+    harness.input_mut().hovered_files.clear();
+    harness.run_steps(2);
+
     open_sample(&mut harness);
     harness.snapshot("verdict");
     click_tab(&mut harness, "Checklist");

@@ -239,6 +239,20 @@ pub struct MailsleuthApp {
     /// The native open dialog running on its own thread, and when it started.
     open_dialog: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     applied_zoom: Option<f32>,
+    /// The app icon as a texture, for the welcome view.
+    logo: Option<egui::TextureHandle>,
+}
+
+/// Decodes the compiled-in icon into a texture (None if it cannot be decoded).
+fn load_logo(ctx: &egui::Context) -> Option<egui::TextureHandle> {
+    let icon = eframe::icon_data::from_png_bytes(ICON_PNG).ok()?;
+    let (w, h) = (icon.width as usize, icon.height as usize);
+    // from_rgba_unmultiplied insists on exactly w*h pixels.
+    if icon.rgba.len() != w * h * 4 {
+        return None;
+    }
+    let image = egui::ColorImage::from_rgba_unmultiplied([w, h], &icon.rgba);
+    Some(ctx.load_texture("mailsleuth-logo", image, egui::TextureOptions::LINEAR))
 }
 
 impl MailsleuthApp {
@@ -256,6 +270,7 @@ impl MailsleuthApp {
             note: None,
             open_dialog: None,
             applied_zoom: None,
+            logo: load_logo(&cc.egui_ctx),
         };
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
@@ -807,10 +822,10 @@ impl MailsleuthApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.note_ui(ui, &mut commands);
             match self.view {
-                View::Welcome => welcome::welcome_ui(ui, &mut commands),
+                View::Welcome => welcome::welcome_ui(ui, self.logo.as_ref(), &mut commands),
                 View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
                     Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
-                    None => welcome::welcome_ui(ui, &mut commands),
+                    None => welcome::welcome_ui(ui, self.logo.as_ref(), &mut commands),
                 },
             }
         });
