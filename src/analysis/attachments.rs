@@ -368,6 +368,7 @@ fn ole2_has_vba(bytes: &[u8]) -> bool {
 fn scan_markup(bytes: &[u8]) -> (bool, bool) {
     let head = bytes.get(..MAX_HTML_SCAN).unwrap_or(bytes);
     let text = String::from_utf8_lossy(head);
+    let text = super::content::tame_tags(&text);
     let mut emitter = DefaultEmitter::default();
     emitter.naively_switch_states(true);
     let mut form = false;

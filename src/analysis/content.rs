@@ -300,7 +300,8 @@ impl HtmlScan {
         // Switches the tokenizer into raw-text mode after <script>, <style>, <title>…
         // so their contents never read as markup or visible text.
         emitter.naively_switch_states(true);
-        for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        let html = tame_tags(html);
+        for token in Tokenizer::new_with_emitter(html.as_ref(), emitter).flatten() {
             match token {
                 Token::StartTag(tag) => self.start(&tag),
                 Token::EndTag(tag) => self.end(&tag.name),
@@ -634,6 +635,98 @@ fn clip(s: &str, max: usize) -> String {
     crate::analysis::checks::util::clip(s, max)
 }
 
+/// Attributes kept per tag before only the ones that matter are kept.
+const MAX_ATTRIBUTES: usize = 32;
+/// Attributes that matter to mailsleuth, kept (once each) even in an overlong tag.
+const KEY_ATTRIBUTES: &[&[u8]] = &[
+    b"href", b"style", b"action", b"type", b"color", b"bgcolor", b"background", b"hidden",
+    b"src", b"http-equiv", b"content", b"name",
+];
+
+/// Drops surplus attributes from tags that carry hundreds of them.
+///
+/// The tokenizer walks attribute states recursively, so one tag with a few hundred
+/// attributes (senders pad tags with random ones to defeat filters) can exhaust the stack.
+/// Past `MAX_ATTRIBUTES`, only the first of each key attribute and event handlers survive.
+pub(crate) fn tame_tags(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let len = b.len();
+    let mut out = String::new();
+    let mut last = 0usize;
+    let mut i = 0usize;
+    while i < len {
+        let is_tag = b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        if !is_tag {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while b.get(j).is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>' && *c != b'/') {
+            j += 1;
+        }
+        let mut attrs = 0usize;
+        let mut kept: Vec<Vec<u8>> = Vec::new();
+        loop {
+            while b.get(j).is_some_and(|c| c.is_ascii_whitespace() || *c == b'/') {
+                j += 1;
+            }
+            if j >= len || b.get(j) == Some(&b'>') {
+                break;
+            }
+            let start = j;
+            while b
+                .get(j)
+                .is_some_and(|c| !c.is_ascii_whitespace() && !matches!(c, b'=' | b'>' | b'/'))
+            {
+                j += 1;
+            }
+            let name_end = j;
+            let mut k = j;
+            while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+                k += 1;
+            }
+            if b.get(k) == Some(&b'=') {
+                k += 1;
+                while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+                    k += 1;
+                }
+                match b.get(k) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        k = b
+                            .get(k + 1..)
+                            .and_then(|rest| rest.iter().position(|c| *c == q))
+                            .map_or(len, |p| k + 1 + p + 1);
+                    }
+                    _ => {
+                        while b.get(k).is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>') {
+                            k += 1;
+                        }
+                    }
+                }
+                j = k;
+            }
+            attrs += 1;
+            if attrs <= MAX_ATTRIBUTES {
+                continue;
+            }
+            let name = b.get(start..name_end).unwrap_or(b"").to_ascii_lowercase();
+            let key = KEY_ATTRIBUTES.contains(&name.as_slice()) || name.starts_with(b"on");
+            if key && !kept.contains(&name) && kept.len() < KEY_ATTRIBUTES.len() + 4 {
+                kept.push(name);
+                continue;
+            }
+            out.push_str(html.get(last..start).unwrap_or(""));
+            last = j;
+        }
+        i = j.max(i + 1);
+    }
+    if last == 0 {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    out.push_str(html.get(last..).unwrap_or(""));
+    std::borrow::Cow::Owned(out)
+}
+
 /// Lowercased host of a link target, when it is an absolute URL (or starts with `www.`).
 pub fn host_of(href: &str) -> Option<String> {
     // Browsers drop tabs and newlines inside URLs; senders use that to split words.
@@ -847,6 +940,24 @@ mod tests {
         );
         assert!(c.text_from_html);
         assert!(c.text.contains("verify your password"));
+    }
+
+    #[test]
+    fn tags_padded_with_attributes_do_not_exhaust_the_stack() {
+        let junk: String = (0..5000).map(|i| format!("x{i}=\"\" ")).collect();
+        let body = format!("<p><a {junk} href=\"https://far.example/\" {junk}>Open</a></p>");
+        // Runs on a small stack on purpose: the GUI analyses on worker threads.
+        let c = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || html_mail(&body))
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(c.links.len(), 1);
+        assert_eq!(c.links[0].host.as_deref(), Some("far.example"));
+        assert_eq!(c.text, "Open");
+        let tamed = tame_tags("<a b=\"1\" c='2' d=3>x</a>");
+        assert_eq!(tamed, "<a b=\"1\" c='2' d=3>x</a>");
     }
 
     #[test]

@@ -1029,3 +1029,87 @@ mod tests {
         assert!(phone_numbers("order 123456789012").is_empty());
     }
 }
+
+/// Firing rates on the development corpus (run with `--ignored --nocapture`).
+#[cfg(test)]
+mod corpus {
+    use crate::analysis::{analyze, Family, Options, Outcome};
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    fn corpus_root() -> Option<PathBuf> {
+        let candidates = [
+            std::env::var_os("MAILSLEUTH_CORPUS").map(PathBuf::from),
+            Some(PathBuf::from("../shared/corpus")),
+            Some(PathBuf::from("/work/shared/corpus")),
+        ];
+        candidates.into_iter().flatten().find(|p| p.is_dir())
+    }
+
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// For each folder: how many messages each content/attachment check flags.
+    fn rates(dir: &Path) -> (usize, BTreeMap<String, usize>) {
+        let mut counts = BTreeMap::new();
+        let mut n = 0;
+        for path in files(dir) {
+            if std::env::var_os("MAILSLEUTH_TRACE").is_some() {
+                eprintln!("{}", path.display());
+            }
+            let Ok(raw) = std::fs::read(&path) else {
+                continue;
+            };
+            let Ok(report) = analyze(&raw, &Options::default()) else {
+                continue;
+            };
+            n += 1;
+            for c in report.checks.iter().filter(|c| {
+                matches!(c.family, Family::Content | Family::Attachments)
+                    && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
+                    && c.weight > 0
+            }) {
+                *counts.entry(c.id.clone()).or_insert(0) += 1;
+                if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| v == c.id.as_str()) {
+                    println!("  {} {}: {}", path.display(), c.id, c.summary);
+                    for e in &c.evidence {
+                        println!("      {}", e.text);
+                    }
+                }
+            }
+        }
+        (n, counts)
+    }
+
+    #[test]
+    #[ignore = "reads the development corpus; prints firing rates"]
+    fn firing_rates_on_corpus() {
+        let Some(root) = corpus_root() else {
+            println!("corpus not found (set MAILSLEUTH_CORPUS); skipping");
+            return;
+        };
+        let mut table: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let folders = ["phishing", "ham-list", "ham-2002", "spam-2002"];
+        for (col, folder) in folders.iter().enumerate() {
+            let (n, counts) = rates(&root.join(folder));
+            println!("{folder}: {n} messages");
+            for (id, k) in counts {
+                let row = table
+                    .entry(id)
+                    .or_insert_with(|| vec!["-".to_string(); folders.len()]);
+                if let Some(cell) = row.get_mut(col) {
+                    *cell = format!("{k} ({:.1}%)", 100.0 * k as f64 / n.max(1) as f64);
+                }
+            }
+        }
+        println!("{:<26} {}", "check", folders.join(" | "));
+        for (id, row) in table {
+            println!("{id:<26} {}", row.join(" | "));
+        }
+    }
+}
