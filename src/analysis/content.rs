@@ -65,7 +65,7 @@ pub fn extract(msg: &Message) -> Content {
     let plain_chars = count_visible(&plain.text);
     let use_plain = content.has_plain && (!content.has_html || plain_chars * 3 >= html.visible);
     content.text = if use_plain {
-        normalise_text(&plain.text)
+        normalise_text(&decode_entities(&plain.text))
     } else {
         content.text_from_html = content.has_html;
         html_text.clone()
@@ -122,6 +122,82 @@ impl Capped {
         }
         self.text.push_str(piece);
     }
+}
+
+/// Decodes HTML character references that some senders leave in plain-text parts
+/// ("Voc&ecirc; possui"), so cue matching and the reader see real letters.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let after = rest.get(amp + 1..).unwrap_or("");
+        let end = after
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|e| after.get(..e)).and_then(entity);
+        match (decoded, end) {
+            (Some(ch), Some(e)) => {
+                out.push(ch);
+                rest = after.get(e + 1..).unwrap_or("");
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// One character reference (without `&` and `;`): numeric, or a common named one.
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return char::from_u32(code).filter(|c| !c.is_control() || c.is_whitespace());
+    }
+    let simple = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        "ordm" => Some('º'),
+        "ordf" => Some('ª'),
+        "euro" => Some('€'),
+        "szlig" => Some('ß'),
+        "copy" => Some('©'),
+        _ => None,
+    };
+    if simple.is_some() {
+        return simple;
+    }
+    // Letter + accent: eacute, Ccedil, atilde, ouml…
+    let mut chars = name.chars();
+    let letter = chars.next()?;
+    let accent = chars.as_str();
+    let table: &[(&str, &str, &str)] = &[
+        ("acute", "aeiouyAEIOUY", "áéíóúýÁÉÍÓÚÝ"),
+        ("grave", "aeiouAEIOU", "àèìòùÀÈÌÒÙ"),
+        ("circ", "aeiouAEIOU", "âêîôûÂÊÎÔÛ"),
+        ("tilde", "aonAON", "ãõñÃÕÑ"),
+        ("uml", "aeiouyAEIOU", "äëïöüÿÄËÏÖÜ"),
+        ("cedil", "cC", "çÇ"),
+        ("ring", "aA", "åÅ"),
+    ];
+    let (_, from, to) = table.iter().find(|(a, _, _)| *a == accent)?;
+    let pos = from.chars().position(|c| c == letter)?;
+    to.chars().nth(pos)
 }
 
 /// Plain text as the reader sees it: no trailing spaces, no runs of blank lines.
@@ -639,8 +715,18 @@ fn clip(s: &str, max: usize) -> String {
 const MAX_ATTRIBUTES: usize = 32;
 /// Attributes that matter to mailsleuth, kept (once each) even in an overlong tag.
 const KEY_ATTRIBUTES: &[&[u8]] = &[
-    b"href", b"style", b"action", b"type", b"color", b"bgcolor", b"background", b"hidden",
-    b"src", b"http-equiv", b"content", b"name",
+    b"href",
+    b"style",
+    b"action",
+    b"type",
+    b"color",
+    b"bgcolor",
+    b"background",
+    b"hidden",
+    b"src",
+    b"http-equiv",
+    b"content",
+    b"name",
 ];
 
 /// Drops surplus attributes from tags that carry hundreds of them.
@@ -661,13 +747,19 @@ pub(crate) fn tame_tags(html: &str) -> std::borrow::Cow<'_, str> {
             continue;
         }
         let mut j = i + 1;
-        while b.get(j).is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>' && *c != b'/') {
+        while b
+            .get(j)
+            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>' && *c != b'/')
+        {
             j += 1;
         }
         let mut attrs = 0usize;
         let mut kept: Vec<Vec<u8>> = Vec::new();
         loop {
-            while b.get(j).is_some_and(|c| c.is_ascii_whitespace() || *c == b'/') {
+            while b
+                .get(j)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+            {
                 j += 1;
             }
             if j >= len || b.get(j) == Some(&b'>') {
@@ -698,7 +790,10 @@ pub(crate) fn tame_tags(html: &str) -> std::borrow::Cow<'_, str> {
                             .map_or(len, |p| k + 1 + p + 1);
                     }
                     _ => {
-                        while b.get(k).is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>') {
+                        while b
+                            .get(k)
+                            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
+                        {
                             k += 1;
                         }
                     }
@@ -929,6 +1024,15 @@ mod tests {
         // The HTML anchor and the written-out URL are the same link, listed once.
         assert_eq!(c.links.len(), 1);
         assert_eq!(c.links[0].host.as_deref(), Some("shop.example.com"));
+    }
+
+    #[test]
+    fn entities_in_plain_text_are_decoded() {
+        assert_eq!(
+            decode_entities("Voc&ecirc; possui &#82;$ 10 &amp; mais &bogus; &"),
+            "Você possui R$ 10 & mais &bogus; &"
+        );
+        assert_eq!(decode_entities("libera&ccedil;&atilde;o"), "liberação");
     }
 
     #[test]

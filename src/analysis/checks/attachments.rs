@@ -831,6 +831,18 @@ mod tests {
     }
 
     #[test]
+    fn every_attachment_check_has_a_lesson() {
+        assert!(crate::lessons::parse_errors()
+            .iter()
+            .all(|e| !e.contains("attachments.toml")));
+        for def in CHECKS {
+            let lesson = crate::lessons::lesson(def.id);
+            assert!(lesson.is_some(), "no lesson for {}", def.id);
+            assert!(lesson.is_some_and(|l| !l.title.ends_with('.')));
+        }
+    }
+
+    #[test]
     fn extension_is_what_windows_sees() {
         assert_eq!(extension("Invoice.PDF.exe").as_deref(), Some("exe"));
         assert_eq!(extension("report.exe. . ").as_deref(), Some("exe"));

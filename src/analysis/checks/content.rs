@@ -1022,6 +1022,18 @@ mod tests {
     }
 
     #[test]
+    fn every_content_check_has_a_lesson() {
+        assert!(crate::lessons::parse_errors()
+            .iter()
+            .all(|e| !e.contains("content.toml")));
+        for def in CHECKS {
+            let lesson = crate::lessons::lesson(def.id);
+            assert!(lesson.is_some(), "no lesson for {}", def.id);
+            assert!(lesson.is_some_and(|l| !l.title.ends_with('.')));
+        }
+    }
+
+    #[test]
     fn phone_numbers_are_found_but_not_dates() {
         assert_eq!(phone_numbers("call +1 (888) 555-0199 now").len(), 1);
         assert_eq!(phone_numbers("ligue 0800 724 0800").len(), 1);
@@ -1048,7 +1060,12 @@ mod corpus {
 
     fn files(dir: &Path) -> Vec<PathBuf> {
         let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect()
+            })
             .unwrap_or_default();
         out.sort();
         out
@@ -1110,6 +1127,45 @@ mod corpus {
         println!("{:<26} {}", "check", folders.join(" | "));
         for (id, row) in table {
             println!("{id:<26} {}", row.join(" | "));
+        }
+    }
+
+    /// Prints what mailsleuth read from the files named in `MAILSLEUTH_DUMP` (comma-separated).
+    #[test]
+    #[ignore = "debugging aid for reading corpus messages"]
+    fn dump_messages() {
+        let list = std::env::var("MAILSLEUTH_DUMP").unwrap_or_default();
+        for path in list.split(',').filter(|p| !p.is_empty()) {
+            let Ok(raw) = std::fs::read(path) else {
+                println!("{path}: unreadable");
+                continue;
+            };
+            match analyze(&raw, &Options::default()) {
+                Ok(r) => {
+                    let text: String = r.content.text.chars().take(700).collect();
+                    println!(
+                        "=== {path}\nsubject: {:?}\nhtml={} plain={} from_html={} links={} images={} visible={} hidden={}\n{text}\n",
+                        r.subject,
+                        r.content.has_html,
+                        r.content.has_plain,
+                        r.content.text_from_html,
+                        r.content.links.len(),
+                        r.content.images,
+                        r.content.html_visible_chars,
+                        r.content.hidden_chars
+                    );
+                    for c in r.checks.iter().filter(|c| c.weight != 0) {
+                        println!(
+                            "  [{}] {} {}: {}",
+                            c.weight,
+                            c.outcome.as_str(),
+                            c.id,
+                            c.summary
+                        );
+                    }
+                }
+                Err(e) => println!("{path}: {e}"),
+            }
         }
     }
 }
