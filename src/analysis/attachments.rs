@@ -18,7 +18,7 @@ pub const MAX_ARCHIVE_ENTRIES: usize = 500;
 /// How deep attached messages are opened to list their own attachments.
 const MAX_MESSAGE_DEPTH: usize = 3;
 /// Most bytes of an HTML/SVG attachment read when looking for forms and scripts.
-const MAX_HTML_SCAN: usize = 2 * 1024 * 1024;
+const MAX_HTML_SCAN: usize = 1024 * 1024;
 
 /// Lists every attachment of the message, and those of attached messages (with `parent` set).
 pub fn extract(msg: &Message) -> Vec<Attachment> {

@@ -11,7 +11,7 @@ use super::{Content, Link};
 /// Most bytes of plain-text rendering kept.
 pub const MAX_TEXT_BYTES: usize = 200 * 1024;
 /// Most bytes of HTML read, over all HTML parts together.
-pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_HTML_BYTES: usize = 2 * 1024 * 1024;
 /// Most links listed.
 pub const MAX_LINKS: usize = 1000;
 /// Most hidden-text samples kept, and their length in characters.

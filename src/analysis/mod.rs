@@ -73,6 +73,13 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     report.path = path::extract(&msg, &headers, &report.identity, opts);
     report.auth = auth::extract(&headers, &report.path);
     report.content = content::extract(&msg);
+    if report.content.truncated {
+        report.notes.push(format!(
+            "The body is very large: only its first {} KB of HTML and {} KB of text were read",
+            content::MAX_HTML_BYTES / 1024,
+            content::MAX_TEXT_BYTES / 1024
+        ));
+    }
     report.attachments = attachments::extract(&msg);
     report.filter = filter::extract(&headers);
     report.headers = headers;
