@@ -237,6 +237,9 @@ fn kind_words(kind: &str) -> &'static str {
         "ooxml" => "an Office document",
         "png" | "jpeg" | "gif" | "webp" | "bmp" | "tiff" | "ico" => "a picture",
         "email" => "an email",
+        "text" => "plain text",
+        "xml" => "an XML file",
+        "rtf" => "a rich-text document",
         _ => "something else",
     }
 }

@@ -704,7 +704,7 @@ fn fake_reply_subject(c: &Ctx) -> Finding {
             .map(|h| h.index);
     let f = if reply {
         Finding::warn(
-            if on_list { 1 } else { 3 },
+            if on_list { 1 } else { 2 },
             format!("The subject starts with \u{201c}{prefix}\u{201d} as if you had written first, but the message does not answer any earlier message"),
         )
     } else {
@@ -1147,12 +1147,26 @@ mod corpus {
                 continue;
             };
             n += 1;
+            let family_weight: i32 = report
+                .checks
+                .iter()
+                .filter(|c| matches!(c.family, Family::Content | Family::Attachments))
+                .map(|c| c.weight)
+                .sum();
+            if family_weight >= 4 {
+                *counts
+                    .entry("(content+attachments weight >= 4)".to_string())
+                    .or_insert(0) += 1;
+            }
             for c in report.checks.iter().filter(|c| {
                 matches!(c.family, Family::Content | Family::Attachments)
                     && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
                     && c.weight > 0
             }) {
                 *counts.entry(c.id.clone()).or_insert(0) += 1;
+                if c.weight >= 3 {
+                    *counts.entry(format!("{} (weight >= 3)", c.id)).or_insert(0) += 1;
+                }
                 if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| v == c.id.as_str()) {
                     println!("  {} {}: {}", path.display(), c.id, c.summary);
                     for e in &c.evidence {
@@ -1185,9 +1199,9 @@ mod corpus {
                 }
             }
         }
-        println!("{:<26} {}", "check", folders.join(" | "));
+        println!("{:<40} {}", "check", folders.join(" | "));
         for (id, row) in table {
-            println!("{id:<26} {}", row.join(" | "));
+            println!("{id:<40} {}", row.join(" | "));
         }
     }
 
