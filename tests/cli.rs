@@ -106,6 +106,24 @@ fn json_lines_carry_every_contract_field() {
     }
     assert_eq!(lines[0]["from"]["address"], "weekly@example.com");
     assert_eq!(lines[1]["verdict"], "danger");
+    // A check that fired carries its lesson, so a script can explain it without mailsleuth.
+    let fired: Vec<&Value> = lines[1]["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| matches!(c["outcome"].as_str(), Some("warn" | "fail")))
+        .collect();
+    assert!(!fired.is_empty());
+    for c in fired {
+        for k in ["plain", "why", "how_to_check", "what_to_do", "expert"] {
+            assert!(c["lesson"][k].is_string(), "{}: lesson.{k}", c["id"]);
+        }
+        assert!(
+            c["evidence"].as_array().is_some_and(|e| !e.is_empty()),
+            "{}: a warning or failure shows its evidence",
+            c["id"]
+        );
+    }
 }
 
 #[test]
