@@ -327,3 +327,45 @@ fn usage_errors_exit_2() {
         .expect("run");
     assert_eq!(code(&o), 2, "--dns contradicts --offline");
 }
+
+#[test]
+fn live_checks_of_several_inputs_run_side_by_side_and_never_hang() {
+    // A DNS server that never answers: every lookup runs into its timeout. Nothing leaves
+    // the loopback interface.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind loopback UDP");
+    let dns = silent.local_addr().expect("local addr").to_string();
+    let files: Vec<PathBuf> = [
+        "gmail-received.eml",
+        "postfix-exim.eml",
+        "mailing-list.eml",
+        "m365-newsletter.eml",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    let bound = mailsleuth::live::LiveOptions::default().total_timeout;
+    let started = std::time::Instant::now();
+    let o = bin()
+        .args(["check", "--json", "--dns", &dns])
+        .args(files.iter().map(|f| s(f)))
+        .output()
+        .expect("run mailsleuth");
+    let elapsed = started.elapsed();
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), files.len(), "{}", stdout(&o));
+    for v in &lines {
+        assert!(v["error"].is_null(), "{v}");
+        assert!(
+            v["auth"]["live"].is_object(),
+            "live results are reported: {v}"
+        );
+        assert_eq!(v["auth"]["live"]["resolver"], dns.as_str());
+    }
+    // One after the other this would take files × bound; side by side, about one bound.
+    assert!(
+        elapsed < bound * 2 + std::time::Duration::from_secs(5),
+        "took {elapsed:?} for {} inputs",
+        files.len()
+    );
+    drop(silent);
+}
