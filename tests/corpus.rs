@@ -83,6 +83,18 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 
 #[test]
 fn every_corpus_file_gets_a_report_or_a_typed_error_and_phishing_has_paths_and_auth() {
+    // Analyse on a thread with the stack the `check` command gives its workers, so this
+    // test sees what a user running mailsleuth would.
+    let worker = std::thread::Builder::new()
+        .stack_size(mailsleuth::cli::WORKER_STACK_BYTES)
+        .spawn(run_corpus)
+        .expect("start the corpus thread");
+    if let Err(p) = worker.join() {
+        std::panic::resume_unwind(p);
+    }
+}
+
+fn run_corpus() {
     let Some(root) = corpus_root() else {
         println!("note: no corpus found (set MAILSLEUTH_CORPUS or place shared/corpus beside the project); skipping");
         return;
