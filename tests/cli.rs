@@ -246,6 +246,23 @@ fn text_output_never_passes_on_control_characters_from_the_message() {
     );
     assert!(out.contains("\\x1b[1;31mURGENT"), "{out}");
     assert!(out.contains("invoice<U+202E>fdp.exe"), "{out}");
+    assert!(out.contains("Attachments (listed, never opened)"), "{out}");
+}
+
+#[test]
+fn text_output_shows_where_a_link_really_goes() {
+    let o = check(&[s(&fixture("forged-dkim-below-boundary.eml"))]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "\"https://www.lumenbank.test/login\" -> http://lumenbank-secure.test/login.php?id=dan"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("What to do:"),
+        "lessons for what fired:\n{out}"
+    );
 }
 
 #[test]
