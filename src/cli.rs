@@ -246,7 +246,15 @@ fn expand(arg: &Path, group: usize, inputs: &mut Vec<Input>) -> Option<String> {
         });
         return None;
     }
+    let before = inputs.len();
     walk(arg, group, 0, inputs);
+    if inputs.len() == before {
+        // Not an error (nothing failed), but silence would look like a clean result.
+        eprintln!(
+            "mailsleuth: {}: no files in this folder (hidden files are skipped)",
+            crate::report::clean(&arg.display().to_string())
+        );
+    }
     let label = arg
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
