@@ -397,11 +397,18 @@ fn dmarc_strict_alignment_and_organisational_domain() {
 
 /// What a mailing list does: change the message (footer), then seal it with ARC.
 fn list_forward(original: &str, tamper_after_seal: bool) -> String {
+    seal_forward(original, true, tamper_after_seal)
+}
+
+/// Seals `original` as lists.test would, optionally after adding a footer.
+fn seal_forward(original: &str, footer: bool, tamper_after_seal: bool) -> String {
     use mail_auth::arc::ArcSealer;
     use mail_auth::common::headers::HeaderWriter;
     use mail_auth::{ArcOutput, AuthenticatedMessage, AuthenticationResults};
-    let forwarded = original.replacen("\r\n\r\n", "\r\nList-Id: <team.lists.test>\r\n\r\n", 1)
-        + "-- \r\nteam mailing list\r\n";
+    let mut forwarded = original.replacen("\r\n\r\n", "\r\nList-Id: <team.lists.test>\r\n\r\n", 1);
+    if footer {
+        forwarded.push_str("-- \r\nteam mailing list\r\n");
+    }
     let msg = AuthenticatedMessage::parse(forwarded.as_bytes()).expect("parse");
     let results = AuthenticationResults::new("lists.test");
     let set = ArcSealer::from_key(keys().rsa())
@@ -1045,4 +1052,112 @@ fn arc_test_suite_vectors() {
     }
     println!("arc_test_suite: {ran} vectors ran, {skipped} skipped");
     assert!(ran > 150);
+}
+
+// ---------------------------------------------------------------------------------------
+// The `check` command, end to end.
+
+fn run_check(args: &[&str]) -> (std::process::ExitStatus, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailsleuth"))
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("run mailsleuth");
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn first_json_line(stdout: &str) -> serde_json::Value {
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with('{'))
+        .unwrap_or("");
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn cli_check_json_reports_live_results_from_the_given_dns_server() {
+    let server = DnsServer::start(zone());
+    let signed = sign_rsa(
+        &sender_message("Agenda for Monday"),
+        "sender.test",
+        "rsa1",
+        None,
+    );
+    let raw = deliver(
+        &seal_forward(&signed, false, false),
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("sealed.eml");
+    std::fs::write(&file, &raw).expect("write");
+    let addr = server.addr().to_string();
+    let path = file.to_string_lossy().to_string();
+    let (status, stdout, stderr) = run_check(&["--json", "--dns", &addr, &path]);
+    assert!(
+        status.code().is_some_and(|c| c == 0 || c == 1),
+        "{status:?} {stderr}"
+    );
+    let v = first_json_line(&stdout);
+    for method in ["spf", "dkim", "dmarc", "arc"] {
+        let o = &v["auth"][method];
+        assert_eq!(o["source"], "live", "{method}: {o}");
+        assert_eq!(o["result"], "pass", "{method}: {o}");
+    }
+    assert_eq!(v["auth"]["live"]["resolver"], addr.as_str());
+    assert!(server.queries() >= 4, "{:?}", server.log());
+}
+
+#[test]
+fn cli_offline_makes_no_dns_query() {
+    let server = DnsServer::start(zone());
+    let signed = sign_rsa(&sender_message("offline"), "sender.test", "rsa1", None);
+    let recorded = "dkim=pass header.d=sender.test; spf=pass smtp.mailfrom=sender.test; dmarc=pass header.from=sender.test";
+    let raw = deliver(
+        &signed,
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        Some(recorded),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("offline.eml");
+    std::fs::write(&file, &raw).expect("write");
+    let addr = server.addr().to_string();
+    let path = file.to_string_lossy().to_string();
+
+    // Offline with a DNS server named: either refused as contradictory, or accepted and
+    // then ignored. In both cases the server must hear nothing.
+    let (status, stdout, stderr) = run_check(&["--json", "--offline", "--dns", &addr, &path]);
+    if status.code() == Some(2) && stdout.trim().is_empty() {
+        assert!(
+            stderr.contains("--offline") || stderr.contains("--dns"),
+            "{stderr}"
+        );
+    } else {
+        let v = first_json_line(&stdout);
+        assert_eq!(v["auth"]["dkim"]["source"], "recorded", "{v}");
+    }
+    let (status, stdout, stderr) = run_check(&["--json", "--offline", &path]);
+    assert!(
+        status.code().is_some_and(|c| c == 0 || c == 1),
+        "{status:?} {stderr}"
+    );
+    let v = first_json_line(&stdout);
+    for method in ["spf", "dkim", "dmarc"] {
+        assert_eq!(v["auth"][method]["source"], "recorded", "{method}: {v}");
+        assert_eq!(v["auth"][method]["result"], "pass", "{method}: {v}");
+    }
+    assert!(v["auth"]["live"].is_null(), "{v}");
+    // Give a stray packet time to arrive before counting.
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.queries(), 0, "{:?}", server.log());
 }
