@@ -1161,3 +1161,131 @@ fn cli_offline_makes_no_dns_query() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(server.queries(), 0, "{:?}", server.log());
 }
+
+/// mail-auth's SPF vectors (RFC 7208 examples, macros, includes, redirects, mx, ptr…):
+/// each check becomes a delivered message whose Received line names the HELO and IP and
+/// whose Return-Path is the sender, verified through the loopback server.
+#[test]
+fn stalwart_spf_vectors() {
+    use support::vectors::SpfStep;
+    let Some(dir) = vectors_dir("stalwart_mail_auth/spf") else {
+        return;
+    };
+    let (mut ran, mut skipped) = (0, Vec::new());
+    for file in sorted_files(&dir, ".yml") {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for steps in support::vectors::spf_documents(&text) {
+            // mail-auth's vectors mark names that must fail with a DNS error this way.
+            let mut zone = Zone::default();
+            zone.servfail_containing("_dns_error.");
+            let server = DnsServer::start(zone);
+            for step in steps {
+                match step {
+                    SpfStep::Record { kind, name, value } => server.edit(|z| {
+                        let list = || {
+                            value
+                                .split(',')
+                                .map(|v| v.trim().to_string())
+                                .filter(|v| !v.is_empty())
+                        };
+                        match kind.as_str() {
+                            "spf" | "exp" => {
+                                z.set_txt(&name, &value);
+                            }
+                            "a" | "aaaa" => {
+                                let ips: Vec<IpAddr> =
+                                    list().filter_map(|v| v.parse().ok()).collect();
+                                z.set_addrs(&name, &ips);
+                            }
+                            "mx" => {
+                                let mut exchanges = Vec::new();
+                                for (pos, v) in list().enumerate() {
+                                    let Ok(ip) = v.parse::<IpAddr>() else {
+                                        continue;
+                                    };
+                                    let host = format!("mx{pos}.{}", name.trim_end_matches('.'));
+                                    z.set_addrs(&host, &[ip]);
+                                    exchanges.push((u16::try_from(pos + 1).unwrap_or(1), host));
+                                }
+                                z.set_mx(&name, &exchanges);
+                            }
+                            "ptr" => {
+                                if let Ok(ip) = name.parse::<IpAddr>() {
+                                    z.set_ptr(ip, &list().collect::<Vec<_>>());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }),
+                    SpfStep::Check {
+                        title,
+                        helo,
+                        sender,
+                        ip,
+                        result,
+                        explanation,
+                    } => {
+                        let Ok(addr) = ip.parse::<IpAddr>() else {
+                            skipped.push(format!("{title}: bad ip {ip}"));
+                            continue;
+                        };
+                        let bracket = match addr {
+                            IpAddr::V4(_) => format!("[{addr}]"),
+                            IpAddr::V6(_) => format!("[IPv6:{addr}]"),
+                        };
+                        let date = mail_parser::DateTime::from_timestamp(now()).to_rfc822();
+                        let raw = format!(
+                            "Return-Path: <{sender}>\r\nReceived: from {helo} ({helo} {bracket})\r\n\tby localdomain.org with ESMTP id 1; {date}\r\nFrom: <{sender}>\r\nSubject: spf\r\n\r\nbody\r\n"
+                        );
+                        let report =
+                            mailsleuth::analysis::analyze(raw.as_bytes(), &Default::default())
+                                .expect("analyse");
+                        if report.path.connecting_ip.as_deref() != Some(addr.to_string().as_str())
+                            || report.path.connecting_helo.as_deref().unwrap_or("")
+                                != helo.to_ascii_lowercase()
+                        {
+                            skipped.push(format!(
+                                "{title}: HELO {helo:?} cannot be written in a Received line"
+                            ));
+                            continue;
+                        }
+                        let opts = LiveOptions {
+                            dns: Some(server.addr()),
+                            lookup_timeout: Duration::from_millis(700),
+                            total_timeout: Duration::from_secs(5),
+                        };
+                        let live = verify_blocking(raw.as_bytes(), &report, &opts);
+                        let want = AuthValue::parse(&result);
+                        if live.spf.result != want {
+                            println!("LOG {:?}", server.log());
+                        }
+                        assert_eq!(
+                            live.spf.result,
+                            want,
+                            "{}: {title}: helo {helo} sender {sender} ip {ip}: {:?}",
+                            file.display(),
+                            live.spf
+                        );
+                        if !explanation.is_empty() {
+                            assert!(
+                                live.spf
+                                    .detail
+                                    .as_deref()
+                                    .unwrap_or_default()
+                                    .contains(&explanation),
+                                "{title}: {:?}",
+                                live.spf
+                            );
+                        }
+                        ran += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "stalwart_mail_auth spf: {ran} vectors ran; skipped {}: {skipped:?}",
+        skipped.len()
+    );
+    assert!(ran >= 140, "only {ran} ran");
+}

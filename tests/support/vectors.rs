@@ -182,3 +182,75 @@ pub fn arc_suite(path: &Path) -> Vec<ArcCase> {
     }
     cases
 }
+
+/// One step of an SPF vector document, in order: records are added as they appear, and
+/// each `expect:` runs a check with the HELO name, sender and IP given so far.
+#[derive(Debug, Clone)]
+pub enum SpfStep {
+    /// `kind: name value` with kind spf, exp, a, aaaa, mx or ptr.
+    Record {
+        kind: String,
+        name: String,
+        value: String,
+    },
+    Check {
+        title: String,
+        helo: String,
+        sender: String,
+        ip: String,
+        /// The result word, and the explanation expected with it (may be empty).
+        result: String,
+        explanation: String,
+    },
+}
+
+/// Reads mail-auth's SPF vectors (YAML-like documents separated by `---`).
+pub fn spf_documents(text: &str) -> Vec<Vec<SpfStep>> {
+    let mut docs = Vec::new();
+    for doc in text.split("---\n") {
+        let mut steps = Vec::new();
+        let (mut title, mut helo, mut sender, mut ip) = (
+            String::new(),
+            String::new(),
+            String::new(),
+            "127.0.0.1".to_string(),
+        );
+        for line in doc.lines() {
+            let line = line.trim();
+            let line = line.strip_prefix('-').map_or(line, str::trim);
+            let Some((key, rest)) = line.split_once(':') else {
+                continue;
+            };
+            let rest = rest.trim();
+            match key {
+                "name" => title = rest.to_string(),
+                "spf" | "exp" | "a" | "aaaa" | "mx" | "ptr" => {
+                    if let Some((name, value)) = rest.split_once(' ') {
+                        steps.push(SpfStep::Record {
+                            kind: key.to_string(),
+                            name: name.trim().to_string(),
+                            value: value.trim().to_string(),
+                        });
+                    }
+                }
+                "domain" => helo = rest.to_string(),
+                "sender" => sender = rest.to_string(),
+                "ip" => ip = rest.to_string(),
+                "expect" => {
+                    let (result, explanation) = rest.split_once(' ').unwrap_or((rest, ""));
+                    steps.push(SpfStep::Check {
+                        title: title.clone(),
+                        helo: helo.clone(),
+                        sender: sender.clone(),
+                        ip: ip.clone(),
+                        result: result.trim().to_ascii_lowercase(),
+                        explanation: explanation.trim().to_string(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        docs.push(steps);
+    }
+    docs
+}
