@@ -307,6 +307,26 @@ impl MailsleuthApp {
         self.add_entry(name, Source::Dropped(handle));
     }
 
+    /// Opens an already analysed report (a prepared training scenario, or a fixed report in
+    /// tests). It has no message bytes, so it cannot be re-checked live.
+    pub fn open_report(&mut self, name: impl Into<String>, report: Report) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.entries.push(Entry {
+            id,
+            name: name.into(),
+            state: EntryState::Ready(Box::new(report)),
+            live: LiveState::Off,
+            raw: None,
+            ui: EntryUi {
+                tab: Tab::Verdict,
+                check: None,
+                scroll_to: None,
+            },
+        });
+        self.view = View::Message(id);
+    }
+
     fn add_entry(&mut self, name: String, source: Source) {
         let id = self.next_id;
         self.next_id += 1;
