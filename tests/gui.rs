@@ -985,3 +985,61 @@ fn fixture_report_shows_negative_delay_anomalies_and_link_destination() {
     );
     harness.get_by_label("📎 invoice-4471.zip");
 }
+
+#[test]
+fn glossary_explains_the_common_headers() {
+    assert!(mailsleuth::lessons::parse_errors().is_empty());
+    for name in [
+        "Received",
+        "From",
+        "To",
+        "Reply-To",
+        "Return-Path",
+        "Sender",
+        "Date",
+        "Subject",
+        "Message-ID",
+        "DKIM-Signature",
+        "Authentication-Results",
+        "ARC-Seal",
+        "ARC-Message-Signature",
+        "ARC-Authentication-Results",
+        "Received-SPF",
+        "List-Id",
+        "List-Unsubscribe",
+        "MIME-Version",
+        "Content-Type",
+        "X-Forefront-Antispam-Report",
+        "X-MS-Exchange-Organization-SCL",
+        "X-Spam-Status",
+        "Delivered-To",
+        "In-Reply-To",
+        "References",
+    ] {
+        let plain = mailsleuth::lessons::glossary(name);
+        assert!(
+            plain.is_some_and(|p| p.len() > 20),
+            "the glossary explains {name}"
+        );
+    }
+    assert_eq!(
+        mailsleuth::lessons::glossary("received"),
+        mailsleuth::lessons::glossary("RECEIVED"),
+        "header names match in any case"
+    );
+}
+
+#[test]
+fn hovering_a_header_name_shows_its_glossary_entry() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    click_tab(&mut harness, "Raw headers");
+    harness
+        .query_all_by_label("Delivered-To:")
+        .next()
+        .expect("the sample has a Delivered-To header")
+        .hover();
+    harness.run_steps(20);
+    let explanation = mailsleuth::lessons::glossary("Delivered-To").expect("in the glossary");
+    harness.get_by_label(explanation);
+}

@@ -46,7 +46,7 @@ pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
         .with_title("mailsleuth")
         .with_app_id("mailsleuth")
         .with_inner_size([1200.0, 800.0])
-        .with_min_inner_size([720.0, 480.0])
+        .with_min_inner_size([860.0, 560.0])
         .with_drag_and_drop(true);
     match eframe::icon_data::from_png_bytes(ICON_PNG) {
         Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
@@ -241,6 +241,8 @@ pub struct MailsleuthApp {
     applied_zoom: Option<f32>,
     /// The app icon as a texture, for the welcome view.
     logo: Option<egui::TextureHandle>,
+    /// The window title last sent, so it is only sent when it changes.
+    title: String,
 }
 
 /// Decodes the compiled-in icon into a texture (None if it cannot be decoded).
@@ -271,6 +273,7 @@ impl MailsleuthApp {
             open_dialog: None,
             applied_zoom: None,
             logo: load_logo(&cc.egui_ctx),
+            title: "mailsleuth".into(),
         };
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
@@ -330,9 +333,7 @@ impl MailsleuthApp {
     fn add_entry(&mut self, name: String, source: Source) {
         let id = self.next_id;
         self.next_id += 1;
-        let mut opts = Options::with_clock();
-        opts.max_size = crate::load::DEFAULT_MAX_SIZE;
-        let state = match self.jobs.analyse(id, source, opts) {
+        let state = match self.jobs.analyse(id, source, Options::with_clock()) {
             Ok(()) => EntryState::Loading,
             Err(reason) => EntryState::Failed(LoadError::Unreadable {
                 path: name.clone(),
@@ -631,6 +632,30 @@ impl MailsleuthApp {
         }
     }
 
+    /// Names the selected message in the window title (task bars, window switchers).
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let subject = match self.view {
+            View::Message(id) => self.entries.iter().find(|e| e.id == id).map(|e| {
+                e.report()
+                    .and_then(|r| r.subject.clone())
+                    .unwrap_or_else(|| e.name.clone())
+            }),
+            View::Welcome => None,
+        };
+        let title = match subject {
+            // The subject is the sender's text: no control characters, and not too long.
+            Some(s) => {
+                let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+                format!("{} — mailsleuth", list::shorten(clean.trim(), 80))
+            }
+            None => "mailsleuth".into(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
     fn apply_zoom(&mut self, ctx: &egui::Context) {
         let zoom = self.settings.text_size.zoom();
         if self.applied_zoom != Some(zoom) {
@@ -805,7 +830,7 @@ impl MailsleuthApp {
             });
     }
 
-    /// Draws the whole window for one frame and returns what the person asked for.
+    /// Draws the whole window for one frame, then runs what the person asked for.
     pub fn app_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.apply_zoom(&ctx);
@@ -855,6 +880,7 @@ impl MailsleuthApp {
         for command in commands {
             self.run_command(&ctx, command);
         }
+        self.update_title(&ctx);
         if self.is_busy() || self.open_dialog.is_some() {
             // Spinners animate; workers also request a repaint when they finish.
             ctx.request_repaint_after(Duration::from_millis(100));
