@@ -592,7 +592,7 @@ fn open_file_without_a_file_chooser_service_explains_what_to_do() {
     loop {
         harness.step();
         if harness
-            .query_all_by_label_contains("No file dialog could be shown")
+            .query_all_by_label_contains("If no file dialog appeared")
             .next()
             .is_some()
         {

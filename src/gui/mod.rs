@@ -95,11 +95,17 @@ pub enum View {
 /// The sections of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    /// The verdict, its reasons and what to do now.
     Verdict,
+    /// The red-flag checklist and lessons.
     Checklist,
+    /// The drawn header path.
     Path,
+    /// SPF, DKIM, DMARC and ARC, recorded and re-checked.
     Authentication,
+    /// The safe view of sender, links, attachments and text.
     Message,
+    /// Every header, with the glossary.
     Headers,
 }
 
@@ -191,7 +197,9 @@ pub enum LiveState {
 /// Per-message view state (tab, selected check, highlighted evidence).
 #[derive(Debug, Clone)]
 pub struct EntryUi {
+    /// The tab showing.
     pub tab: Tab,
+    /// The check whose lesson is open.
     pub check: Option<String>,
     /// Evidence to scroll to once, after a jump.
     pub scroll_to: Option<Location>,
@@ -200,12 +208,16 @@ pub struct EntryUi {
 /// One opened message.
 #[derive(Debug)]
 pub struct Entry {
+    /// Identifies the entry while the app runs.
     pub id: EntryId,
     /// File name or a description ("Pasted message").
     pub name: String,
+    /// Loading, analysed or unreadable.
     pub state: EntryState,
+    /// Where the live re-check stands.
     pub live: LiveState,
     raw: Option<Arc<[u8]>>,
+    /// What the person is looking at in this message.
     pub ui: EntryUi,
 }
 
@@ -498,9 +510,12 @@ impl MailsleuthApp {
             }
             Ok(_) => {
                 if started.elapsed() < DIALOG_NEVER_SHOWN {
+                    // Too fast for a person to have cancelled: most likely no file-chooser
+                    // service answered. Say so without claiming it for certain.
                     self.note = Some(
-                        "No file dialog could be shown on this desktop. Drag the message file \
-                         onto this window, or copy the message and press Ctrl+V"
+                        "No file was opened. If no file dialog appeared, this desktop has no \
+                         file-chooser service: drag the message file onto this window, or copy \
+                         the message and press Ctrl+V"
                             .into(),
                     );
                 }
