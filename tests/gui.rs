@@ -1043,3 +1043,34 @@ fn hovering_a_header_name_shows_its_glossary_entry() {
     let explanation = mailsleuth::lessons::glossary("Delivered-To").expect("in the glossary");
     harness.get_by_label(explanation);
 }
+
+#[test]
+fn a_dropped_folder_opens_each_of_its_files() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let sample = std::fs::read(sample_path()).expect("sample is readable");
+    std::fs::write(dir.path().join("one.eml"), &sample).expect("write");
+    std::fs::create_dir(dir.path().join("week-2")).expect("mkdir");
+    std::fs::write(dir.path().join("week-2/two.eml"), &sample).expect("write");
+    std::fs::write(dir.path().join(".hidden.eml"), &sample).expect("write");
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: dir.path().to_path_buf(),
+            bytes: None,
+        },
+    );
+    wait_for_results(&mut harness);
+    let names: Vec<&str> = harness
+        .state()
+        .entries()
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(names, ["one.eml", "two.eml"]);
+    assert!(harness
+        .state()
+        .entries()
+        .iter()
+        .all(|e| e.report().is_some()));
+}

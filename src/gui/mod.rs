@@ -8,6 +8,7 @@
 
 mod auth_view;
 mod checklist;
+mod folders;
 mod headers_view;
 mod jobs;
 mod list;
@@ -255,6 +256,8 @@ pub struct MailsleuthApp {
     logo: Option<egui::TextureHandle>,
     /// The window title last sent, so it is only sent when it changes.
     title: String,
+    /// Folders being listed on background threads.
+    folder_scans: Vec<Receiver<folders::FolderScan>>,
 }
 
 /// Decodes the compiled-in icon into a texture (None if it cannot be decoded).
@@ -286,6 +289,7 @@ impl MailsleuthApp {
             applied_zoom: None,
             logo: load_logo(&cc.egui_ctx),
             title: "mailsleuth".into(),
+            folder_scans: Vec::new(),
         };
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
@@ -310,16 +314,71 @@ impl MailsleuthApp {
 
     /// True while any message is still being read, analysed or re-checked.
     pub fn is_busy(&self) -> bool {
-        self.entries.iter().any(|e| {
-            matches!(e.state, EntryState::Loading)
-                || matches!(e.live, LiveState::Running | LiveState::Pending)
-        })
+        !self.folder_scans.is_empty()
+            || self.entries.iter().any(|e| {
+                matches!(e.state, EntryState::Loading)
+                    || matches!(e.live, LiveState::Running | LiveState::Pending)
+            })
     }
 
-    /// Opens a dropped file (tests and the drop handler use this).
-    pub fn open_dropped(&mut self, handle: egui::DroppedFileHandle) {
-        let name = file_name(handle.path());
+    /// Opens a dropped file or folder (tests and the drop handler use this).
+    pub fn open_dropped(&mut self, ctx: &egui::Context, handle: egui::DroppedFileHandle) {
+        let path = handle.path();
+        if path.is_dir() {
+            self.open_folder(ctx, path.to_path_buf());
+            return;
+        }
+        let name = file_name(path);
         self.add_entry(name, Source::Dropped(handle));
+    }
+
+    /// Lists a folder in the background; its files open when the list arrives.
+    fn open_folder(&mut self, ctx: &egui::Context, folder: PathBuf) {
+        match folders::scan(folder.clone(), ctx.clone()) {
+            Ok(rx) => self.folder_scans.push(rx),
+            Err(e) => {
+                self.note = Some(format!("Could not look into {}: {e}", folder.display()));
+            }
+        }
+    }
+
+    /// Opens the files of folders whose listing has arrived.
+    fn poll_folders(&mut self) {
+        let mut done = Vec::new();
+        let mut pending = Vec::new();
+        for rx in std::mem::take(&mut self.folder_scans) {
+            match rx.try_recv() {
+                Ok(scan) => done.push(scan),
+                Err(mpsc::TryRecvError::Empty) => pending.push(rx),
+                Err(mpsc::TryRecvError::Disconnected) => {}
+            }
+        }
+        self.folder_scans = pending;
+        for scan in done {
+            let folder = file_name(&scan.folder);
+            if scan.files.is_empty() {
+                self.note = Some(match scan.error {
+                    Some(e) => format!("Could not look into {folder}: {e}"),
+                    None => format!(
+                        "The folder {folder} has no files to check (hidden files are skipped)"
+                    ),
+                });
+                continue;
+            }
+            if scan.truncated {
+                self.note = Some(format!(
+                    "Opened the first {} files of {folder}. To check a whole mail archive, use \
+                     \"mailsleuth check\" on the folder",
+                    folders::MAX_FOLDER_FILES
+                ));
+            } else if let Some(e) = scan.error {
+                self.note = Some(format!("Some of {folder} could not be read: {e}"));
+            }
+            for path in scan.files {
+                let name = file_name(&path);
+                self.add_entry(name, Source::Path(path));
+            }
+        }
     }
 
     /// Opens an already analysed report (a prepared training scenario, or a fixed report in
@@ -460,7 +519,7 @@ impl MailsleuthApp {
     fn handle_input(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         let dropped: Vec<egui::DroppedFileHandle> = ctx.input(|i| i.raw.dropped_files.clone());
         for handle in dropped {
-            self.open_dropped(handle);
+            self.open_dropped(ctx, handle);
         }
         // A paste belongs to a text field when one has focus; elsewhere it is a message.
         let typing = ctx.text_edit_focused() || self.dialog.is_some();
@@ -560,6 +619,10 @@ impl MailsleuthApp {
             }
             Command::OpenPaths(paths) => {
                 for path in paths {
+                    if path.is_dir() {
+                        self.open_folder(ctx, path);
+                        continue;
+                    }
                     let name = file_name(&path);
                     self.add_entry(name, Source::Path(path));
                 }
@@ -851,6 +914,7 @@ impl MailsleuthApp {
         self.apply_zoom(&ctx);
         let mut commands = Vec::new();
         self.poll_jobs();
+        self.poll_folders();
         self.poll_open_dialog(&mut commands);
         self.handle_input(&ctx, &mut commands);
 
