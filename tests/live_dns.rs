@@ -1289,3 +1289,121 @@ fn stalwart_spf_vectors() {
     );
     assert!(ran >= 140, "only {ran} ran");
 }
+
+/// Real mail of every kind (phishing, list mail, 2002 mail, malformed MIME), a sample of
+/// each corpus folder, re-verified against a server that knows no names: every result
+/// must come back, marked live, without a panic and within the bound.
+#[test]
+fn corpus_sample_never_panics_and_stays_within_the_bound() {
+    let Some(corpus) = support::corpus() else {
+        println!("note: corpus not found; skipping");
+        return;
+    };
+    let mut files = Vec::new();
+    for folder in [
+        "phishing",
+        "ham-list",
+        "ham-2002",
+        "spam-2002",
+        "vectors/spamscope_mailparser",
+        "vectors/eml_analyzer_fixtures",
+        "vectors/stalwart_mail_parser",
+    ] {
+        let mut stack = vec![corpus.join(folder)];
+        let mut found = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    found.push(p);
+                }
+            }
+        }
+        found.sort();
+        // Every seventh file keeps the run short while covering each folder.
+        files.extend(found.into_iter().step_by(7));
+    }
+    let server = DnsServer::start(Zone::default());
+    let opts = LiveOptions {
+        dns: Some(server.addr()),
+        lookup_timeout: Duration::from_millis(800),
+        total_timeout: Duration::from_secs(3),
+    };
+    let checked = std::sync::atomic::AtomicUsize::new(0);
+    let chunks: Vec<&[std::path::PathBuf]> = files.chunks(files.len().div_ceil(2).max(1)).collect();
+    std::thread::scope(|s| {
+        for chunk in chunks {
+            let (opts, checked) = (&opts, &checked);
+            s.spawn(move || {
+                for f in chunk {
+                    let raw = std::fs::read(f).unwrap_or_default();
+                    let Ok(report) = mailsleuth::analysis::analyze(&raw, &Default::default())
+                    else {
+                        continue;
+                    };
+                    let started = Instant::now();
+                    let live = verify_blocking(&raw, &report, opts);
+                    assert!(
+                        started.elapsed() < Duration::from_secs(5),
+                        "{}",
+                        f.display()
+                    );
+                    for o in [&live.spf, &live.dkim, &live.dmarc, &live.arc] {
+                        assert_eq!(o.source, AuthSource::Live, "{}", f.display());
+                    }
+                    // One live line per DKIM-Signature header, malformed ones included.
+                    assert_eq!(
+                        live.dkim_signatures.len(),
+                        report.auth.dkim_signatures.len(),
+                        "{}",
+                        f.display()
+                    );
+                    checked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    let n = checked.load(std::sync::atomic::Ordering::SeqCst);
+    println!(
+        "corpus sample: {n} messages re-verified, {} DNS queries",
+        server.queries()
+    );
+    assert!(n > 100);
+}
+
+#[test]
+fn closed_port_gives_temp_errors_quickly() {
+    // Bind, note the port, close it: nothing listens there any more.
+    let addr = UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("port");
+    let signed = sign_rsa(&sender_message("nobody home"), "sender.test", "rsa1", None);
+    let raw = deliver(
+        &signed,
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let report =
+        mailsleuth::analysis::analyze(raw.as_bytes(), &Default::default()).expect("analyse");
+    let opts = LiveOptions {
+        dns: Some(addr),
+        lookup_timeout: Duration::from_secs(1),
+        total_timeout: Duration::from_secs(3),
+    };
+    let started = Instant::now();
+    let live = verify_blocking(raw.as_bytes(), &report, &opts);
+    assert!(started.elapsed() < Duration::from_secs(4));
+    for o in [&live.spf, &live.dkim, &live.dmarc] {
+        assert_eq!(o.result, AuthValue::TempError, "{}", show(&live));
+        assert!(o
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("Could not check now"));
+    }
+}
