@@ -1407,3 +1407,57 @@ fn closed_port_gives_temp_errors_quickly() {
             .starts_with("Could not check now"));
     }
 }
+
+#[test]
+fn many_signatures_are_capped_and_partial_body_signatures_are_not_trusted() {
+    let server = DnsServer::start(zone());
+    let mut signed = sender_message("flood");
+    for _ in 0..23 {
+        signed = sign_rsa(&signed, "sender.test", "rsa1", None);
+    }
+    let raw = deliver(
+        &signed,
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let (_, live) = check(&raw, &server);
+    assert_eq!(live.dkim_signatures.len(), 23);
+    let unchecked = live
+        .dkim_signatures
+        .iter()
+        .filter(|d| d.result == AuthValue::None)
+        .count();
+    assert_eq!(unchecked, 3, "{}", show(&live));
+    assert_eq!(live.dkim.result, AuthValue::Pass);
+
+    let partial = mail_auth::dkim::DkimSigner::from_key(keys().rsa())
+        .domain("sender.test")
+        .selector("rsa1")
+        .headers(support::SIGNED_HEADERS)
+        .body_length(true)
+        .sign(sender_message("partial").as_bytes())
+        .expect("sign");
+    let signed = {
+        use mail_auth::common::headers::HeaderWriter;
+        partial.to_header() + &sender_message("partial")
+    };
+    let raw = deliver(
+        &signed,
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let (_, live) = check(&raw, &server);
+    assert_eq!(live.dkim.result, AuthValue::PermError, "{}", show(&live));
+    assert!(live
+        .dkim
+        .detail
+        .as_deref()
+        .unwrap_or_default()
+        .contains("l="));
+}

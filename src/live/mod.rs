@@ -29,6 +29,9 @@ use dkim::Clock;
 use dmarc::Published;
 use spf::SpfAnswer;
 
+/// Most keys fetched in parallel up front for one message.
+const MAX_PREFETCH: usize = 48;
+
 /// How live verification reaches DNS.
 #[derive(Debug, Clone)]
 pub struct LiveOptions {
@@ -175,6 +178,9 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     keys.iter_mut().for_each(|k| k.make_ascii_lowercase());
     keys.sort();
     keys.dedup();
+    // Bounded like the signatures themselves: a hostile message must not turn into a
+    // flood of lookups. Anything beyond is looked up, if time allows, when needed.
+    keys.truncate(MAX_PREFETCH);
     let mut prefetches = JoinSet::new();
     for key in keys {
         let (auth, cache, timeout) = (auth.clone(), Arc::clone(&cache), opts.lookup_timeout);
