@@ -295,3 +295,32 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         ..LiveAuth::default()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::DkimSignatureInfo;
+
+    #[test]
+    fn without_a_resolver_everything_is_a_temporary_error_except_spf_without_an_ip() {
+        let mut report = Report::default();
+        report.auth.dkim_signatures.push(DkimSignatureInfo {
+            domain: Some("example.com".to_string()),
+            selector: Some("s1".to_string()),
+            ..DkimSignatureInfo::default()
+        });
+        let live = unavailable(&report, "Could not check now: no DNS configuration");
+        assert_eq!(live.spf.result, AuthValue::None);
+        assert!(live.spf.detail.unwrap().contains("no known sending IP"));
+        for o in [&live.dkim, &live.dmarc, &live.arc] {
+            assert_eq!(o.result, AuthValue::TempError);
+            assert_eq!(o.source, AuthSource::Live);
+        }
+        assert_eq!(live.dkim_signatures.len(), 1);
+        assert_eq!(live.dkim_signatures[0].selector, "s1");
+
+        report.path.connecting_ip = Some("192.0.2.1".to_string());
+        let live = unavailable(&report, "Could not check now: no DNS configuration");
+        assert_eq!(live.spf.result, AuthValue::TempError);
+    }
+}
