@@ -529,7 +529,7 @@ fn server_that_never_answers_gives_temp_errors_within_the_bound() {
     let started = Instant::now();
     let live = verify_blocking(raw.as_bytes(), &report, &opts);
     let took = started.elapsed();
-    assert!(took < Duration::from_millis(1500 + 1000), "took {took:?}");
+    assert!(took < Duration::from_millis(1500 + 2000), "took {took:?}");
     let text = show(&live);
     for o in [&live.spf, &live.dkim, &live.dmarc] {
         assert_eq!(o.result, AuthValue::TempError, "{text}");
@@ -1397,7 +1397,7 @@ fn closed_port_gives_temp_errors_quickly() {
     };
     let started = Instant::now();
     let live = verify_blocking(raw.as_bytes(), &report, &opts);
-    assert!(started.elapsed() < Duration::from_secs(4));
+    assert!(started.elapsed() < Duration::from_secs(3 + 2));
     for o in [&live.spf, &live.dkim, &live.dmarc] {
         assert_eq!(o.result, AuthValue::TempError, "{}", show(&live));
         assert!(o
