@@ -42,7 +42,8 @@ fn zone() -> Zone {
         .txt("_dmarc.shop.co.uk", "v=DMARC1; p=reject; sp=quarantine")
         .txt("rsa1._domainkey.shop.co.uk", &k.rsa_record)
         .txt("arc._domainkey.lists.test", &k.rsa_record)
-        .txt("lists.test", "v=spf1 ip4:198.51.100.7 -all");
+        .txt("lists.test", "v=spf1 ip4:198.51.100.7 -all")
+        .txt("bad-helo.test", "v=spf1 -all");
     z
 }
 
@@ -1460,4 +1461,37 @@ fn many_signatures_are_capped_and_partial_body_signatures_are_not_trusted() {
         .as_deref()
         .unwrap_or_default()
         .contains("l="));
+}
+
+#[test]
+fn failing_helo_decides_spf_but_dmarc_uses_the_envelope_sender() {
+    let server = DnsServer::start(zone());
+    let body = message("<alice@sender.test>", "bob@receiver.test", "HELO", "text");
+    let raw = deliver(
+        &body,
+        "alice@sender.test",
+        "bad-helo.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let (_, live) = check(&raw, &server);
+    let text = show(&live);
+    assert_eq!(live.spf.result, AuthValue::Fail, "{text}");
+    assert!(
+        live.spf
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("bad-helo.test"),
+        "{text}"
+    );
+    assert_eq!(live.dmarc.result, AuthValue::Pass, "{text}");
+    assert!(
+        live.alignment
+            .as_deref()
+            .unwrap_or_default()
+            .contains("SPF aligned"),
+        "{text}"
+    );
 }

@@ -147,10 +147,10 @@ pub fn evaluate(
     let dkim_temp_aligned = dkim
         .iter()
         .any(|d| d.result == AuthValue::TempError && aligns(&d.domain, from, adkim));
-    let spf_domain = spf.checked_domain.as_deref();
+    let spf_domain = spf.dmarc_domain.as_deref();
     let spf_aligned_domain = spf_domain.filter(|d| aligns(d, from, aspf));
-    let spf_pass_aligned = spf.outcome.result == AuthValue::Pass && spf_aligned_domain.is_some();
-    let spf_temp = spf.outcome.result == AuthValue::TempError;
+    let spf_pass_aligned = spf.dmarc_result == AuthValue::Pass && spf_aligned_domain.is_some();
+    let spf_temp = spf.dmarc_result == AuthValue::TempError;
 
     let dkim_words = match (dkim_aligned, dkim_pass.first()) {
         (Some(d), _) => format!(
@@ -165,7 +165,7 @@ pub fn evaluate(
         ),
         (None, None) => "DKIM could not align: no signature verified".to_string(),
     };
-    let spf_words = match (spf.outcome.result, spf_domain) {
+    let spf_words = match (spf.dmarc_result, spf_domain) {
         (AuthValue::Pass, Some(d)) if spf_aligned_domain.is_some() => format!(
             "SPF aligned: the sending server is allowed by {d}, which matches the From domain {from} ({})",
             mode_words(aspf, from)
@@ -269,7 +269,8 @@ mod tests {
                 result,
                 ..AuthOutcome::default()
             },
-            checked_domain: domain.map(str::to_string),
+            dmarc_result: result,
+            dmarc_domain: domain.map(str::to_string),
         }
     }
 

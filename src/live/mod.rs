@@ -192,8 +192,9 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     let spf_check = async {
         match spf::question(report) {
             Err(none) => SpfAnswer {
+                dmarc_result: none.result,
                 outcome: none,
-                checked_domain: None,
+                dmarc_domain: None,
             },
             Ok(q) => tokio::time::timeout_at(deadline, spf::verify(&auth, &q))
                 .await

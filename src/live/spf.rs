@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use mail_auth::spf::verify::SpfParameters;
-use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfResult};
+use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfOutput, SpfResult};
 
 use super::cache::MapCache;
 
@@ -22,12 +22,15 @@ pub struct SpfQuestion {
     pub receiver: String,
 }
 
-/// The result of the SPF check, with the domain SPF actually judged (for DMARC).
+/// The result of the SPF check, and the one DMARC builds on.
 #[derive(Debug, Clone)]
 pub struct SpfAnswer {
+    /// What the receiving server would conclude: a failing HELO name decides it.
     pub outcome: AuthOutcome,
-    /// The domain whose record was used; None when no check could be made.
-    pub checked_domain: Option<String>,
+    /// The result for the envelope sender (the HELO name for bounces), which DMARC uses.
+    pub dmarc_result: AuthValue,
+    /// The domain of that result; None when no check could be made.
+    pub dmarc_domain: Option<String>,
 }
 
 /// Builds the question from the report, or explains why there is none to ask.
@@ -88,11 +91,18 @@ fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOut
     }
 }
 
-/// Runs the SPF check for `q`.
-pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
-    let params = || SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender);
+/// One run of mail-auth's SPF check: both identities (HELO first, as receivers do), or
+/// the envelope sender alone.
+async fn check(auth: &MessageAuthenticator, q: &SpfQuestion, sender_only: bool) -> SpfOutput {
+    let params = || {
+        if sender_only {
+            SpfParameters::verify_mail_from(q.ip, &q.helo, &q.receiver, &q.sender)
+        } else {
+            SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender)
+        }
+    };
     let ptr_cache: MapCache<IpAddr, RecordSet<Box<str>>> = MapCache::default();
-    let mut out = auth
+    let out = auth
         .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
         .await;
     // mail-auth compares the names of a `ptr` mechanism with their trailing dot still on,
@@ -107,11 +117,44 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
             .collect(),
         dnssec_status: set.dnssec_status,
     });
-    if stripped {
-        out = auth
-            .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
-            .await;
+    if !stripped {
+        return out;
     }
+    auth.verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
+        .await
+}
+
+fn value_of(r: SpfResult) -> AuthValue {
+    match r {
+        SpfResult::Pass => AuthValue::Pass,
+        SpfResult::Fail => AuthValue::Fail,
+        SpfResult::SoftFail => AuthValue::SoftFail,
+        SpfResult::Neutral => AuthValue::Neutral,
+        SpfResult::None => AuthValue::None,
+        SpfResult::TempError => AuthValue::TempError,
+        SpfResult::PermError => AuthValue::PermError,
+    }
+}
+
+/// Runs the SPF check for `q`.
+pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
+    let out = check(auth, q, false).await;
+    let sender_domain = domain_of(&q.sender);
+    // A failing HELO name settles the SMTP-level answer, but DMARC is about the envelope
+    // sender (RFC 7489 3.1.2), so that identity is judged on its own when it was skipped.
+    let (dmarc_result, dmarc_domain) = match sender_domain.as_deref() {
+        Some(sd) if !out.domain().eq_ignore_ascii_case(sd) => {
+            let mf = check(auth, q, true).await;
+            (
+                value_of(mf.result()),
+                Some(mf.domain().to_ascii_lowercase()),
+            )
+        }
+        _ => (
+            value_of(out.result()),
+            Some(out.domain().to_ascii_lowercase()).filter(|d| !d.is_empty()),
+        ),
+    };
     let domain = out.domain().to_ascii_lowercase();
     let identity =
         if !q.sender.is_empty() && domain_of(&q.sender).as_deref() == Some(domain.as_str()) {
@@ -164,7 +207,8 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
     };
     SpfAnswer {
         outcome: outcome(value, (!domain.is_empty()).then(|| domain.clone()), words),
-        checked_domain: (!domain.is_empty()).then_some(domain),
+        dmarc_result,
+        dmarc_domain,
     }
 }
 
@@ -178,6 +222,7 @@ fn domain_of(address: &str) -> Option<String> {
 pub fn temp_error(detail: &str) -> SpfAnswer {
     SpfAnswer {
         outcome: outcome(AuthValue::TempError, None, detail.to_string()),
-        checked_domain: None,
+        dmarc_result: AuthValue::TempError,
+        dmarc_domain: None,
     }
 }
