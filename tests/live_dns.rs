@@ -1495,3 +1495,30 @@ fn failing_helo_decides_spf_but_dmarc_uses_the_envelope_sender() {
         "{text}"
     );
 }
+
+#[test]
+fn large_answers_are_fetched_over_tcp() {
+    // An SPF record long enough that its answer does not fit a UDP reply: the server
+    // truncates it and the resolver must ask again over TCP.
+    let mut record = String::from("v=spf1");
+    for i in 0..120 {
+        record.push_str(&format!(" ip4:198.18.{}.{}/32", i / 250, i % 250));
+    }
+    record.push_str(" ip4:192.0.2.10 -all");
+    assert!(record.len() > 2000);
+    let mut z = zone();
+    z.set_txt("big.test", &record);
+    let server = DnsServer::start(z);
+    let body = message("<ops@big.test>", "bob@receiver.test", "big", "text");
+    let raw = deliver(
+        &body,
+        "ops@big.test",
+        "mail.big.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let (_, live) = check(&raw, &server);
+    assert_eq!(live.spf.result, AuthValue::Pass, "{}", show(&live));
+    assert!(server.tcp_queries() > 0, "{:?}", server.log());
+}

@@ -236,6 +236,7 @@ impl Zone {
 struct Shared {
     zone: Mutex<Zone>,
     queries: AtomicUsize,
+    tcp_queries: AtomicUsize,
     log: Mutex<Vec<String>>,
     stop: AtomicBool,
 }
@@ -257,6 +258,7 @@ impl DnsServer {
         let shared = Arc::new(Shared {
             zone: Mutex::new(zone),
             queries: AtomicUsize::new(0),
+            tcp_queries: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
         });
@@ -282,6 +284,11 @@ impl DnsServer {
     /// Number of DNS questions received so far (UDP and TCP).
     pub fn queries(&self) -> usize {
         self.shared.queries.load(Ordering::SeqCst)
+    }
+
+    /// Number of questions that came over TCP.
+    pub fn tcp_queries(&self) -> usize {
+        self.shared.tcp_queries.load(Ordering::SeqCst)
     }
 
     /// The questions received so far, as "name TYPE".
@@ -401,6 +408,7 @@ fn serve_tcp_conn(mut stream: TcpStream, shared: Arc<Shared>) {
         if stream.read_exact(&mut msg).is_err() {
             return;
         }
+        shared.tcp_queries.fetch_add(1, Ordering::SeqCst);
         let Some(out) = reply(&shared, &msg, None) else {
             continue;
         };
