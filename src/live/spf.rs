@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use mail_auth::hickory_resolver::proto::rr::{Name, RData};
 use mail_auth::spf::verify::SpfParameters;
 use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfOutput, SpfResult};
 
@@ -136,6 +137,32 @@ fn value_of(r: SpfResult) -> AuthValue {
     }
 }
 
+/// How many SPF records `domain` publishes (RFC 7208 4.5: more than one is an error,
+/// which mail-auth does not notice: it uses the first). The answer is normally in the
+/// resolver's cache already, since the check just asked for it.
+async fn spf_record_count(auth: &MessageAuthenticator, domain: &str) -> Option<usize> {
+    let name = Name::from_str_relaxed(format!("{}.", domain.trim_end_matches('.'))).ok()?;
+    let lookup = auth.resolver().txt_lookup(name).await.ok()?;
+    let count = lookup
+        .answers()
+        .iter()
+        .filter(|r| {
+            let RData::TXT(txt) = &r.data else {
+                return false;
+            };
+            let text: Vec<u8> = txt
+                .txt_data
+                .iter()
+                .flat_map(|p| p.iter().copied())
+                .collect();
+            let head = text.get(..6).unwrap_or(&text);
+            head.eq_ignore_ascii_case(b"v=spf1")
+                && text.get(6).is_none_or(|c| c.is_ascii_whitespace())
+        })
+        .count();
+    Some(count)
+}
+
 /// Runs the SPF check for `q`.
 pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
     let out = check(auth, q, false).await;
@@ -198,6 +225,25 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
             AuthValue::PermError,
             format!("The SPF record of {domain} is broken (a syntax error, or more than 10 lookups), so {ip} cannot be judged"),
         ),
+    };
+    let decided = !matches!(out.result(), SpfResult::None | SpfResult::TempError);
+    let records = if decided && !domain.is_empty() {
+        spf_record_count(auth, &domain).await.unwrap_or(1)
+    } else {
+        1
+    };
+    let (value, words) = if records > 1 {
+        (
+            AuthValue::PermError,
+            format!("{domain} publishes {records} SPF records instead of one, which the standard treats as a broken setup, so {ip} cannot be judged"),
+        )
+    } else {
+        (value, words)
+    };
+    let dmarc_result = if records > 1 && dmarc_domain.as_deref() == Some(domain.as_str()) {
+        AuthValue::PermError
+    } else {
+        dmarc_result
     };
     let words = match out.explanation() {
         Some(exp) if !exp.trim().is_empty() => {
