@@ -805,6 +805,27 @@ fn fixture_report() -> Report {
     report.auth.spf = recorded(AuthValue::SoftFail, "contoso-invoices.test", 1);
     report.auth.dkim = recorded(AuthValue::Pass, "contoso-invoices.test", 1);
     report.auth.dmarc = recorded(AuthValue::Fail, "contoso.example.com", 1);
+    let now = |result: AuthValue, domain: &str, detail: &str| analysis::AuthOutcome {
+        result,
+        source: analysis::AuthSource::Live,
+        domain: Some(domain.into()),
+        detail: Some(detail.into()),
+        header_index: None,
+    };
+    report.auth.live = Some(analysis::LiveAuth {
+        spf: now(AuthValue::Fail, "contoso-invoices.test", "203.0.113.80 is not in the SPF record"),
+        dkim: now(AuthValue::Fail, "contoso-invoices.test", "the key s1._domainkey.contoso-invoices.test no longer exists"),
+        dmarc: now(AuthValue::Fail, "contoso.example.com", "neither SPF nor DKIM aligns with contoso.example.com"),
+        arc: now(AuthValue::None, "contoso.example.com", "no ARC sets"),
+        dmarc_policy: Some("reject".into()),
+        alignment: Some("Nothing aligned with contoso.example.com".into()),
+        disagreements: vec![
+            "DKIM passed at delivery but fails now: the signing key was removed since. Keys are rotated, so this alone is not suspicious".into(),
+        ],
+        resolver: "192.0.2.53:53".into(),
+        elapsed_ms: 412,
+        ..analysis::LiveAuth::default()
+    });
     report.content.text = "Dear Robin,\n\nOur bank details have changed. Please pay the overdue invoice 4471 today to the new account in the attached file.\n\nKind regards,\nContoso Accounts".into();
     report.content.has_plain = true;
     report.content.links = vec![Link {

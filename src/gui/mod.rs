@@ -386,11 +386,16 @@ impl MailsleuthApp {
     pub fn open_report(&mut self, name: impl Into<String>, report: Report) {
         let id = self.next_id;
         self.next_id += 1;
+        let live = if report.auth.live.is_some() {
+            LiveState::Done
+        } else {
+            LiveState::Off
+        };
         self.entries.push(Entry {
             id,
             name: name.into(),
             state: EntryState::Ready(Box::new(report)),
-            live: LiveState::Off,
+            live,
             raw: None,
             ui: EntryUi {
                 tab: Tab::Verdict,
@@ -700,10 +705,19 @@ impl MailsleuthApp {
                     );
                     return;
                 }
-                if let Some(entry) = self.entry_mut(id) {
-                    if entry.report().is_some() && entry.live != LiveState::Running {
-                        entry.live = LiveState::Pending;
-                    }
+                let Some(entry) = self.entry_mut(id) else {
+                    return;
+                };
+                if entry.raw.is_none() {
+                    self.note = Some(
+                        "This report was prepared in advance without the message itself, so it \
+                         cannot be re-checked"
+                            .into(),
+                    );
+                    return;
+                }
+                if entry.report().is_some() && entry.live != LiveState::Running {
+                    entry.live = LiveState::Pending;
                 }
                 self.start_live(id);
             }
