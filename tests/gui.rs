@@ -1095,3 +1095,58 @@ fn a_dropped_folder_opens_each_of_its_files() {
         .iter()
         .all(|e| e.report().is_some()));
 }
+
+#[test]
+fn thousands_of_headers_keep_the_raw_headers_view_responsive() {
+    let mut raw = String::new();
+    for i in 0..5000 {
+        raw.push_str(&format!("X-Filler-{i}: {}\r\n", "value ".repeat(12)));
+    }
+    raw.push_str("From: a@example.net\r\nSubject: Many headers\r\n\r\nHello\r\n");
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("many-headers.eml"),
+            bytes: Some(raw.into_bytes()),
+        },
+    );
+    wait_for_results(&mut harness);
+    click_tab(&mut harness, "Raw headers");
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+    }
+    assert!(
+        slowest < Duration::from_millis(500),
+        "a frame of the raw headers view took {slowest:?}"
+    );
+    harness.get_by_label_contains("more headers not shown");
+}
+
+#[test]
+fn a_message_with_thousands_of_hops_keeps_the_path_view_responsive() {
+    let raw = message_with_hops(2000);
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("loop.eml"),
+            bytes: Some(raw),
+        },
+    );
+    wait_for_results(&mut harness);
+    click_tab(&mut harness, "Path");
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+    }
+    assert!(
+        slowest < Duration::from_millis(500),
+        "a frame of the path view took {slowest:?}"
+    );
+}
