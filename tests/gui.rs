@@ -1149,4 +1149,7 @@ fn a_message_with_thousands_of_hops_keeps_the_path_view_responsive() {
         slowest < Duration::from_millis(500),
         "a frame of the path view took {slowest:?}"
     );
+    harness.get_by_label_contains("more steps are not drawn here");
+    harness.get_by_label_contains("Step 2000: ");
+    harness.get_by_label_contains("Step 1: ");
 }

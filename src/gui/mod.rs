@@ -994,12 +994,21 @@ impl eframe::App for MailsleuthApp {
     }
 }
 
-/// The name shown for a file: its file name, or the whole path when it has none.
+/// The name shown for a file: its file name, or the whole path when it has none; control
+/// characters (a hostile file name can carry them) are dropped.
 fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
+    let raw = path
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| path.display().to_string())
+        .unwrap_or_else(|| path.display().to_string());
+    let clean: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        "Dropped message".into()
+    } else {
+        clean.to_string()
+    }
 }
 
 /// Dims the window and says what will happen while files are dragged over it.
