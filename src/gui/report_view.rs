@@ -107,7 +107,12 @@ fn strip_ui(ui: &mut egui::Ui, report: &Report, tab: Tab, commands: &mut Vec<Com
             });
             if tab != Tab::Verdict {
                 ui.horizontal(|ui| {
-                    if ui.link("Why, and what to do now:").clicked() {
+                    let why = if report.verdict == Verdict::Ok {
+                        "Why it looks fine:"
+                    } else {
+                        "Why, and what to do now:"
+                    };
+                    if ui.link(why).clicked() {
                         commands.push(Command::SelectTab(Tab::Verdict));
                     }
                     ui.add(egui::Label::new(report.headline.as_str()).truncate())
