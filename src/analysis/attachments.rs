@@ -47,7 +47,7 @@ fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Att
 
 /// Describes one MIME part; public so tests and other views can describe raw bytes too.
 fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
-    let recovered = recover_base64(part);
+    let recovered = recover_base64(part).or_else(|| uudecode_part(part));
     let bytes = recovered.as_deref().unwrap_or_else(|| part.contents());
     let filename = part
         .attachment_name()
@@ -90,6 +90,55 @@ fn recover_base64(part: &MessagePart) -> Option<Vec<u8>> {
         );
     }
     mail_parser::decoders::base64::base64_decode(&clean).filter(|d| !d.is_empty())
+}
+
+/// Old mail programs (and malware senders) still use uuencoding, which the parser leaves as text.
+fn uudecode_part(part: &MessagePart) -> Option<Vec<u8>> {
+    let uu = part.content_transfer_encoding().is_some_and(|e| {
+        matches!(
+            e.trim().to_ascii_lowercase().as_str(),
+            "x-uuencode" | "uuencode" | "x-uue"
+        )
+    });
+    if !uu {
+        return None;
+    }
+    uudecode(part.contents())
+}
+
+/// Decodes a uuencoded block ("begin 644 name" … "end").
+pub fn uudecode(data: &[u8]) -> Option<Vec<u8>> {
+    let mut lines = data
+        .split(|b| *b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    lines.by_ref().find(|l| l.starts_with(b"begin "))?;
+    let mut out = Vec::new();
+    for line in lines {
+        if line.starts_with(b"end") {
+            break;
+        }
+        let Some((&len_char, body)) = line.split_first() else {
+            continue;
+        };
+        let len = usize::from(len_char.wrapping_sub(b' ') & 0x3f);
+        if len == 0 {
+            continue;
+        }
+        let mut decoded = Vec::with_capacity(len + 2);
+        for group in body.chunks(4) {
+            let v: Vec<u32> = group
+                .iter()
+                .map(|c| u32::from(c.wrapping_sub(b' ') & 0x3f))
+                .chain(std::iter::repeat(0))
+                .take(4)
+                .collect();
+            let n = v.iter().fold(0u32, |acc, x| (acc << 6) | x);
+            decoded.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        }
+        decoded.truncate(len);
+        out.extend_from_slice(&decoded);
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Sniffs, hashes and (for ZIP) lists the bytes of one attachment.
@@ -578,6 +627,16 @@ mod tests {
         assert!(pdf.is_some(), "{atts:#?}");
         let kind = pdf.and_then(|a| a.sniffed_type.as_deref());
         assert!(matches!(kind, Some("pdf")), "{atts:#?}");
+    }
+
+    #[test]
+    fn uuencoded_data_is_decoded() {
+        // "Cat" uuencoded.
+        assert_eq!(
+            uudecode(b"begin 644 cat.txt\n#0V%T\n`\nend\n").as_deref(),
+            Some(&b"Cat"[..])
+        );
+        assert_eq!(uudecode(b"no header here"), None);
     }
 
     #[test]

@@ -184,7 +184,18 @@ fn display_name(a: &Attachment) -> String {
             }
         })
         .collect();
-    super::util::clip(&shown, 120)
+    clip_middle(&shown, 120)
+}
+
+/// Shortens a file name in the middle: its ending is what matters.
+fn clip_middle(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max / 2).collect();
+    let tail: String = s.chars().skip(n - (max - max / 2)).collect();
+    format!("{head}…{tail}")
 }
 
 fn describe(a: &Attachment) -> String {
@@ -335,7 +346,7 @@ fn double_extension(c: &Ctx) -> Finding {
             let Some((w, fail, why)) = disguised(&name) else {
                 continue;
             };
-            let shown = super::util::clip(
+            let shown = clip_middle(
                 &name
                     .chars()
                     .map(|c| {
@@ -567,6 +578,13 @@ fn archive_attachment(c: &Ctx) -> Finding {
             .map(|m| m.name.as_str())
             .collect();
         let listed = !a.archive_members.is_empty();
+        // An archive inside an archive hides its contents from a one-level listing.
+        let nested: Vec<&str> = a
+            .archive_members
+            .iter()
+            .filter(|m| ext_in(&extension(&m.name), ARCHIVE))
+            .map(|m| m.name.as_str())
+            .collect();
         let (w, fail, why) = if !risky.is_empty() && (a.archive_encrypted || password.is_some()) {
             (
                 12,
@@ -591,6 +609,8 @@ fn archive_attachment(c: &Ctx) -> Finding {
             )
         } else if a.archive_encrypted {
             (4, false, format!("The archive {name} is locked with a password, so nobody can check what is inside"))
+        } else if !nested.is_empty() {
+            (3, false, format!("The archive {name} holds another archive ({}), which hides what is really inside", nested.join(", ")))
         } else if !listed {
             (
                 2,
@@ -743,7 +763,15 @@ fn type_mismatch(c: &Ctx) -> Finding {
         let Some(claim) = by_ext.or(by_type) else {
             continue;
         };
-        let weight = if dangerous_kind(kind) { 12 } else { 2 };
+        let archive = matches!(kind, "zip" | "rar" | "7z" | "gzip" | "bzip2" | "xz" | "cab");
+        let weight = if dangerous_kind(kind) {
+            12
+        } else if archive {
+            // An archive named like a document is a disguise, though not yet a payload.
+            4
+        } else {
+            2
+        };
         let sentence = format!(
             "The attachment {} is {} but {claim}",
             display_name(a),
@@ -997,6 +1025,24 @@ mod tests {
         );
         assert_eq!(c.outcome, Outcome::Fail);
         assert!(c.evidence.iter().any(|e| e.location == Location::Body));
+    }
+
+    #[test]
+    fn an_archive_inside_an_archive_is_noted() {
+        let c = run(
+            &report_with(vec![zip(&[("inner.zip", false)])], ""),
+            "archive-attachment",
+        );
+        assert_eq!(c.outcome, Outcome::Warn);
+        assert_eq!(c.weight, 3);
+    }
+
+    #[test]
+    fn long_names_keep_their_ending() {
+        let long = format!("{}.pdf          .exe", "a".repeat(200));
+        let shown = display_name(&att(&long, "application/octet-stream", None));
+        assert!(shown.ends_with(".exe"), "{shown}");
+        assert!(shown.chars().count() <= 121);
     }
 
     #[test]
