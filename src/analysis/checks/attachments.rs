@@ -599,8 +599,14 @@ fn archive_attachment(c: &Ctx) -> Finding {
         } else if !listed && password.is_some() {
             (10, true, format!("The archive {name} comes with a password in the message, a trick to get past virus scanners"))
         } else if !risky.is_empty() {
+            // Programs and shortcuts run on a double-click; web pages and macro documents
+            // still need the reader to type or enable something.
+            let runs = a.archive_members.iter().any(|m| {
+                let ext = extension(&m.name);
+                ext_in(&ext, EXECUTABLE) || ext_in(&ext, SHORTCUT) || ext_in(&ext, DISK_IMAGE)
+            });
             (
-                6,
+                if runs { 8 } else { 6 },
                 false,
                 format!(
                     "The archive {name} holds {}, a kind of file that can run code",

@@ -245,7 +245,7 @@ pub static BANK_CHANGE: Cues = Cues::new(&[
     "nova conta ~2 bancaria|corrente",
     "novos dados bancarios",
     "dados bancarios ~2 atualizados|alterados|novos",
-    "alteracao|mudanca|atualizacao ~2 dados+bancarios|conta+bancaria|banco",
+    "alteracao|mudanca|atualizacao de|dos|nos|da dados+bancarios|conta+bancaria|banco",
     // Spanish
     "nueva cuenta ~2 bancaria",
     "nuevos datos bancarios",
@@ -906,6 +906,45 @@ mod tests {
                 "I set the root password in the image and rebuilt it.",
             ),
             "credential-request",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn cues_work_in_other_languages() {
+        let cases = [
+            ("urgent-pressure", "Su cuenta será bloqueada en 24 horas."),
+            (
+                "urgent-pressure",
+                "Votre compte sera suspendu sous 48 heures.",
+            ),
+            ("urgent-pressure", "Il tuo account è stato sospeso."),
+            (
+                "credential-request",
+                "Veuillez vérifier votre compte et saisir votre mot de passe.",
+            ),
+            ("credential-request", "Bitte bestätigen Sie Ihr Konto."),
+            (
+                "credential-request",
+                "Inserisci la password per verificare il tuo account.",
+            ),
+            ("payment-request", "Efetue o pagamento do boleto vencido."),
+            (
+                "payment-request",
+                "Bitte begleichen Sie die offene Rechnung per Überweisung.",
+            ),
+        ];
+        for (id, body) in cases {
+            let c = run(&plain("Aviso", body), id);
+            assert!(fires(&c), "{id} did not fire on {body:?}: {c:?}");
+        }
+    }
+
+    #[test]
+    fn a_disclaimer_about_bank_data_is_not_a_change() {
+        let c = run(
+            &plain("Aviso", "O banco não solicita atualização de cadastro, dados bancários ou pessoais por e-mail."),
+            "bank-detail-change",
         );
         assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
     }
