@@ -143,6 +143,14 @@ pub static CREDENTIAL_STRONG: Cues = Cues::new(&[
     "password|passwords ~2 expire|expires|expired|expiring|expiration",
     "keep|retain|use ~3 same|current|existing password",
     "mailbox|email|storage|inbox ~2 full|quota|exceeded",
+    "update|confirm|verify|validate ~2 payment|billing|card ~1 method|information|details|info",
+    "restore|regain|recover ~2 access ~2 account|mailbox",
+    // Password expiry in other languages
+    "senha ~2 expira|expirou|expirara|vence|venceu",
+    "contrasena ~2 caduca|caducara|expira|expirara",
+    "mot+de+passe ~2 expire|expirera|expirant",
+    "passwort|kennwort ~2 lauft|abgelaufen|verfallt",
+    "password ~2 scade|scadra|scaduta",
     "sign|log in ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
     "login ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
     // Portuguese
@@ -585,7 +593,7 @@ fn phone_numbers(text: &str) -> Vec<(usize, usize)> {
         let next_alnum = bytes.get(j).is_some_and(|n| n.is_ascii_alphanumeric());
         let grouped = groups >= 2 && longest <= 6;
         if (9..=15).contains(&digits) && (grouped || b == b'+') && !next_alnum {
-            let end = text[..].get(i..j).map_or(j, |s| i + s.trim_end().len());
+            let end = text.get(i..j).map_or(j, |s| i + s.trim_end().len());
             out.push((i, end));
         }
         i = j.max(i + 1);
