@@ -478,6 +478,13 @@ impl HtmlScan {
                     .map(Background::Known)
                     .unwrap_or(Background::Unknown),
                 None if attr(b"background").is_some() => Background::Unknown,
+                // A class may give the element a background from a style sheet, which is
+                // not read here: the colour behind the text is then unknown.
+                None if parent.background == Background::Default
+                    && tag.attributes.contains_key(&b"class"[..]) =>
+                {
+                    Background::Unknown
+                }
                 None => parent.background,
             },
         };
@@ -1022,6 +1029,16 @@ mod tests {
         assert_eq!(c.hidden_chars, 0, "{:?}", c.hidden_text);
         assert!(c.text.contains("Readable column text"));
         assert!(c.text.contains("shown again"));
+    }
+
+    #[test]
+    fn white_text_under_a_styled_class_is_not_called_hidden() {
+        let c = html_mail(
+            "<style>.dark{background:#111}</style><table class=\"dark\"><tr><td>\
+             <span style=\"color:#ffffff\">White on a dark theme</span></td></tr></table>",
+        );
+        assert_eq!(c.hidden_chars, 0);
+        assert!(c.text.contains("White on a dark theme"));
     }
 
     #[test]
