@@ -36,11 +36,21 @@ fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Att
             continue;
         };
         let index = out.len();
-        out.push(describe(part, parent));
-        if let PartType::Message(inner) = &part.body {
-            if depth < MAX_MESSAGE_DEPTH {
-                collect(inner, Some(index), depth + 1, out);
+        let att = describe(part, parent);
+        let is_message = att.is_message;
+        out.push(att);
+        if depth >= MAX_MESSAGE_DEPTH {
+            continue;
+        }
+        match &part.body {
+            PartType::Message(inner) => collect(inner, Some(index), depth + 1, out),
+            // An .eml sent as a plain file is still a message whose attachments matter.
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes) if is_message => {
+                if let Some(inner) = mail_parser::MessageParser::default().parse(bytes.as_ref()) {
+                    collect(&inner, Some(index), depth + 1, out);
+                }
             }
+            _ => {}
         }
     }
 }
@@ -581,6 +591,18 @@ mod tests {
     }
 
     #[test]
+    fn old_office_files_with_vba_are_recognised() {
+        let mut doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+        doc.extend_from_slice(&[0u8; 200]);
+        let plain = describe_bytes(&doc, Some("a.doc".into()), "application/msword".into());
+        assert_eq!(plain.sniffed_type.as_deref(), Some("ole2"));
+        assert!(!plain.has_macros);
+        doc.extend("_VBA_PROJECT".encode_utf16().flat_map(u16::to_le_bytes));
+        let with_vba = describe_bytes(&doc, Some("a.doc".into()), "application/msword".into());
+        assert!(with_vba.has_macros);
+    }
+
+    #[test]
     fn broken_zip_reports_an_error_instead_of_panicking() {
         let a = describe_bytes(
             b"PK\x03\x04garbage",
@@ -637,6 +659,49 @@ mod tests {
             Some(&b"Cat"[..])
         );
         assert_eq!(uudecode(b"no header here"), None);
+    }
+
+    #[test]
+    fn an_eml_sent_as_a_plain_file_is_opened_too() {
+        let inner = "From: b@example.org\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n\
+                     --i\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+                     --i\r\nContent-Type: application/octet-stream; name=\"a.js\"\r\n\r\nWScript.Echo(1)\r\n--i--\r\n";
+        let b64 = {
+            // Minimal base64 so the test needs no extra crate.
+            const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for chunk in inner.as_bytes().chunks(3) {
+                let b = [
+                    chunk[0],
+                    *chunk.get(1).unwrap_or(&0),
+                    *chunk.get(2).unwrap_or(&0),
+                ];
+                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+                for k in 0..4 {
+                    if k <= chunk.len() {
+                        out.push(char::from(T[((n >> (18 - 6 * k)) & 63) as usize]));
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        };
+        let raw = format!(
+            "From: a@example.com\r\nSubject: fw\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n\
+             --o\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+             --o\r\nContent-Type: application/octet-stream; name=\"fw.eml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--o--\r\n"
+        );
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("parses");
+        let atts = extract(&msg);
+        assert!(atts.first().is_some_and(|a| a.is_message), "{atts:#?}");
+        assert!(
+            atts.iter()
+                .any(|a| a.filename.as_deref() == Some("a.js") && a.parent == Some(0)),
+            "{atts:#?}"
+        );
     }
 
     #[test]
