@@ -186,6 +186,11 @@ pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: Str
             .any(|m| m.name.to_ascii_lowercase().ends_with("vbaproject.bin"));
     } else if sniffed == Some("ole2") {
         att.has_macros = ole2_has_vba(bytes);
+        // Password-protected .docx/.xlsx files are wrapped in an OLE2 container.
+        const ENCRYPTED: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+        if contains(bytes, ENCRYPTED) {
+            sniffed = Some("office-encrypted");
+        }
     }
 
     let lower_name = filename.as_deref().unwrap_or("").to_ascii_lowercase();

@@ -246,6 +246,7 @@ fn kind_words(kind: &str) -> &'static str {
         "pdf" => "a PDF",
         "ole2" => "an old-style Office file",
         "ooxml" => "an Office document",
+        "office-encrypted" => "a password-protected Office document",
         "png" | "jpeg" | "gif" | "webp" | "bmp" | "tiff" | "ico" => "a picture",
         "email" => "an email",
         "text" => "plain text",
@@ -618,10 +619,16 @@ fn archive_attachment(c: &Ctx) -> Finding {
         } else if !nested.is_empty() {
             (3, false, format!("The archive {name} holds another archive ({}), which hides what is really inside", nested.join(", ")))
         } else if !listed {
+            // A ZIP that will not open is odd; other formats are simply not listed.
+            let zip = a.sniffed_type.as_deref() == Some("zip");
             (
-                2,
+                if zip { 2 } else { 1 },
                 false,
-                format!("The archive {name} could not be looked into"),
+                if zip {
+                    format!("The archive {name} could not be looked into")
+                } else {
+                    format!("The archive {name} is of a kind mailsleuth cannot look into")
+                },
             )
         } else {
             (
@@ -685,7 +692,7 @@ fn expected_kinds(ext: &str) -> Option<&'static [&'static str]> {
     Some(match ext {
         "pdf" => &["pdf"],
         "docx" | "xlsx" | "pptx" | "docm" | "xlsm" | "pptm" | "dotx" | "xltx" | "potx" | "ppsx"
-        | "dotm" | "xltm" | "xlam" | "ppsm" => &["ooxml", "zip"],
+        | "dotm" | "xltm" | "xlam" | "ppsm" => &["ooxml", "zip", "office-encrypted"],
         "doc" | "xls" | "ppt" | "dot" | "xlt" | "pps" => &["ole2", "rtf", "html", "xml", "text"],
         "msg" => &["ole2", "email", "text"],
         "rtf" => &["rtf", "text"],
@@ -742,7 +749,7 @@ fn declared_kinds(declared: &str) -> Option<&'static [&'static str]> {
         }
         "application/zip" | "application/x-zip-compressed" => &["zip", "ooxml", "odf", "jar"],
         _ if declared.starts_with("application/vnd.openxmlformats-officedocument") => {
-            &["ooxml", "zip"]
+            &["ooxml", "zip", "office-encrypted"]
         }
         _ => return None,
     })
@@ -802,6 +809,19 @@ fn type_mismatch(c: &Ctx) -> Finding {
 fn nested_message(c: &Ctx) -> Finding {
     if let Some(f) = skip_no_attachments(c.r) {
         return f;
+    }
+    // Delivery reports (bounces) carry the original message by design.
+    let report = c.r.headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("content-type")
+            && h.value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/report")
+    });
+    if report {
+        return Finding::pass(
+            "This is a delivery report: it carries the original message, which is normal",
+        );
     }
     let nested: Vec<(usize, &Attachment)> =
         c.r.attachments
@@ -1069,12 +1089,25 @@ mod tests {
         assert_eq!(c.outcome, Outcome::Pass);
     }
 
+    fn m2() -> Attachment {
+        let mut m = att("fw.eml", "message/rfc822", Some("email"));
+        m.is_message = true;
+        m
+    }
+
     #[test]
     fn nested_message() {
         let mut m = att("fw.eml", "message/rfc822", Some("email"));
         m.is_message = true;
         let c = run(&report_with(vec![m], ""), "nested-message");
         assert_eq!(c.outcome, Outcome::Warn);
+        let mut bounce = report_with(vec![m2()], "");
+        bounce.headers.push(crate::analysis::RawHeader {
+            index: 0,
+            name: "Content-Type".into(),
+            value: "multipart/report; report-type=delivery-status; boundary=x".into(),
+        });
+        assert_eq!(run(&bounce, "nested-message").outcome, Outcome::Pass);
         let c = run(
             &report_with(vec![att("a.pdf", "application/pdf", Some("pdf"))], ""),
             "nested-message",
