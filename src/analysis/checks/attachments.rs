@@ -564,11 +564,29 @@ fn archive_attachment(c: &Ctx) -> Finding {
             .enumerate()
             .filter(|(_, a)| is_archive(a))
             .collect();
+    let doc = Doc::of(c.r);
+    let password = cues::password_given(&doc);
+    // A password-protected Office file with its password in the message is the same trick
+    // as a locked archive: scanners cannot read it, the reader can.
+    let locked_doc =
+        c.r.attachments
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.sniffed_type.as_deref() == Some("office-encrypted"));
+    if let (Some((i, a)), Some((s, e)), true) = (locked_doc, password, archives.is_empty()) {
+        return Finding::fail(
+            8,
+            format!(
+                "The document {} is locked with a password given in the message, so virus scanners cannot look inside",
+                display_name(a)
+            ),
+        )
+        .with(Location::Attachment { index: i }, describe(a))
+        .with(Location::Body, cues::sentence_around(doc.body, s, e));
+    }
     if archives.is_empty() {
         return Finding::pass("No archive attached");
     }
-    let doc = Doc::of(c.r);
-    let password = cues::password_given(&doc);
     let mut best: Option<(i32, bool, String, usize)> = None;
     for (i, a) in &archives {
         let name = display_name(a);
@@ -1069,6 +1087,25 @@ mod tests {
         let shown = display_name(&att(&long, "application/octet-stream", None));
         assert!(shown.ends_with(".exe"), "{shown}");
         assert!(shown.chars().count() <= 121);
+    }
+
+    #[test]
+    fn a_locked_document_with_its_password_in_the_body_fails() {
+        let doc = att(
+            "salary.docx",
+            "application/octet-stream",
+            Some("office-encrypted"),
+        );
+        let c = run(
+            &report_with(vec![doc.clone()], "Open the file.\nPassword: 2231"),
+            "archive-attachment",
+        );
+        assert_eq!(c.outcome, Outcome::Fail, "{c:?}");
+        let c = run(
+            &report_with(vec![doc], "See the attached file."),
+            "archive-attachment",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
     }
 
     #[test]
