@@ -7,6 +7,7 @@ mod attachments;
 mod auth;
 mod content;
 pub mod cues;
+mod evasion;
 mod filter;
 mod identity;
 mod links;
@@ -118,6 +119,7 @@ pub fn catalogue() -> Vec<&'static CheckDef> {
         .chain(auth::CHECKS)
         .chain(path::CHECKS)
         .chain(content::CHECKS)
+        .chain(evasion::CHECKS)
         .chain(links::CHECKS)
         .chain(attachments::CHECKS)
         .chain(filter::CHECKS)
