@@ -835,14 +835,39 @@ fn token_in_label(label: &str, token: &str, substring_ok: bool) -> bool {
 /// (`paypal.com.secure-login.example`, `apple-id-verify.example`).
 pub fn brand_in_host(host: &str) -> Option<&'static Brand> {
     let p = parts(host)?;
-    if owner_brand(host).is_some() {
+    let tenant_of = tenant_namespace(host);
+    if tenant_of.is_none() && owner_brand(host).is_some() {
         return None;
     }
     let labels: Vec<String> = p.labels.iter().map(|l| fold_swaps(l)).collect();
     brand_tokens()
         .iter()
+        .filter(|(_, _, b)| Some(b.name) != tenant_of)
         .find(|(tok, sub, _)| labels.iter().any(|l| token_in_label(l, tok, *sub)))
         .map(|(_, _, b)| *b)
+}
+
+/// Namespaces where a company hands out names to its customers: the company runs the
+/// servers, but anyone chooses the name (`yourname.onmicrosoft.com`,
+/// `bucket.s3.amazonaws.com`). Such a host neither belongs to nor imitates the company;
+/// the customer's part can still imitate someone else.
+const TENANT_NAMESPACES: &[(&str, &str)] = &[
+    ("onmicrosoft.com", "Microsoft"),
+    ("sharepoint.com", "Microsoft"),
+    ("windows.net", "Microsoft"),
+    ("azurewebsites.net", "Microsoft"),
+    ("awsapps.com", "Amazon"),
+    ("amazonaws.com", "Amazon"),
+    ("googleusercontent.com", "Google"),
+];
+
+/// The brand whose customer namespace `host` lies in, if any.
+pub fn tenant_namespace(host: &str) -> Option<&'static str> {
+    let h = ascii_host(host);
+    TENANT_NAMESPACES
+        .iter()
+        .find(|(ns, _)| h.strip_suffix(ns).is_some_and(|p| p.ends_with('.')))
+        .map(|(_, b)| *b)
 }
 
 /// What changed between two similar strings: "\"1\" instead of \"l\"".
@@ -933,7 +958,9 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if t.exact_only || p.label.chars().count() < 4 {
         return None;
     }
-    let want = t.folded.chars().count();
+    // Lengths of the written name: the skeleton spells "m" as "rn", which would make
+    // "mail" look long enough to compare with "gmail".
+    let want = t.label.chars().count();
     let max = match want {
         0..=5 => return None,
         6..=9 => 1,
@@ -969,7 +996,8 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     let Some(p) = parts(domain) else {
         return Vec::new();
     };
-    if owner_brand(domain).is_some() {
+    let tenant_of = tenant_namespace(domain);
+    if tenant_of.is_none() && owner_brand(domain).is_some() {
         return Vec::new();
     }
     let prot: Vec<Target> = protected.iter().filter_map(|d| target(d, None)).collect();
@@ -1031,6 +1059,9 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
                 brand: None,
             });
         }
+    }
+    if tenant_of.is_some() {
+        found.retain(|l| l.brand != tenant_of);
     }
     found.sort_by_key(|l| l.kind.rank());
     found
@@ -1585,6 +1616,15 @@ mod tests {
             kind("secure-netflixbilling.example"),
             Some(LookalikeKind::BrandInLabel)
         );
+        // A customer name in a company's namespace, imitating someone else.
+        assert_eq!(
+            lookalike("paypal-billing.onmicrosoft.com", &[]).map(|l| l.brand),
+            Some(Some("PayPal"))
+        );
+        assert_eq!(
+            brand_in_host("paypal-login.blob.core.windows.net").map(|b| b.name),
+            Some("PayPal")
+        );
         // A site on a free host named after a brand.
         assert_eq!(kind("paypal.github.io"), Some(LookalikeKind::BrandInLabel));
     }
@@ -1619,6 +1659,13 @@ mod tests {
             "cnn.com",
             "bbc.co.uk",
             "windowscentral.com",
+            "mail.com",
+            "email.com",
+            "contoso.onmicrosoft.com",
+            "tenant.mail.onmicrosoft.com",
+            "contoso.sharepoint.com",
+            "my-bucket.s3.amazonaws.com",
+            "login.windows.net",
         ] {
             assert_eq!(lookalike(d, &[]), None, "{d} should not be a lookalike");
         }

@@ -1536,6 +1536,7 @@ mod tests {
             // Messages whose links family adds up to ≥1, ≥4 (caution alone), ≥10 (danger alone).
             let mut totals = [0usize; 3];
             let mut verdicts = [0usize; 3];
+            let mut other: std::collections::BTreeMap<String, usize> = Default::default();
             let mut counts: Vec<(usize, usize)> = vec![(0, 0); CHECKS.len()];
             for path in &files {
                 let Ok(raw) = std::fs::read(path) else {
@@ -1570,6 +1571,16 @@ mod tests {
                         println!("  [{folder}] {} {}: {}", def.id, path.display(), f.summary);
                     }
                 }
+                // Checks of other families that lean on `domains` (identity).
+                for c in r.checks.iter().filter(|c| {
+                    matches!(c.id.as_str(), "display-name-brand" | "lookalike-domain")
+                        && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
+                }) {
+                    *other.entry(c.id.clone()).or_insert(0) += 1;
+                    if show.split(',').any(|s| s == c.id) {
+                        println!("  [{folder}] {} {}: {}", c.id, path.display(), c.summary);
+                    }
+                }
                 for (slot, min) in totals.iter_mut().zip([1, 4, 10]) {
                     if total >= min {
                         *slot += 1;
@@ -1583,6 +1594,7 @@ mod tests {
             for (def, (w, f)) in CHECKS.iter().zip(&counts) {
                 println!("  {:24} warn {w:4}  fail {f:4}", def.id);
             }
+            println!("  identity checks using domains: {other:?}");
         }
     }
 }
