@@ -240,7 +240,7 @@ static BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Itaú",
-        domains: &["itau.com.br", "itau.com", "itaú.com.br"],
+        domains: &["itau.com.br", "itau.com", "xn--ita-boa.com.br"],
         keywords: &["itau", "itaucard"],
     },
     Brand {
@@ -649,8 +649,7 @@ fn ascii_host(domain: &str) -> String {
 }
 
 /// Whether `d` is `label` under a country-code suffix (a `name.*` table entry).
-fn national_site(d: &str, label: &str) -> bool {
-    let org = org_domain(d);
+fn national_site(org: &str, label: &str) -> bool {
     let Some(rest) = org.strip_prefix(label).and_then(|r| r.strip_prefix('.')) else {
         return false;
     };
@@ -665,16 +664,38 @@ fn national_site(d: &str, label: &str) -> bool {
     }
 }
 
-/// Whether `domain` equals a table entry or lies under it.
+/// A domain normalised once for table look-ups.
+struct Norm {
+    /// Lowercase, punycode, no trailing dot.
+    host: String,
+    org: String,
+}
+
+impl Norm {
+    fn new(domain: &str) -> Norm {
+        let host = ascii_host(domain);
+        let org = org_domain(&host);
+        Norm { host, org }
+    }
+
+    /// Whether the domain equals a table entry or lies under it. Entries are stored
+    /// lowercase and in punycode (a test keeps them so).
+    fn in_table(&self, table: &[&str]) -> bool {
+        table.iter().any(|entry| match entry.strip_suffix(".*") {
+            Some(label) => national_site(&self.org, label),
+            None => {
+                self.host == *entry
+                    || self
+                        .host
+                        .strip_suffix(entry)
+                        .is_some_and(|p| p.ends_with('.'))
+            }
+        })
+    }
+}
+
 fn in_table(domain: &str, table: &[&str]) -> bool {
-    let d = ascii_host(domain);
-    table.iter().any(|entry| match entry.strip_suffix(".*") {
-        Some(label) => national_site(&d, label),
-        None => {
-            let e = ascii_host(entry);
-            d == e || d.strip_suffix(e.as_str()).is_some_and(|p| p.ends_with('.'))
-        }
-    })
+    Norm::new(domain).in_table(table)
 }
 
 /// Whether `domain` belongs to `brand` (it is, or lies under, one of the brand's domains).
@@ -684,7 +705,8 @@ pub fn brand_owns(brand: &Brand, domain: &str) -> bool {
 
 /// The brand that owns `domain`, if any.
 pub fn owner_brand(domain: &str) -> Option<&'static Brand> {
-    BRANDS.iter().find(|b| brand_owns(b, domain))
+    let n = Norm::new(domain);
+    BRANDS.iter().find(|b| n.in_table(b.domains))
 }
 
 /// A domain split for comparison: `login.paypal.co.uk` → label `paypal`, suffix `co.uk`.
@@ -1775,6 +1797,30 @@ mod tests {
         assert!(!is_government("example.com"));
         assert!(!is_government("gov.example.com"));
         assert!(free_host("example.com").is_none());
+    }
+
+    #[test]
+    fn tables_are_lowercase_punycode() {
+        let all = BRANDS
+            .iter()
+            .flat_map(|b| b.domains.iter())
+            .chain(FREE_MAIL)
+            .chain(SHORTENERS)
+            .chain(BULK_SENDERS)
+            .chain(FREE_HOSTS.iter().map(|f| &f.suffix));
+        for d in all {
+            assert!(
+                d.is_ascii() && *d == d.to_ascii_lowercase() && !d.ends_with('.'),
+                "{d}"
+            );
+        }
+        for b in BRANDS {
+            assert!(
+                !b.domains.is_empty() && !b.keywords.is_empty(),
+                "{}",
+                b.name
+            );
+        }
     }
 
     #[test]
