@@ -117,18 +117,18 @@ fn addr(m: &Mailbox) -> &str {
 /// handling ("X via List", the list's own envelope or Sender, or seals vouched for by the
 /// receiver). List-Id alone is just a header anyone can write.
 pub fn is_list_message(r: &Report) -> bool {
-    let Some(list_id) = r.identity.list_id.as_deref() else {
+    let orgs = list_orgs(r);
+    if orgs.is_empty() {
         return false;
-    };
-    let list_org = list_id_org(list_id);
+    }
     let via = from(r)
         .and_then(|f| f.display_name.as_deref())
         .is_some_and(|n| n.to_lowercase().contains(" via "));
     let envelope_is_list = [r.identity.return_path.as_ref(), r.identity.sender.as_ref()]
         .into_iter()
         .flatten()
-        .filter_map(|m| m.org_domain.as_deref())
-        .any(|o| Some(o) == list_org.as_deref());
+        .filter_map(|m| m.org_domain.as_ref())
+        .any(|o| orgs.contains(o));
     via || envelope_is_list || arc_vouched(r)
 }
 
@@ -140,14 +140,44 @@ pub fn arc_vouched(r: &Report) -> bool {
             && r.auth.arc.result == AuthValue::Pass
 }
 
-/// Organisational domain named in a List-Id (`Name <list.example.org>` → `example.org`).
-fn list_id_org(list_id: &str) -> Option<String> {
-    let inner = match (list_id.rfind('<'), list_id.rfind('>')) {
-        (Some(a), Some(b)) if b > a => list_id.get(a + 1..b)?,
-        _ => list_id,
-    };
-    let inner = inner.trim();
-    inner.contains('.').then(|| org_domain(inner))
+/// Organisational domains of the mailing list the message says it came through
+/// (List-Id, List-Post, List-Help, Mailing-List).
+fn list_orgs(r: &Report) -> Vec<String> {
+    let mut orgs = Vec::new();
+    for h in &r.headers {
+        let name = h.name.to_ascii_lowercase();
+        // List-Unsubscribe is left out: every newsletter has one; it does not make a list.
+        if !matches!(
+            name.as_str(),
+            "list-id" | "list-post" | "mailing-list" | "list-help"
+        ) {
+            continue;
+        }
+        for token in h
+            .value
+            .split(|c: char| c.is_whitespace() || "<>,;\"".contains(c))
+        {
+            let token = token.trim_start_matches("mailto:");
+            let host = if let Some(d) = domain_of(token) {
+                Some(d)
+            } else if let Some(rest) = token.split_once("://").map(|(_, rest)| rest) {
+                rest.split(['/', '?', ':'])
+                    .next()
+                    .map(str::to_ascii_lowercase)
+            } else {
+                token
+                    .contains('.')
+                    .then(|| token.trim_matches('.').to_ascii_lowercase())
+            };
+            if let Some(host) = host.filter(|h| h.contains('.')) {
+                let org = org_domain(&host);
+                if !orgs.contains(&org) {
+                    orgs.push(org);
+                }
+            }
+        }
+    }
+    orgs
 }
 
 /// DKIM passes for a domain aligned with From.
@@ -185,7 +215,14 @@ fn reply_to_mismatch(c: &Ctx) -> Finding {
     let Some(first) = odd.first() else {
         return Finding::pass("Replies go to the sender's own domain");
     };
-    if is_list_message(r) {
+    let list_orgs = list_orgs(r);
+    if is_list_message(r)
+        || odd.iter().all(|m| {
+            m.org_domain
+                .as_ref()
+                .is_some_and(|o| list_orgs.contains(o) && !domains::is_free_mail(o))
+        })
+    {
         return with_named(
             Finding::reassure(0, format!("Replies go to {} — normal for a mailing list, which sends replies to the author or the list", addr(first))),
             r, "Reply-To",
@@ -232,7 +269,7 @@ fn return_path_mismatch(c: &Ctx) -> Finding {
     }
     with_named(
         Finding::warn(
-            2,
+            1,
             format!(
                 "Behind the scenes the message was sent by {}, not by {}",
                 addr(rp),
@@ -275,6 +312,11 @@ fn display_name_address(c: &Ctx) -> Finding {
         return Finding::skip("The sender has no display name");
     };
     let from_org = f.org_domain.clone().unwrap_or_default();
+    if is_list_message(r) {
+        return Finding::pass(
+            "A mailing list shows the author's address in the sender's name, as lists do",
+        );
+    }
     for token in names_in_display(name) {
         let dom = domain_of(&token).unwrap_or_else(|| token.clone());
         if org_domain(&dom) != from_org {
@@ -399,22 +441,19 @@ fn lookalike_domain(c: &Ctx) -> Finding {
     protected.extend(c.opts.own_domains.iter().cloned());
     match domains::lookalike(domain, &protected) {
         Some(l) => {
-            let weight = if matches!(l.kind, LookalikeKind::BrandInLabel) {
-                6
-            } else {
-                10
+            let summary = format!(
+                "The sender's domain {domain} imitates {}: {}",
+                l.target, l.detail
+            );
+            // Organisations often own the same name under several endings; against your own
+            // domain a changed ending is worth a question, not a conviction.
+            let own_target = domains::owner_brand(&l.target).is_none();
+            let finding = match l.kind {
+                LookalikeKind::TldSwap if own_target => Finding::warn(4, summary),
+                LookalikeKind::BrandInLabel => Finding::fail(6, summary),
+                _ => Finding::fail(10, summary),
             };
-            with_named(
-                Finding::fail(
-                    weight,
-                    format!(
-                        "The sender's domain {domain} imitates {}: {}",
-                        l.target, l.detail
-                    ),
-                ),
-                r,
-                "From",
-            )
+            with_named(finding, r, "From")
         }
         None => Finding::pass(format!(
             "{domain} does not imitate a well-known or your own domain"
@@ -668,13 +707,17 @@ fn sender_on_behalf(c: &Ctx) -> Finding {
 
 fn mailing_list(c: &Ctx) -> Finding {
     let r = c.r;
-    if r.identity.list_id.is_none() {
+    if list_orgs(r).is_empty() {
         return Finding::skip("Not a mailing-list message");
     }
     if is_list_message(r) {
+        let name = ["List-Id", "Mailing-List", "List-Post"]
+            .into_iter()
+            .find(|n| header_index(r, n).is_some())
+            .unwrap_or("List-Id");
         return with_named(
             Finding::reassure(4, "This came through a mailing list, which explains a rewritten sender, an extra footer and changed signatures"),
-            r, "List-Id",
+            r, name,
         );
     }
     Finding::pass(
@@ -746,13 +789,5 @@ mod tests {
         assert_eq!(role_in("IT Helpdesk"), Some("helpdesk"));
         assert_eq!(role_in("Suporte Técnico"), Some("suporte"));
         assert_eq!(role_in("Adminton Smith"), None);
-    }
-
-    #[test]
-    fn list_id_org_reads_the_bracketed_name() {
-        assert_eq!(
-            list_id_org("Users <users.lists.example.org>").as_deref(),
-            Some("example.org")
-        );
     }
 }
