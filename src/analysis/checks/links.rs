@@ -440,6 +440,12 @@ fn dest(t: &Target) -> String {
     t.host.clone().unwrap_or_else(|| t.link.href.clone())
 }
 
+/// Mail from a proven sender that offers an unsubscribe link: a newsletter, whose links
+/// usually pass through some click counter, known to mailsleuth or not.
+fn proven_newsletter(r: &Report, s: &Sender) -> bool {
+    s.verified && r.identity.list_unsubscribe
+}
+
 /// A name people trust on sight: a well-known brand's or a government's.
 fn trusted_name(host: &str) -> bool {
     domains::owner_brand(host).is_some() || domains::is_government(host)
@@ -516,6 +522,8 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
     );
     let f = if borrowed {
         Finding::fail(8, summary)
+    } else if proven_newsletter(c.r, &s) {
+        Finding::warn(2, summary)
     } else {
         Finding::warn(4, summary)
     };
@@ -932,8 +940,9 @@ fn open_redirect_link(c: &Ctx) -> Finding {
     let Some((first, inner)) = hits.first() else {
         return Finding::pass("No link bounces through another site to hide where it leads");
     };
+    let weight = if proven_newsletter(c.r, &s) { 2 } else { 4 };
     let f = Finding::warn(
-        4,
+        weight,
         format!(
             "A link starts at {} but is passed on to {}, a trick to hide where it really leads{}",
             dest(first),
@@ -1191,6 +1200,28 @@ mod tests {
             &[("https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.partner.example%2F&data=x", "www.partner.example")],
         );
         assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn proven_newsletters_weigh_less() {
+        let mut r = verified(report(
+            "news@shop.example",
+            &[
+                (
+                    "https://t.unknown-tracker.example/c?id=1",
+                    "www.partner.example",
+                ),
+                (
+                    "https://t.unknown-tracker.example/r?url=https://partner.example/",
+                    "story",
+                ),
+            ],
+        ));
+        assert_eq!(run("link-text-mismatch", &r).weight, 4);
+        assert_eq!(run("open-redirect-link", &r).weight, 4);
+        r.identity.list_unsubscribe = true;
+        assert_eq!(run("link-text-mismatch", &r).weight, 2);
+        assert_eq!(run("open-redirect-link", &r).weight, 2);
     }
 
     #[test]
