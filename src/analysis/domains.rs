@@ -80,9 +80,10 @@ pub struct Lookalike {
 /// Country codes that are mostly typos of `.com`/`.net` when they carry a brand's name.
 const TYPO_CCTLDS: &[&str] = &["co", "cm", "om", "ne"];
 
-/// Brand names that are also everyday words: they only count as a whole word or label,
-/// never inside a longer one, and never by edit distance ("officer" is not "office",
-/// "amazonas" is not Amazon, "applebees" is not Apple).
+/// Brand names that are also everyday words, surnames or word stems: they only count as a
+/// whole word or label, never inside a longer one, and never by edit distance ("officer"
+/// is not "office", "amazonas" is not Amazon, "applebees" is not Apple, "telegraph" is not
+/// Telegram's telegra.ph).
 const COMMON_WORDS: &[&str] = &[
     "amazon",
     "apple",
@@ -106,6 +107,15 @@ const COMMON_WORDS: &[&str] = &[
     "youtu",
     "ledger",
     "caixa",
+    "booking",
+    "livelo",
+    "telegra",
+    "audible",
+    "blogger",
+    "acrobat",
+    "norton",
+    "disney",
+    "fazenda",
 ];
 
 static BRANDS: &[Brand] = &[
@@ -181,6 +191,21 @@ static BRANDS: &[Brand] = &[
         name: "MetaMask",
         domains: &["metamask.io"],
         keywords: &["metamask"],
+    },
+    Brand {
+        name: "Venmo",
+        domains: &["venmo.com"],
+        keywords: &["venmo"],
+    },
+    Brand {
+        name: "Cash App",
+        domains: &["cash.app", "squareup.com"],
+        keywords: &["cash app", "cashapp"],
+    },
+    Brand {
+        name: "Zelle",
+        domains: &["zellepay.com", "zelle.com"],
+        keywords: &["zelle"],
     },
     // Banks
     Brand {
@@ -277,6 +302,11 @@ static BRANDS: &[Brand] = &[
         name: "Serasa",
         domains: &["serasa.com.br", "serasaexperian.com.br"],
         keywords: &["serasa"],
+    },
+    Brand {
+        name: "Livelo",
+        domains: &["livelo.com.br", "pontolivelo.com.br"],
+        keywords: &["livelo"],
     },
     // Delivery
     Brand {
@@ -524,6 +554,47 @@ static BRANDS: &[Brand] = &[
         domains: &["geeksquad.com", "bestbuy.com"],
         keywords: &["geek squad", "geeksquad"],
     },
+    Brand {
+        name: "Telegram",
+        domains: &["telegram.org", "t.me", "telegra.ph"],
+        keywords: &["telegram"],
+    },
+    Brand {
+        name: "TikTok",
+        domains: &["tiktok.com"],
+        keywords: &["tiktok"],
+    },
+    // Shops and travel
+    Brand {
+        name: "Walmart",
+        domains: &["walmart.com"],
+        keywords: &["walmart"],
+    },
+    Brand {
+        name: "Costco",
+        domains: &["costco.com", "costcotravel.com"],
+        keywords: &["costco"],
+    },
+    Brand {
+        name: "Shopee",
+        domains: &["shopee.com.br", "shopee.com", "shopee.*"],
+        keywords: &["shopee"],
+    },
+    Brand {
+        name: "Magazine Luiza",
+        domains: &["magazineluiza.com.br", "magalu.com.br", "magalu.com"],
+        keywords: &["magazine luiza", "magazineluiza", "magalu"],
+    },
+    Brand {
+        name: "Booking.com",
+        domains: &["booking.com"],
+        keywords: &["booking.com"],
+    },
+    Brand {
+        name: "Airbnb",
+        domains: &["airbnb.com", "airbnb.*"],
+        keywords: &["airbnb"],
+    },
     // Streaming and games
     Brand {
         name: "Netflix",
@@ -556,6 +627,16 @@ static BRANDS: &[Brand] = &[
         name: "Receita Federal",
         domains: &["gov.br", "fazenda.gov.br"],
         keywords: &["receita federal", "receitafederal"],
+    },
+    Brand {
+        name: "Detran",
+        domains: &["gov.br"],
+        keywords: &["detran"],
+    },
+    Brand {
+        name: "INSS",
+        domains: &["gov.br"],
+        keywords: &["inss"],
     },
     Brand {
         name: "IRS",
@@ -1683,6 +1764,13 @@ mod tests {
             "windowscentral.com",
             "mail.com",
             "email.com",
+            "lively.com",
+            "telegraph.co.uk",
+            "bookings.example",
+            "costa.com",
+            "nortonrosefulbright.com",
+            "acrobatics.example",
+            "fazendafeliz.com.br",
             "contoso.onmicrosoft.com",
             "tenant.mail.onmicrosoft.com",
             "contoso.sharepoint.com",
@@ -1740,6 +1828,12 @@ mod tests {
             brand_named_in("Your Microsoft 365 password").map(|b| b.name),
             Some("Microsoft")
         );
+        assert_eq!(brand_named_in("DETRAN-SP").map(|b| b.name), Some("Detran"));
+        assert_eq!(
+            brand_named_in("Booking.com").map(|b| b.name),
+            Some("Booking.com")
+        );
+        assert!(brand_named_in("Booking your next trip").is_none());
         assert!(brand_named_in("follow-ups on the meeting").is_none());
         assert!(brand_named_in("Applebees rewards").is_none());
         assert!(brand_named_in("Economic outlook for 2025").is_none());
