@@ -1153,3 +1153,30 @@ fn a_message_with_thousands_of_hops_keeps_the_path_view_responsive() {
     harness.get_by_label_contains("Step 2000: ");
     harness.get_by_label_contains("Step 1: ");
 }
+
+#[test]
+fn copy_report_puts_the_text_report_on_the_clipboard() {
+    let expected = sample_report();
+    let mut harness = app_harness(egui::vec2(1200.0, 900.0));
+    open_sample(&mut harness);
+    let button = harness.get_by_label("📋 Copy report for IT");
+    button.scroll_to_me();
+    harness.run_steps(3);
+    harness.get_by_label("📋 Copy report for IT").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let text = copied.first().expect("something was copied");
+    assert!(text.contains(expected.verdict.word()) || text.contains(expected.verdict.as_str()));
+    assert!(text.contains("welcome.eml"));
+    harness.run_steps(2);
+    harness.get_by_label_contains("The report is on the clipboard");
+}

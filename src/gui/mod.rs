@@ -167,6 +167,8 @@ pub enum Command {
     DismissNote,
     /// Run the live re-check of the selected message again (e.g. after changing DNS server).
     RecheckSelected,
+    /// Put the selected message's report on the clipboard, as text or as JSON.
+    CopyReport { json: bool },
 }
 
 /// Where the analysis of one message stands.
@@ -693,6 +695,30 @@ impl MailsleuthApp {
             }
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
+            Command::CopyReport { json } => {
+                let Some(entry) = self.selected_mut() else {
+                    return;
+                };
+                let Some(report) = entry.report() else {
+                    return;
+                };
+                let checked = crate::report::Checked {
+                    path: entry.name.clone(),
+                    group: 0,
+                    result: Ok(report.clone()),
+                };
+                let text = if json {
+                    crate::report::json::to_line(&checked)
+                } else {
+                    crate::report::text::render(&checked, crate::report::text::Style::default())
+                };
+                ctx.copy_text(text);
+                self.note = Some(if json {
+                    "The report is on the clipboard as JSON".into()
+                } else {
+                    "The report is on the clipboard: paste it into your message to IT".into()
+                });
+            }
             Command::RecheckSelected => {
                 let View::Message(id) = self.view else {
                     return;

@@ -236,6 +236,25 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
     for note in &report.notes {
         ui.label(RichText::new(format!("ℹ {note}")).color(palette.muted));
     }
+    ui.add_space(theme::SECTION_GAP);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("📋 Copy report for IT")
+            .on_hover_text(
+                "Puts this report on the clipboard as plain text, to paste into an email or ticket",
+            )
+            .clicked()
+        {
+            commands.push(Command::CopyReport { json: false });
+        }
+        if ui
+            .button("📋 Copy as JSON")
+            .on_hover_text("The same report as JSON, for scripts and ticket systems")
+            .clicked()
+        {
+            commands.push(Command::CopyReport { json: true });
+        }
+    });
 }
 
 /// Colour + icon + word, the headline, the top reasons, good news and what to do now.
