@@ -1180,3 +1180,38 @@ fn copy_report_puts_the_text_report_on_the_clipboard() {
     harness.run_steps(2);
     harness.get_by_label_contains("The report is on the clipboard");
 }
+
+#[test]
+fn the_paste_dialog_checks_what_was_typed_into_it() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(2);
+    harness
+        .query_all_by_label("📋 Paste message or headers…")
+        .next()
+        .expect("a paste button")
+        .click();
+    harness.run_steps(3);
+    let source = harness.get_by_label("Message source");
+    source.focus();
+    harness.run_steps(1);
+    harness.get_by_label("Message source").type_text(
+        "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Typed in\n\nHello\n",
+    );
+    harness.run_steps(2);
+    harness.get_by_label("Check this message").click();
+    harness.run_steps(2);
+    wait_for_results(&mut harness);
+    let entries = harness.state().entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries
+            .first()
+            .and_then(|e| e.report())
+            .and_then(|r| r.subject.as_deref()),
+        Some("Typed in")
+    );
+    assert!(
+        harness.query_by_label("Check this message").is_none(),
+        "the dialog closed"
+    );
+}
