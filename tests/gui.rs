@@ -344,8 +344,14 @@ fn real_window_stays_up_under_xvfb() {
         return;
     }
     use std::os::unix::process::CommandExt;
+    // Offline, and with its own settings folder: the smoke test looks nothing up and
+    // leaves the developer's saved settings alone.
+    let data = tempfile::tempdir().expect("a temporary settings folder");
     let mut child = std::process::Command::new("xvfb-run")
         .process_group(0)
+        .env(mailsleuth::gui::OFFLINE_ENV, "1")
+        .env("XDG_DATA_HOME", data.path())
+        .env("XDG_CONFIG_HOME", data.path())
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env!("CARGO_BIN_EXE_mailsleuth"))
         .arg(sample_path())

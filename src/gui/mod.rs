@@ -41,6 +41,10 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/icon-256.png");
 /// (no file-chooser service answered); a person cancelling takes longer.
 const DIALOG_NEVER_SHOWN: Duration = Duration::from_millis(1500);
 
+/// Environment variable that forces offline mode at start, whatever was saved (training
+/// rooms, kiosks, tests): set it to anything but empty or `0`.
+pub const OFFLINE_ENV: &str = "MAILSLEUTH_OFFLINE";
+
 /// Opens the mailsleuth window with `files` opened (or the welcome view when empty).
 pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
@@ -61,7 +65,10 @@ pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
         "mailsleuth",
         options,
         Box::new(move |cc| {
-            let settings = restore_settings(cc.storage);
+            let mut settings = restore_settings(cc.storage);
+            if std::env::var_os(OFFLINE_ENV).is_some_and(|v| !v.is_empty() && v != "0") {
+                settings.offline = true;
+            }
             Ok(Box::new(MailsleuthApp::new(cc, settings, files)))
         }),
     )
