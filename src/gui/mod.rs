@@ -782,18 +782,24 @@ impl MailsleuthApp {
         }
     }
 
-    fn apply_zoom(&mut self, ctx: &egui::Context) {
+    /// Keeps the theme and text size as the settings say. The theme is compared every
+    /// frame because restored egui memory may bring back an older preference.
+    fn apply_appearance(&mut self, ctx: &egui::Context) {
         let zoom = self.settings.text_size.zoom();
         if self.applied_zoom != Some(zoom) {
             ctx.set_zoom_factor(zoom);
             self.applied_zoom = Some(zoom);
+        }
+        let theme = self.settings.theme.preference();
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
         }
     }
 
     /// Draws the whole window for one frame, then runs what the person asked for.
     pub fn app_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.apply_zoom(&ctx);
+        self.apply_appearance(&ctx);
         let mut commands = Vec::new();
         self.poll_jobs();
         self.poll_folders();
