@@ -52,6 +52,9 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
         if close.clicked() {
             commands.push(Command::Close(entry.id));
         }
+        if matches!(entry.state, EntryState::Loading) {
+            ui.add(egui::Spinner::new().size(14.0));
+        }
         let width = ui.available_width().max(80.0);
         let mut job = egui::text::LayoutJob::default();
         let body = egui::TextStyle::Body.resolve(ui.style());
