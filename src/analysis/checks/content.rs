@@ -8,6 +8,7 @@ use super::cues::{self, Cues, Doc, Hit};
 use super::{CheckDef, Ctx, Finding};
 use crate::analysis::{Family, Location, Report};
 
+/// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "urgent-pressure",
@@ -1125,6 +1126,39 @@ mod tests {
         // Debug builds are slow; the bound is generous but still catches quadratic work.
         assert!(took.as_secs() < 60, "took {took:?}");
         println!("20 MB message analysed in {took:?}");
+    }
+
+    #[test]
+    fn everyday_legitimate_mail_stays_below_caution() {
+        let mails = [
+            ("Your verification code", "Your verification code is 482913. Enter this code to finish signing in. If you didn't request it, you can ignore this email."),
+            ("Password reset", "Someone asked to reset the password for your account. If this was you, use the link below. If not, ignore this message and your password will stay the same."),
+            ("Your invoice is ready", "Thanks for your business. Invoice 2024-118 for March is attached. The amount will be charged to your card on file; no action is needed."),
+            ("Last chance: 20% off ends tonight", "Our spring sale ends tonight. Browse new arrivals and gift cards in our shop."),
+            ("Re: lab meeting", "Sounds good, see you at 3. I'll bring the measurements from the transfer test."),
+            ("Nova fatura disponível", "Olá! Sua fatura de março já está disponível no aplicativo. O pagamento será debitado automaticamente."),
+            ("Ihre Bestellung", "Vielen Dank für Ihre Bestellung. Die Rechnung finden Sie im Anhang. Bei Fragen erreichen Sie uns unter +49 30 1234 5678."),
+        ];
+        for (subject, body) in mails {
+            let raw = plain(subject, body);
+            let report = analyze(raw.as_bytes(), &Options::default()).expect("analyses");
+            let weight: i32 = report
+                .checks
+                .iter()
+                .filter(|c| c.family == crate::analysis::Family::Content)
+                .map(|c| c.weight)
+                .sum();
+            assert!(
+                weight < 4,
+                "{subject}: content weight {weight}: {:?}",
+                report
+                    .checks
+                    .iter()
+                    .filter(|c| c.weight > 0)
+                    .map(|c| (&c.id, c.weight))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
