@@ -345,7 +345,7 @@ pub static DISPUTE: Cues = Cues::new(&[
     "annullare ~2 ordine|abbonamento|acquisto",
 ]);
 
-fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
+pub(super) fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
     let mut shown: Vec<String> = Vec::new();
     for h in hits {
         if shown.len() >= max {
@@ -362,7 +362,7 @@ fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> 
 }
 
 /// The matched words themselves, quoted, for summaries.
-fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
+pub(super) fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
     let mut words: Vec<String> = Vec::new();
     for h in hits {
         let src = match h.source {
@@ -386,7 +386,7 @@ fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
     words.join(", ")
 }
 
-fn has_text(r: &Report) -> bool {
+pub(super) fn has_text(r: &Report) -> bool {
     !r.content.text.trim().is_empty() || r.subject.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 

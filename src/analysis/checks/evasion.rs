@@ -37,7 +37,7 @@ pub fn is_junk_token(token: &str) -> bool {
         [a, b] => class(a) != class(b),
         _ => false,
     });
-    switches.count() >= 5
+    switches.count() >= 6
 }
 
 /// A run of at least nine digits inside a sender's name ("Cod. 37165178664887").

@@ -11,6 +11,7 @@ mod evasion;
 mod filter;
 mod identity;
 mod links;
+mod lures;
 mod path;
 pub mod util;
 
@@ -120,6 +121,7 @@ pub fn catalogue() -> Vec<&'static CheckDef> {
         .chain(path::CHECKS)
         .chain(content::CHECKS)
         .chain(evasion::CHECKS)
+        .chain(lures::CHECKS)
         .chain(links::CHECKS)
         .chain(attachments::CHECKS)
         .chain(filter::CHECKS)
