@@ -1184,7 +1184,8 @@ mod tests {
     }
 }
 
-/// Firing rates on the development corpus (run with `--ignored --nocapture`).
+/// Firing rates on the development corpus (run with `--ignored --nocapture`; set
+/// `MAILSLEUTH_SHOW=<check-id>` to list each hit, `MAILSLEUTH_TRACE=1` to name each file read).
 #[cfg(test)]
 mod corpus {
     use crate::analysis::{analyze, Family, Options, Outcome};
