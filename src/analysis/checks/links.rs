@@ -488,7 +488,29 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
     let ts = targets(c.r);
     let mut bad: Vec<(&Target, bool)> = Vec::new();
     let mut compared = 0;
+    let borrowed_name = |shown: &str, shown_org: &str| {
+        trusted_name(shown)
+            || c.opts
+                .own_domains
+                .iter()
+                .any(|d| org_domain(d) == shown_org)
+            || s.from_org.as_deref() == Some(shown_org)
+    };
     for t in &ts {
+        if let Some((shown, real)) = mail_pair(t) {
+            compared += 1;
+            let (shown_d, real_d) = (domain_of(&shown), domain_of(&real));
+            let shown_org = org_domain(shown_d);
+            // At a free-mail provider, another mailbox is another person.
+            let other_person = domains::is_free_mail(real_d) && shown != real;
+            if shown_org != org_domain(real_d) || other_person {
+                // A free-mail address borrows no one's name, even at a brand's webmail.
+                let borrowed =
+                    !domains::is_free_mail(shown_d) && borrowed_name(shown_d, &shown_org);
+                bad.push((t, borrowed));
+            }
+            continue;
+        }
         let (Some(shown), Some(host_org)) = (t.shown_host.as_deref(), t.host_org()) else {
             continue;
         };
@@ -497,16 +519,10 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
         if shown_org == host_org || mismatch_excused(c, &s, t, &shown_org, &host_org) {
             continue;
         }
-        let borrowed = trusted_name(shown)
-            || c.opts
-                .own_domains
-                .iter()
-                .any(|d| org_domain(d) == shown_org)
-            || s.from_org.as_deref() == Some(shown_org.as_str());
-        bad.push((t, borrowed));
+        bad.push((t, borrowed_name(shown, &shown_org)));
     }
     if compared == 0 {
-        return Finding::skip("No link shows a web address as its text");
+        return Finding::skip("No link shows a web or e-mail address as its text");
     }
     let Some(&(first, _)) = bad.iter().find(|(_, b)| *b).or(bad.first()) else {
         return Finding::pass(format!(
@@ -514,12 +530,18 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
         ));
     };
     let borrowed = bad.iter().any(|(_, b)| *b);
-    let summary = format!(
-        "The link says {} but really goes to {}{}",
-        first.shown_host.as_deref().unwrap_or_default(),
-        dest(first),
-        more(bad.len())
-    );
+    let summary = match mail_pair(first) {
+        Some((shown, real)) => format!(
+            "The link shows the address {shown}, but a message written through it goes to {real}{}",
+            more(bad.len())
+        ),
+        None => format!(
+            "The link says {} but really goes to {}{}",
+            first.shown_host.as_deref().unwrap_or_default(),
+            dest(first),
+            more(bad.len())
+        ),
+    };
     let f = if borrowed {
         Finding::fail(8, summary)
     } else if proven_newsletter(c.r, &s) {
@@ -534,6 +556,37 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
             .filter(|t| t.index != first.index),
     );
     with_links(f, &ordered)
+}
+
+/// An address without the brackets, quotes and punctuation written around it.
+fn edge_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// The domain part of an e-mail address, lowercased.
+fn domain_of(addr: &str) -> &str {
+    addr.rsplit_once('@').map(|(_, d)| d).unwrap_or(addr)
+}
+
+/// For a `mailto:` link whose text is an e-mail address: (shown address, real address).
+fn mail_pair(t: &Target) -> Option<(String, String)> {
+    let href = t.link.href.trim();
+    let rest = href
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))?;
+    let body = href.get(rest.len()..)?;
+    let first = body.split(['?', ',', ';']).next()?;
+    let real: String =
+        url::form_urlencoded::parse(format!("x={}", first.replace('+', "%2B")).as_bytes())
+            .map(|(_, v)| edge_trim(&v).to_ascii_lowercase())
+            .next()?;
+    let shown = edge_trim(&t.link.shown_text).to_ascii_lowercase();
+    let is_addr = |a: &str| {
+        a.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace)
+        })
+    };
+    (is_addr(&shown) && is_addr(&real)).then_some((shown, real))
 }
 
 /// Private, loopback and link-local addresses: an office printer or router, not a web site.
@@ -1222,6 +1275,38 @@ mod tests {
         r.identity.list_unsubscribe = true;
         assert_eq!(run("link-text-mismatch", &r).weight, 2);
         assert_eq!(run("open-redirect-link", &r).weight, 2);
+    }
+
+    #[test]
+    fn mail_links_that_write_to_someone_else() {
+        let r = report(
+            "support@shop.example",
+            &[(
+                "mailto:refunds.desk@freemail.example?subject=Refund",
+                "support@paypal.com",
+            )],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert_eq!(f.outcome, Outcome::Fail, "{f:?}");
+        assert!(f.summary.contains("refunds.desk@freemail.example"), "{f:?}");
+        let r = report(
+            "jane.doe@gmail.com",
+            &[("mailto:claims.office.2291@gmail.com", "jane.doe@gmail.com")],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert!(f.outcome == Outcome::Warn && f.weight == 4, "{f:?}");
+        // The same address, or another address at the same organisation, is fine.
+        for (href, shown) in [
+            ("mailto:help@shop.example", "help@shop.example"),
+            ("mailto:Help@Mail.Shop.example", "help@shop.example"),
+            ("mailto:help@shop.example", "Write to us"),
+            ("mailto:%3Chelp@shop.example%3E", "help@shop.example."),
+            ("mailto:help@shop.example", "<help@shop.example>,"),
+            ("mailto:jane.doe@gmail.com", "Jane.Doe@gmail.com"),
+        ] {
+            let r = report("support@shop.example", &[(href, shown)]);
+            assert!(!flagged(&run("link-text-mismatch", &r)), "{href}");
+        }
     }
 
     #[test]
