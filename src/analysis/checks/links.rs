@@ -12,6 +12,7 @@ use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::org_domain;
 use crate::analysis::{AuthValue, Family, Link, Location, Report};
 
+/// The links family, in checklist order: the strongest signs first.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "link-text-mismatch",
