@@ -648,6 +648,97 @@ static BRANDS: &[Brand] = &[
         domains: &["hmrc.gov.uk", "gov.uk"],
         keywords: &["hmrc"],
     },
+    // Crypto wallets, exchanges and projects: giveaway and "wallet suspended" lures.
+    Brand {
+        name: "Trezor",
+        domains: &["trezor.io"],
+        keywords: &["trezor"],
+    },
+    Brand {
+        name: "OpenSea",
+        domains: &["opensea.io"],
+        keywords: &["opensea"],
+    },
+    Brand {
+        name: "Uniswap",
+        domains: &["uniswap.org"],
+        keywords: &["uniswap"],
+    },
+    Brand {
+        name: "PancakeSwap",
+        domains: &["pancakeswap.finance"],
+        keywords: &["pancakeswap"],
+    },
+    Brand {
+        name: "zkSync",
+        domains: &["zksync.io"],
+        keywords: &["zksync"],
+    },
+    Brand {
+        name: "Lido",
+        domains: &["lido.fi"],
+        keywords: &["lido-fi", "lido finance", "lido dao"],
+    },
+    Brand {
+        name: "Tether",
+        domains: &["tether.to"],
+        keywords: &["tether"],
+    },
+    Brand {
+        name: "Ripple",
+        domains: &["ripple.com"],
+        keywords: &["ripple"],
+    },
+    Brand {
+        name: "Bitget",
+        domains: &["bitget.com"],
+        keywords: &["bitget"],
+    },
+    Brand {
+        name: "Bybit",
+        domains: &["bybit.com"],
+        keywords: &["bybit"],
+    },
+    Brand {
+        name: "OKX",
+        domains: &["okx.com"],
+        keywords: &["okx"],
+    },
+    Brand {
+        name: "KuCoin",
+        domains: &["kucoin.com"],
+        keywords: &["kucoin"],
+    },
+    Brand {
+        name: "Kraken",
+        domains: &["kraken.com"],
+        keywords: &["kraken"],
+    },
+    Brand {
+        name: "Crypto.com",
+        domains: &["crypto.com"],
+        keywords: &["crypto.com"],
+    },
+    Brand {
+        name: "Phantom",
+        domains: &["phantom.app"],
+        keywords: &["phantom wallet"],
+    },
+    Brand {
+        name: "Exodus",
+        domains: &["exodus.com"],
+        keywords: &["exodus wallet"],
+    },
+    Brand {
+        name: "Blockchain.com",
+        domains: &["blockchain.com"],
+        keywords: &["blockchain.com"],
+    },
+    Brand {
+        name: "Proton",
+        domains: &["proton.me", "protonmail.com", "protonmail.ch"],
+        keywords: &["proton mail", "protonmail", "proton.me"],
+    },
 ];
 
 /// Well-known, often-impersonated brands: banks, payment, delivery, big tech, streaming,
