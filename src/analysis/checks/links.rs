@@ -1635,6 +1635,39 @@ mod tests {
     }
 
     #[test]
+    fn whole_message_through_analyze() {
+        let raw = concat!(
+            "From: Northwind Bank <alerts@northwind-alerts.example>\r\n",
+            "To: you@harbourworks.example\r\n",
+            "Subject: Verify your account\r\n",
+            "Date: Tue, 18 Mar 2025 07:00:00 +0000\r\n",
+            "Message-ID: <1@northwind-alerts.example>\r\n",
+            "MIME-Version: 1.0\r\n",
+            "Content-Type: text/html; charset=utf-8\r\n",
+            "\r\n",
+            "<p>Please <a href=\"http://203.0.113.5/login\">www.northwind-bank.example</a>",
+            " or <a href=\"https://bit.ly/3xYz\">track it</a>.</p>\r\n",
+        );
+        let Ok(r) = crate::analysis::analyze(raw.as_bytes(), &Options::default()) else {
+            panic!("the message parses");
+        };
+        let outcome = |id: &str| r.checks.iter().find(|c| c.id == id).map(|c| c.outcome);
+        assert!(
+            matches!(
+                outcome("link-text-mismatch"),
+                Some(Outcome::Warn | Outcome::Fail)
+            ),
+            "{:?}",
+            r.checks.iter().find(|c| c.id == "link-text-mismatch")
+        );
+        assert_eq!(outcome("ip-address-link"), Some(Outcome::Warn));
+        assert_eq!(outcome("shortened-link"), Some(Outcome::Warn));
+        assert_eq!(outcome("risky-download-link"), Some(Outcome::Pass));
+        let mismatch = r.checks.iter().find(|c| c.id == "link-text-mismatch");
+        assert!(mismatch.is_some_and(|c| c.title == "Link text names a different site"));
+    }
+
+    #[test]
     fn hostile_links_do_not_panic() {
         let r = report(
             "a@shop.example",
