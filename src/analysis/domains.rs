@@ -1681,6 +1681,8 @@ pub fn free_host(host: &str) -> Option<&'static FreeHost> {
 
 /// Top-level domains that registries sell for next to nothing and that abuse reports
 /// rank highest for phishing and malware, plus `.zip` and `.mov`, which read as file names.
+/// Endings with a large honest following (.info, .live, .life, .work, .link) are left out:
+/// on their own they say too little.
 const RISKY_TLDS: &[&str] = &[
     "top",
     "xyz",
@@ -1697,10 +1699,8 @@ const RISKY_TLDS: &[&str] = &[
     "rest",
     "bond",
     "click",
-    "link",
     "monster",
     "lat",
-    "work",
     "fun",
     "space",
     "tk",
@@ -1740,9 +1740,6 @@ const RISKY_TLDS: &[&str] = &[
     "country",
     "gdn",
     "webcam",
-    "life",
-    "info",
-    "live",
 ];
 
 /// The top-level domain of `host` when it is one often used for throwaway scam sites.

@@ -1732,6 +1732,7 @@ mod tests {
             // Messages whose links family adds up to ≥1, ≥4 (caution alone), ≥10 (danger alone).
             let mut totals = [0usize; 3];
             let mut verdicts = [0usize; 3];
+            let mut raised = 0;
             let mut other: std::collections::BTreeMap<String, usize> = Default::default();
             let mut counts: Vec<(usize, usize)> = vec![(0, 0); CHECKS.len()];
             for path in &files {
@@ -1746,6 +1747,16 @@ mod tests {
                 }
                 if let Some(v) = verdicts.get_mut(r.verdict as usize) {
                     *v += 1;
+                }
+                // What the verdict would be without this family.
+                let mut without = r.clone();
+                without.checks.retain(|c| c.family != Family::Links);
+                crate::analysis::verdict::decide(&mut without);
+                if without.verdict < r.verdict {
+                    raised += 1;
+                    if show.split(',').any(|s| s == "raised") {
+                        println!("  [{folder}] raised {}: {}", path.display(), r.headline);
+                    }
                 }
                 let mut total = 0;
                 for (i, def) in CHECKS.iter().enumerate() {
@@ -1791,6 +1802,7 @@ mod tests {
                 println!("  {:24} warn {w:4}  fail {f:4}", def.id);
             }
             println!("  identity checks using domains: {other:?}");
+            println!("  verdicts raised by the links family: {raised}");
         }
     }
 }
