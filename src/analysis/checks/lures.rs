@@ -142,7 +142,6 @@ fn extortion_threat(c: &Ctx) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::analysis::{Options, Outcome, Report};
 
     fn report(subject: &str, body: &str) -> Report {
