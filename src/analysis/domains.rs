@@ -116,6 +116,9 @@ const COMMON_WORDS: &[&str] = &[
     "norton",
     "disney",
     "fazenda",
+    "ripple",
+    "tether",
+    "kraken",
 ];
 
 static BRANDS: &[Brand] = &[
@@ -1859,6 +1862,9 @@ mod tests {
             "nortonrosefulbright.com",
             "acrobatics.example",
             "fazendafeliz.com.br",
+            "nipple.example",
+            "rippleshot.example",
+            "krakenbeer.example",
             "contoso.onmicrosoft.com",
             "tenant.mail.onmicrosoft.com",
             "contoso.sharepoint.com",
