@@ -69,6 +69,7 @@ impl LookalikeKind {
 pub struct Lookalike {
     /// The domain being imitated (for `MixedScript` with no known target: how the name reads).
     pub target: String,
+    /// How it imitates the target.
     pub kind: LookalikeKind,
     /// One plain sentence saying what the imitation is.
     pub detail: String,
