@@ -735,7 +735,7 @@ static BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Blockchain.com",
-        domains: &["blockchain.com"],
+        domains: &["blockchain.com", "blockchain.info"],
         keywords: &["blockchain.com"],
     },
     Brand {

@@ -663,11 +663,19 @@ fn ip_address_link(c: &Ctx) -> Finding {
 }
 
 /// Domains the sender and the reader own, to compare link domains against.
+/// Domains the sender, the reader and the message's recipients own, to compare link
+/// domains against. Free-mail domains are left out: they are nobody's own name.
 fn protected(c: &Ctx, s: &Sender) -> Vec<String> {
     let mut p: Vec<String> = c.opts.own_domains.iter().map(|d| org_domain(d)).collect();
-    if let Some(f) = s.from_org.as_deref().filter(|d| !domains::is_free_mail(d)) {
-        p.push(f.to_string());
-    }
+    p.extend(
+        s.from_org
+            .iter()
+            .chain(&c.r.identity.recipient_domains)
+            .filter(|d| !domains::is_free_mail(d))
+            .map(|d| org_domain(d)),
+    );
+    p.sort();
+    p.dedup();
     p
 }
 
@@ -1505,6 +1513,23 @@ mod tests {
             &[("https://northwind-tradres.example/inv", "Invoice")],
         );
         assert!(flagged(&run("lookalike-link-domain", &r)));
+        // Imitating a recipient's domain; a partner site carrying its name is not flagged.
+        let mut r = report(
+            "a@shop.example",
+            &[
+                ("https://harbourworks-portal.example/sso", "Sign in"),
+                ("https://harbourwork.example/sso", "Sign in"),
+            ],
+        );
+        r.identity.recipient_domains = vec!["harbourworks.example".into()];
+        let f = run("lookalike-link-domain", &r);
+        assert!(
+            flagged(&f)
+                && f.evidence
+                    .iter()
+                    .all(|e| e.location == Location::Link { index: 1 }),
+            "{f:?}"
+        );
         // Imitating the reader's own domain, under another ending.
         let opts = Options {
             own_domains: vec!["contoso.example".into()],
