@@ -120,6 +120,7 @@ const COMMON_WORDS: &[&str] = &[
     "ripple",
     "tether",
     "kraken",
+    "blockchain",
 ];
 
 static BRANDS: &[Brand] = &[
@@ -1866,6 +1867,7 @@ mod tests {
             "nipple.example",
             "rippleshot.example",
             "krakenbeer.example",
+            "blockchain-news.example",
             "contoso.onmicrosoft.com",
             "tenant.mail.onmicrosoft.com",
             "contoso.sharepoint.com",
