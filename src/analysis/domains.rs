@@ -121,6 +121,10 @@ const COMMON_WORDS: &[&str] = &[
     "tether",
     "kraken",
     "blockchain",
+    "crypto",
+    "phantom",
+    "exodus",
+    "proton",
 ];
 
 static BRANDS: &[Brand] = &[
@@ -1868,6 +1872,8 @@ mod tests {
             "rippleshot.example",
             "krakenbeer.example",
             "blockchain-news.example",
+            "cryptonews.example",
+            "protonstorage.example",
             "contoso.onmicrosoft.com",
             "tenant.mail.onmicrosoft.com",
             "contoso.sharepoint.com",
