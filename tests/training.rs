@@ -1,0 +1,422 @@
+//! The training gallery: every scenario is analysed by the real engine to its expected
+//! verdict, its learning points fire, its spots exist, and it uses only reserved names.
+
+use std::net::IpAddr;
+
+use mailsleuth::analysis::{analyze, Location, Options, Outcome, Report};
+use mailsleuth::training::{self, ItemRef, Scenario, Spot};
+
+fn report(s: &Scenario) -> Report {
+    match analyze(&s.raw, &Options::default()) {
+        Ok(r) => r,
+        Err(e) => panic!("{}: the engine could not read the sample: {e}", s.meta.id),
+    }
+}
+
+#[test]
+fn gallery_metadata_is_consistent() {
+    assert_eq!(training::gallery_errors(), Vec::<String>::new());
+    let g = training::gallery();
+    assert!(g.len() >= 16, "only {} scenarios", g.len());
+    let mut ids: Vec<&str> = g.iter().map(|s| s.meta.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), g.len(), "scenario ids must be unique");
+    for s in &g {
+        assert!(!s.meta.title.is_empty(), "{}: no title", s.meta.id);
+        assert!(
+            s.meta.story.len() > 80,
+            "{}: the story is too short",
+            s.meta.id
+        );
+        assert!(!s.meta.audience.is_empty(), "{}: no audience", s.meta.id);
+        assert!(
+            s.meta.expected.is_some(),
+            "{}: no expected verdict",
+            s.meta.id
+        );
+    }
+}
+
+#[test]
+fn gallery_covers_genuine_and_fraudulent_messages() {
+    use mailsleuth::analysis::Verdict;
+    let g = training::gallery();
+    let count = |v: Verdict| g.iter().filter(|s| s.meta.expected == Some(v)).count();
+    assert!(count(Verdict::Ok) >= 4, "at least four genuine messages");
+    assert!(
+        count(Verdict::Danger) >= 8,
+        "at least eight dangerous messages"
+    );
+}
+
+#[test]
+fn every_sample_reaches_its_expected_verdict() {
+    let mut wrong = Vec::new();
+    for s in training::gallery() {
+        let r = report(&s);
+        if Some(r.verdict) != s.meta.expected {
+            wrong.push(format!(
+                "{}: expected {:?}, got {:?} (reasons {:?}, good news {:?}, score {})",
+                s.meta.id,
+                s.meta.expected,
+                r.verdict,
+                r.reasons,
+                r.good_news,
+                mailsleuth::analysis::verdict::score(&r.checks)
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_learning_point_fires() {
+    let mut wrong = Vec::new();
+    for s in training::gallery() {
+        let r = report(&s);
+        for p in &s.meta.points {
+            let Some(c) = r.checks.iter().find(|c| c.id == p.check) else {
+                wrong.push(format!("{}: check {} does not exist", s.meta.id, p.check));
+                continue;
+            };
+            let fires = matches!(c.outcome, Outcome::Warn | Outcome::Fail)
+                || (c.reassuring && c.outcome == Outcome::Pass);
+            if !fires {
+                wrong.push(format!(
+                    "{}: check {} did not fire ({}: {})",
+                    s.meta.id,
+                    p.check,
+                    c.outcome.as_str(),
+                    c.summary
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_learning_point_has_a_lesson() {
+    let mut missing = Vec::new();
+    for s in training::gallery() {
+        for p in &s.meta.points {
+            if mailsleuth::lessons::lesson(&p.check).is_none() {
+                missing.push(format!("{}: {}", s.meta.id, p.check));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no lesson for: {missing:?}");
+}
+
+/// A spot the quiz offers must point at something the message really shows.
+fn spot_exists(spot: &Spot, r: &Report) -> bool {
+    let contains = |hay: &str, needle: &str| hay.to_lowercase().contains(&needle.to_lowercase());
+    match spot {
+        Spot::From => r.identity.from.is_some(),
+        Spot::ReplyTo => !r.identity.reply_to.is_empty(),
+        Spot::To => r.identity.to_count > 0,
+        Spot::Subject => r.subject.is_some(),
+        Spot::Date => r.identity.date_raw.is_some(),
+        Spot::Body(p) => contains(&r.content.text, p),
+        Spot::Link(ItemRef::Index(i)) => *i < r.content.links.len(),
+        Spot::Link(ItemRef::Contains(t)) => r.content.links.iter().any(|l| contains(&l.href, t)),
+        Spot::Attachment(ItemRef::Index(i)) => *i < r.attachments.len(),
+        Spot::Attachment(ItemRef::Contains(t)) => r
+            .attachments
+            .iter()
+            .any(|a| a.filename.as_deref().is_some_and(|f| contains(f, t))),
+        Spot::Headers => true,
+    }
+}
+
+#[test]
+fn every_spot_points_at_something_in_the_message() {
+    let mut wrong = Vec::new();
+    for s in training::gallery() {
+        let r = report(&s);
+        for spot in s.meta.spots() {
+            if !spot_exists(&spot, &r) {
+                wrong.push(format!("{}: {spot}", s.meta.id));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "spots not found: {wrong:?}");
+}
+
+fn reserved_domain(d: &str) -> bool {
+    let d = d.trim_end_matches('.').to_ascii_lowercase();
+    ["example", "test", "invalid", "localhost"]
+        .iter()
+        .any(|tld| d == *tld || d.ends_with(&format!(".{tld}")))
+        || ["example.com", "example.net", "example.org"]
+            .iter()
+            .any(|e| d == *e || d.ends_with(&format!(".{e}")))
+}
+
+fn documentation_ip(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            matches!(
+                (o[0], o[1], o[2]),
+                (192, 0, 2) | (198, 51, 100) | (203, 0, 113)
+            )
+        }
+        IpAddr::V6(v6) => v6.segments()[0] == 0x2001 && v6.segments()[1] == 0x0db8,
+    }
+}
+
+#[test]
+fn samples_use_only_reserved_names_and_documentation_addresses() {
+    let mut wrong = Vec::new();
+    for s in training::gallery() {
+        let r = report(&s);
+        let id = &s.meta.id;
+        let i = &r.identity;
+        let boxes = i
+            .from
+            .iter()
+            .chain(i.sender.iter())
+            .chain(i.reply_to.iter())
+            .chain(i.return_path.iter());
+        for d in boxes.filter_map(|m| m.domain.as_deref()) {
+            if !reserved_domain(d) {
+                wrong.push(format!("{id}: address domain {d}"));
+            }
+        }
+        for d in &i.recipient_domains {
+            if !reserved_domain(d) {
+                wrong.push(format!("{id}: recipient domain {d}"));
+            }
+        }
+        for l in &r.content.links {
+            if let Some(h) = l.host.as_deref().filter(|h| !reserved_domain(h)) {
+                wrong.push(format!("{id}: link host {h}"));
+            }
+        }
+        for hop in &r.path.hops {
+            for h in [&hop.from_host, &hop.by_host, &hop.from_rdns]
+                .into_iter()
+                .flatten()
+                .filter(|h| h.contains('.') && h.parse::<IpAddr>().is_err())
+            {
+                if !reserved_domain(h) {
+                    wrong.push(format!("{id}: host {h}"));
+                }
+            }
+            if let Some(ip) = hop.from_ip.as_deref() {
+                match ip.parse::<IpAddr>() {
+                    Ok(ip) if documentation_ip(&ip) => {}
+                    _ => wrong.push(format!("{id}: IP {ip}")),
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn every_signed_sample_ships_its_public_key() {
+    let keys = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/keys");
+    let mut missing = Vec::new();
+    for s in training::gallery() {
+        let r = report(&s);
+        for sig in &r.auth.dkim_signatures {
+            let (Some(d), Some(sel)) = (&sig.domain, &sig.selector) else {
+                missing.push(format!("{}: a signature without d= or s=", s.meta.id));
+                continue;
+            };
+            let name = format!("{sel}._domainkey.{d}");
+            let txt = std::fs::read_to_string(keys.join(format!("{name}.txt"))).unwrap_or_default();
+            if !txt.starts_with("v=DKIM1;") || !txt.contains("p=") {
+                missing.push(format!("{}: {name}.txt", s.meta.id));
+            }
+            if !keys.join(format!("{name}.pem")).is_file() {
+                missing.push(format!("{}: {name}.pem", s.meta.id));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+#[test]
+fn authentication_results_of_the_recipient_are_inside_the_trust_boundary() {
+    // Every crafted sample records its delivery results on Fabrikam's own servers; a
+    // result header below the boundary is there only when a scenario forges one.
+    for s in training::gallery() {
+        let r = report(&s);
+        let trusted = r
+            .auth
+            .results_headers
+            .iter()
+            .filter(|h| h.header_name.eq_ignore_ascii_case("Authentication-Results"))
+            .filter(|h| h.trusted)
+            .count();
+        assert!(
+            trusted >= 1,
+            "{}: no trusted Authentication-Results",
+            s.meta.id
+        );
+        let forged_point = s
+            .meta
+            .points
+            .iter()
+            .any(|p| p.check == "forged-auth-results");
+        let untrusted =
+            r.auth.results_headers.iter().any(|h| {
+                h.header_name.eq_ignore_ascii_case("Authentication-Results") && !h.trusted
+            });
+        assert_eq!(untrusted, forged_point, "{}: untrusted results", s.meta.id);
+    }
+}
+
+#[test]
+fn evidence_of_identity_tells_points_at_a_header() {
+    // The quiz maps a check's evidence to the part of the message it is about; spotting
+    // "from" must be backed by evidence in the From header (or the message as a whole).
+    for s in training::gallery() {
+        let r = report(&s);
+        for p in s.meta.points.iter().filter(|p| p.spot == Some(Spot::From)) {
+            let Some(c) = r.checks.iter().find(|c| c.id == p.check) else {
+                continue;
+            };
+            if !matches!(c.outcome, Outcome::Warn | Outcome::Fail) {
+                continue;
+            }
+            assert!(
+                c.evidence.iter().any(|e| matches!(
+                    &e.location,
+                    Location::Header { name, .. } if name.eq_ignore_ascii_case("From")
+                ) || e.location == Location::Message),
+                "{}: {} has no evidence in From: {:?}",
+                s.meta.id,
+                p.check,
+                c.evidence
+            );
+        }
+    }
+}
+
+mod folders {
+    use super::*;
+    use mailsleuth::training::{load_folder, FolderError};
+
+    const MSG: &str = "From: a@example.com\r\nTo: b@example.org\r\nSubject: Lunch menu\r\nDate: Thu, 26 Nov 2026 09:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n\r\nSoup today.\r\n";
+
+    #[test]
+    fn a_folder_without_metadata_lists_its_messages_by_subject() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.eml"), MSG).unwrap();
+        std::fs::write(dir.path().join("a.EML"), MSG.replace("Lunch menu", "Other")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not a message").unwrap();
+        let got = load_folder(dir.path()).unwrap();
+        let titles: Vec<&str> = got.iter().map(|s| s.meta.title.as_str()).collect();
+        assert_eq!(titles, ["Other", "Lunch menu"]);
+        assert_eq!(got[1].meta.id, "b");
+        assert_eq!(got[1].meta.expected, None);
+        assert!(got[1].meta.points.is_empty());
+    }
+
+    #[test]
+    fn metadata_comes_first_and_other_messages_follow() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.eml"), MSG).unwrap();
+        std::fs::write(dir.path().join("z.eml"), MSG).unwrap();
+        std::fs::write(
+            dir.path().join("gallery.toml"),
+            r#"
+[[scenario]]
+id = "lunch"
+file = "z.eml"
+title = "Our lunch menu"
+expected = "ok"
+
+[[scenario.points]]
+check = "urgent-pressure"
+spot = 'body:"Soup"'
+note = "Not really."
+"#,
+        )
+        .unwrap();
+        let got = load_folder(dir.path()).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].meta.id, "lunch");
+        assert_eq!(
+            got[0].meta.expected,
+            Some(mailsleuth::analysis::Verdict::Ok)
+        );
+        assert_eq!(
+            got[0].meta.spots(),
+            [Spot::Body("Soup".into())],
+            "spots come from the points"
+        );
+        assert_eq!(got[1].meta.id, "a");
+    }
+
+    #[test]
+    fn a_metadata_mistake_is_reported_with_the_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.eml"), MSG).unwrap();
+        std::fs::write(
+            dir.path().join("gallery.toml"),
+            "[[scenario]]\nid = \"x\"\nfile = \"a.eml\"\ntitle = \"t\"\nexpected = \"maybe\"\n",
+        )
+        .unwrap();
+        let err = load_folder(dir.path()).unwrap_err();
+        assert!(matches!(err, FolderError::Metadata { .. }), "{err}");
+        assert!(err.to_string().contains("gallery.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_spot_is_a_metadata_mistake() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.eml"), MSG).unwrap();
+        std::fs::write(
+            dir.path().join("gallery.toml"),
+            "[[scenario]]\nid = \"x\"\nfile = \"a.eml\"\ntitle = \"t\"\n[[scenario.points]]\ncheck = \"spf-fail\"\nspot = \"the footer\"\n",
+        )
+        .unwrap();
+        let err = load_folder(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("is not a spot"), "{err}");
+    }
+
+    #[test]
+    fn a_listed_message_that_is_missing_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("gallery.toml"),
+            "[[scenario]]\nid = \"x\"\nfile = \"gone.eml\"\ntitle = \"t\"\n",
+        )
+        .unwrap();
+        let err = load_folder(dir.path()).unwrap_err();
+        assert!(matches!(err, FolderError::MissingMessage { .. }), "{err}");
+        assert!(err.to_string().contains("gone.eml"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_or_missing_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            load_folder(dir.path()),
+            Err(FolderError::Empty(_))
+        ));
+        assert!(matches!(
+            load_folder(dir.path().join("nope")),
+            Err(FolderError::Unreadable { .. })
+        ));
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.eml"), MSG).unwrap();
+        std::fs::write(
+            dir.path().join("gallery.toml"),
+            "[[scenario]]\nid = \"x\"\nfile = \"a.eml\"\ntitle = \"t\"\n[[scenario]]\nid = \"x\"\nfile = \"a.eml\"\ntitle = \"u\"\n",
+        )
+        .unwrap();
+        let err = load_folder(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("used twice"), "{err}");
+    }
+}
