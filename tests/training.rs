@@ -420,3 +420,172 @@ note = "Not really."
         assert!(err.to_string().contains("used twice"), "{err}");
     }
 }
+
+mod quiz {
+    use mailsleuth::analysis::Verdict;
+    use mailsleuth::training::presenter::{Presentation, Step};
+    use mailsleuth::training::quiz::{Decision, PointStatus, Question, Quiz};
+    use mailsleuth::training::summary::{self, Format, SaveError};
+    use mailsleuth::training::view::Part;
+    use mailsleuth::training::{gallery, Scenario};
+
+    fn scenario(id: &str) -> Scenario {
+        match gallery().into_iter().find(|s| s.meta.id == id) {
+            Some(s) => s,
+            None => panic!("no scenario {id}"),
+        }
+    }
+
+    #[test]
+    fn marking_the_reply_to_finds_the_hijack_and_scores_the_decision() {
+        let mut q = Question::new(scenario("reply-to-hijack"));
+        assert!(q
+            .view
+            .reply_to
+            .as_deref()
+            .unwrap_or_default()
+            .contains("adventure-works-billing.example"));
+        q.toggle(Part::ReplyTo);
+        q.toggle(Part::Date);
+        q.toggle(Part::Date);
+        assert_eq!(
+            q.marked().iter().copied().collect::<Vec<_>>(),
+            [Part::ReplyTo]
+        );
+        let r = q.answer(Decision::DontTrust).clone();
+        assert!(r.decided_right());
+        let status = |check: &str| {
+            r.points
+                .iter()
+                .find(|p| p.point.check == check)
+                .map(|p| p.status)
+        };
+        assert_eq!(status("reply-to-mismatch"), Some(PointStatus::Found));
+        assert_eq!(status("dmarc-fail"), Some(PointStatus::Hidden));
+        assert!(r.false_alarms.is_empty());
+        let (found, _) = r.found();
+        assert_eq!(found, 1);
+        assert_eq!(r.score, 1 + 2, "one tell and the right decision");
+        assert!(r.score <= r.max_score);
+    }
+
+    #[test]
+    fn trusting_a_fraud_scores_no_decision_points_and_false_alarms_cost_a_point() {
+        let mut q = Question::new(scenario("ceo-fraud"));
+        q.toggle(Part::ReplyTo);
+        q.toggle(Part::Date);
+        let r = q.answer(Decision::Trust).clone();
+        assert!(!r.decided_right());
+        assert_eq!(r.correct_decision, Decision::DontTrust);
+        assert_eq!(r.false_alarms, [Part::Date]);
+        assert_eq!(
+            r.score, 0,
+            "one tell found, one false alarm, wrong decision"
+        );
+        // The answer is final: marking and answering again change nothing.
+        q.toggle(Part::From);
+        assert!(!q.marked().contains(&Part::From));
+        assert_eq!(q.answer(Decision::DontTrust).decision, Decision::Trust);
+    }
+
+    #[test]
+    fn trusting_a_genuine_message_is_right() {
+        let mut q = Question::new(scenario("newsletter"));
+        assert_eq!(q.truth, Verdict::Ok);
+        let r = q.answer(Decision::Trust);
+        assert!(r.decided_right());
+        assert_eq!(r.score, r.max_score);
+    }
+
+    #[test]
+    fn rounds_have_distinct_messages_and_at_least_one_genuine() {
+        for seed in 1..40 {
+            let quiz = Quiz::new(gallery(), 5, seed);
+            assert_eq!(quiz.len(), 5);
+            let mut ids: Vec<&str> = quiz
+                .questions()
+                .iter()
+                .map(|q| q.scenario.meta.id.as_str())
+                .collect();
+            assert!(
+                quiz.questions().iter().any(|q| q.truth == Verdict::Ok),
+                "seed {seed}"
+            );
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), 5);
+        }
+        assert_eq!(Quiz::new(gallery(), 500, 3).len(), gallery().len());
+        assert!(Quiz::new(Vec::new(), 5, 3).is_empty());
+    }
+
+    #[test]
+    fn a_round_moves_on_only_after_each_answer_and_sums_the_score() {
+        let mut quiz =
+            Quiz::from_scenarios(vec![scenario("gift-card"), scenario("internal-lunch")]);
+        quiz.next();
+        assert_eq!(quiz.position(), 0, "cannot skip an unanswered question");
+        if let Some(q) = quiz.current_mut() {
+            q.answer(Decision::DontTrust);
+        }
+        quiz.next();
+        if let Some(q) = quiz.current_mut() {
+            q.answer(Decision::DontTrust);
+        }
+        quiz.next();
+        assert!(quiz.finished());
+        let (score, max) = quiz.score();
+        assert_eq!(
+            score, 2,
+            "right about the gift cards, wrong about the lunch"
+        );
+        assert!(max >= 4);
+        let text = summary::text(&quiz);
+        assert!(text.contains(&format!("Score: {score} of {max}")), "{text}");
+        assert!(text.contains("Team lunch order form"), "{text}");
+        assert!(text.contains("the safe answer was Trust"), "{text}");
+        let html = summary::html(&quiz);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn saving_never_replaces_a_file_without_permission() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(summary::file_name(Format::Text, 0));
+        summary::save(&path, "first", false).unwrap();
+        let err = summary::save(&path, "second", false).unwrap_err();
+        assert!(matches!(err, SaveError::Exists(_)), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        summary::save(&path, "second", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "second");
+    }
+
+    #[test]
+    fn the_presenter_reveals_step_by_step_and_crosses_scenarios() {
+        let mut p = Presentation::new(vec![scenario("ceo-fraud"), scenario("newsletter")], 0);
+        let tells = p.question().map(|q| q.points.len()).unwrap_or(0);
+        assert_eq!(p.step(), Step::Message);
+        assert!(!p.verdict_shown());
+        assert_eq!(p.tells_shown(), 0);
+        assert!(p.next());
+        assert_eq!(p.step(), Step::Tell(0));
+        assert_eq!(p.tells_shown(), 1);
+        for _ in 1..tells {
+            assert!(p.next());
+        }
+        assert!(p.next());
+        assert_eq!(p.step(), Step::Path);
+        assert!(p.next());
+        assert_eq!(p.step(), Step::Lesson);
+        assert!(p.verdict_shown());
+        assert!(p.next());
+        assert_eq!(p.scenario_position(), (1, 2));
+        assert_eq!(p.step(), Step::Message);
+        assert!(p.back());
+        assert_eq!(p.scenario_position(), (0, 2));
+        assert_eq!(p.step(), Step::Lesson);
+        while p.back() {}
+        assert_eq!((p.scenario_position().0, p.step()), (0, Step::Message));
+    }
+}
