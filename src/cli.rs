@@ -1,8 +1,591 @@
 //! Command line: no arguments or files → the desktop app; `check` → the scriptable checker.
+//!
+//! Arguments are parsed in two steps: clap turns words into `CheckArgs`, then `Plan::new`
+//! turns those into options and a sorted list of inputs. Each input is analysed on a small
+//! pool of threads and printed in input order as soon as its turn comes.
 
-use std::process::ExitCode;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
-/// Parses arguments and runs.
-pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::{self, Options, Report, Verdict};
+use crate::live::{self, LiveOptions};
+use crate::load::{self, LoadError};
+use crate::report::summary::Summary;
+use crate::report::{json, text, Checked, Failure};
+
+const ABOUT: &str = "Tells you whether an email is really from who it says, and teaches you how to tell.\n\
+Run without arguments (or with .eml files) to open the desktop app; use `mailsleuth check` on the command line.";
+
+const CHECK_HELP: &str = "\
+PATH is a message file (.eml, or an mbox file holding one message), a folder (searched \
+recursively: every regular file, in sorted order, hidden files skipped), or - for standard input.
+
+Live checks and privacy:
+  Unless --offline is given, mailsleuth re-checks SPF, DKIM, DMARC and ARC now, over DNS.
+  Those lookups name the sender's domains, so whoever runs the sender's DNS could see that
+  this message is being checked (and roughly when, and from which network).
+  --offline makes no network traffic at all: the results are then what the receiving mail
+  server recorded when the message was delivered.
+
+Output:
+  By default, a readable report per input: verdict, reasons, the route, proof of sender,
+  the checklist, attachments and links.
+  --json prints JSON Lines: one object per input, one per line, with path, verdict
+  (ok|caution|danger, or null on error), headline, from, hops, auth, checks and error.
+  --summary prints, instead of one report per input, a summary of the whole run: counts per
+  verdict and per error kind, how many had hops and recorded SPF/DKIM/DMARC results, and how
+  often each check warned or failed. Given several folders, it adds a table per folder.
+  --summary --json prints that summary as a single JSON object on one line (and no
+  per-input objects). With --summary, errors about single inputs go to standard error.
+
+Exit status:
+  0  every input was analysed and none is dangerous
+  1  at least one input is dangerous
+  2  at least one input could not be read or analysed (wins over 1)";
+
+/// The command line as clap sees it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailsleuth",
+    version,
+    about = ABOUT,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Messages to open in the desktop app.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check messages without opening a window, and print a verdict for each.
+    #[command(after_long_help = CHECK_HELP)]
+    Check(CheckArgs),
+}
+
+/// Options of `mailsleuth check`.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Print JSON Lines (one object per input) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Make no network traffic at all: no live re-checks over DNS.
+    #[arg(long)]
+    offline: bool,
+    /// Ask this DNS server for live checks instead of the system's resolver.
+    #[arg(long, value_name = "HOST:PORT", value_parser = parse_dns, conflicts_with = "offline")]
+    dns: Option<SocketAddr>,
+    /// Print one summary of the whole run instead of a report per input.
+    #[arg(long)]
+    summary: bool,
+    /// Largest message read, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_size: u64,
+    /// Message files, folders, or - for standard input.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+}
+
+fn parse_dns(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    // A name such as `localhost:5353` is resolved once, here, with the system resolver.
+    let mut addrs = s
+        .to_socket_addrs()
+        .map_err(|e| format!("expected HOST:PORT, such as 127.0.0.1:53 ({e})"))?;
+    addrs
+        .next()
+        .ok_or_else(|| format!("{s} does not resolve to an address"))
+}
+
+/// How a run ended, in exit-code order: a later variant wins over an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Every input analysed, none dangerous.
+    Clean,
+    /// At least one input is dangerous.
+    Danger,
+    /// At least one input could not be read or analysed, or the command line was wrong.
+    Failed,
+}
+
+impl Status {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Clean => 0,
+            Status::Danger => 1,
+            Status::Failed => 2,
+        }
+    }
+}
+
+/// Parses `args` (the first being the program name) and runs the app or the `check` command.
+pub fn run<I, T>(args: I) -> anyhow::Result<Status>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version arrive here too; clap knows which exit code each wants.
+            let _ = e.print();
+            return Ok(if e.exit_code() == 0 {
+                Status::Clean
+            } else {
+                Status::Failed
+            });
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => check(args),
+        None => {
+            crate::gui::run(cli.files)?;
+            Ok(Status::Clean)
+        }
+    }
+}
+
+/// One input of a run.
+#[derive(Debug, Clone)]
+struct Input {
+    /// As shown to the person and in JSON `path`.
+    shown: String,
+    group: usize,
+    source: Source,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    File(PathBuf),
+    Stdin,
+    /// The input could not even be listed (an unreadable folder).
+    Broken(Failure),
+}
+
+/// What the output should look like.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Text(text::Style),
+    Json,
+    Summary { json: bool },
+}
+
+/// Validated options and the inputs to check.
+struct Plan {
+    opts: Options,
+    live: Option<LiveOptions>,
+    mode: Mode,
+    inputs: Vec<Input>,
+    /// Folder name per argument (None for files and stdin), for the per-folder summary.
+    labels: Vec<Option<String>>,
+}
+
+impl Plan {
+    fn new(args: CheckArgs) -> Plan {
+        let max_size = usize::try_from(args.max_size.saturating_mul(1024 * 1024))
+            .unwrap_or(load::DEFAULT_MAX_SIZE);
+        let opts = Options {
+            max_size,
+            ..Options::with_clock()
+        };
+        let live = (!args.offline).then(|| LiveOptions {
+            dns: args.dns,
+            ..LiveOptions::default()
+        });
+        let mode = match (args.summary, args.json) {
+            (true, json) => Mode::Summary { json },
+            (false, true) => Mode::Json,
+            (false, false) => Mode::Text(text::Style::detect()),
+        };
+        let mut inputs = Vec::new();
+        let mut labels = Vec::new();
+        for (group, p) in args.paths.iter().enumerate() {
+            labels.push(expand(p, group, &mut inputs));
+        }
+        dedupe_labels(&mut labels, &args.paths);
+        Plan {
+            opts,
+            live,
+            mode,
+            inputs,
+            labels,
+        }
+    }
+}
+
+/// Adds the inputs one argument stands for; returns its folder label, if it is a folder.
+fn expand(arg: &Path, group: usize, inputs: &mut Vec<Input>) -> Option<String> {
+    if arg.as_os_str() == "-" {
+        inputs.push(Input {
+            shown: "-".into(),
+            group,
+            source: Source::Stdin,
+        });
+        return None;
+    }
+    if !arg.is_dir() {
+        // Missing and unreadable files are reported by the loader, with its wording.
+        inputs.push(Input {
+            shown: arg.display().to_string(),
+            group,
+            source: Source::File(arg.to_path_buf()),
+        });
+        return None;
+    }
+    walk(arg, group, 0, inputs);
+    let label = arg
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| arg.display().to_string());
+    Some(label)
+}
+
+/// Folders nest deeper than this only by accident (or by a symlink loop); stop there.
+const MAX_DEPTH: usize = 64;
+
+fn walk(dir: &Path, group: usize, depth: usize, inputs: &mut Vec<Input>) {
+    let broken = |reason: String| Input {
+        shown: dir.display().to_string(),
+        group,
+        source: Source::Broken(Failure::from(LoadError::Unreadable {
+            path: dir.display().to_string(),
+            reason,
+        })),
+    };
+    if depth > MAX_DEPTH {
+        inputs.push(broken(format!("folders nest more than {MAX_DEPTH} deep")));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            inputs.push(broken(e.to_string()));
+            return;
+        }
+    };
+    let mut entries: Vec<std::fs::DirEntry> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        let Ok(ft) = e.file_type() else {
+            continue;
+        };
+        if ft.is_dir() {
+            walk(&path, group, depth + 1, inputs);
+        } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
+            // Symlinks to files count; symlinks to folders are not followed, so a loop cannot trap the walk.
+            inputs.push(Input {
+                shown: path.display().to_string(),
+                group,
+                source: Source::File(path),
+            });
+        }
+    }
+}
+
+/// Two folders with the same name (`a/mail`, `b/mail`) are labelled by their full path instead.
+fn dedupe_labels(labels: &mut [Option<String>], paths: &[PathBuf]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for l in labels.iter().flatten() {
+        *seen.entry(l.clone()).or_default() += 1;
+    }
+    for (l, p) in labels.iter_mut().zip(paths) {
+        if let Some(name) = l {
+            if seen.get(name.as_str()).copied().unwrap_or(0) > 1 {
+                *name = p.display().to_string();
+            }
+        }
+    }
+}
+
+/// Standard input, read once and shared by every `-` argument.
+fn read_stdin(max_size: usize) -> Result<Vec<u8>, Failure> {
+    let mut buf = Vec::new();
+    // One byte over the limit is enough for the loader to report the message as too large.
+    let limit = u64::try_from(max_size)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    std::io::stdin()
+        .lock()
+        .take(limit)
+        .read_to_end(&mut buf)
+        .map_err(|e| {
+            Failure::from(LoadError::Unreadable {
+                path: "standard input".into(),
+                reason: e.to_string(),
+            })
+        })?;
+    Ok(buf)
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".into()
+    }
+}
+
+/// Reads, analyses and (unless offline) re-checks one message. Never panics: a panic inside
+/// becomes a `Failure` of kind `internal` for this input alone.
+fn check_one(
+    source: &Source,
+    stdin: Option<&Result<Vec<u8>, Failure>>,
+    opts: &Options,
+    live_opts: Option<&LiveOptions>,
+) -> Result<Report, Failure> {
+    let owned;
+    let raw: &[u8] = match source {
+        Source::Broken(f) => return Err(f.clone()),
+        Source::File(p) => {
+            owned = load::read_file(p, opts.max_size)?;
+            &owned
+        }
+        Source::Stdin => match stdin {
+            Some(Ok(bytes)) => bytes,
+            Some(Err(f)) => return Err(f.clone()),
+            None => return Err(Failure::internal("standard input was not read")),
+        },
+    };
+    guarded(|| {
+        let mut report = analysis::analyze(raw, opts)?;
+        if let Some(lo) = live_opts {
+            let live = live::verify_blocking(raw, &report, lo);
+            analysis::apply_live(&mut report, live, opts);
+        }
+        Ok(report)
+    })
+}
+
+/// Runs `f`, turning a panic inside it into a `Failure` of kind `internal`, so one
+/// message that trips a bug cannot take the rest of the run down with it.
+fn guarded<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(Failure::internal(&panic_text(p.as_ref()))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_failure() {
+        let r: Result<(), Failure> = guarded(|| panic!("boom"));
+        let f = r.unwrap_err();
+        assert_eq!(f.kind, "internal");
+        assert!(f.message.contains("boom"), "{}", f.message);
+    }
+
+    #[test]
+    fn results_are_printed_in_input_order_whatever_order_they_finish_in() {
+        let items: Vec<u64> = (0..200).collect();
+        let mut seen = Vec::new();
+        for_each_ordered(
+            &items,
+            4,
+            |&i| {
+                // Later items finish first, so the printer must reorder.
+                std::thread::sleep(std::time::Duration::from_micros((200 - i) * 20));
+                i
+            },
+            |i| {
+                seen.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, items);
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_run_without_hanging() {
+        let items: Vec<u32> = (0..1000).collect();
+        let mut n = 0;
+        let r = for_each_ordered(
+            &items,
+            3,
+            |&i| i,
+            |_| {
+                n += 1;
+                if n == 5 {
+                    Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(r.is_err());
+        assert_eq!(n, 5);
+    }
+}
+
+/// How far workers may run ahead of the printer, so a slow input does not pile up reports in memory.
+const WINDOW: usize = 64;
+/// Live checks wait on the network, not the CPU: this many run at once.
+const LIVE_WORKERS: usize = 8;
+
+/// Runs `work` over `items` on `workers` threads and hands results to `emit` in item order.
+/// Stops early (returning the error) when `emit` fails, e.g. on a closed pipe.
+fn for_each_ordered<T, R>(
+    items: &[T],
+    workers: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut emit: impl FnMut(R) -> std::io::Result<()>,
+) -> std::io::Result<()>
+where
+    T: Sync,
+    R: Send,
+{
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let printed = Mutex::new(0usize);
+    let turn = Condvar::new();
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel::<(usize, R)>();
+        for _ in 0..workers.max(1) {
+            let tx = tx.clone();
+            let (next, stop, printed, turn, work) = (&next, &stop, &printed, &turn, &work);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(item) = items.get(i) else { break };
+                {
+                    let mut p = printed.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *p + WINDOW && !stop.load(Ordering::SeqCst) {
+                        p = turn.wait(p).unwrap_or_else(|e| e.into_inner());
+                    }
+                }
+                if stop.load(Ordering::SeqCst) || tx.send((i, work(item))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut want = 0usize;
+        let mut result = Ok(());
+        'recv: for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&want) {
+                if let Err(e) = emit(r) {
+                    result = Err(e);
+                    break 'recv;
+                }
+                want += 1;
+                *printed.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                turn.notify_all();
+            }
+        }
+        if result.is_err() {
+            // Set under the lock so a worker cannot miss the wake-up between its check and its wait.
+            {
+                let _p = printed.lock().unwrap_or_else(|e| e.into_inner());
+                stop.store(true, Ordering::SeqCst);
+            }
+            turn.notify_all();
+        }
+        result
+    })
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<Status> {
+    let plan = Plan::new(args);
+    let stdin = plan
+        .inputs
+        .iter()
+        .any(|i| matches!(i.source, Source::Stdin))
+        .then(|| read_stdin(plan.opts.max_size));
+    let workers = if plan.live.is_some() {
+        LIVE_WORKERS
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(LIVE_WORKERS)
+    }
+    .min(plan.inputs.len())
+    .max(1);
+
+    let mut status = Status::Clean;
+    let mut summary = Summary::new(plan.labels.clone());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let emitted = for_each_ordered(
+        &plan.inputs,
+        workers,
+        |input| Checked {
+            path: input.shown.clone(),
+            group: input.group,
+            result: check_one(
+                &input.source,
+                stdin.as_ref(),
+                &plan.opts,
+                plan.live.as_ref(),
+            ),
+        },
+        |checked| {
+            status = status.max(match &checked.result {
+                Ok(r) if r.verdict == Verdict::Danger => Status::Danger,
+                Ok(_) => Status::Clean,
+                Err(_) => Status::Failed,
+            });
+            match plan.mode {
+                Mode::Text(style) => {
+                    out.write_all(text::render(&checked, style).as_bytes())?;
+                }
+                Mode::Json => {
+                    out.write_all(json::to_line(&checked).as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                Mode::Summary { .. } => {
+                    if let Err(f) = &checked.result {
+                        eprintln!(
+                            "mailsleuth: {}: {}",
+                            crate::report::clean(&checked.path),
+                            crate::report::clean(&f.message)
+                        );
+                    }
+                    summary.add(&checked);
+                }
+            }
+            // Flushing per input keeps a pipe reader in step with the run.
+            out.flush()
+        },
+    );
+    let finished = emitted.and_then(|()| {
+        match plan.mode {
+            Mode::Summary { json: true } => {
+                writeln!(out, "{}", summary.to_json())?;
+            }
+            Mode::Summary { json: false } => {
+                out.write_all(summary.render_text().as_bytes())?;
+            }
+            Mode::Text(_) | Mode::Json => {}
+        }
+        out.flush()
+    });
+    match finished {
+        Ok(()) => Ok(status),
+        // A reader that stopped early (`| head`) is not an error of the run.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+        Err(e) => Err(anyhow::Error::new(e).context("could not write the output")),
+    }
 }

@@ -1,6 +1,561 @@
 //! Attachments: names, declared vs sniffed type, archive listings (never extracted), hashes.
-use super::Attachment;
-use mail_parser::Message;
-pub fn extract(_msg: &Message) -> Vec<Attachment> {
-    Vec::new()
+//!
+//! Nothing here writes to disk or runs anything: bytes are only looked at. ZIP archives are
+//! listed from their central directory without decompressing a single entry.
+
+use std::io::Cursor;
+
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
+use sha2::{Digest, Sha256};
+
+use super::{ArchiveMember, Attachment};
+
+/// Most attachments listed (attached messages included).
+pub const MAX_ATTACHMENTS: usize = 200;
+/// Most archive entries listed per archive.
+pub const MAX_ARCHIVE_ENTRIES: usize = 500;
+/// How deep attached messages are opened to list their own attachments.
+const MAX_MESSAGE_DEPTH: usize = 3;
+/// Most bytes of an HTML/SVG attachment read when looking for forms and scripts.
+const MAX_HTML_SCAN: usize = 2 * 1024 * 1024;
+
+/// Lists every attachment of the message, and those of attached messages (with `parent` set).
+pub fn extract(msg: &Message) -> Vec<Attachment> {
+    let mut out = Vec::new();
+    collect(msg, None, 0, &mut out);
+    out
+}
+
+fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Attachment>) {
+    for id in &msg.attachments {
+        if out.len() >= MAX_ATTACHMENTS {
+            return;
+        }
+        let Some(part) = msg.parts.get(*id as usize) else {
+            continue;
+        };
+        let index = out.len();
+        out.push(describe(part, parent));
+        if let PartType::Message(inner) = &part.body {
+            if depth < MAX_MESSAGE_DEPTH {
+                collect(inner, Some(index), depth + 1, out);
+            }
+        }
+    }
+}
+
+/// Describes one MIME part; public so tests and other views can describe raw bytes too.
+fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
+    let bytes = part.contents();
+    let filename = part
+        .attachment_name()
+        .map(|n| n.trim_matches(['"', '\'']).to_string())
+        .filter(|n| !n.trim().is_empty());
+    let declared_type = part
+        .content_type()
+        .map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub),
+            None => ct.ctype().to_string(),
+        })
+        .unwrap_or_else(|| "text/plain".to_string())
+        .to_ascii_lowercase();
+    let mut att = describe_bytes(bytes, filename, declared_type);
+    att.parent = parent;
+    if matches!(part.body, PartType::Message(_)) {
+        att.is_message = true;
+    }
+    att
+}
+
+/// Sniffs, hashes and (for ZIP) lists the bytes of one attachment.
+pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: String) -> Attachment {
+    let mut sniffed = sniff(bytes);
+    let mut att = Attachment {
+        size: bytes.len(),
+        sha256: hex(&Sha256::digest(bytes)),
+        ..Attachment::default()
+    };
+
+    if sniffed == Some("zip") {
+        list_zip(bytes, &mut att);
+        let has = |name: &str| {
+            att.archive_members
+                .iter()
+                .any(|m| m.name.eq_ignore_ascii_case(name))
+        };
+        sniffed = if has("[Content_Types].xml") {
+            Some("ooxml")
+        } else if has("AppxManifest.xml") || has("AppxMetadata/AppxBundleManifest.xml") {
+            Some("msix")
+        } else if has("META-INF/MANIFEST.MF") {
+            Some("jar")
+        } else if has("AndroidManifest.xml") {
+            Some("apk")
+        } else if has("mimetype") {
+            Some("odf")
+        } else {
+            sniffed
+        };
+        att.has_macros = att
+            .archive_members
+            .iter()
+            .any(|m| m.name.to_ascii_lowercase().ends_with("vbaproject.bin"));
+    } else if sniffed == Some("ole2") {
+        att.has_macros = ole2_has_vba(bytes);
+    }
+
+    let lower_name = filename.as_deref().unwrap_or("").to_ascii_lowercase();
+    att.is_message = declared_type == "message/rfc822"
+        || sniffed == Some("email")
+        || lower_name.ends_with(".eml")
+        || (lower_name.ends_with(".msg") && sniffed == Some("ole2"));
+
+    let markup = matches!(sniffed, Some("html" | "svg"))
+        || declared_type == "text/html"
+        || declared_type == "image/svg+xml"
+        || [
+            ".htm", ".html", ".shtml", ".xhtml", ".svg", ".mht", ".mhtml",
+        ]
+        .iter()
+        .any(|e| lower_name.ends_with(e));
+    if markup {
+        let (form, active) = scan_markup(bytes);
+        att.html_has_form = form;
+        att.html_has_script = active;
+    }
+
+    att.filename = filename;
+    att.declared_type = declared_type;
+    att.sniffed_type = sniffed.map(str::to_string);
+    att
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn starts(bytes: &[u8], magic: &[u8]) -> bool {
+    bytes.starts_with(magic)
+}
+
+fn at(bytes: &[u8], offset: usize, magic: &[u8]) -> bool {
+    bytes
+        .get(offset..offset.saturating_add(magic.len()))
+        .is_some_and(|s| s == magic)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Recognises a file type from its first bytes, whatever its name or declared type says.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if starts(bytes, b"MZ") {
+        let pe_offset = bytes
+            .get(0x3c..0x40)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes)
+            .and_then(|o| usize::try_from(o).ok());
+        // A bare "MZ" is also how some text begins; the PE header makes it certain, but
+        // an MZ header with a sane DOS stub is still a program.
+        if pe_offset.is_some_and(|o| at(bytes, o, b"PE\0\0")) || bytes.len() >= 64 {
+            return Some("pe-executable");
+        }
+    }
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x7fELF", "elf"),
+        (b"\xfe\xed\xfa\xce", "mach-o"),
+        (b"\xfe\xed\xfa\xcf", "mach-o"),
+        (b"\xce\xfa\xed\xfe", "mach-o"),
+        (b"\xcf\xfa\xed\xfe", "mach-o"),
+        (b"PK\x03\x04", "zip"),
+        (b"PK\x05\x06", "zip"),
+        (b"PK\x07\x08", "zip"),
+        (b"Rar!\x1a\x07", "rar"),
+        (b"7z\xbc\xaf\x27\x1c", "7z"),
+        (b"\x1f\x8b", "gzip"),
+        (b"BZh", "bzip2"),
+        (b"\xfd7zXZ\x00", "xz"),
+        (b"MSCF", "cab"),
+        (b"ITSF", "chm"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),
+        (
+            b"\x4c\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00\x46",
+            "lnk",
+        ),
+        (b"vhdxfile", "vhdx"),
+        (b"conectix", "vhd"),
+        (b"{\\rtf", "rtf"),
+        (b"\x89PNG\r\n\x1a\n", "png"),
+        (b"\xff\xd8\xff", "jpeg"),
+        (b"GIF87a", "gif"),
+        (b"GIF89a", "gif"),
+        (b"II*\x00", "tiff"),
+        (b"MM\x00*", "tiff"),
+        (b"\x00\x00\x01\x00", "ico"),
+        (b"OggS", "ogg"),
+        (b"ID3", "mp3"),
+    ];
+    for (magic, kind) in MAGIC {
+        if starts(bytes, magic) {
+            return Some(kind);
+        }
+    }
+    if starts(bytes, b"RIFF") && at(bytes, 8, b"WEBP") {
+        return Some("webp");
+    }
+    if at(bytes, 4, b"ftyp") {
+        return Some("mp4");
+    }
+    if starts(bytes, b"BM") && bytes.len() > 26 && at(bytes, 6, b"\0\0\0\0") {
+        return Some("bmp");
+    }
+    // ISO 9660 and UDF volume descriptors sit at 32 KiB.
+    for off in [0x8001usize, 0x8801, 0x9001] {
+        if at(bytes, off, b"CD001") {
+            return Some("iso9660");
+        }
+        if at(bytes, off, b"BEA01") || at(bytes, off, b"NSR02") || at(bytes, off, b"NSR03") {
+            return Some("udf");
+        }
+    }
+    // A fixed VHD keeps its footer in the last 512 bytes.
+    if bytes.len() >= 512 && at(bytes, bytes.len() - 512, b"conectix") {
+        return Some("vhd");
+    }
+    if bytes.get(..1024).is_some_and(|h| contains(h, b"%PDF-")) || starts(bytes, b"%PDF-") {
+        return Some("pdf");
+    }
+    sniff_text(bytes)
+}
+
+/// Text formats: web pages, SVG, shortcuts, scripts, emails.
+fn sniff_text(bytes: &[u8]) -> Option<&'static str> {
+    let head = bytes.get(..4096).unwrap_or(bytes);
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    // Binary data has NULs or many control bytes; such data is not text.
+    let controls = head
+        .iter()
+        .filter(|b| **b < 0x09 || (**b > 0x0d && **b < 0x20))
+        .count();
+    if head.is_empty() || controls * 20 > head.len() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let t = text.trim_start();
+    if t.starts_with("[internetshortcut]") {
+        return Some("url-shortcut");
+    }
+    if t.starts_with("[shell]") {
+        return Some("scf");
+    }
+    if t.contains("<librarydescription") || t.contains("<searchconnectordescription") {
+        return Some("library-ms");
+    }
+    if t.starts_with("<svg")
+        || ((t.starts_with("<?xml") || t.starts_with("<!doctype svg")) && t.contains("<svg"))
+    {
+        return Some("svg");
+    }
+    const HTML_STARTS: &[&str] = &[
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<script",
+        "<meta",
+        "<iframe",
+        "<form",
+        "<div",
+        "<title",
+        "<table",
+        "<p>",
+        "<!--",
+        "<style",
+        "<link",
+        "<a ",
+    ];
+    if HTML_STARTS.iter().any(|p| t.starts_with(p)) {
+        return Some("html");
+    }
+    if t.starts_with("<?xml") {
+        return Some("xml");
+    }
+    if t.starts_with("#!") {
+        return Some("script");
+    }
+    const MAIL_STARTS: &[&str] = &[
+        "return-path:",
+        "received:",
+        "from:",
+        "message-id:",
+        "mime-version:",
+        "delivered-to:",
+        "date:",
+        "x-",
+    ];
+    if (t.starts_with("from ") && t.contains("\nsubject:"))
+        || (MAIL_STARTS.iter().any(|p| t.starts_with(p))
+            && t.contains("\nsubject:")
+            && (t.contains("\nfrom:") || t.starts_with("from:")))
+    {
+        return Some("email");
+    }
+    const SCRIPT_CUES: &[&str] = &[
+        "wscript.",
+        "createobject(",
+        "activexobject",
+        "@echo off",
+        "powershell",
+        "invoke-expression",
+        "new-object ",
+        "fromcharcode",
+        "shell.application",
+        "-encodedcommand",
+        "cmd.exe",
+        "mshta",
+    ];
+    if SCRIPT_CUES.iter().any(|c| t.contains(c)) {
+        return Some("script");
+    }
+    Some("text")
+}
+
+/// Lists a ZIP archive's entries from its central directory (nothing is decompressed).
+fn list_zip(bytes: &[u8], att: &mut Attachment) {
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(a) => a,
+        Err(e) => {
+            att.archive_error = Some(format!("the archive could not be read ({e})"));
+            return;
+        }
+    };
+    let total = archive.len();
+    for i in 0..total.min(MAX_ARCHIVE_ENTRIES) {
+        match archive.by_index_raw(i) {
+            Ok(entry) => {
+                let encrypted = entry.encrypted();
+                att.archive_encrypted |= encrypted;
+                att.archive_members.push(ArchiveMember {
+                    name: entry.name().to_string(),
+                    size: entry.size(),
+                    encrypted,
+                });
+            }
+            Err(e) => {
+                att.archive_error = Some(format!("entry {} could not be read ({e})", i + 1));
+            }
+        }
+    }
+    if total > MAX_ARCHIVE_ENTRIES {
+        att.archive_error = Some(format!(
+            "only the first {MAX_ARCHIVE_ENTRIES} of {total} entries are listed"
+        ));
+    }
+}
+
+/// True when an old-style (OLE2) Office file holds a VBA macro project.
+fn ole2_has_vba(bytes: &[u8]) -> bool {
+    // Directory entries name their streams in UTF-16LE; every VBA project has these.
+    const VBA_PROJECT: &[u8] = b"_\0V\0B\0A\0_\0P\0R\0O\0J\0E\0C\0T\0";
+    const MACROS: &[u8] = b"M\0a\0c\0r\0o\0s\0";
+    contains(bytes, VBA_PROJECT) || contains(bytes, MACROS)
+}
+
+/// Looks through an HTML/SVG attachment for a form and for active content: a script, an
+/// event handler, a `javascript:` link, or an automatic redirect (meta refresh).
+fn scan_markup(bytes: &[u8]) -> (bool, bool) {
+    let head = bytes.get(..MAX_HTML_SCAN).unwrap_or(bytes);
+    let text = String::from_utf8_lossy(head);
+    let mut emitter = DefaultEmitter::default();
+    emitter.naively_switch_states(true);
+    let mut form = false;
+    let mut active = false;
+    for token in Tokenizer::new_with_emitter(text.as_ref(), emitter).flatten() {
+        let Token::StartTag(tag) = token else {
+            continue;
+        };
+        match tag.name.as_slice() {
+            b"form" => form = true,
+            b"input" => {
+                let kind = tag
+                    .attributes
+                    .get(&b"type"[..])
+                    .map(|v| v.value.to_ascii_lowercase());
+                if kind.as_deref() == Some(b"password".as_slice()) {
+                    form = true;
+                }
+            }
+            b"script" => active = true,
+            b"meta" => {
+                let refresh = tag
+                    .attributes
+                    .get(&b"http-equiv"[..])
+                    .is_some_and(|v| v.value.eq_ignore_ascii_case(b"refresh"));
+                let target = tag
+                    .attributes
+                    .get(&b"content"[..])
+                    .is_some_and(|v| contains(&v.value.to_ascii_lowercase(), b"url="));
+                active |= refresh && target;
+            }
+            _ => {}
+        }
+        for (name, value) in &tag.attributes {
+            if name.len() > 2 && name.starts_with(b"on") {
+                active = true;
+            }
+            let v: Vec<u8> = value
+                .value
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace())
+                .take(16)
+                .map(u8::to_ascii_lowercase)
+                .collect();
+            if v.starts_with(b"javascript:") {
+                active = true;
+            }
+        }
+        if form && active {
+            break;
+        }
+    }
+    (form, active)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            for (name, data) in entries {
+                w.start_file(*name, opts).expect("zip entry");
+                w.write_all(data).expect("zip write");
+            }
+            w.finish().expect("zip finish");
+        }
+        buf.into_inner()
+    }
+
+    fn pe() -> Vec<u8> {
+        let mut b = vec![0u8; 256];
+        b[0] = b'M';
+        b[1] = b'Z';
+        b[0x3c] = 0x80;
+        b[0x80..0x84].copy_from_slice(b"PE\0\0");
+        b
+    }
+
+    #[test]
+    fn sniffs_common_types() {
+        assert_eq!(sniff(&pe()), Some("pe-executable"));
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("pdf"));
+        assert_eq!(sniff(b"\x7fELF\x02\x01"), Some("elf"));
+        assert_eq!(sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"), Some("ole2"));
+        assert_eq!(sniff(b"  <!DOCTYPE html><html>"), Some("html"));
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\">"),
+            Some("svg")
+        );
+        assert_eq!(
+            sniff(b"[InternetShortcut]\r\nURL=http://x"),
+            Some("url-shortcut")
+        );
+        assert_eq!(
+            sniff(b"Set o = CreateObject(\"WScript.Shell\")"),
+            Some("script")
+        );
+        assert_eq!(sniff(b"Hello, just text."), Some("text"));
+        let mut iso = vec![0u8; 0x8010];
+        iso[0x8001..0x8006].copy_from_slice(b"CD001");
+        assert_eq!(sniff(&iso), Some("iso9660"));
+        assert_eq!(sniff(&[0u8, 1, 2, 3, 0, 0, 0, 5]), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn zip_is_listed_without_extracting() {
+        let z = zip_with(&[("docs/invoice.pdf.exe", &pe()), ("readme.txt", b"hi")]);
+        let a = describe_bytes(&z, Some("files.zip".into()), "application/zip".into());
+        assert_eq!(a.sniffed_type.as_deref(), Some("zip"));
+        assert_eq!(a.archive_members.len(), 2);
+        assert_eq!(a.archive_members[0].name, "docs/invoice.pdf.exe");
+        assert_eq!(a.archive_members[0].size, 256);
+        assert!(!a.archive_encrypted);
+        assert_eq!(a.sha256.len(), 64);
+    }
+
+    #[test]
+    fn ooxml_with_macros_is_recognised() {
+        let z = zip_with(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/vbaProject.bin", b"\0\0"),
+        ]);
+        let a = describe_bytes(
+            &z,
+            Some("report.docm".into()),
+            "application/octet-stream".into(),
+        );
+        assert_eq!(a.sniffed_type.as_deref(), Some("ooxml"));
+        assert!(a.has_macros);
+    }
+
+    #[test]
+    fn broken_zip_reports_an_error_instead_of_panicking() {
+        let a = describe_bytes(
+            b"PK\x03\x04garbage",
+            Some("x.zip".into()),
+            "application/zip".into(),
+        );
+        assert!(a.archive_error.is_some());
+        assert!(a.archive_members.is_empty());
+    }
+
+    #[test]
+    fn html_attachment_form_and_script() {
+        let page = b"<html><body><form action=x><input type=password></form>\
+                     <img src=x onerror=\"go()\"></body></html>";
+        let a = describe_bytes(page, Some("scan.htm".into()), "text/html".into());
+        assert!(a.html_has_form);
+        assert!(a.html_has_script);
+        let plain = describe_bytes(
+            b"<html><p>Receipt</p></html>",
+            Some("r.html".into()),
+            "text/html".into(),
+        );
+        assert!(!plain.html_has_form && !plain.html_has_script);
+        let redirect = describe_bytes(
+            b"<meta http-equiv=\"refresh\" content=\"0; url=https://x.example\">",
+            Some("doc.html".into()),
+            "text/html".into(),
+        );
+        assert!(redirect.html_has_script);
+    }
+
+    #[test]
+    fn attached_messages_are_opened_one_level() {
+        let raw = "From: a@example.com\r\nSubject: fw\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n\
+                   --o\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+                   --o\r\nContent-Type: message/rfc822\r\n\r\n\
+                   From: b@example.org\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n\
+                   --i\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+                   --i\r\nContent-Type: application/octet-stream; name=\"run.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA==\r\n\
+                   --i--\r\n\
+                   --o--\r\n";
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("parses");
+        let atts = extract(&msg);
+        assert_eq!(atts.len(), 2, "{atts:#?}");
+        assert!(atts[0].is_message);
+        assert_eq!(atts[1].filename.as_deref(), Some("run.exe"));
+        assert_eq!(atts[1].parent, Some(0));
+        assert_eq!(atts[1].sniffed_type.as_deref(), Some("pe-executable"));
+    }
 }

@@ -222,8 +222,37 @@ fn is_trusted(index: usize, path: &HeaderPath) -> bool {
     path.boundary_header_index.is_some_and(|b| index < b)
 }
 
+/// Some receivers (Gmail among them) write their results just *below* their own
+/// `Received` line. Such a header is believed only when no other `Received` line stands
+/// between it and the boundary and it names one of the recipient's own servers; a
+/// sender's forgery further down, or one naming another server, stays untrusted.
+fn attached_to_boundary(index: usize, authority: Option<&str>, path: &HeaderPath) -> bool {
+    let Some(b) = path.boundary_header_index else {
+        return false;
+    };
+    let next_received = path
+        .hops
+        .iter()
+        .map(|h| h.header_index)
+        .filter(|&i| i > b)
+        .min()
+        .unwrap_or(usize::MAX);
+    index > b
+        && index < next_received
+        && authority.is_some_and(|a| path.receiver_domains.contains(&org_domain(a)))
+}
+
+/// The server named in a Received-SPF comment: "pass (mx.example.com: domain of …".
+fn spf_authority(value: &str) -> Option<String> {
+    let start = value.find('(')? + 1;
+    let rest = value.get(start..)?;
+    let end = rest.find(':')?;
+    let name = rest.get(..end)?.trim();
+    (name.contains('.') && !name.contains(' ')).then(|| name.to_ascii_lowercase())
+}
+
 /// Extracts the recorded authentication results.
-pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
+pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&str>) -> AuthSummary {
     let mut results = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
@@ -244,25 +273,31 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath) -> AuthSummary {
             (None, h.value.clone())
         };
         let (authserv_id, methods) = parse_results(&body);
+        let authserv_ref = authserv_id.clone();
         results.push(AuthResultsHeader {
             header_index: h.index,
             header_name: h.name.clone(),
             arc_instance: instance,
             authserv_id,
             trusted: h.name.eq_ignore_ascii_case("Authentication-Results")
-                && is_trusted(h.index, path),
+                && (is_trusted(h.index, path)
+                    || attached_to_boundary(h.index, authserv_ref.as_deref(), path)),
             methods,
             raw: h.value.clone(),
         });
     }
     let received_spf: Vec<ReceivedSpf> = named(headers, "Received-SPF")
-        .map(|h| received_spf(h, is_trusted(h.index, path)))
+        .map(|h| {
+            let trusted = is_trusted(h.index, path)
+                || attached_to_boundary(h.index, spf_authority(&h.value).as_deref(), path);
+            received_spf(h, trusted)
+        })
         .collect();
     let dkim_signatures: Vec<DkimSignatureInfo> = named(headers, "DKIM-Signature")
         .map(dkim_signature)
         .collect();
     let arc_sets = named(headers, "ARC-Seal").count();
-    let recorded = recorded(&results, &received_spf);
+    let recorded = recorded(&results, &received_spf, from_domain);
     let mut summary = AuthSummary {
         results_headers: results,
         received_spf,
@@ -298,6 +333,16 @@ fn outcome_of(m: &MethodResult, header_index: usize, domain_props: &[&str]) -> A
     }
 }
 
+/// Is this DKIM result about a domain aligned with the From domain?
+fn signs_for(m: &MethodResult, from_domain: Option<&str>) -> bool {
+    let d = m
+        .prop("header.d")
+        .or_else(|| m.prop("header.i"))
+        .unwrap_or_default();
+    let d = d.rsplit('@').next().unwrap_or(d);
+    from_domain.is_some_and(|f| !d.is_empty() && aligned(d, f))
+}
+
 /// Ranks DKIM results: a pass beats anything; then fail/policy; then the rest.
 fn dkim_rank(v: AuthValue) -> u8 {
     match v {
@@ -308,7 +353,11 @@ fn dkim_rank(v: AuthValue) -> u8 {
     }
 }
 
-fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> RecordedAuth {
+fn recorded(
+    results: &[AuthResultsHeader],
+    spf_headers: &[ReceivedSpf],
+    from_domain: Option<&str>,
+) -> RecordedAuth {
     let mut rec = RecordedAuth::default();
     // Topmost trusted header that speaks of a method wins: it is the last word of the
     // recipient's own servers.
@@ -347,7 +396,8 @@ fn recorded(results: &[AuthResultsHeader], spf_headers: &[ReceivedSpf]) -> Recor
             .methods
             .iter()
             .filter(|m| m.method == "dkim")
-            .min_by_key(|m| dkim_rank(m.result));
+            // Among passes, the sender's own domain wins over a mailing service's signature.
+            .min_by_key(|m| (dkim_rank(m.result), !signs_for(m, from_domain)));
         rec.dkim = best.map(|m| outcome_of(m, h.header_index, &["header.d", "header.i"]));
     }
     if let Some((i, m)) = find("dmarc") {
@@ -470,6 +520,31 @@ mod tests {
         let s = received_spf(&h, true);
         assert_eq!(s.result, AuthValue::SoftFail);
         assert_eq!(s.envelope_from.as_deref(), Some("x@a.example"));
+    }
+
+    fn analysed(raw: &str) -> crate::analysis::Report {
+        crate::analysis::analyze(raw.as_bytes(), &crate::analysis::Options::default()).unwrap()
+    }
+
+    const GMAIL_STYLE: &str = "Delivered-To: bob@example.com\nReceived: by 2002:a05:6a10:1 with SMTP id x; Mon, 6 May 2024 03:00:06 -0700 (PDT)\nReceived: from mail.shop.example (mail.shop.example. [198.51.100.7])\n        by mx.example.com with ESMTPS id y for <bob@example.com>; Mon, 6 May 2024 03:00:05 -0700 (PDT)\nReceived-SPF: pass (example.com: domain of news@shop.example designates 198.51.100.7 as permitted sender) client-ip=198.51.100.7;\nAuthentication-Results: mx.example.com;\n       dkim=pass header.i=@shop.example header.s=s1;\n       spf=pass (example.com: domain of news@shop.example designates 198.51.100.7 as permitted sender) smtp.mailfrom=news@shop.example;\n       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=shop.example\nAuthentication-Results: mx.example.com; dkim=pass header.i=@forged.example\nReceived: from [192.0.2.4] by mail.shop.example with ESMTPSA; Mon, 6 May 2024 10:00:01 +0000\nAuthentication-Results: mx.example.com; dmarc=pass header.from=bank.example\nFrom: Shop <news@shop.example>\nDate: Mon, 6 May 2024 10:00:00 +0000\nMessage-ID: <1@shop.example>\n\nhi\n";
+
+    #[test]
+    fn results_written_just_below_the_receivers_own_line_are_trusted() {
+        let r = analysed(GMAIL_STYLE);
+        assert_eq!(r.path.connecting_ip.as_deref(), Some("198.51.100.7"));
+        assert_eq!(r.auth.dmarc.result, AuthValue::Pass);
+        assert_eq!(r.auth.dmarc.domain.as_deref(), Some("shop.example"));
+        assert_eq!(r.auth.recorded.dmarc_policy.as_deref(), Some("reject"));
+        assert_eq!(r.auth.dkim.domain.as_deref(), Some("shop.example"));
+        assert!(r.auth.received_spf.first().is_some_and(|s| s.trusted));
+        // The claim below the sender's own Received line stays untrusted.
+        let forged = r
+            .auth
+            .results_headers
+            .iter()
+            .find(|h| h.raw.contains("bank.example"))
+            .unwrap();
+        assert!(!forged.trusted);
     }
 
     #[test]

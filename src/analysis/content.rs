@@ -1,6 +1,865 @@
 //! Bodies → plain text, links (real target vs shown text), forms, hidden text.
-use super::Content;
-use mail_parser::Message;
-pub fn extract(_msg: &Message) -> Content {
-    Content::default()
+//!
+//! The HTML is read with a real tokenizer (html5gum), never rendered: no remote content is
+//! fetched and nothing runs. Every loop is bounded so a hostile 20 MB body stays fast.
+
+use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
+use mail_parser::{Message, PartType};
+
+use super::{Content, Link};
+
+/// Most bytes of plain-text rendering kept.
+pub const MAX_TEXT_BYTES: usize = 200 * 1024;
+/// Most bytes of HTML read, over all HTML parts together.
+pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
+/// Most links listed.
+pub const MAX_LINKS: usize = 1000;
+/// Most hidden-text samples kept, and their length in characters.
+const MAX_HIDDEN_SAMPLES: usize = 12;
+const HIDDEN_SAMPLE_CHARS: usize = 160;
+/// Deeper nesting than this is not tracked (the tokenizer still reads on).
+const MAX_DEPTH: usize = 256;
+const MAX_FORM_ACTIONS: usize = 20;
+const MAX_HREF_CHARS: usize = 2048;
+const MAX_SHOWN_CHARS: usize = 300;
+
+/// Reads the message's own body parts (not attachments) into a `Content`.
+pub fn extract(msg: &Message) -> Content {
+    let mut content = Content::default();
+
+    let mut plain = Capped::default();
+    for id in &msg.text_body {
+        let Some(part) = msg.parts.get(*id as usize) else {
+            continue;
+        };
+        if let PartType::Text(text) = &part.body {
+            content.has_plain = true;
+            if !plain.text.is_empty() {
+                plain.push_str("\n\n");
+            }
+            plain.push_str(text);
+        }
+    }
+
+    let mut html = HtmlScan::default();
+    let mut budget = MAX_HTML_BYTES;
+    for id in &msg.html_body {
+        let Some(part) = msg.parts.get(*id as usize) else {
+            continue;
+        };
+        if let PartType::Html(source) = &part.body {
+            content.has_html = true;
+            let slice = prefix(source, budget);
+            if slice.len() < source.len() {
+                content.truncated = true;
+            }
+            budget = budget.saturating_sub(slice.len());
+            html.scan(slice);
+        }
+    }
+    let html_text = html.out.finish();
+    content.truncated |= plain.truncated || html.out.truncated;
+
+    // A plain part is the sender's own text version; but some senders ship an empty or
+    // token plain part next to the real HTML, and the reader sees the HTML.
+    let plain_chars = count_visible(&plain.text);
+    let use_plain = content.has_plain && (!content.has_html || plain_chars * 3 >= html.visible);
+    content.text = if use_plain {
+        normalise_text(&plain.text)
+    } else {
+        content.text_from_html = content.has_html;
+        html_text.clone()
+    };
+
+    content.links = html.links;
+    if content.has_plain {
+        bare_urls(&plain.text, false, &mut content.links);
+    }
+    if content.has_html {
+        bare_urls(&html_text, true, &mut content.links);
+    }
+    content.forms = html.forms;
+    content.form_actions = html.form_actions;
+    content.images = html.images;
+    content.scripts = html.scripts;
+    content.hidden_text = html.hidden_samples;
+    content.hidden_chars = html.hidden;
+    content.html_visible_chars = html.visible;
+    content.form_inputs = html.inputs;
+    content.password_inputs = html.passwords;
+    content
+}
+
+/// The longest prefix of `s` no longer than `max` bytes, cut on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+fn count_visible(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Text with a size cap that records when it was hit.
+#[derive(Default)]
+struct Capped {
+    text: String,
+    truncated: bool,
+}
+
+impl Capped {
+    fn push_str(&mut self, s: &str) {
+        let room = MAX_TEXT_BYTES.saturating_sub(self.text.len());
+        let piece = prefix(s, room);
+        if piece.len() < s.len() {
+            self.truncated = true;
+        }
+        self.text.push_str(piece);
+    }
+}
+
+/// Plain text as the reader sees it: no trailing spaces, no runs of blank lines.
+fn normalise_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(MAX_TEXT_BYTES));
+    let mut blank = 0usize;
+    for line in s.lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// Builds rendered text: whitespace collapsed as a browser would, explicit line breaks.
+#[derive(Default)]
+struct TextOut {
+    text: String,
+    pending_space: bool,
+    truncated: bool,
+}
+
+impl TextOut {
+    fn push_text(&mut self, s: &str) {
+        for ch in s.chars() {
+            if self.text.len() >= MAX_TEXT_BYTES {
+                self.truncated = true;
+                return;
+            }
+            if ch.is_whitespace() {
+                self.pending_space = true;
+                continue;
+            }
+            if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+                self.text.push(' ');
+            }
+            self.pending_space = false;
+            self.text.push(ch);
+        }
+    }
+
+    /// Ends the line; `lines` = 2 leaves a blank line (a paragraph break).
+    fn push_break(&mut self, lines: usize) {
+        self.pending_space = false;
+        if self.text.is_empty() || self.text.len() >= MAX_TEXT_BYTES {
+            return;
+        }
+        let have = self.text.chars().rev().take_while(|c| *c == '\n').count();
+        for _ in have..lines {
+            self.text.push('\n');
+        }
+    }
+
+    fn finish(&self) -> String {
+        self.text.trim_end().to_string()
+    }
+}
+
+/// An RGB colour from CSS or an HTML attribute.
+type Rgb = (u8, u8, u8);
+
+/// What is behind the text: the page default (white), a known colour, or something we
+/// cannot judge (an image, a gradient, an unknown name).
+#[derive(Clone, Copy, PartialEq)]
+enum Background {
+    Default,
+    Known(Rgb),
+    Unknown,
+}
+
+#[derive(Clone)]
+struct Frame {
+    name: Vec<u8>,
+    /// Hidden by CSS on this element or an ancestor.
+    hidden: bool,
+    /// Inside script, style, title, head…: not shown as text at all.
+    skip: bool,
+    pre: bool,
+    color: Option<Rgb>,
+    background: Background,
+}
+
+impl Frame {
+    fn root() -> Frame {
+        Frame {
+            name: Vec::new(),
+            hidden: false,
+            skip: false,
+            pre: false,
+            color: None,
+            background: Background::Default,
+        }
+    }
+}
+
+struct Anchor {
+    href: String,
+    text: String,
+}
+
+/// State of one walk over HTML parts.
+#[derive(Default)]
+struct HtmlScan {
+    out: TextOut,
+    stack: Vec<Frame>,
+    anchor: Option<Anchor>,
+    links: Vec<Link>,
+    forms: usize,
+    form_actions: Vec<String>,
+    inputs: usize,
+    passwords: usize,
+    images: usize,
+    scripts: usize,
+    hidden_samples: Vec<String>,
+    /// Hidden text being gathered into one sample.
+    hidden_run: String,
+    hidden: usize,
+    visible: usize,
+}
+
+const VOID: &[&[u8]] = &[
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param",
+    b"source", b"track", b"wbr",
+];
+const SKIP: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"title",
+    b"head",
+    b"noscript",
+    b"iframe",
+    b"template",
+    b"object",
+    b"select",
+];
+const PARAGRAPH: &[&[u8]] = &[
+    b"p",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"table",
+    b"blockquote",
+    b"ul",
+    b"ol",
+    b"pre",
+    b"hr",
+    b"dl",
+    b"form",
+];
+const LINE: &[&[u8]] = &[
+    b"div", b"tr", b"li", b"dt", b"dd", b"section", b"article", b"header", b"footer", b"center",
+    b"address", b"caption", b"figure", b"main", b"nav", b"aside",
+];
+/// Elements a new sibling of the same name closes implicitly.
+const SELF_CLOSING_SIBLINGS: &[&[u8]] =
+    &[b"p", b"li", b"td", b"th", b"tr", b"option", b"dt", b"dd"];
+
+impl HtmlScan {
+    fn top(&self) -> Frame {
+        self.stack.last().cloned().unwrap_or_else(Frame::root)
+    }
+
+    fn scan(&mut self, html: &str) {
+        self.stack.clear();
+        let mut emitter = DefaultEmitter::default();
+        // Switches the tokenizer into raw-text mode after <script>, <style>, <title>…
+        // so their contents never read as markup or visible text.
+        emitter.naively_switch_states(true);
+        for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+            match token {
+                Token::StartTag(tag) => self.start(&tag),
+                Token::EndTag(tag) => self.end(&tag.name),
+                Token::String(s) => self.text(&String::from_utf8_lossy(&s.value)),
+                _ => {}
+            }
+        }
+        self.close_anchor();
+        self.flush_hidden();
+        self.out.push_break(2);
+    }
+
+    fn start(&mut self, tag: &StartTag<()>) {
+        let name = tag.name.as_slice();
+        let attr = |key: &[u8]| -> Option<String> {
+            tag.attributes
+                .get(key)
+                .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+        };
+        if SELF_CLOSING_SIBLINGS.contains(&name)
+            && self.stack.last().is_some_and(|f| f.name == name)
+        {
+            self.stack.pop();
+        }
+        if name == b"body" {
+            // Text after <body> is shown even when the sender never closed <head>.
+            if let Some(pos) = self.stack.iter().position(|f| f.name == b"head") {
+                self.stack.truncate(pos);
+            }
+        }
+
+        match name {
+            b"a" | b"area" => {
+                self.close_anchor();
+                if let Some(href) = attr(b"href") {
+                    self.anchor = Some(Anchor {
+                        href,
+                        text: String::new(),
+                    });
+                }
+            }
+            b"img" => self.images += 1,
+            b"script" => self.scripts += 1,
+            b"form" => {
+                self.forms += 1;
+                if let Some(action) = attr(b"action") {
+                    if self.form_actions.len() < MAX_FORM_ACTIONS {
+                        self.form_actions.push(clip(action.trim(), MAX_HREF_CHARS));
+                    }
+                }
+            }
+            b"input" => {
+                let kind = attr(b"type").unwrap_or_default().to_ascii_lowercase();
+                match kind.trim() {
+                    "password" => {
+                        self.passwords += 1;
+                        self.inputs += 1;
+                    }
+                    "" | "text" | "email" | "tel" | "number" | "search" => self.inputs += 1,
+                    _ => {}
+                }
+            }
+            b"textarea" => self.inputs += 1,
+            _ => {}
+        }
+
+        if name == b"br" {
+            self.out.push_break(1);
+        } else if PARAGRAPH.contains(&name) {
+            self.out.push_break(2);
+        } else if LINE.contains(&name) {
+            self.out.push_break(1);
+        } else if name == b"td" || name == b"th" {
+            self.out.pending_space = true;
+        }
+
+        if VOID.contains(&name) || tag.self_closing {
+            return;
+        }
+        let parent = self.top();
+        let style = attr(b"style").map(|s| Style::parse(&s)).unwrap_or_default();
+        let mut color = style.color.or(parent.color);
+        if name == b"font" {
+            if let Some(c) = attr(b"color").and_then(|c| parse_color(&c)) {
+                color = Some(c);
+            }
+        }
+        let background = match style.background {
+            Some(b) => b,
+            None => match attr(b"bgcolor") {
+                Some(c) => parse_color(&c)
+                    .map(Background::Known)
+                    .unwrap_or(Background::Unknown),
+                None if attr(b"background").is_some() => Background::Unknown,
+                None => parent.background,
+            },
+        };
+        let frame = Frame {
+            name: name.to_vec(),
+            hidden: parent.hidden || style.hidden || tag.attributes.contains_key(&b"hidden"[..]),
+            skip: parent.skip || SKIP.contains(&name),
+            pre: parent.pre || name == b"pre",
+            color,
+            background,
+        };
+        if self.stack.len() < MAX_DEPTH {
+            self.stack.push(frame);
+        }
+    }
+
+    fn end(&mut self, name: &[u8]) {
+        if name == b"a" {
+            self.close_anchor();
+        }
+        // Only a recent match is closed: a stray end tag must not unwind the whole page.
+        let recent = self.stack.len().saturating_sub(32);
+        if let Some(pos) = self.stack.iter().rposition(|f| f.name == name) {
+            if pos >= recent {
+                self.stack.truncate(pos);
+            }
+        }
+        if PARAGRAPH.contains(&name) {
+            self.out.push_break(2);
+        } else if LINE.contains(&name) {
+            self.out.push_break(1);
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        let frame = self.top();
+        if frame.skip {
+            return;
+        }
+        let chars = count_visible(s);
+        if frame.hidden || same_colour(frame.color, frame.background) {
+            if chars > 0 {
+                self.hidden += chars;
+                if self.hidden_samples.len() < MAX_HIDDEN_SAMPLES
+                    && self.hidden_run.len() < HIDDEN_SAMPLE_CHARS * 4
+                {
+                    self.hidden_run.push_str(s);
+                    self.hidden_run.push(' ');
+                }
+            }
+            return;
+        }
+        if chars > 0 {
+            self.flush_hidden();
+        }
+        self.visible += chars;
+        if let Some(a) = self.anchor.as_mut() {
+            if a.text.len() < MAX_SHOWN_CHARS * 4 {
+                a.text.push_str(s);
+            }
+        }
+        if frame.pre {
+            let mut lines = s.split('\n').peekable();
+            while let Some(line) = lines.next() {
+                self.out.push_text(line);
+                if lines.peek().is_some() {
+                    self.out.push_break(1);
+                }
+            }
+        } else {
+            self.out.push_text(s);
+        }
+    }
+
+    fn flush_hidden(&mut self) {
+        let run = collapse(&self.hidden_run);
+        self.hidden_run.clear();
+        if !run.is_empty() && self.hidden_samples.len() < MAX_HIDDEN_SAMPLES {
+            self.hidden_samples.push(clip(&run, HIDDEN_SAMPLE_CHARS));
+        }
+    }
+
+    fn close_anchor(&mut self) {
+        let Some(a) = self.anchor.take() else {
+            return;
+        };
+        if self.links.len() >= MAX_LINKS {
+            return;
+        }
+        let shown = clip(&collapse(&a.text), MAX_SHOWN_CHARS);
+        let href = a.href.trim();
+        self.links.push(Link {
+            host: host_of(href),
+            shown_host: shown_host(&shown),
+            href: clip(href, MAX_HREF_CHARS),
+            shown_text: shown,
+            from_html: true,
+        });
+    }
+}
+
+/// What an element's `style` attribute says about visibility and colour.
+#[derive(Default)]
+struct Style {
+    hidden: bool,
+    color: Option<Rgb>,
+    background: Option<Background>,
+}
+
+impl Style {
+    fn parse(style: &str) -> Style {
+        let mut out = Style::default();
+        let mut overflow_hidden = false;
+        let mut zero_height = false;
+        for decl in style.to_ascii_lowercase().split(';').take(64) {
+            let Some((prop, value)) = decl.split_once(':') else {
+                continue;
+            };
+            let prop = prop.trim();
+            let value = value.replace("!important", "");
+            let value = value.trim();
+            match prop {
+                "display" if value == "none" => out.hidden = true,
+                "visibility" if value == "hidden" || value == "collapse" => out.hidden = true,
+                "mso-hide" if value == "all" => out.hidden = true,
+                "opacity" if value.parse::<f32>().is_ok_and(|v| v <= 0.05) => out.hidden = true,
+                "font-size" if tiny_length(value) => out.hidden = true,
+                "max-height" | "height" if zero_length(value) => zero_height = true,
+                "overflow" if value == "hidden" => overflow_hidden = true,
+                "color" => out.color = parse_color(value),
+                "background-color" => {
+                    out.background =
+                        Some(parse_color(value).map_or(Background::Unknown, Background::Known))
+                }
+                "background" => {
+                    let first = value.split_whitespace().next().unwrap_or("");
+                    out.background = Some(if value.contains("url(") {
+                        Background::Unknown
+                    } else {
+                        parse_color(first).map_or(Background::Unknown, Background::Known)
+                    });
+                }
+                _ => {}
+            }
+        }
+        out.hidden |= zero_height && overflow_hidden;
+        out
+    }
+}
+
+/// A CSS length of zero.
+fn zero_length(v: &str) -> bool {
+    let num: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    !num.is_empty() && num.parse::<f32>().is_ok_and(|n| n == 0.0)
+}
+
+/// A font size too small to read: 0, 1px, 1pt, 0.1em…
+fn tiny_length(v: &str) -> bool {
+    let num: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let Ok(n) = num.parse::<f32>() else {
+        return false;
+    };
+    let unit = v.get(num.len()..).unwrap_or("").trim();
+    match unit {
+        "" | "px" | "pt" => n <= 1.0,
+        "em" | "rem" => n <= 0.1,
+        "%" => n <= 10.0,
+        _ => false,
+    }
+}
+
+fn parse_color(v: &str) -> Option<Rgb> {
+    let v = v.trim().to_ascii_lowercase();
+    let v = v.trim_end_matches("!important").trim();
+    match v {
+        "white" => return Some((255, 255, 255)),
+        "black" => return Some((0, 0, 0)),
+        "transparent" => return None,
+        _ => {}
+    }
+    if let Some(hex) = v.strip_prefix('#') {
+        let digits: Vec<u8> = hex
+            .chars()
+            .map_while(|c| c.to_digit(16).and_then(|d| u8::try_from(d).ok()))
+            .collect();
+        return match digits.as_slice() {
+            [r, g, b] => Some((r * 17, g * 17, b * 17)),
+            [r1, r2, g1, g2, b1, b2] => Some((r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
+            _ => None,
+        };
+    }
+    if let Some(inner) = v
+        .strip_prefix("rgb(")
+        .or_else(|| v.strip_prefix("rgba("))
+        .and_then(|s| s.strip_suffix(')'))
+    {
+        let parts: Vec<u8> = inner
+            .split(',')
+            .take(3)
+            .filter_map(|p| p.trim().parse::<u8>().ok())
+            .collect();
+        if let [r, g, b] = parts.as_slice() {
+            return Some((*r, *g, *b));
+        }
+    }
+    None
+}
+
+/// Text in (nearly) the colour of what is behind it cannot be read.
+fn same_colour(text: Option<Rgb>, background: Background) -> bool {
+    let Some((r, g, b)) = text else {
+        return false;
+    };
+    let (br, bg, bb) = match background {
+        Background::Default => (255, 255, 255),
+        Background::Known(c) => c,
+        Background::Unknown => return false,
+    };
+    let d = i32::from(r).abs_diff(i32::from(br))
+        + i32::from(g).abs_diff(i32::from(bg))
+        + i32::from(b).abs_diff(i32::from(bb));
+    d <= 24
+}
+
+/// Whitespace runs → one space, trimmed.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn clip(s: &str, max: usize) -> String {
+    crate::analysis::checks::util::clip(s, max)
+}
+
+/// Lowercased host of a link target, when it is an absolute URL (or starts with `www.`).
+pub fn host_of(href: &str) -> Option<String> {
+    // Browsers drop tabs and newlines inside URLs; senders use that to split words.
+    let cleaned: String = prefix(href.trim(), 8192)
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let parsed = url::Url::parse(&cleaned).ok().or_else(|| {
+        cleaned
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("www."))
+            .then(|| url::Url::parse(&format!("http://{cleaned}")).ok())
+            .flatten()
+    })?;
+    parsed
+        .host_str()
+        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+}
+
+/// File extensions that look like a top-level domain in "invoice.pdf" but are not meant as one.
+const FILE_LIKE: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "exe", "jpg", "jpeg", "png", "gif",
+    "txt", "htm", "html", "csv", "rar", "js", "py", "rs", "c", "h", "sh", "md",
+];
+
+/// The host the shown text names, when the whole text is a URL or a domain name.
+pub fn shown_host(text: &str) -> Option<String> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\''))
+        .trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    if t.is_empty() || t.chars().any(char::is_whitespace) || t.len() > 2048 {
+        return None;
+    }
+    if t.contains("://") {
+        return host_of(t);
+    }
+    if t.contains('@') || !t.contains('.') {
+        return None;
+    }
+    let host = host_of(&format!("http://{t}"))?;
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Some(host);
+    }
+    let last = host.rsplit('.').next().unwrap_or("");
+    if FILE_LIKE.contains(&last) || !host.contains('.') {
+        return None;
+    }
+    let suffix = psl::suffix(host.as_bytes())?;
+    (suffix.is_known() && suffix.as_bytes().len() < host.len()).then_some(host)
+}
+
+/// URLs written out in text (not behind a link), added unless already listed.
+fn bare_urls(text: &str, from_html: bool, links: &mut Vec<Link>) {
+    let lower = text.to_ascii_lowercase();
+    let mut pos = 0usize;
+    while links.len() < MAX_LINKS {
+        let rest = lower.get(pos..).unwrap_or("");
+        let next = ["http://", "https://", "www."]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min();
+        let Some(off) = next else {
+            break;
+        };
+        let start = pos + off;
+        let boundary_ok = lower
+            .get(..start)
+            .and_then(|s| s.chars().next_back())
+            .is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '/');
+        let tail = text.get(start..).unwrap_or("");
+        let len = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`'))
+            .unwrap_or(tail.len());
+        let url = tail
+            .get(..len)
+            .unwrap_or("")
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '*']);
+        pos = start + len.max(4);
+        if !boundary_ok || url.len() < 8 {
+            continue;
+        }
+        if links.iter().any(|l| l.href == url || l.shown_text == url) {
+            continue;
+        }
+        let host = host_of(url);
+        if host.is_none() {
+            continue;
+        }
+        links.push(Link {
+            href: clip(url, MAX_HREF_CHARS),
+            shown_text: clip(url, MAX_SHOWN_CHARS),
+            shown_host: host.clone(),
+            host,
+            from_html,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Content {
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("test message parses");
+        extract(&msg)
+    }
+
+    fn html_mail(body: &str) -> Content {
+        parse(&format!(
+            "From: a@example.com\r\nSubject: t\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}"
+        ))
+    }
+
+    #[test]
+    fn html_text_skips_script_and_style_and_decodes_entities() {
+        let c = html_mail(
+            "<html><head><title>T</title><style>p{color:red}</style></head><body>\
+             <p>Caf&eacute; &amp; tea</p><script>var x='<p>no</p>';</script><p>Second</p></body></html>",
+        );
+        assert!(c.text_from_html);
+        assert_eq!(c.text, "Café & tea\n\nSecond");
+        assert_eq!(c.scripts, 1);
+        assert!(!c.text.contains("color"));
+    }
+
+    #[test]
+    fn links_keep_target_and_shown_host() {
+        let c = html_mail(
+            "<p>Log in at <a href=\"https://evil.example.net/x\">www.PayPal.com</a> or \
+             <a href='https://ok.example.org'>click here</a></p>",
+        );
+        assert_eq!(c.links.len(), 2);
+        let first = &c.links[0];
+        assert_eq!(first.host.as_deref(), Some("evil.example.net"));
+        assert_eq!(first.shown_host.as_deref(), Some("www.paypal.com"));
+        assert_eq!(first.shown_text, "www.PayPal.com");
+        assert!(first.from_html);
+        assert_eq!(c.links[1].shown_host, None);
+    }
+
+    #[test]
+    fn shown_host_ignores_file_names_and_sentences() {
+        assert_eq!(shown_host("invoice.pdf"), None);
+        assert_eq!(shown_host("Click here"), None);
+        assert_eq!(shown_host("see example.com now"), None);
+        assert_eq!(
+            shown_host("https://Example.com/login"),
+            Some("example.com".into())
+        );
+        assert_eq!(shown_host("bank.co.uk"), Some("bank.co.uk".into()));
+        assert_eq!(shown_host("v1.2"), None);
+    }
+
+    #[test]
+    fn hidden_text_is_kept_apart() {
+        let c = html_mail(
+            "<div style=\"display:none;max-height:0\">preview words</div>\
+             <p>Hello <span style='font-size:0px'>zzqx</span>there</p>\
+             <p><font color=\"#ffffff\">white words</font></p>\
+             <table bgcolor=\"#000000\"><tr><td style=\"color:#fff\">dark theme</td></tr></table>",
+        );
+        assert!(c.text.contains("Hello there"), "{}", c.text);
+        assert!(c.text.contains("dark theme"));
+        assert!(!c.text.contains("zzqx"));
+        assert!(!c.text.contains("white words"));
+        assert_eq!(c.hidden_chars, "previewwordszzqxwhitewords".len());
+        assert!(c.hidden_text.iter().any(|s| s.contains("preview words")));
+    }
+
+    #[test]
+    fn forms_inputs_and_images_are_counted() {
+        let c = html_mail(
+            "<form action=\"https://harvest.example/p\"><input name=u><input type=password>\
+             <input type=submit></form><img src=cid:x><img src=\"https://t.example/p.gif\">",
+        );
+        assert_eq!(c.forms, 1);
+        assert_eq!(
+            c.form_actions,
+            vec!["https://harvest.example/p".to_string()]
+        );
+        assert_eq!(c.form_inputs, 2);
+        assert_eq!(c.password_inputs, 1);
+        assert_eq!(c.images, 2);
+    }
+
+    #[test]
+    fn plain_text_wins_and_bare_urls_are_links() {
+        let c = parse(
+            "From: a@example.com\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nVisit https://shop.example.com/deal, today.\r\n\
+             --b\r\nContent-Type: text/html\r\n\r\n<p>Visit <a href=\"https://shop.example.com/deal\">our shop</a> today.</p>\r\n--b--\r\n",
+        );
+        assert!(c.has_plain && c.has_html);
+        assert!(!c.text_from_html);
+        assert!(c.text.starts_with("Visit https://shop.example.com/deal"));
+        // The HTML anchor and the written-out URL are the same link, listed once.
+        assert_eq!(c.links.len(), 1);
+        assert_eq!(c.links[0].host.as_deref(), Some("shop.example.com"));
+    }
+
+    #[test]
+    fn token_plain_part_loses_to_real_html() {
+        let c = parse(
+            "From: a@example.com\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\n.\r\n\
+             --b\r\nContent-Type: text/html\r\n\r\n<p>Your account is suspended, verify your password now</p>\r\n--b--\r\n",
+        );
+        assert!(c.text_from_html);
+        assert!(c.text.contains("verify your password"));
+    }
+
+    #[test]
+    fn malformed_and_huge_html_stays_bounded() {
+        let mut body = String::from("<div><p><a href=\"http://x.example/\">");
+        for _ in 0..200_000 {
+            body.push_str("<span>word &amp; <b>more</span></i>");
+        }
+        body.push_str("<<<>>></a href=<\"\0");
+        let start = std::time::Instant::now();
+        let c = html_mail(&body);
+        assert!(c.truncated);
+        assert!(c.text.len() <= MAX_TEXT_BYTES + 4);
+        assert!(start.elapsed().as_secs() < 30);
+    }
 }

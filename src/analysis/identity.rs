@@ -54,11 +54,12 @@ fn count(addr: Option<&Address>) -> usize {
 
 /// Extracts the sender identity.
 pub fn extract(msg: &Message, headers: &[RawHeader]) -> Identity {
-    let from_all: Vec<Mailbox> = msg
-        .header_values("From")
-        .filter_map(HeaderValue::as_address)
-        .flat_map(|a| mailboxes(Some(a)))
-        .collect();
+    let from_all = join_split_names(
+        msg.header_values("From")
+            .filter_map(HeaderValue::as_address)
+            .flat_map(|a| mailboxes(Some(a)))
+            .collect(),
+    );
     let return_path = return_path(msg, headers);
     let message_id = msg.message_id().map(|s| s.trim().to_string());
     let message_id_domain = message_id.as_deref().and_then(domain_of);
@@ -102,8 +103,30 @@ pub fn extract(msg: &Message, headers: &[RawHeader]) -> Identity {
     }
 }
 
-/// The topmost Return-Path (added by the final delivery server), or the envelope sender
-/// recorded in Received-SPF / Authentication-Results when Return-Path is missing.
+/// An unquoted comma in a display name (`From: Account team, Support <a@example.com>`)
+/// splits it into an address-less name and the real mailbox; put them back together so
+/// the checks see the name the reader sees next to the real address.
+fn join_split_names(list: Vec<Mailbox>) -> Vec<Mailbox> {
+    let mut out: Vec<Mailbox> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for mut m in list {
+        if m.address.is_none() {
+            if let Some(n) = m.display_name.take() {
+                pending.push(n);
+            }
+            continue;
+        }
+        if !pending.is_empty() {
+            let mut parts = std::mem::take(&mut pending);
+            parts.extend(m.display_name.take());
+            m.display_name = Some(parts.join(", ")).filter(|n| !n.trim().is_empty());
+        }
+        out.push(m);
+    }
+    out
+}
+
+/// The topmost Return-Path: the envelope sender, added by the final delivery server.
 fn return_path(msg: &Message, headers: &[RawHeader]) -> Option<Mailbox> {
     if let Some(addr) = msg.return_address() {
         return Some(mailbox(None, Some(addr)));
@@ -164,6 +187,15 @@ mod tests {
         assert_eq!(id.to_count, 2);
         assert_eq!(id.message_id_domain.as_deref(), Some("mailer.example.net"));
         assert_eq!(id.date, Some(1704103200));
+    }
+
+    #[test]
+    fn an_unquoted_comma_does_not_split_the_sender() {
+        let id = ident("From: Account team ,_<no-reply@example.net>\r\nSubject: x\r\n\r\nbody");
+        assert_eq!(id.from_count, 1);
+        let from = id.from.unwrap();
+        assert_eq!(from.domain.as_deref(), Some("example.net"));
+        assert!(from.display_name.unwrap().contains("Account team"));
     }
 
     #[test]

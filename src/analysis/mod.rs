@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod auth;
 pub mod checks;
 pub mod content;
+pub mod domains;
 pub mod filter;
 pub mod headers;
 pub mod identity;
@@ -71,7 +72,8 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     };
     report.identity = identity::extract(&msg, &headers);
     report.path = path::extract(&msg, &headers, &report.identity, opts);
-    report.auth = auth::extract(&headers, &report.path);
+    let from_domain = report.identity.from.as_ref().and_then(|f| f.domain.clone());
+    report.auth = auth::extract(&headers, &report.path, from_domain.as_deref());
     report.content = content::extract(&msg);
     report.attachments = attachments::extract(&msg);
     report.filter = filter::extract(&headers);

@@ -119,10 +119,20 @@ fn hop_from(header_index: usize, rec: Option<&Received>, raw: String) -> Hop {
 
 fn tls_of(rec: &Received, protocol: Option<&str>, raw: &str) -> Option<bool> {
     let lower = raw.to_ascii_lowercase();
+    // Host names may contain "tls"; look for the ways servers actually record encryption.
+    const MARKERS: &[&str] = &[
+        "version=tls",
+        "(using tls",
+        "tlsv1",
+        "tls1_",
+        "tls1.",
+        "version=ssl",
+        "with https",
+        "cipher=",
+    ];
     if rec.tls_version.is_some()
         || rec.tls_cipher.is_some()
-        || lower.contains("tls")
-        || lower.contains("with https")
+        || MARKERS.iter().any(|m| lower.contains(m))
         || protocol.is_some_and(|p| p.ends_with('S') || p.ends_with("SA"))
     {
         return Some(true);
@@ -135,7 +145,9 @@ fn tls_of(rec: &Received, protocol: Option<&str>, raw: &str) -> Option<bool> {
     }
 }
 
-/// Private, loopback, link-local, CGNAT, documentation or otherwise non-routable.
+/// Private, loopback, link-local, CGNAT or otherwise non-routable. Documentation ranges
+/// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) count as public: they
+/// stand in for public addresses in examples and training material.
 pub fn is_non_public(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -145,7 +157,6 @@ pub fn is_non_public(ip: &IpAddr) -> bool {
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
-                || v4.is_documentation()
                 || (o[0] == 100 && (64..128).contains(&o[1]))
                 || o[0] >= 240
         }
@@ -155,7 +166,6 @@ pub fn is_non_public(ip: &IpAddr) -> bool {
                 || v6.is_unspecified()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
-                || (s[0] == 0x2001 && s[1] == 0x0db8)
                 || v6
                     .to_ipv4_mapped()
                     .is_some_and(|m| is_non_public(&IpAddr::V4(m)))
@@ -339,7 +349,9 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     let mut seen_tls = false;
     for hop in &hops {
         let i = hop.index;
-        if hop.by_host.is_none() && !hop.raw.is_empty() {
+        // qmail writes comment-only lines ("(qmail 123 invoked from network)") by design.
+        let comment_only = hop.raw.starts_with('(');
+        if hop.by_host.is_none() && !hop.raw.is_empty() && !comment_only {
             push(
                 path,
                 AnomalyKind::MissingBy,
@@ -409,8 +421,9 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     }
     if let Some(date) = identity.date {
         let first_time = hops.iter().find_map(|h| h.timestamp);
+        // The recipient's own server's time can be believed; the oldest hop may be forged.
         let delivered = path.delivered_at.or(first_time);
-        if let Some(t) = first_time {
+        if let Some(t) = delivered {
             let drift = t - date;
             if drift.abs() > DATE_DRIFT_SECS {
                 push(
@@ -418,7 +431,7 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
                     AnomalyKind::DateFarFromFirstHop,
                     None,
                     format!(
-                        "the Date header is {} {} the first server's time",
+                        "the Date header is {} {} the time your server received it",
                         human_duration(drift.abs()),
                         if drift > 0 { "before" } else { "after" }
                     ),

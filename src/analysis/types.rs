@@ -410,6 +410,18 @@ pub struct Content {
     pub scripts: usize,
     /// Characters of visible text in the HTML body.
     pub html_visible_chars: usize,
+    /// Characters of text hidden with CSS, in all (the samples above are capped).
+    #[serde(default)]
+    pub hidden_chars: usize,
+    /// Fields a reader can type into inside forms (text, email, password…).
+    #[serde(default)]
+    pub form_inputs: usize,
+    /// Password fields inside the message's HTML.
+    #[serde(default)]
+    pub password_inputs: usize,
+    /// The body was larger than mailsleuth reads; only the start was looked at.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// A link in the body: where it really goes, and what it says it is.
@@ -442,7 +454,14 @@ pub struct Attachment {
     pub archive_error: Option<String>,
     pub is_message: bool,
     pub html_has_form: bool,
+    /// The HTML/SVG holds active content: a script, an event handler or an automatic redirect.
     pub html_has_script: bool,
+    /// An Office document that holds macros (a VBA project).
+    #[serde(default)]
+    pub has_macros: bool,
+    /// Index of the attachment this one sits inside (an attached message), if any.
+    #[serde(default)]
+    pub parent: Option<usize>,
 }
 
 /// One entry of an archive attachment.

@@ -1,6 +1,6 @@
 //! Checks → verdict, ranked reasons and a one-sentence headline.
 
-use super::{CheckResult, Outcome, Report, Verdict};
+use super::{CheckResult, Family, Outcome, Report, Verdict};
 
 /// Score at or above which the verdict is `danger`.
 pub const DANGER_SCORE: i32 = 10;
@@ -9,9 +9,32 @@ pub const CAUTION_SCORE: i32 = 4;
 /// How many reasons the verdict shows.
 pub const TOP_REASONS: usize = 4;
 
+/// The most the path family may add: clock skew, odd relays and missing details are common
+/// in genuine mail, so together they can raise doubt but never make a verdict on their own.
+pub const PATH_CAP: i32 = 2;
+
+/// The most good news may take off: it explains odd-looking but normal mail, yet list and
+/// newsletter headers are easy to add, so they can soften a verdict but not erase one.
+pub const RELIEF_CAP: i32 = 4;
+
 /// Total weight of the checklist: warnings and failures add, good news subtracts.
 pub fn score(checks: &[CheckResult]) -> i32 {
-    checks.iter().map(|c| c.weight).sum()
+    let path: i32 = checks
+        .iter()
+        .filter(|c| c.family == Family::Path && c.weight > 0)
+        .map(|c| c.weight)
+        .sum();
+    let rest: i32 = checks
+        .iter()
+        .filter(|c| c.family != Family::Path && c.weight > 0)
+        .map(|c| c.weight)
+        .sum();
+    let relief: i32 = checks
+        .iter()
+        .filter(|c| c.weight < 0)
+        .map(|c| c.weight)
+        .sum();
+    rest + path.min(PATH_CAP) + relief.max(-RELIEF_CAP)
 }
 
 /// Decides the verdict, its reasons and its headline.

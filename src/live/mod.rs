@@ -1,7 +1,32 @@
 //! Live re-verification of SPF, DKIM, DMARC and ARC over DNS.
-use crate::analysis::{LiveAuth, Report};
+//!
+//! The message itself records what the receiving server concluded at delivery; this module
+//! asks DNS again now, with mail-auth over hickory-resolver. Every lookup has a timeout and
+//! the whole check has a bound, so a slow or absent network gives "could not check now"
+//! answers instead of a hang. It reaches the network only through the resolver it builds.
+
+mod arc;
+mod cache;
+mod dkim;
+mod dmarc;
+mod explain;
+mod resolver;
+mod spf;
+
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mail_auth::common::verify::DomainKey;
+use mail_auth::AuthenticatedMessage;
+use tokio::task::JoinSet;
+
+use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveAuth, LiveDkim, Report};
+use cache::TxtCache;
+use dkim::Clock;
+use dmarc::Published;
+use spf::SpfAnswer;
 
 /// How live verification reaches DNS.
 #[derive(Debug, Clone)]
@@ -24,13 +49,242 @@ impl Default for LiveOptions {
     }
 }
 
-/// Re-verifies one message. Blocking; run it off the UI thread.
-pub fn verify_blocking(_raw: &[u8], _report: &Report, opts: &LiveOptions) -> LiveAuth {
+/// Re-verifies one message. Blocking; run it off the UI thread. Safe to call from several
+/// threads at once: each call builds its own runtime and resolver.
+pub fn verify_blocking(raw: &[u8], report: &Report, opts: &LiveOptions) -> LiveAuth {
+    let started = Instant::now();
+    let run = || std::panic::catch_unwind(AssertUnwindSafe(|| run(raw, report, opts)));
+    // A runtime cannot be started from inside another one (tokio panics), so a caller
+    // that is itself async gets the work done on a helper thread.
+    let outcome = if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| s.spawn(run).join()).unwrap_or_else(|_| Ok(Err(internal())))
+    } else {
+        run()
+    };
+    let mut live = match outcome {
+        Ok(Ok(live)) => live,
+        Ok(Err(why)) => unavailable(report, &why),
+        Err(_) => unavailable(report, &internal()),
+    };
+    live.disagreements = explain::disagreements(&report.auth.recorded, &live);
+    live.resolver = resolver::describe(opts.dns);
+    live.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    live
+}
+
+fn internal() -> String {
+    "Could not check now: an internal error stopped the check".to_string()
+}
+
+/// Starts a private runtime and runs the checks on it.
+fn run(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveAuth, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("Could not check now: the network machinery could not start ({e})"))?;
+    let result = rt.block_on(verify(raw, report, opts));
+    // Do not wait for anything the resolver may still have in flight: the bound is ours.
+    rt.shutdown_background();
+    result
+}
+
+fn temp(domain: Option<String>, detail: &str) -> AuthOutcome {
+    AuthOutcome {
+        result: AuthValue::TempError,
+        source: AuthSource::Live,
+        domain,
+        detail: Some(detail.to_string()),
+        header_index: None,
+    }
+}
+
+/// Every result "could not check now", with `why`; SPF stays "none" when there is no
+/// sending IP, since that does not depend on the network.
+fn unavailable(report: &Report, why: &str) -> LiveAuth {
+    let from = from_domain(report);
+    let spf = match spf::question(report) {
+        Err(none) => none,
+        Ok(_) => temp(None, why),
+    };
+    let dkim_signatures: Vec<LiveDkim> = report
+        .auth
+        .dkim_signatures
+        .iter()
+        .map(|s| LiveDkim {
+            domain: s.domain.clone().unwrap_or_default(),
+            selector: s.selector.clone().unwrap_or_default(),
+            result: AuthValue::TempError,
+            detail: Some(why.to_string()),
+        })
+        .collect();
     LiveAuth {
-        resolver: opts
-            .dns
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "system".into()),
+        spf,
+        dkim_signatures,
+        dkim: temp(None, why),
+        dmarc: temp(from, why),
+        arc: temp(None, why),
         ..LiveAuth::default()
     }
+}
+
+fn from_domain(report: &Report) -> Option<String> {
+    report
+        .identity
+        .from
+        .as_ref()
+        .and_then(|m| m.domain.clone())
+        .filter(|d| !d.is_empty())
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
+}
+
+/// The checks themselves: key, SPF and DMARC lookups run in parallel; signatures are then
+/// verified from the fetched keys; DMARC is judged from the SPF and DKIM results.
+async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveAuth, String> {
+    let deadline = tokio::time::Instant::now() + opts.total_timeout;
+    let too_long = format!(
+        "Could not check now: DNS did not answer within {} seconds",
+        opts.total_timeout.as_secs_f32()
+    );
+    let auth = resolver::build(opts.dns, opts.lookup_timeout)
+        .map_err(|e| format!("Could not check now: {}", e.0))?;
+    let cache = Arc::new(TxtCache::default());
+    let msg = AuthenticatedMessage::parse(raw);
+    let clock = Clock {
+        delivered_at: report.path.delivered_at,
+        now: now_secs(),
+    };
+    let from = from_domain(report);
+
+    let mut keys: Vec<String> = msg
+        .as_ref()
+        .map(|m| {
+            dkim::key_names(m)
+                .into_iter()
+                .chain(arc::key_names(m))
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.iter_mut().for_each(|k| k.make_ascii_lowercase());
+    keys.sort();
+    keys.dedup();
+    let mut prefetches = JoinSet::new();
+    for key in keys {
+        let (auth, cache, timeout) = (auth.clone(), Arc::clone(&cache), opts.lookup_timeout);
+        prefetches.spawn(async move {
+            cache::prefetch::<DomainKey>(&auth, &cache, key, timeout).await;
+        });
+    }
+
+    let spf_check = async {
+        match spf::question(report) {
+            Err(none) => SpfAnswer {
+                outcome: none,
+                checked_domain: None,
+            },
+            Ok(q) => tokio::time::timeout_at(deadline, spf::verify(&auth, &q))
+                .await
+                .unwrap_or_else(|_| spf::temp_error(&too_long)),
+        }
+    };
+    let dmarc_record = async {
+        let from = from.as_deref()?;
+        Some(
+            tokio::time::timeout_at(
+                deadline,
+                dmarc::fetch(&auth, &cache, from, opts.lookup_timeout),
+            )
+            .await
+            .unwrap_or_else(|_| Published::Unknown("no answer in time".to_string())),
+        )
+    };
+    let signatures = async {
+        let _ = tokio::time::timeout_at(deadline, async {
+            while prefetches.join_next().await.is_some() {}
+        })
+        .await;
+        let Some(msg) = msg.as_ref() else {
+            return (Vec::new(), None);
+        };
+        let (dkim, arc) = tokio::join!(
+            tokio::time::timeout_at(deadline, dkim::verify(&auth, &cache, msg, raw, clock)),
+            tokio::time::timeout_at(deadline, arc::verify(&auth, &cache, msg, clock)),
+        );
+        (dkim.ok().unwrap_or_default(), arc.ok())
+    };
+    let (spf, published, (dkim_signatures, arc)) =
+        tokio::join!(spf_check, dmarc_record, signatures);
+
+    // A signature with no answer in time still deserves a line saying so.
+    let dkim_signatures =
+        if dkim_signatures.is_empty() && !report.auth.dkim_signatures.is_empty() && msg.is_some() {
+            unavailable(report, &too_long).dkim_signatures
+        } else {
+            dkim_signatures
+        };
+    let from_org = from.as_deref().map(crate::analysis::identity::org_domain);
+    let dkim = dkim::best(&dkim_signatures, from_org.as_deref());
+    let arc = arc.unwrap_or_else(|| temp(None, &too_long));
+
+    let several_from = msg.as_ref().is_some_and(|m| {
+        let mut domains: Vec<&str> = m
+            .from
+            .iter()
+            .filter_map(|a| a.rsplit_once('@').map(|(_, d)| d))
+            .collect();
+        domains.sort_unstable();
+        domains.dedup();
+        domains.len() > 1
+    });
+    let (dmarc, dmarc_policy, alignment) = match (from.as_deref(), published) {
+        (Some(from), _) if several_from => (
+            AuthOutcome {
+                result: AuthValue::None,
+                source: AuthSource::Live,
+                domain: Some(from.to_string()),
+                detail: Some(
+                    "The From header names senders at several domains, so DMARC does not apply"
+                        .to_string(),
+                ),
+                header_index: None,
+            },
+            None,
+            None,
+        ),
+        (Some(from), Some(published)) => {
+            let answer = dmarc::evaluate(from, &published, &spf, &dkim_signatures);
+            (answer.outcome, answer.policy, answer.alignment)
+        }
+        _ => (
+            AuthOutcome {
+                result: AuthValue::None,
+                source: AuthSource::Live,
+                domain: None,
+                detail: Some(
+                    "The message has no From address, so there is no domain to check DMARC for"
+                        .to_string(),
+                ),
+                header_index: None,
+            },
+            None,
+            None,
+        ),
+    };
+
+    Ok(LiveAuth {
+        spf: spf.outcome,
+        dkim_signatures,
+        dkim,
+        dmarc,
+        arc,
+        dmarc_policy,
+        alignment,
+        ..LiveAuth::default()
+    })
 }

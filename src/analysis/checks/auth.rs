@@ -111,31 +111,26 @@ fn domain_words(o: &AuthOutcome) -> String {
         .unwrap_or_default()
 }
 
-/// True when a mailing list or a forwarder explains broken authentication: the list
-/// rewrote the sender or sealed the message with ARC.
+/// True when a mailing list or a forwarder explains broken authentication. Only signs the
+/// sender cannot simply write into the message count: see `identity::is_list_message`.
 fn relayed(r: &Report) -> bool {
-    r.identity.list_id.is_some() || r.auth.arc_sets > 0
+    super::identity::is_list_message(r) || super::identity::arc_vouched(r)
 }
 
 fn spf_fail(c: &Ctx) -> Finding {
     let o = &c.r.auth.spf;
     match o.result {
-        AuthValue::Fail => evidence(
-            Finding::fail(
-                5,
-                format!(
-                    "The server that sent this message is not allowed to send mail{} ({})",
-                    domain_words(o),
-                    source_words(o)
-                ),
-            ),
-            c.r,
-            o,
-            "spf",
-        ),
-        AuthValue::None if o.header_index.is_none() && o.source == AuthSource::Recorded => {
-            Finding::skip("No SPF result is available for this message")
+        AuthValue::Fail => {
+            // A forwarder or list that keeps the original envelope breaks SPF honestly.
+            let weight = if relayed(c.r) { 2 } else { 5 };
+            let summary = format!(
+                "The server that sent this message is not allowed to send mail{} ({})",
+                domain_words(o),
+                source_words(o)
+            );
+            evidence(Finding::fail(weight, summary), c.r, o, "spf")
         }
+        _ if no_spf_result(o) => Finding::skip("No SPF result is available for this message"),
         v => Finding::pass(format!("SPF did not fail (result: {})", v.as_str())),
     }
 }
@@ -193,7 +188,15 @@ fn spf_error(c: &Ctx) -> Finding {
         };
         return evidence(Finding::warn(1, words), c.r, o, "spf");
     }
+    if no_spf_result(o) {
+        return Finding::skip("No SPF result is available for this message");
+    }
     Finding::pass(format!("SPF result: {}", o.result.as_str()))
+}
+
+/// No SPF result at all: nothing recorded in a trusted header and nothing checked live.
+fn no_spf_result(o: &AuthOutcome) -> bool {
+    o.header_index.is_none() && o.source == AuthSource::Recorded
 }
 
 fn dkim_fail(c: &Ctx) -> Finding {
@@ -219,19 +222,17 @@ fn dkim_fail(c: &Ctx) -> Finding {
         );
     }
     let weight = if relayed(c.r) { 1 } else { 4 };
-    evidence(
-        Finding::warn(
-            weight,
-            format!(
-                "The message's digital signature{} does not match its content ({})",
-                domain_words(o),
-                source_words(o)
-            ),
-        ),
-        c.r,
-        o,
-        "dkim",
-    )
+    let what = match o.result {
+        AuthValue::Fail => "does not match the message's content",
+        AuthValue::PermError => "cannot be checked: it is malformed or its key is missing",
+        _ => "was rejected by the receiving server's rules",
+    };
+    let summary = format!(
+        "The message's digital signature{} {what} ({})",
+        domain_words(o),
+        source_words(o)
+    );
+    evidence(Finding::warn(weight, summary), c.r, o, "dkim")
 }
 
 fn dkim_none(c: &Ctx) -> Finding {
@@ -344,41 +345,56 @@ fn compauth_fail(c: &Ctx) -> Finding {
         return Finding::skip("No Microsoft composite authentication result");
     };
     let reason = o.detail.clone().unwrap_or_default();
+    let code: String = reason
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(3)
+        .collect();
     let f = match o.result {
         AuthValue::Fail => Finding::fail(
             6,
             format!(
                 "Microsoft's combined sender check failed{}",
-                code_words(&reason)
+                code_words(&code)
             ),
         ),
         AuthValue::SoftFail => Finding::warn(
             3,
             format!(
                 "Microsoft's combined sender check was doubtful{}",
-                code_words(&reason)
+                code_words(&code)
             ),
         ),
+        // 3xx: not checked; 4xx/9xx: an organisation rule let it through unchecked.
+        AuthValue::None
+            if code.starts_with('3') || code.starts_with('4') || code.starts_with('9') =>
+        {
+            return Finding::pass(format!(
+                "Microsoft did not judge the sender{}",
+                code_words(&code)
+            ));
+        }
         AuthValue::None => Finding::warn(1, "Microsoft could not confirm who sent this message"),
-        v => return Finding::pass(format!("Microsoft's combined sender check: {}", v.as_str())),
+        // "softpass" and "pass" both mean Microsoft was satisfied.
+        _ => return Finding::pass("Microsoft's combined sender check passed"),
     };
     evidence(f, c.r, o, "compauth")
 }
 
 /// Microsoft compauth reason codes, in words.
-fn code_words(reason: &str) -> String {
-    let code: String = reason
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .take(3)
-        .collect();
-    let words = match code.as_str() {
+fn code_words(code: &str) -> String {
+    let words = match code {
         "000" => "the sender's domain publishes a DMARC policy and the message failed it",
-        "001" => "the message failed implicit authentication and the domain has no DMARC policy",
-        "002" => "the organisation has a rule against this sender/domain pair",
-        "010" => "the message failed DMARC with a reject/quarantine policy",
-        c if c.starts_with('6') => "the sender claims a domain it could not prove",
-        c if c.starts_with('4') => "the message was treated as bulk or forwarded",
+        "001" => "the message failed the sender checks and the domain publishes no DMARC policy",
+        "002" => "your organisation blocks this sender and domain pair",
+        "010" => "the message failed DMARC and claims to come from your own organisation's domain",
+        c if c.starts_with('6') => {
+            "the message claims to come from your own organisation's domain but could not prove it"
+        }
+        c if c.starts_with('3') => "the check was not run",
+        c if c.starts_with('4') || c.starts_with('9') => {
+            "an organisation rule let it through without the check"
+        }
         _ => "",
     };
     if words.is_empty() {

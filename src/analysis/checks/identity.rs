@@ -1,3 +1,796 @@
-//! Checks.
-use super::CheckDef;
-pub const CHECKS: &[CheckDef] = &[];
+//! Identity checks: who the message claims to be from, and whether the addresses agree.
+
+use unicode_security::MixedScript;
+
+use super::{CheckDef, Ctx, Finding};
+use crate::analysis::auth::aligned;
+use crate::analysis::domains::{self, LookalikeKind};
+use crate::analysis::identity::{domain_of, org_domain};
+use crate::analysis::{AuthValue, Family, Location, Mailbox, Report};
+
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "reply-to-mismatch",
+        family: Family::Identity,
+        run: reply_to_mismatch,
+    },
+    CheckDef {
+        id: "return-path-mismatch",
+        family: Family::Identity,
+        run: return_path_mismatch,
+    },
+    CheckDef {
+        id: "display-name-address",
+        family: Family::Identity,
+        run: display_name_address,
+    },
+    CheckDef {
+        id: "display-name-brand",
+        family: Family::Identity,
+        run: display_name_brand,
+    },
+    CheckDef {
+        id: "lookalike-domain",
+        family: Family::Identity,
+        run: lookalike_domain,
+    },
+    CheckDef {
+        id: "punycode-domain",
+        family: Family::Identity,
+        run: punycode_domain,
+    },
+    CheckDef {
+        id: "mixed-script-name",
+        family: Family::Identity,
+        run: mixed_script_name,
+    },
+    CheckDef {
+        id: "encoded-from-tricks",
+        family: Family::Identity,
+        run: encoded_from_tricks,
+    },
+    CheckDef {
+        id: "multiple-from",
+        family: Family::Identity,
+        run: multiple_from,
+    },
+    CheckDef {
+        id: "message-id-domain",
+        family: Family::Identity,
+        run: message_id_domain,
+    },
+    CheckDef {
+        id: "missing-date",
+        family: Family::Identity,
+        run: missing_date,
+    },
+    CheckDef {
+        id: "missing-message-id",
+        family: Family::Identity,
+        run: missing_message_id,
+    },
+    CheckDef {
+        id: "sender-on-behalf",
+        family: Family::Identity,
+        run: sender_on_behalf,
+    },
+    CheckDef {
+        id: "mailing-list",
+        family: Family::Identity,
+        run: mailing_list,
+    },
+    CheckDef {
+        id: "bulk-sender",
+        family: Family::Identity,
+        run: bulk_sender,
+    },
+    CheckDef {
+        id: "forwarded",
+        family: Family::Identity,
+        run: forwarded,
+    },
+];
+
+fn from(r: &Report) -> Option<&Mailbox> {
+    r.identity.from.as_ref()
+}
+
+fn header_index(r: &Report, name: &str) -> Option<usize> {
+    r.headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.index)
+}
+
+fn with_named(f: Finding, r: &Report, name: &str) -> Finding {
+    match header_index(r, name) {
+        Some(i) => f.with_header(r, i),
+        None => f,
+    }
+}
+
+fn addr(m: &Mailbox) -> &str {
+    m.address.as_deref().unwrap_or("(no address)")
+}
+
+/// A mailing list rewrote or relayed the message: a List-Id plus a sign of the list's own
+/// handling ("X via List", the list's own envelope or Sender, or seals vouched for by the
+/// receiver). List-Id alone is just a header anyone can write.
+pub fn is_list_message(r: &Report) -> bool {
+    let orgs = list_orgs(r);
+    if orgs.is_empty() {
+        return false;
+    }
+    let via = from(r)
+        .and_then(|f| f.display_name.as_deref())
+        .is_some_and(|n| n.to_lowercase().contains(" via "));
+    let envelope_is_list = [r.identity.return_path.as_ref(), r.identity.sender.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.org_domain.as_ref())
+        .any(|o| orgs.contains(o));
+    via || envelope_is_list || arc_vouched(r)
+}
+
+/// The receiving side (or a live check) found the forwarders' ARC seals intact. A sender
+/// can write ARC headers, but not make a receiver vouch for them.
+pub fn arc_vouched(r: &Report) -> bool {
+    r.auth.arc_sets > 0 && r.auth.arc.result == AuthValue::Pass && r.auth.arc.header_index.is_some()
+        || r.auth.arc.source == crate::analysis::AuthSource::Live
+            && r.auth.arc.result == AuthValue::Pass
+}
+
+/// Organisational domains of the mailing list the message says it came through
+/// (List-Id, List-Post, List-Help, Mailing-List).
+fn list_orgs(r: &Report) -> Vec<String> {
+    let mut orgs = Vec::new();
+    for h in &r.headers {
+        let name = h.name.to_ascii_lowercase();
+        // List-Unsubscribe is left out: every newsletter has one; it does not make a list.
+        if !matches!(
+            name.as_str(),
+            "list-id" | "list-post" | "mailing-list" | "list-help"
+        ) {
+            continue;
+        }
+        for token in h
+            .value
+            .split(|c: char| c.is_whitespace() || "<>,;\"".contains(c))
+        {
+            let token = token.trim_start_matches("mailto:");
+            let host = if let Some(d) = domain_of(token) {
+                Some(d)
+            } else if let Some(rest) = token.split_once("://").map(|(_, rest)| rest) {
+                rest.split(['/', '?', ':'])
+                    .next()
+                    .map(str::to_ascii_lowercase)
+            } else {
+                token
+                    .contains('.')
+                    .then(|| token.trim_matches('.').to_ascii_lowercase())
+            };
+            if let Some(host) = host.filter(|h| h.contains('.')) {
+                let org = org_domain(&host);
+                if !orgs.contains(&org) {
+                    orgs.push(org);
+                }
+            }
+        }
+    }
+    orgs
+}
+
+/// DKIM passes for a domain aligned with From.
+fn aligned_dkim_pass(r: &Report) -> bool {
+    let (Some(f), Some(d)) = (
+        from(r).and_then(|f| f.domain.as_deref()),
+        r.auth.dkim.domain.as_deref(),
+    ) else {
+        return false;
+    };
+    r.auth.dkim.result == AuthValue::Pass && aligned(d, f)
+}
+
+fn reply_to_mismatch(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender address");
+    };
+    if r.identity.reply_to.is_empty() {
+        return Finding::skip("No Reply-To: replies go to the sender");
+    }
+    let from_org = f.org_domain.as_deref().unwrap_or_default();
+    let from_addr = addr(f).to_ascii_lowercase();
+    let odd: Vec<&Mailbox> = r
+        .identity
+        .reply_to
+        .iter()
+        .filter(|m| {
+            let org = m.org_domain.as_deref().unwrap_or_default();
+            // At a free-mail provider every account is someone else.
+            org != from_org
+                || (domains::is_free_mail(org) && addr(m).to_ascii_lowercase() != from_addr)
+        })
+        .collect();
+    let Some(first) = odd.first() else {
+        return Finding::pass("Replies go to the sender's own domain");
+    };
+    let list_orgs = list_orgs(r);
+    if is_list_message(r)
+        || odd.iter().all(|m| {
+            m.org_domain
+                .as_ref()
+                .is_some_and(|o| list_orgs.contains(o) && !domains::is_free_mail(o))
+        })
+    {
+        return with_named(
+            Finding::reassure(0, format!("Replies go to {} — normal for a mailing list, which sends replies to the author or the list", addr(first))),
+            r, "Reply-To",
+        );
+    }
+    let reply_org = first.org_domain.as_deref().unwrap_or_default();
+    let free = domains::is_free_mail(reply_org) && !domains::is_free_mail(from_org);
+    let weight = if free { 5 } else { 3 };
+    with_named(
+        Finding::warn(
+            weight,
+            format!(
+                "Your reply would go to {}, not to the sender {}",
+                addr(first),
+                addr(f)
+            ),
+        ),
+        r,
+        "Reply-To",
+    )
+}
+
+fn return_path_mismatch(c: &Ctx) -> Finding {
+    let r = c.r;
+    let (Some(f), Some(rp)) = (from(r), r.identity.return_path.as_ref()) else {
+        return Finding::skip("No envelope sender recorded");
+    };
+    let (Some(fo), Some(ro)) = (f.org_domain.as_deref(), rp.org_domain.as_deref()) else {
+        return Finding::skip("No envelope sender domain");
+    };
+    if fo == ro {
+        return Finding::pass("Bounces go to the sender's own domain");
+    }
+    if aligned_dkim_pass(r) {
+        return with_named(
+            Finding::reassure(0, format!("Sent through a mailing service ({ro}) but signed by the sender's own domain {fo}: that is normal for newsletters and notifications")),
+            r, "Return-Path",
+        );
+    }
+    if is_list_message(r) {
+        return Finding::pass(format!(
+            "Bounces go to the mailing list's server ({ro}), as lists do"
+        ));
+    }
+    with_named(
+        Finding::warn(
+            1,
+            format!(
+                "Behind the scenes the message was sent by {}, not by {}",
+                addr(rp),
+                fo
+            ),
+        ),
+        r,
+        "Return-Path",
+    )
+}
+
+/// Email addresses or domain names written inside a display name.
+fn names_in_display(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || "<>()[]\"',;|".contains(c))
+        .map(|t| {
+            t.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .filter(|t| {
+            let d = domain_of(t).unwrap_or_else(|| t.clone());
+            let labels: Vec<&str> = d.split('.').collect();
+            labels.len() >= 2
+                && labels
+                    .iter()
+                    .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+                && labels
+                    .last()
+                    .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
+                && psl::suffix_str(&d).is_some_and(|s| s != d)
+        })
+        .collect()
+}
+
+fn display_name_address(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let Some(name) = f.display_name.as_deref() else {
+        return Finding::skip("The sender has no display name");
+    };
+    let from_org = f.org_domain.clone().unwrap_or_default();
+    if is_list_message(r) {
+        return Finding::pass(
+            "A mailing list shows the author's address in the sender's name, as lists do",
+        );
+    }
+    for token in names_in_display(name) {
+        let dom = domain_of(&token).unwrap_or_else(|| token.clone());
+        if org_domain(&dom) != from_org {
+            return with_named(
+                Finding::fail(
+                    8,
+                    format!(
+                        "The name shown says \"{token}\", but the real address is {}",
+                        addr(f)
+                    ),
+                ),
+                r,
+                "From",
+            );
+        }
+    }
+    Finding::pass("The display name does not name another address")
+}
+
+/// Role names impostors borrow; matched as whole words, case-insensitively.
+const ROLES: &[&str] = &[
+    "helpdesk",
+    "help desk",
+    "it support",
+    "it department",
+    "it service",
+    "service desk",
+    "administrator",
+    "admin",
+    "webmaster",
+    "postmaster",
+    "mail delivery",
+    "mailer-daemon",
+    "security team",
+    "account team",
+    "billing",
+    "payroll",
+    "human resources",
+    "ceo",
+    "cfo",
+    "director",
+    "president",
+    "finance department",
+    "support team",
+    "customer service",
+    "suporte",
+    "soporte",
+    "administrador",
+    "financeiro",
+    "recursos humanos",
+    "diretor",
+    "director general",
+    "atendimento",
+    "servicio al cliente",
+    "direction",
+    "assistance",
+];
+
+fn role_in(name: &str) -> Option<&'static str> {
+    let lower = format!(
+        " {} ",
+        name.to_lowercase()
+            .replace(|c: char| !c.is_alphanumeric() && c != '-', " ")
+    );
+    ROLES
+        .iter()
+        .copied()
+        .find(|r| lower.contains(&format!(" {r} ")))
+}
+
+fn display_name_brand(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let Some(name) = f.display_name.as_deref() else {
+        return Finding::skip("The sender has no display name");
+    };
+    let domain = f.domain.clone().unwrap_or_default();
+    let free = domains::is_free_mail(&domain);
+    if let Some(brand) = domains::brand_named_in(name) {
+        if domains::brand_owns(brand, &domain) {
+            return Finding::pass(format!(
+                "The name {} matches the sender's domain",
+                brand.name
+            ));
+        }
+        let weight = if free { 8 } else { 6 };
+        let words = if free {
+            format!(
+                "The sender calls itself {} but writes from a personal {} address",
+                brand.name, domain
+            )
+        } else {
+            format!("The sender calls itself {} but writes from {}, a domain that does not belong to {}", brand.name, domain, brand.name)
+        };
+        return with_named(Finding::fail(weight, words), r, "From");
+    }
+    if let Some(role) = role_in(name) {
+        if free {
+            return with_named(
+                Finding::warn(5, format!("The sender presents as \"{role}\" but writes from a personal {domain} address")),
+                r, "From",
+            );
+        }
+        return Finding::pass(format!(
+            "A role name (\"{role}\") from the organisation's own domain"
+        ));
+    }
+    Finding::pass("The display name does not claim a brand or an official role")
+}
+
+fn lookalike_domain(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let Some(domain) = f.domain.as_deref() else {
+        return Finding::skip("No sender domain");
+    };
+    let mut protected: Vec<String> = r.identity.recipient_domains.clone();
+    protected.extend(c.opts.own_domains.iter().cloned());
+    match domains::lookalike(domain, &protected) {
+        Some(l) => {
+            let weight = if matches!(l.kind, LookalikeKind::BrandInLabel) {
+                6
+            } else {
+                10
+            };
+            with_named(
+                Finding::fail(
+                    weight,
+                    format!(
+                        "The sender's domain {domain} imitates {}: {}",
+                        l.target, l.detail
+                    ),
+                ),
+                r,
+                "From",
+            )
+        }
+        None => Finding::pass(format!(
+            "{domain} does not imitate a well-known or your own domain"
+        )),
+    }
+}
+
+fn punycode_domain(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(domain) = from(r).and_then(|f| f.domain.as_deref()) else {
+        return Finding::skip("No sender domain");
+    };
+    if domain.split('.').any(|l| l.starts_with("xn--")) {
+        let (shown, _) = idna::domain_to_unicode(domain);
+        return with_named(
+            Finding::warn(3, format!("The sender's domain is written in special characters: {domain} is shown as {shown}")),
+            r, "From",
+        );
+    }
+    if !domain.is_ascii() {
+        return with_named(
+            Finding::warn(
+                3,
+                format!("The sender's domain uses non-Latin characters: {domain}"),
+            ),
+            r,
+            "From",
+        );
+    }
+    Finding::pass("The sender's domain uses plain letters")
+}
+
+fn mixed_script_name(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let fields = [f.display_name.as_deref(), f.address.as_deref()];
+    for field in fields.into_iter().flatten() {
+        for word in field.split(|ch: char| ch.is_whitespace() || ch == '@' || ch == '.') {
+            if !word.is_empty()
+                && !word.is_single_script()
+                && word
+                    .chars()
+                    .any(unicode_security::is_potential_mixed_script_confusable_char)
+            {
+                return with_named(
+                    Finding::warn(5, format!("\"{word}\" mixes letters from different alphabets that look alike — a trick to imitate a name")),
+                    r, "From",
+                );
+            }
+        }
+    }
+    Finding::pass("The sender's name and address each use one alphabet")
+}
+
+/// Invisible or direction-changing characters that make text read differently than it is.
+fn deceptive_char(ch: char) -> bool {
+    matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+        || (ch.is_control() && ch != '\t')
+}
+
+fn encoded_from_tricks(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(raw) = r.identity.from_raw.as_deref() else {
+        return Finding::skip("No From header");
+    };
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let name = f.display_name.as_deref().unwrap_or_default();
+    let encoded = raw.contains("=?");
+    if name.chars().any(deceptive_char)
+        || f.address
+            .as_deref()
+            .is_some_and(|a| a.chars().any(deceptive_char))
+    {
+        return with_named(
+            Finding::fail(6, "The sender's name hides invisible or direction-reversing characters, so it reads differently than it really is"),
+            r, "From",
+        );
+    }
+    if encoded && name.contains('@') {
+        return with_named(
+            Finding::warn(
+                5,
+                format!("The sender's name was encoded to hide an address inside it: \"{name}\""),
+            ),
+            r,
+            "From",
+        );
+    }
+    // An encoded word inside the angle brackets tries to smuggle an address past filters.
+    if let (Some(lt), Some(gt)) = (raw.rfind('<'), raw.rfind('>')) {
+        if raw.get(lt..gt).is_some_and(|inner| inner.contains("=?")) {
+            return with_named(
+                Finding::warn(
+                    5,
+                    "The sender's address itself is encoded, which mail programs should never need",
+                ),
+                r,
+                "From",
+            );
+        }
+    }
+    Finding::pass(if encoded {
+        "The sender's name is encoded in the normal way"
+    } else {
+        "No encoding tricks in the sender"
+    })
+}
+
+fn multiple_from(c: &Ctx) -> Finding {
+    let r = c.r;
+    if r.identity.from_header_count > 1 {
+        return with_named(
+            Finding::fail(
+                6,
+                format!(
+                    "The message has {} From lines: different programs may show different senders",
+                    r.identity.from_header_count
+                ),
+            ),
+            r,
+            "From",
+        );
+    }
+    if r.identity.from_count > 1 {
+        return with_named(
+            Finding::warn(
+                3,
+                format!("The From line lists {} senders", r.identity.from_count),
+            ),
+            r,
+            "From",
+        );
+    }
+    if r.identity.from_count == 0 {
+        return Finding::warn(3, "The message does not say who sent it (no From address)")
+            .with(Location::Message, "no From address");
+    }
+    Finding::pass("One sender")
+}
+
+/// Well-known mailbox providers generate Message-IDs on their own hosts for their users.
+fn message_id_explained(r: &Report, mid_org: &str) -> bool {
+    let mut orgs: Vec<String> = Vec::new();
+    if let Some(f) = from(r).and_then(|f| f.org_domain.clone()) {
+        orgs.push(f);
+    }
+    for m in r
+        .identity
+        .reply_to
+        .iter()
+        .chain(r.identity.return_path.as_ref())
+        .chain(r.identity.sender.as_ref())
+    {
+        if let Some(o) = m.org_domain.clone() {
+            orgs.push(o);
+        }
+    }
+    orgs.extend(
+        r.auth
+            .dkim_signatures
+            .iter()
+            .filter_map(|d| d.domain.as_deref().map(org_domain)),
+    );
+    orgs.extend(r.path.receiver_domains.iter().cloned());
+    orgs.extend(
+        r.path
+            .hops
+            .iter()
+            .filter_map(|h| h.by_host.as_deref())
+            .filter(|b| b.contains('.'))
+            .map(org_domain),
+    );
+    orgs.iter().any(|o| o == mid_org)
+        || domains::is_free_mail(mid_org)
+        || domains::is_bulk_sender(mid_org)
+}
+
+fn message_id_domain(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(mid) = r.identity.message_id_domain.as_deref() else {
+        return Finding::skip("No Message-ID domain");
+    };
+    if !mid.contains('.') {
+        return Finding::pass("The Message-ID names a local machine");
+    }
+    let mid_org = org_domain(mid);
+    if message_id_explained(r, &mid_org) {
+        return Finding::pass("The Message-ID was made by the sender's own or a known mail system");
+    }
+    with_named(
+        Finding::warn(
+            1,
+            format!("The message's ID was made by {mid}, which is unrelated to the sender"),
+        ),
+        r,
+        "Message-ID",
+    )
+}
+
+fn missing_date(c: &Ctx) -> Finding {
+    match (&c.r.identity.date_raw, c.r.identity.date) {
+        (None, _) => {
+            Finding::warn(1, "The message has no date").with(Location::Message, "no Date header")
+        }
+        (Some(raw), None) => with_named(
+            Finding::warn(1, format!("The message's date cannot be read: \"{raw}\"")),
+            c.r,
+            "Date",
+        ),
+        _ => Finding::pass("The message has a valid date"),
+    }
+}
+
+fn missing_message_id(c: &Ctx) -> Finding {
+    if c.r
+        .identity
+        .message_id
+        .as_deref()
+        .is_some_and(|m| !m.is_empty())
+    {
+        return Finding::pass("The message has an ID");
+    }
+    Finding::warn(
+        2,
+        "The message has no Message-ID, which every normal mail program adds",
+    )
+    .with(Location::Message, "no Message-ID header")
+}
+
+fn sender_on_behalf(c: &Ctx) -> Finding {
+    let r = c.r;
+    let (Some(f), Some(s)) = (from(r), r.identity.sender.as_ref()) else {
+        return Finding::skip("No separate Sender");
+    };
+    if f.org_domain == s.org_domain {
+        return Finding::pass("The Sender is in the same organisation as From");
+    }
+    if is_list_message(r) {
+        return Finding::pass("The Sender is the mailing list, as usual");
+    }
+    with_named(
+        Finding::warn(1, format!("Sent by {} on behalf of {}", addr(s), addr(f))),
+        r,
+        "Sender",
+    )
+}
+
+fn mailing_list(c: &Ctx) -> Finding {
+    let r = c.r;
+    if list_orgs(r).is_empty() {
+        return Finding::skip("Not a mailing-list message");
+    }
+    if is_list_message(r) {
+        let name = ["List-Id", "Mailing-List", "List-Post"]
+            .into_iter()
+            .find(|n| header_index(r, n).is_some())
+            .unwrap_or("List-Id");
+        return with_named(
+            Finding::reassure(4, "This came through a mailing list, which explains a rewritten sender, an extra footer and changed signatures"),
+            r, name,
+        );
+    }
+    Finding::pass(
+        "It names a list, but the list did not relay it (no list envelope, rewrite or seal)",
+    )
+}
+
+fn bulk_sender(c: &Ctx) -> Finding {
+    let r = c.r;
+    if !r.identity.list_unsubscribe {
+        return Finding::skip("Not a bulk mailing (no unsubscribe header)");
+    }
+    if aligned_dkim_pass(r) {
+        return with_named(
+            Finding::reassure(
+                2,
+                "This is a newsletter or notification, properly signed by the sender's own domain",
+            ),
+            r,
+            "List-Unsubscribe",
+        );
+    }
+    Finding::pass("It has an unsubscribe link but no signature from the sender's own domain, so it earns no trust from that")
+}
+
+fn forwarded(c: &Ctx) -> Finding {
+    let r = c.r;
+    let resent = r
+        .headers
+        .iter()
+        .find(|h| h.name.to_ascii_lowercase().starts_with("resent-"));
+    if arc_vouched(r) {
+        let f = Finding::reassure(
+            2,
+            "Forwarding servers sealed the message on its way (ARC), and the seals are intact",
+        );
+        return with_named(f, r, "ARC-Seal");
+    }
+    if let Some(h) = resent {
+        // Resent-* headers are the sender's own words: they explain, but earn no relief.
+        return Finding::pass(
+            "This message says it was forwarded (resent), which can explain changed addresses",
+        )
+        .with_header(r, h.index);
+    }
+    Finding::skip("Not a forwarded message")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_display_finds_domains_and_addresses() {
+        assert_eq!(
+            names_in_display("PayPal (service@paypal.com)"),
+            ["service@paypal.com"]
+        );
+        assert_eq!(
+            names_in_display("support.northwind-bank.com Team"),
+            ["support.northwind-bank.com"]
+        );
+        assert!(names_in_display("Dr. J. Smith").is_empty());
+        assert!(names_in_display("John Smith").is_empty());
+    }
+
+    #[test]
+    fn roles_match_whole_words() {
+        assert_eq!(role_in("IT Helpdesk"), Some("helpdesk"));
+        assert_eq!(role_in("Suporte Técnico"), Some("suporte"));
+        assert_eq!(role_in("Adminton Smith"), None);
+    }
+}

@@ -1,3 +1,1342 @@
-//! Checks.
-use super::CheckDef;
-pub const CHECKS: &[CheckDef] = &[];
+//! Link checks: where each link really leads, compared with what it shows and with who
+//! sent the message.
+//!
+//! Links are judged by their real destination. Link-protection wrappers added by the
+//! reader's own mail filter (Microsoft Safe Links, Proofpoint URL Defense, …) are unwrapped
+//! first: they are the recipient's infrastructure, not the sender's doing.
+
+use url::{Host, Url};
+
+use super::{CheckDef, Ctx, Finding};
+use crate::analysis::domains::{self, LookalikeKind};
+use crate::analysis::identity::org_domain;
+use crate::analysis::{AuthValue, Family, Link, Location, Report};
+
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "link-text-mismatch",
+        family: Family::Links,
+        run: link_text_mismatch,
+    },
+    CheckDef {
+        id: "ip-address-link",
+        family: Family::Links,
+        run: ip_address_link,
+    },
+    CheckDef {
+        id: "lookalike-link-domain",
+        family: Family::Links,
+        run: lookalike_link_domain,
+    },
+    CheckDef {
+        id: "brand-subdomain-link",
+        family: Family::Links,
+        run: brand_subdomain_link,
+    },
+    CheckDef {
+        id: "risky-download-link",
+        family: Family::Links,
+        run: risky_download_link,
+    },
+    CheckDef {
+        id: "script-or-file-link",
+        family: Family::Links,
+        run: script_or_file_link,
+    },
+    CheckDef {
+        id: "open-redirect-link",
+        family: Family::Links,
+        run: open_redirect_link,
+    },
+    CheckDef {
+        id: "link-to-free-host",
+        family: Family::Links,
+        run: link_to_free_host,
+    },
+    CheckDef {
+        id: "shortened-link",
+        family: Family::Links,
+        run: shortened_link,
+    },
+];
+
+/// At most this many links are quoted as evidence for one check.
+const MAX_EVIDENCE_LINKS: usize = 5;
+
+/// One body link, with its real destination worked out.
+struct Target<'a> {
+    index: usize,
+    link: &'a Link,
+    /// The destination after unwrapping link-protection wrappers.
+    url: Option<Url>,
+    /// Lowercased host of `url` (punycode form), or the extractor's host.
+    host: Option<String>,
+    /// The host the shown text names, if it names one.
+    shown_host: Option<String>,
+}
+
+impl Target<'_> {
+    fn host_org(&self) -> Option<String> {
+        self.host.as_deref().map(org_domain)
+    }
+    fn is_ip(&self) -> bool {
+        matches!(
+            self.url.as_ref().and_then(|u| u.host()),
+            Some(Host::Ipv4(_) | Host::Ipv6(_))
+        ) || self.host.as_deref().is_some_and(|h| {
+            h.trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok()
+        })
+    }
+}
+
+/// Parses an href the way a mail client would, tolerating the line breaks and missing
+/// schemes found in real mail.
+fn parse_href(href: &str) -> Option<Url> {
+    let compact: String = href.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return None;
+    }
+    match Url::parse(&compact) {
+        Ok(u) => Some(u),
+        Err(url::ParseError::RelativeUrlWithoutBase) if compact.starts_with("www.") => {
+            Url::parse(&format!("http://{compact}")).ok()
+        }
+        Err(_) => None,
+    }
+}
+
+/// An absolute web address carried inside a parameter value, if there is one.
+fn absolute_url(value: &str) -> Option<Url> {
+    let v = value.trim();
+    let lower = v.get(..8).unwrap_or(v).to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Url::parse(v).ok().filter(|u| u.host_str().is_some());
+    }
+    // Encoded twice: "https%3A%2F%2F…".
+    if lower.starts_with("http%3a") || lower.starts_with("https%3a") {
+        let decoded: String = url::form_urlencoded::parse(format!("x={v}").as_bytes())
+            .map(|(_, val)| val.into_owned())
+            .next()?;
+        return Url::parse(&decoded).ok().filter(|u| u.host_str().is_some());
+    }
+    None
+}
+
+/// The first absolute URL found in the query of `u`.
+fn embedded_url(u: &Url) -> Option<Url> {
+    u.query_pairs().find_map(|(_, v)| absolute_url(&v))
+}
+
+/// The destination inside a link-protection wrapper added by the reader's mail filter.
+fn unwrap_protection(u: &Url) -> Option<Url> {
+    let host = u.host_str()?.to_ascii_lowercase();
+    let param = |name: &str| {
+        u.query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.into_owned())
+    };
+    if host.ends_with("safelinks.protection.outlook.com") {
+        return param("url").and_then(|v| absolute_url(&v));
+    }
+    if host == "urldefense.com" || host == "urldefense.proofpoint.com" {
+        let path = u.path();
+        if let Some(rest) = path.strip_prefix("/v3/__") {
+            let inner = rest.split("__;").next().unwrap_or(rest);
+            let inner = inner.strip_suffix("__").unwrap_or(inner);
+            return Url::parse(inner).ok();
+        }
+        // v2 encodes "%" as "-" and "/" as "_" in the u= parameter.
+        let v = param("u")?.replace('-', "%").replace('_', "/");
+        let decoded: String = url::form_urlencoded::parse(format!("x={v}").as_bytes())
+            .map(|(_, val)| val.into_owned())
+            .next()?;
+        return absolute_url(&decoded);
+    }
+    if host == "linkprotect.cudasvc.com" {
+        return param("a").and_then(|v| absolute_url(&v));
+    }
+    if host.ends_with("protect2.fireeye.com") {
+        return param("u").and_then(|v| absolute_url(&v));
+    }
+    None
+}
+
+/// A host named by the shown text of a link, when the extractor did not record one:
+/// only text that is itself a web address or a bare domain counts.
+fn host_in_text(text: &str) -> Option<String> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']'));
+    if t.is_empty() || t.contains(char::is_whitespace) || t.contains('@') {
+        return None;
+    }
+    let u = if t.contains("://") {
+        Url::parse(t).ok()?
+    } else {
+        let u = Url::parse(&format!("http://{t}")).ok()?;
+        // A bare word is not a domain; a bare domain needs a known ending.
+        let h = u.host_str()?.to_string();
+        let sfx = psl::suffix(h.as_bytes())?;
+        if !(sfx.is_known() || h.starts_with("www.")) || !h.contains('.') {
+            return None;
+        }
+        u
+    };
+    u.host_str()
+        .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+}
+
+fn targets(r: &Report) -> Vec<Target<'_>> {
+    r.content
+        .links
+        .iter()
+        .enumerate()
+        .map(|(index, link)| {
+            let mut url = parse_href(&link.href);
+            for _ in 0..3 {
+                match url.as_ref().and_then(unwrap_protection) {
+                    Some(inner) => url = Some(inner),
+                    None => break,
+                }
+            }
+            let host = url
+                .as_ref()
+                .and_then(|u| u.host_str())
+                .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+                .or_else(|| {
+                    // An href that does not parse gets the extractor's reading of its host,
+                    // but only for web links: mailto:, tel: and friends have no site.
+                    link.host
+                        .as_ref()
+                        .filter(|_| url.is_none())
+                        .map(|h| h.to_ascii_lowercase())
+                });
+            let shown_host = link
+                .shown_host
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .or_else(|| host_in_text(&link.shown_text));
+            Target {
+                index,
+                link,
+                url,
+                host,
+                shown_host,
+            }
+        })
+        .collect()
+}
+
+/// What is known about who sent the message.
+struct Sender {
+    /// Organisational domains the sender controls: From, Sender, envelope, signatures.
+    orgs: Vec<String>,
+    /// The From domain is proven (DMARC pass, or a passing SPF/DKIM for that domain).
+    verified: bool,
+    /// The From organisational domain.
+    from_org: Option<String>,
+}
+
+fn sender(r: &Report) -> Sender {
+    let id = &r.identity;
+    let from_org = id.from.as_ref().and_then(|m| m.org_domain.clone());
+    let mut orgs: Vec<String> = [
+        id.from.as_ref(),
+        id.sender.as_ref(),
+        id.return_path.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|m| m.org_domain.clone())
+    .chain(
+        r.auth
+            .dkim_signatures
+            .iter()
+            .filter_map(|s| s.domain.as_deref().map(org_domain)),
+    )
+    .collect();
+    orgs.sort();
+    orgs.dedup();
+    let passes_for_from = |o: &crate::analysis::AuthOutcome| {
+        o.result == AuthValue::Pass
+            && o.domain.as_deref().map(org_domain).as_ref() == from_org.as_ref()
+    };
+    let verified = from_org.is_some()
+        && (r.auth.dmarc.result == AuthValue::Pass
+            || passes_for_from(&r.auth.dkim)
+            || passes_for_from(&r.auth.spf));
+    Sender {
+        orgs,
+        verified,
+        from_org,
+    }
+}
+
+impl Sender {
+    fn owns(&self, org: &str) -> bool {
+        self.orgs.iter().any(|o| o == org)
+    }
+}
+
+/// Adds a link's href and shown text as evidence.
+fn with_link(f: Finding, t: &Target) -> Finding {
+    let loc = Location::Link { index: t.index };
+    let f = f.with(loc.clone(), t.link.href.clone());
+    let shown = t.link.shown_text.trim();
+    if shown.is_empty() || shown == t.link.href.trim() {
+        f
+    } else {
+        f.with(loc, format!("shown as: {shown}"))
+    }
+}
+
+/// Adds up to `MAX_EVIDENCE_LINKS` links as evidence.
+fn with_links(mut f: Finding, ts: &[&Target]) -> Finding {
+    for t in ts.iter().take(MAX_EVIDENCE_LINKS) {
+        f = with_link(f, t);
+    }
+    f
+}
+
+/// " (3 links like this)" when there is more than one.
+fn more(n: usize) -> String {
+    if n > 1 {
+        format!(" ({n} links like this)")
+    } else {
+        String::new()
+    }
+}
+
+fn no_links(r: &Report) -> Option<Finding> {
+    r.content
+        .links
+        .is_empty()
+        .then(|| Finding::skip("The message has no links"))
+}
+
+/// The real destination for words: host, or the href when there is no host.
+fn dest(t: &Target) -> String {
+    t.host.clone().unwrap_or_else(|| t.link.href.clone())
+}
+
+/// Why a link whose text names another site is still honest, if it is.
+fn mismatch_excused(c: &Ctx, s: &Sender, t: &Target, shown_org: &str, host_org: &str) -> bool {
+    // A redirect that lands exactly where the text says.
+    if t.url
+        .as_ref()
+        .and_then(embedded_url)
+        .and_then(|u| u.host_str().map(org_domain))
+        .is_some_and(|o| o == shown_org)
+    {
+        return true;
+    }
+    // Newsletters route every link through a click counter run by the sender or by its
+    // mailing service. That is only honest when the text does not borrow a name the
+    // sender cannot prove it owns.
+    let tracker = s.owns(host_org) || t.host.as_deref().is_some_and(domains::is_bulk_sender);
+    if !tracker {
+        return false;
+    }
+    let shown_known = t
+        .shown_host
+        .as_deref()
+        .and_then(domains::owner_brand)
+        .is_some()
+        || c.opts
+            .own_domains
+            .iter()
+            .any(|d| org_domain(d) == shown_org);
+    if s.from_org.as_deref() == Some(shown_org) {
+        return !shown_known || s.verified;
+    }
+    !shown_known
+}
+
+fn link_text_mismatch(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let s = sender(c.r);
+    let ts = targets(c.r);
+    let mut bad: Vec<(&Target, bool)> = Vec::new();
+    let mut compared = 0;
+    for t in &ts {
+        let (Some(shown), Some(host_org)) = (t.shown_host.as_deref(), t.host_org()) else {
+            continue;
+        };
+        compared += 1;
+        let shown_org = org_domain(shown);
+        if shown_org == host_org || mismatch_excused(c, &s, t, &shown_org, &host_org) {
+            continue;
+        }
+        let borrowed = domains::owner_brand(shown).is_some()
+            || c.opts
+                .own_domains
+                .iter()
+                .any(|d| org_domain(d) == shown_org)
+            || s.from_org.as_deref() == Some(shown_org.as_str());
+        bad.push((t, borrowed));
+    }
+    if compared == 0 {
+        return Finding::skip("No link shows a web address as its text");
+    }
+    let Some(&(first, _)) = bad.iter().find(|(_, b)| *b).or(bad.first()) else {
+        return Finding::pass(format!(
+            "Every link that shows a web address goes to that site ({compared} checked)"
+        ));
+    };
+    let borrowed = bad.iter().any(|(_, b)| *b);
+    let summary = format!(
+        "The link says {} but really goes to {}{}",
+        first.shown_host.as_deref().unwrap_or_default(),
+        dest(first),
+        more(bad.len())
+    );
+    let f = if borrowed {
+        Finding::fail(8, summary)
+    } else {
+        Finding::warn(4, summary)
+    };
+    let mut ordered: Vec<&Target> = vec![first];
+    ordered.extend(
+        bad.iter()
+            .map(|(t, _)| *t)
+            .filter(|t| t.index != first.index),
+    );
+    with_links(f, &ordered)
+}
+
+/// Private, loopback and link-local addresses: an office printer or router, not a web site.
+fn is_internal_ip(t: &Target) -> bool {
+    match t.url.as_ref().and_then(|u| u.host()) {
+        Some(Host::Ipv4(ip)) => ip.is_private() || ip.is_loopback() || ip.is_link_local(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        _ => false,
+    }
+}
+
+fn ip_address_link(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let ts = targets(c.r);
+    let ips: Vec<&Target> = ts.iter().filter(|t| t.is_ip()).collect();
+    let Some(first) = ips.iter().find(|t| !is_internal_ip(t)).or(ips.first()) else {
+        return Finding::pass("Every link goes to a named web site, not a bare number address");
+    };
+    let public = ips.iter().any(|t| !is_internal_ip(t));
+    let shown = first.link.shown_text.trim();
+    let summary = if !shown.is_empty()
+        && first.shown_host.as_deref() != first.host.as_deref()
+        && shown != first.link.href.trim()
+    {
+        format!(
+            "The link \"{}\" goes to a bare number address ({}) instead of a named web site{}",
+            crate::analysis::checks::util::clip(shown, 60),
+            dest(first),
+            more(ips.len())
+        )
+    } else {
+        format!(
+            "A link goes to a bare number address ({}) instead of a named web site{}",
+            dest(first),
+            more(ips.len())
+        )
+    };
+    let f = if public {
+        Finding::warn(5, summary)
+    } else {
+        Finding::warn(1, summary + ", inside a private network")
+    };
+    with_links(f, &ips)
+}
+
+/// Domains the sender and the reader own, to compare link domains against.
+fn protected(c: &Ctx, s: &Sender) -> Vec<String> {
+    let mut p: Vec<String> = c.opts.own_domains.iter().map(|d| org_domain(d)).collect();
+    if let Some(f) = s.from_org.as_deref().filter(|d| !domains::is_free_mail(d)) {
+        p.push(f.to_string());
+    }
+    p
+}
+
+fn lookalike_weight(kind: LookalikeKind) -> i32 {
+    match kind {
+        LookalikeKind::Homoglyph => 10,
+        LookalikeKind::DigitSwap | LookalikeKind::Punycode => 8,
+        LookalikeKind::EditDistance | LookalikeKind::MixedScript => 6,
+        LookalikeKind::TldSwap | LookalikeKind::BrandInLabel => 5,
+    }
+}
+
+fn lookalike_link_domain(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let s = sender(c.r);
+    let prot = protected(c, &s);
+    let own: Vec<String> = c.opts.own_domains.iter().map(|d| org_domain(d)).collect();
+    let ts = targets(c.r);
+    let mut hits: Vec<(&Target, domains::Lookalike)> = Vec::new();
+    for t in &ts {
+        let Some(host) = t.host.as_deref().filter(|_| !t.is_ip()) else {
+            continue;
+        };
+        let found = domains::lookalikes(host, &prot).into_iter().find(|l| {
+            let of_sender = l.brand.is_none() && !own.contains(&l.target);
+            match l.kind {
+                // Brand names inside other domains are brand-subdomain-link's job.
+                LookalikeKind::BrandInLabel => l.brand.is_none() && !of_sender,
+                // Organisations often own the same name under several endings
+                // (example.com, example.de); only the reader's own name counts here.
+                LookalikeKind::TldSwap => !of_sender,
+                _ => true,
+            }
+        });
+        if let Some(l) = found {
+            hits.push((t, l));
+        }
+    }
+    hits.sort_by_key(|(_, l)| -lookalike_weight(l.kind));
+    let Some((first, l)) = hits.first() else {
+        return Finding::pass("No link goes to a domain made to look like a known one");
+    };
+    let summary = format!(
+        "A link goes to {}, made to look like {}: {}{}",
+        dest(first),
+        l.target,
+        l.detail,
+        more(hits.len())
+    );
+    let w = lookalike_weight(l.kind);
+    let f = if w >= 8 {
+        Finding::fail(w, summary)
+    } else {
+        Finding::warn(w, summary)
+    };
+    let ts: Vec<&Target> = hits.iter().map(|(t, _)| *t).collect();
+    with_links(f, &ts)
+}
+
+fn brand_subdomain_link(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let s = sender(c.r);
+    let ts = targets(c.r);
+    let mut hits: Vec<(&Target, &'static domains::Brand)> = Vec::new();
+    for t in &ts {
+        let Some(host) = t.host.as_deref().filter(|_| !t.is_ip()) else {
+            continue;
+        };
+        let Some(b) = domains::brand_in_host(host) else {
+            continue;
+        };
+        // A brand linking to a partner site that carries its name, proven to be the brand.
+        if s.verified
+            && s.from_org
+                .as_deref()
+                .is_some_and(|f| domains::brand_owns(b, f))
+        {
+            continue;
+        }
+        hits.push((t, b));
+    }
+    let Some((first, b)) = hits.first() else {
+        return Finding::pass("No link borrows a well-known name for a site that is not theirs");
+    };
+    let host = dest(first);
+    let real = first.host_org().unwrap_or_default();
+    let f = Finding::warn(
+        6,
+        format!(
+            "A link goes to {host}, which uses the name {} but belongs to {real}, not to {}{}",
+            b.name,
+            b.name,
+            more(hits.len())
+        ),
+    );
+    let ts: Vec<&Target> = hits.iter().map(|(t, _)| *t).collect();
+    with_links(f, &ts)
+}
+
+/// File types that run code when opened (or carry files that do, like disk images).
+const RUNNABLE: &[&str] = &[
+    "exe",
+    "scr",
+    "pif",
+    "bat",
+    "cmd",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "hta",
+    "msi",
+    "msix",
+    "msixbundle",
+    "appx",
+    "appxbundle",
+    "apk",
+    "jar",
+    "ps1",
+    "lnk",
+    "cpl",
+    "reg",
+    "dll",
+    "iso",
+    "img",
+    "vhd",
+    "vhdx",
+    "xll",
+    "application",
+    "dmg",
+    "pkg",
+];
+/// Containers and macro documents: they can carry something runnable.
+const CONTAINERS: &[&str] = &[
+    "zip", "rar", "7z", "cab", "ace", "arj", "gz", "tgz", "bz2", "xz", "tar", "docm", "xlsm",
+    "pptm",
+];
+
+/// The file name at the end of a link's path, decoded, and its lowercased extension.
+fn file_of(u: &Url) -> Option<(String, String)> {
+    let last = u.path_segments()?.next_back()?;
+    let name: String =
+        url::form_urlencoded::parse(format!("x={}", last.replace('+', "%2B")).as_bytes())
+            .map(|(_, v)| v.into_owned())
+            .next()?;
+    let (_, ext) = name.rsplit_once('.')?;
+    let ext = ext.trim().to_ascii_lowercase();
+    (!ext.is_empty()).then_some((name, ext))
+}
+
+fn risky_download_link(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let s = sender(c.r);
+    let ts = targets(c.r);
+    let mut runnable: Vec<(&Target, String)> = Vec::new();
+    let mut containers: Vec<(&Target, String)> = Vec::new();
+    for t in &ts {
+        let Some((name, ext)) = t
+            .url
+            .as_ref()
+            .filter(|u| matches!(u.scheme(), "http" | "https" | "ftp"))
+            .and_then(file_of)
+        else {
+            continue;
+        };
+        if RUNNABLE.contains(&ext.as_str()) {
+            runnable.push((t, name));
+        } else if CONTAINERS.contains(&ext.as_str()) {
+            containers.push((t, name));
+        }
+    }
+    let (list, is_runnable) = if runnable.is_empty() {
+        (&containers, false)
+    } else {
+        (&runnable, true)
+    };
+    let Some((first, name)) = list.first() else {
+        return Finding::pass("No link downloads a program or an archive directly");
+    };
+    // A proven sender offering a download from its own site is an ordinary software
+    // announcement; the same file from anyone else is how malware is spread.
+    let own_site = s.verified
+        && list
+            .iter()
+            .all(|(t, _)| t.host_org().is_some_and(|o| s.owns(&o)));
+    let host = dest(first);
+    let f = match (is_runnable, own_site) {
+        (true, false) => Finding::fail(
+            7,
+            format!(
+                "A link downloads a program ({name}) from {host}; opening it could install malware{}",
+                more(list.len())
+            ),
+        ),
+        (true, true) => Finding::warn(
+            2,
+            format!(
+                "A link downloads a program ({name}) from the sender's own site {host}{}",
+                more(list.len())
+            ),
+        ),
+        (false, false) => Finding::warn(
+            3,
+            format!(
+                "A link downloads an archive or macro document ({name}) from {host}, which can hide a program{}",
+                more(list.len())
+            ),
+        ),
+        (false, true) => Finding::warn(
+            1,
+            format!(
+                "A link downloads an archive ({name}) from the sender's own site {host}{}",
+                more(list.len())
+            ),
+        ),
+    };
+    let ts: Vec<&Target> = list.iter().map(|(t, _)| *t).collect();
+    with_links(f, &ts)
+}
+
+fn script_or_file_link(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let ts = targets(c.r);
+    let hits: Vec<(&Target, String)> = ts
+        .iter()
+        .filter_map(|t| {
+            let scheme = t
+                .link
+                .href
+                .trim()
+                .split_once(':')
+                .map(|(s, _)| s.trim().to_ascii_lowercase())?;
+            matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "file")
+                .then_some((t, scheme))
+        })
+        .collect();
+    let Some((first, scheme)) = hits.first() else {
+        return Finding::pass("No link runs a script or opens a file on your network");
+    };
+    let f = if scheme == "file" {
+        Finding::warn(
+            5,
+            format!(
+                "A link opens a file on a network share ({}); just opening it can hand your sign-in details to a stranger's server{}",
+                crate::analysis::checks::util::clip(first.link.href.trim(), 60),
+                more(hits.len())
+            ),
+        )
+    } else {
+        Finding::fail(
+            7,
+            format!(
+                "A link carries a hidden page or script ({scheme}:) instead of a web address{}",
+                more(hits.len())
+            ),
+        )
+    };
+    let ts: Vec<&Target> = hits.iter().map(|(t, _)| *t).collect();
+    with_links(f, &ts)
+}
+
+/// Paths of social "share this" buttons: they carry a URL to share, not to visit.
+fn is_share_button(u: &Url) -> bool {
+    let p = u.path().to_ascii_lowercase();
+    [
+        "share",
+        "intent/tweet",
+        "intent/post",
+        "pin/create",
+        "/submit",
+        "addtoany",
+        "sendto",
+    ]
+    .iter()
+    .any(|k| p.contains(k))
+}
+
+fn open_redirect_link(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let s = sender(c.r);
+    let ts = targets(c.r);
+    let mut hits: Vec<(&Target, Url)> = Vec::new();
+    for t in &ts {
+        let (Some(u), Some(host), Some(host_org)) =
+            (t.url.as_ref(), t.host.as_deref(), t.host_org())
+        else {
+            continue;
+        };
+        let Some(inner) = embedded_url(u) else {
+            continue;
+        };
+        let Some(inner_host) = inner.host_str().map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        let inner_org = org_domain(&inner_host);
+        let same_owner = inner_org == host_org
+            || domains::owner_brand(host)
+                .zip(domains::owner_brand(&inner_host))
+                .is_some_and(|(a, b)| std::ptr::eq(a, b));
+        // Click counters of the sender or its mailing service, and links that come back to
+        // the sender's own site, are how newsletters work.
+        if same_owner
+            || s.owns(&host_org)
+            || s.owns(&inner_org)
+            || domains::is_bulk_sender(host)
+            || is_share_button(u)
+        {
+            continue;
+        }
+        hits.push((t, inner));
+    }
+    let Some((first, inner)) = hits.first() else {
+        return Finding::pass("No link bounces through another site to hide where it leads");
+    };
+    let f = Finding::warn(
+        4,
+        format!(
+            "A link starts at {} but is passed on to {}, a trick to hide where it really leads{}",
+            dest(first),
+            inner.host_str().unwrap_or_default(),
+            more(hits.len())
+        ),
+    );
+    let ts: Vec<&Target> = hits.iter().map(|(t, _)| *t).collect();
+    with_links(f, &ts)
+}
+
+fn link_to_free_host(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let ts = targets(c.r);
+    let mut hits: Vec<(&Target, &'static domains::FreeHost)> = ts
+        .iter()
+        .filter_map(|t| Some((t, domains::free_host(t.host.as_deref()?)?)))
+        .collect();
+    hits.sort_by_key(|(_, h)| !h.abused);
+    let Some((first, h)) = hits.first() else {
+        return Finding::pass("No link goes to a free do-it-yourself web site");
+    };
+    let summary = format!(
+        "A link goes to {}, a site anyone can set up for free on {}{}",
+        dest(first),
+        h.name,
+        more(hits.len())
+    );
+    let f = if h.abused {
+        Finding::warn(3, summary)
+    } else {
+        Finding::warn(1, summary)
+    };
+    let ts: Vec<&Target> = hits.iter().map(|(t, _)| *t).collect();
+    with_links(f, &ts)
+}
+
+fn shortened_link(c: &Ctx) -> Finding {
+    if let Some(f) = no_links(c.r) {
+        return f;
+    }
+    let s = sender(c.r);
+    let sender_brand = s.from_org.as_deref().and_then(domains::owner_brand);
+    let ts = targets(c.r);
+    let hits: Vec<&Target> = ts
+        .iter()
+        .filter(|t| t.host.as_deref().is_some_and(domains::is_shortener))
+        // A company's own shortener (lnkd.in in mail from LinkedIn) hides nothing new.
+        .filter(|t| {
+            !(s.verified
+                && sender_brand
+                    .is_some_and(|b| t.host.as_deref().is_some_and(|h| domains::brand_owns(b, h))))
+        })
+        .collect();
+    let Some(first) = hits.first() else {
+        return Finding::pass("No link uses a link shortener");
+    };
+    with_links(
+        Finding::warn(
+            2,
+            format!(
+                "A link uses a link shortener ({}), which hides where it really leads{}",
+                dest(first),
+                more(hits.len())
+            ),
+        ),
+        &hits,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::identity::mailbox;
+    use crate::analysis::{AuthOutcome, Options, Outcome};
+
+    /// A report from `from` with links given as (href, shown text).
+    fn report(from: &str, links: &[(&str, &str)]) -> Report {
+        let mut r = Report::default();
+        r.identity.from = Some(mailbox(Some("Sender"), Some(from)));
+        r.content.links = links
+            .iter()
+            .map(|(href, shown)| Link {
+                href: href.to_string(),
+                shown_text: shown.to_string(),
+                host: Url::parse(href)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string)),
+                shown_host: host_in_text(shown),
+                from_html: true,
+            })
+            .collect();
+        r
+    }
+
+    fn verified(mut r: Report) -> Report {
+        let d = r.identity.from.as_ref().and_then(|m| m.domain.clone());
+        r.auth.dmarc = AuthOutcome {
+            result: AuthValue::Pass,
+            domain: d,
+            ..AuthOutcome::default()
+        };
+        r
+    }
+
+    fn run_opts(id: &str, r: &Report, opts: &Options) -> Finding {
+        let Some(def) = CHECKS.iter().find(|d| d.id == id) else {
+            panic!("no check {id}");
+        };
+        (def.run)(&Ctx { r, opts })
+    }
+
+    fn run(id: &str, r: &Report) -> Finding {
+        run_opts(id, r, &Options::default())
+    }
+
+    fn flagged(f: &Finding) -> bool {
+        matches!(f.outcome, Outcome::Warn | Outcome::Fail) && f.weight > 0
+    }
+
+    #[test]
+    fn every_check_has_a_lesson() {
+        for def in CHECKS {
+            assert!(
+                crate::lessons::lesson(def.id).is_some(),
+                "no lesson for {}",
+                def.id
+            );
+        }
+        assert!(crate::lessons::parse_errors().is_empty());
+    }
+
+    #[test]
+    fn no_links_means_skip() {
+        let r = report("a@example.com", &[]);
+        for def in CHECKS {
+            assert_eq!(
+                (def.run)(&Ctx {
+                    r: &r,
+                    opts: &Options::default()
+                })
+                .outcome,
+                Outcome::Skip
+            );
+        }
+    }
+
+    #[test]
+    fn mismatch_fires_when_text_names_another_site() {
+        let r = report(
+            "alerts@northwind.example",
+            &[("http://203.0.113.5/login", "www.northwind-bank.example")],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert!(flagged(&f), "{f:?}");
+        assert_eq!(
+            f.summary,
+            "The link says www.northwind-bank.example but really goes to 203.0.113.5"
+        );
+        assert_eq!(
+            f.evidence.first().map(|e| e.location.clone()),
+            Some(Location::Link { index: 0 })
+        );
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| e.text.contains("www.northwind-bank.example")));
+        // Borrowing a brand's address is the strong form.
+        let r = report(
+            "x@evil.example",
+            &[("https://evil.example/pp", "https://www.paypal.com/signin")],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert_eq!(f.outcome, Outcome::Fail);
+        assert!(f.weight >= 8);
+    }
+
+    #[test]
+    fn mismatch_quiet_for_honest_and_tracked_links() {
+        // Same organisation.
+        let r = report(
+            "a@shop.example",
+            &[("https://www.shop.example/x", "https://shop.example/x")],
+        );
+        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+        // The sender's own click counter, showing a partner's address.
+        let r = report(
+            "news@shop.example",
+            &[("https://click.shop.example/t/abc", "www.partner.example")],
+        );
+        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+        // A mailing service's click counter showing the proven sender's own site.
+        let r = verified(report(
+            "news@shop.example",
+            &[(
+                "https://u123.ct.sendgrid.net/ls/click?upn=xyz",
+                "https://www.shop.example",
+            )],
+        ));
+        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+        // A redirect that lands where the text says.
+        let r = report(
+            "news@shop.example",
+            &[(
+                "https://t.tracker.example/r?url=https%3A%2F%2Fwww.partner.example%2F",
+                "www.partner.example",
+            )],
+        );
+        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+        // Text that is not an address is not compared.
+        let r = report(
+            "a@shop.example",
+            &[("https://elsewhere.example/", "Click here")],
+        );
+        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Skip);
+        // The reader's mail filter wrapped the link; the real destination matches.
+        let r = report(
+            "a@shop.example",
+            &[("https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.partner.example%2F&data=x", "www.partner.example")],
+        );
+        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn mismatch_not_excused_for_a_tracker_showing_a_brand() {
+        // A mailing service's click counter showing PayPal, from someone who is not PayPal.
+        let r = report(
+            "service@paypal-help.example",
+            &[(
+                "https://u123.ct.sendgrid.net/ls/click?upn=xyz",
+                "www.paypal.com",
+            )],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert_eq!(f.outcome, Outcome::Fail, "{f:?}");
+        // A spoofed From claiming PayPal is not enough either.
+        let r = report(
+            "service@paypal.com",
+            &[(
+                "https://u123.ct.sendgrid.net/ls/click?upn=xyz",
+                "www.paypal.com",
+            )],
+        );
+        assert!(flagged(&run("link-text-mismatch", &r)));
+    }
+
+    #[test]
+    fn ip_links() {
+        let r = report("a@shop.example", &[("http://198.51.100.7/pay", "Pay now")]);
+        let f = run("ip-address-link", &r);
+        assert!(flagged(&f) && f.weight >= 5, "{f:?}");
+        assert!(f.summary.contains("198.51.100.7"));
+        // Decimal-encoded addresses are addresses too.
+        let r = report("a@shop.example", &[("http://3325256711/pay", "Pay now")]);
+        assert!(flagged(&run("ip-address-link", &r)));
+        let r = report(
+            "a@shop.example",
+            &[("http://192.168.1.20/scan", "Scanned document")],
+        );
+        let f = run("ip-address-link", &r);
+        assert_eq!(f.weight, 1, "{f:?}");
+        let r = report("a@shop.example", &[("https://www.shop.example/", "Shop")]);
+        assert_eq!(run("ip-address-link", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn shortened_links() {
+        let r = report(
+            "a@shop.example",
+            &[("https://bit.ly/3xYz", "Track your parcel")],
+        );
+        let f = run("shortened-link", &r);
+        assert!(flagged(&f), "{f:?}");
+        assert!(f.summary.contains("bit.ly"));
+        let r = report(
+            "a@shop.example",
+            &[("https://www.shop.example/track", "Track")],
+        );
+        assert_eq!(run("shortened-link", &r).outcome, Outcome::Pass);
+        // LinkedIn's own shortener in proven LinkedIn mail.
+        let r = verified(report(
+            "messages@linkedin.com",
+            &[("https://lnkd.in/abc", "See post")],
+        ));
+        assert_eq!(run("shortened-link", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn open_redirects() {
+        let r = report(
+            "a@shop.example",
+            &[(
+                "https://www.google.com/url?q=https://evil.example/login&sa=D",
+                "Open document",
+            )],
+        );
+        let f = run("open-redirect-link", &r);
+        assert!(flagged(&f), "{f:?}");
+        assert!(f.summary.contains("evil.example"));
+        // Back to the sender's own site, a share button, or a login hop inside one company.
+        for href in [
+            "https://tracker.example/r?u=https%3A%2F%2Fwww.shop.example%2Fsale",
+            "https://www.facebook.com/sharer/sharer.php?u=https://news.example/article",
+            "https://accounts.google.com/ServiceLogin?continue=https://mail.google.com/mail",
+            "https://www.shop.example/page?ref=home",
+        ] {
+            let r = report("a@shop.example", &[(href, "link")]);
+            assert_eq!(
+                run("open-redirect-link", &r).outcome,
+                Outcome::Pass,
+                "{href}"
+            );
+        }
+    }
+
+    #[test]
+    fn brand_subdomains() {
+        let r = report(
+            "a@shop.example",
+            &[("https://paypal.com.account-check.example/login", "Log in")],
+        );
+        let f = run("brand-subdomain-link", &r);
+        assert!(flagged(&f), "{f:?}");
+        assert!(f.summary.contains("PayPal"));
+        let r = report(
+            "a@shop.example",
+            &[("https://paypal-secure-login.example/", "Log in")],
+        );
+        assert!(flagged(&run("brand-subdomain-link", &r)));
+        let r = report(
+            "a@shop.example",
+            &[("https://www.paypal.com/signin", "Log in")],
+        );
+        assert_eq!(run("brand-subdomain-link", &r).outcome, Outcome::Pass);
+        let r = report(
+            "a@shop.example",
+            &[("https://www.applebees.example/menu", "Menu")],
+        );
+        assert_eq!(run("brand-subdomain-link", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn lookalike_links() {
+        let r = report(
+            "a@shop.example",
+            &[("https://www.paypa1.com/signin", "Log in")],
+        );
+        let f = run("lookalike-link-domain", &r);
+        assert_eq!(f.outcome, Outcome::Fail, "{f:?}");
+        assert!(f.summary.contains("paypal.com"));
+        let r = report(
+            "a@shop.example",
+            &[("https://xn--pypal-4ve.com/", "Log in")],
+        );
+        let f = run("lookalike-link-domain", &r);
+        assert!(f.weight >= 10, "{f:?}");
+        // Imitating the sender's own domain.
+        let r = report(
+            "billing@northwind-traders.example",
+            &[("https://northwind-tradres.example/inv", "Invoice")],
+        );
+        assert!(flagged(&run("lookalike-link-domain", &r)));
+        // Imitating the reader's own domain, under another ending.
+        let opts = Options {
+            own_domains: vec!["contoso.example".into()],
+            ..Options::default()
+        };
+        let r = report("a@shop.example", &[("https://contoso.help/reset", "Reset")]);
+        assert!(flagged(&run_opts("lookalike-link-domain", &r, &opts)));
+        // Quiet: real domains, and the sender's sister site under another ending.
+        for href in [
+            "https://www.paypal.com/",
+            "https://github.com/x/y",
+            "https://shop.de/",
+        ] {
+            let r = report("a@shop.example", &[(href, "link")]);
+            assert_eq!(
+                run("lookalike-link-domain", &r).outcome,
+                Outcome::Pass,
+                "{href}"
+            );
+        }
+    }
+
+    #[test]
+    fn risky_downloads() {
+        let r = report(
+            "a@shop.example",
+            &[(
+                "https://files.evil.example/Invoice_2291.pdf.exe",
+                "Invoice.pdf",
+            )],
+        );
+        let f = run("risky-download-link", &r);
+        assert_eq!(f.outcome, Outcome::Fail, "{f:?}");
+        assert!(f.summary.contains("Invoice_2291.pdf.exe"));
+        let r = report(
+            "a@shop.example",
+            &[("https://files.evil.example/docs.zip?dl=1", "Documents")],
+        );
+        let f = run("risky-download-link", &r);
+        assert!(flagged(&f) && f.outcome == Outcome::Warn, "{f:?}");
+        // A proven sender's own download, and ordinary pages.
+        let r = verified(report(
+            "release@tools.example",
+            &[("https://dl.tools.example/setup.exe", "Download")],
+        ));
+        assert!(run("risky-download-link", &r).weight <= 2);
+        let r = report(
+            "a@shop.example",
+            &[
+                ("https://www.shop.example/index.html", "Home"),
+                ("https://www.shop.example/report.pdf", "Report"),
+            ],
+        );
+        assert_eq!(run("risky-download-link", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn script_and_file_links() {
+        let r = report("a@shop.example", &[("javascript:alert(1)", "View")]);
+        assert_eq!(run("script-or-file-link", &r).outcome, Outcome::Fail);
+        let r = report(
+            "a@shop.example",
+            &[("data:text/html;base64,PGh0bWw+", "View")],
+        );
+        assert_eq!(run("script-or-file-link", &r).outcome, Outcome::Fail);
+        let r = report(
+            "a@shop.example",
+            &[("file://203.0.113.9/share/doc.lnk", "Doc")],
+        );
+        assert!(flagged(&run("script-or-file-link", &r)));
+        let r = report(
+            "a@shop.example",
+            &[
+                ("mailto:help@shop.example", "help@shop.example"),
+                ("https://www.shop.example/", "Shop"),
+            ],
+        );
+        assert_eq!(run("script-or-file-link", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn free_hosts() {
+        let r = report(
+            "a@shop.example",
+            &[("https://secure-docs-7731.web.app/", "View document")],
+        );
+        let f = run("link-to-free-host", &r);
+        assert!(flagged(&f) && f.weight >= 3, "{f:?}");
+        let r = report(
+            "a@shop.example",
+            &[("https://someone.github.io/project", "Docs")],
+        );
+        assert_eq!(run("link-to-free-host", &r).weight, 1);
+        let r = report(
+            "a@shop.example",
+            &[("https://fonts.googleapis.com/css", "x")],
+        );
+        assert_eq!(run("link-to-free-host", &r).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn hostile_links_do_not_panic() {
+        let r = report(
+            "a@shop.example",
+            &[
+                ("", ""),
+                ("http://", "http://"),
+                ("https://[::1", "[::1]"),
+                ("https://xn--.com/", "xn--.com"),
+                ("https://ex ample.com/a b", "ex ample.com"),
+                ("https://a.example/%ZZ.exe", "%%%"),
+                ("https://urldefense.com/v3/__", "x"),
+                ("https://urldefense.proofpoint.com/v2/url?u=----", "x"),
+                ("https://nam.safelinks.protection.outlook.com/?url=", "x"),
+                ("javascript", ":"),
+                ("https://a.example/?u=https://", "https://"),
+            ],
+        );
+        for def in CHECKS {
+            let _ = (def.run)(&Ctx {
+                r: &r,
+                opts: &Options::default(),
+            });
+        }
+    }
+
+    /// The development corpus: `MAILSLEUTH_CORPUS`, else `../shared/corpus`, else
+    /// `/work/shared/corpus`.
+    fn corpus() -> Option<std::path::PathBuf> {
+        std::env::var_os("MAILSLEUTH_CORPUS")
+            .map(std::path::PathBuf::from)
+            .into_iter()
+            .chain(["../shared/corpus", "/work/shared/corpus"].map(std::path::PathBuf::from))
+            .find(|p| p.is_dir())
+    }
+
+    /// How often each link check fires per corpus folder. Run with
+    /// `cargo test --lib measure_links_on_corpus -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "measurement over the whole corpus; slow"]
+    fn measure_links_on_corpus() {
+        let Some(root) = corpus() else {
+            println!("corpus not found (set MAILSLEUTH_CORPUS); skipping");
+            return;
+        };
+        let show = std::env::var("MAILSLEUTH_SHOW").unwrap_or_default();
+        for folder in ["phishing", "ham-list", "ham-2002", "spam-2002"] {
+            let Ok(dir) = std::fs::read_dir(root.join(folder)) else {
+                println!("{folder}: not found");
+                continue;
+            };
+            let mut files: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            files.sort();
+            let mut with_links = 0;
+            let mut counts: Vec<(usize, usize)> = vec![(0, 0); CHECKS.len()];
+            for path in &files {
+                let Ok(raw) = std::fs::read(path) else {
+                    continue;
+                };
+                let Ok(r) = crate::analysis::analyze(&raw, &Options::default()) else {
+                    continue;
+                };
+                if !r.content.links.is_empty() {
+                    with_links += 1;
+                }
+                for (i, def) in CHECKS.iter().enumerate() {
+                    let f = (def.run)(&Ctx {
+                        r: &r,
+                        opts: &Options::default(),
+                    });
+                    if let Some(c) = counts.get_mut(i) {
+                        match f.outcome {
+                            Outcome::Warn => c.0 += 1,
+                            Outcome::Fail => c.1 += 1,
+                            _ => {}
+                        }
+                    }
+                    if flagged(&f) && show.split(',').any(|s| s == def.id || s == folder) {
+                        println!("  [{folder}] {} {}: {}", def.id, path.display(), f.summary);
+                    }
+                }
+            }
+            println!("{folder}: {} files, {with_links} with links", files.len());
+            for (def, (w, f)) in CHECKS.iter().zip(&counts) {
+                println!("  {:24} warn {w:4}  fail {f:4}", def.id);
+            }
+        }
+    }
+}

@@ -151,3 +151,58 @@ pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut ids: Vec<&str> = catalogue().iter().map(|d| d.id).collect();
+        for id in &ids {
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id} is not kebab-case"
+            );
+        }
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate check ids");
+    }
+
+    #[test]
+    fn every_check_has_a_lesson_and_every_lesson_a_check() {
+        assert_eq!(crate::lessons::parse_errors(), Vec::<String>::new());
+        let checks: Vec<&str> = catalogue().iter().map(|d| d.id).collect();
+        let lessons = crate::lessons::ids();
+        let missing: Vec<&&str> = checks
+            .iter()
+            .filter(|id| crate::lessons::lesson(id).is_none())
+            .collect();
+        let orphans: Vec<&&str> = lessons.iter().filter(|id| !checks.contains(id)).collect();
+        assert!(missing.is_empty(), "checks without a lesson: {missing:?}");
+        assert!(orphans.is_empty(), "lessons without a check: {orphans:?}");
+        for id in checks {
+            let Some(l) = crate::lessons::lesson(id) else {
+                continue;
+            };
+            for (field, text) in [
+                ("title", &l.title),
+                ("plain", &l.plain),
+                ("why", &l.why),
+                ("how_to_check", &l.how_to_check),
+                ("what_to_do", &l.what_to_do),
+                ("expert", &l.expert),
+            ] {
+                assert!(!text.trim().is_empty(), "{id}: empty {field}");
+            }
+        }
+    }
+
+    #[test]
+    fn there_are_at_least_forty_checks() {
+        assert!(catalogue().len() >= 40, "only {} checks", catalogue().len());
+    }
+}

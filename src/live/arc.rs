@@ -1,0 +1,123 @@
+//! The ARC chain (seals added by forwarders and mailing lists) re-verified now.
+
+use mail_auth::arc::ArcError;
+use mail_auth::common::verify::VerifySignature;
+use mail_auth::{
+    AuthenticatedMessage, DkimResult, DnsError, Error, MessageAuthenticator, Parameters,
+};
+
+use super::cache::TxtCache;
+use super::dkim::{error_words, Clock};
+use super::explain::date_words;
+use crate::analysis::{AuthOutcome, AuthSource, AuthValue};
+
+/// Every key name the ARC chain needs (message signatures and seals), for prefetching.
+pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
+    msg.ams_headers
+        .iter()
+        .map(|h| h.header.domain_key())
+        .chain(msg.as_headers.iter().map(|h| h.header.domain_key()))
+        .collect()
+}
+
+fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOutcome {
+    AuthOutcome {
+        result,
+        source: AuthSource::Live,
+        domain,
+        detail: Some(detail),
+        header_index: None,
+    }
+}
+
+/// Verifies the ARC chain.
+pub async fn verify(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    msg: &AuthenticatedMessage<'_>,
+    clock: Clock,
+) -> AuthOutcome {
+    if msg.ams_headers.is_empty() && msg.as_headers.is_empty() && !msg.has_arc_errors {
+        return outcome(
+            AuthValue::None,
+            None,
+            "The message carries no ARC seals (no forwarder or mailing list sealed it)".to_string(),
+        );
+    }
+    let sets = msg.as_headers.len();
+    let last = msg
+        .as_headers
+        .iter()
+        .max_by_key(|h| h.header.i)
+        .map(|h| h.header.d.to_ascii_lowercase());
+    // As for DKIM: mail-auth judges the last message signature's x= against today; we
+    // judge it against the delivery time, so hide it from mail-auth and check it below.
+    let mut msg = msg.clone();
+    let expiry = msg
+        .ams_headers
+        .iter()
+        .max_by_key(|h| h.header.i)
+        .map(|h| h.header.x)
+        .unwrap_or(0);
+    for h in &mut msg.ams_headers {
+        h.header.x = 0;
+    }
+    let out = auth
+        .verify_arc(Parameters::new(&msg).with_txt_cache(cache))
+        .await;
+    let expired_at_judgement = i64::try_from(expiry)
+        .ok()
+        .filter(|x| *x > 0 && *x < clock.delivered_at.unwrap_or(clock.now));
+    let by = last
+        .as_deref()
+        .map(|d| format!(", last sealed by {d}"))
+        .unwrap_or_default();
+    match out.result() {
+        DkimResult::Pass if expired_at_judgement.is_some() => outcome(
+            AuthValue::Fail,
+            last,
+            format!(
+                "The ARC chain matches, but its last signature had expired ({}) by the time it was judged{by}",
+                date_words(expired_at_judgement.unwrap_or_default())
+            ),
+        ),
+        DkimResult::Pass => outcome(
+            AuthValue::Pass,
+            last,
+            format!("The chain of {sets} ARC seal(s) is intact{by}: each forwarder's record of what it received can be trusted as far as you trust that forwarder"),
+        ),
+        DkimResult::None => outcome(AuthValue::None, last, "No ARC chain to check".to_string()),
+        DkimResult::TempError(err) => outcome(
+            AuthValue::TempError,
+            last,
+            format!("Could not check now: a key of the ARC chain could not be fetched ({})", error_words(err)),
+        ),
+        DkimResult::Fail(err)
+        | DkimResult::Neutral(err)
+        | DkimResult::PermError(err) => {
+            outcome(AuthValue::Fail, last, format!("The ARC chain is broken{by}: {}", arc_words(err)))
+        }
+    }
+}
+
+fn arc_words(err: &Error) -> String {
+    match err {
+        Error::Arc(ArcError::FailedBodyHashMatch) => {
+            "the body was changed after the last seal".to_string()
+        }
+        Error::Arc(ArcError::BrokenChain) | Error::Arc(ArcError::InvalidInstance(_)) => {
+            "seals are missing or out of order".to_string()
+        }
+        Error::Arc(ArcError::InvalidCV) => {
+            "a forwarder recorded that the chain was already broken when it arrived".to_string()
+        }
+        Error::Arc(ArcError::SignatureExpired) => "a seal has expired".to_string(),
+        Error::Dns(DnsError::RecordNotFound(_)) | Error::Dns(DnsError::InvalidRecordType) => {
+            "a sealing key is no longer published".to_string()
+        }
+        Error::Crypto(_) => {
+            "a seal or signature does not match (the message or its seals were changed)".to_string()
+        }
+        other => error_words(other),
+    }
+}

@@ -1,0 +1,75 @@
+//! A TXT answer store shared by the lookups of one verification, so keys fetched in
+//! parallel up front are not fetched again while signatures are checked one by one.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+
+use mail_auth::common::parse::TxtRecordParser;
+use mail_auth::common::resolver::{ToFqdn, UnwrapTxtRecord};
+use mail_auth::{DnsError, Error, MessageAuthenticator, ResolverCache, Txt};
+
+/// TXT records (parsed, or the error met) by fully qualified name.
+#[derive(Default)]
+pub struct TxtCache {
+    entries: Mutex<HashMap<Box<str>, Txt>>,
+}
+
+impl ResolverCache<Box<str>, Txt> for TxtCache {
+    fn get<Q>(&self, name: &Q) -> Option<Txt>
+    where
+        Box<str>: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        // A poisoned lock only means another lookup panicked; the map itself is intact.
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(name).cloned()
+    }
+
+    fn remove<Q>(&self, name: &Q) -> Option<Txt>
+    where
+        Box<str>: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(name)
+    }
+
+    fn insert(&self, key: Box<str>, value: Txt, _valid_until: std::time::Instant) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(key, value);
+    }
+}
+
+impl TxtCache {
+    /// Records the outcome of a lookup that failed before mail-auth could store it
+    /// (DNS error or timeout), so later checks see the same answer instead of asking again.
+    pub fn remember_error(&self, name: &str, err: Error) {
+        let key: Box<str> = name.to_fqdn().into_owned().into_boxed_str();
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key).or_insert(Txt::Error(err));
+    }
+}
+
+/// Looks up a TXT record of type `T` into `cache`, bounded by `timeout`.
+/// Errors and timeouts are stored too, so the record is asked for at most once.
+pub async fn prefetch<T>(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    name: String,
+    timeout: std::time::Duration,
+) where
+    T: TxtRecordParser + Into<Txt> + UnwrapTxtRecord,
+{
+    match tokio::time::timeout(timeout, auth.txt_lookup::<T>(name.as_str(), Some(cache))).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(err)) => cache.remember_error(&name, err),
+        Err(_) => cache.remember_error(&name, timed_out()),
+    }
+}
+
+/// The error recorded for a lookup that took longer than allowed.
+pub fn timed_out() -> Error {
+    Error::Dns(DnsError::Resolver("the DNS lookup timed out".to_string()))
+}

@@ -1,0 +1,255 @@
+//! DMARC for the From domain, evaluated from the live SPF and DKIM results, with the
+//! organisational domain taken from the public suffix list.
+
+use std::sync::Arc;
+
+use mail_auth::dmarc::{Alignment, Dmarc, Policy};
+use mail_auth::{DnsError, Error, MessageAuthenticator};
+
+use super::cache::{timed_out, TxtCache};
+use super::dkim::error_words;
+use super::spf::SpfAnswer;
+use crate::analysis::identity::org_domain;
+use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveDkim};
+
+/// What DNS says about the From domain's DMARC policy.
+#[derive(Debug, Clone)]
+pub enum Published {
+    /// A record, and the domain it was found at.
+    Record { record: Arc<Dmarc>, at: String },
+    /// No record at the From domain nor at its organisational domain.
+    Absent,
+    /// The lookup failed or timed out; the reason in words.
+    Unknown(String),
+}
+
+enum Step {
+    Found(Arc<Dmarc>),
+    Missing,
+    Failed(String),
+}
+
+async fn lookup(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    domain: &str,
+    timeout: std::time::Duration,
+) -> Step {
+    let name = format!("_dmarc.{domain}.");
+    match tokio::time::timeout(
+        timeout,
+        auth.txt_lookup::<Dmarc>(name.as_str(), Some(cache)),
+    )
+    .await
+    {
+        Ok(Ok(record)) => Step::Found(record),
+        // RFC 7489 6.6.3: a TXT record that is not a DMARC record counts as no record.
+        Ok(Err(Error::Dns(DnsError::RecordNotFound(_))))
+        | Ok(Err(Error::Dns(DnsError::InvalidRecordType)))
+        | Ok(Err(Error::ParseError)) => Step::Missing,
+        Ok(Err(err)) => Step::Failed(error_words(&err)),
+        Err(_) => Step::Failed(error_words(&timed_out())),
+    }
+}
+
+/// Finds the DMARC record for `from_domain`: its own, else its organisational domain's.
+pub async fn fetch(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    from_domain: &str,
+    timeout: std::time::Duration,
+) -> Published {
+    match lookup(auth, cache, from_domain, timeout).await {
+        Step::Found(record) => {
+            return Published::Record {
+                record,
+                at: from_domain.to_string(),
+            };
+        }
+        Step::Failed(why) => return Published::Unknown(why),
+        Step::Missing => {}
+    }
+    let org = org_domain(from_domain);
+    if org == from_domain {
+        return Published::Absent;
+    }
+    match lookup(auth, cache, &org, timeout).await {
+        Step::Found(record) => Published::Record { record, at: org },
+        Step::Failed(why) => Published::Unknown(why),
+        Step::Missing => Published::Absent,
+    }
+}
+
+/// The DMARC verdict, the published policy and the alignment in words.
+#[derive(Debug, Clone)]
+pub struct DmarcAnswer {
+    pub outcome: AuthOutcome,
+    pub policy: Option<String>,
+    pub alignment: Option<String>,
+}
+
+fn policy_word(p: Policy) -> Option<&'static str> {
+    match p {
+        Policy::None => Some("none"),
+        Policy::Quarantine => Some("quarantine"),
+        Policy::Reject => Some("reject"),
+        Policy::Unspecified => None,
+    }
+}
+
+fn aligns(domain: &str, from: &str, mode: Alignment) -> bool {
+    let (d, f) = (
+        domain.trim_end_matches('.').to_ascii_lowercase(),
+        from.trim_end_matches('.').to_ascii_lowercase(),
+    );
+    match mode {
+        Alignment::Strict => d == f,
+        Alignment::Relaxed => org_domain(&d) == org_domain(&f),
+    }
+}
+
+fn mode_words(mode: Alignment, from: &str) -> String {
+    match mode {
+        Alignment::Strict => format!("strict alignment: it must be exactly {from}"),
+        Alignment::Relaxed => format!(
+            "relaxed alignment: it must belong to the same organisation, {}",
+            org_domain(from)
+        ),
+    }
+}
+
+fn outcome(result: AuthValue, domain: &str, detail: String) -> AuthOutcome {
+    AuthOutcome {
+        result,
+        source: AuthSource::Live,
+        domain: Some(domain.to_string()),
+        detail: Some(detail),
+        header_index: None,
+    }
+}
+
+/// Judges DMARC for `from` from what DNS published and the live SPF/DKIM results.
+pub fn evaluate(
+    from: &str,
+    published: &Published,
+    spf: &SpfAnswer,
+    dkim: &[LiveDkim],
+) -> DmarcAnswer {
+    let (aspf, adkim) = match published {
+        Published::Record { record, .. } => (record.aspf, record.adkim),
+        _ => (Alignment::Relaxed, Alignment::Relaxed),
+    };
+    let dkim_pass: Vec<&LiveDkim> = dkim
+        .iter()
+        .filter(|d| d.result == AuthValue::Pass)
+        .collect();
+    let dkim_aligned = dkim_pass.iter().find(|d| aligns(&d.domain, from, adkim));
+    let dkim_temp_aligned = dkim
+        .iter()
+        .any(|d| d.result == AuthValue::TempError && aligns(&d.domain, from, adkim));
+    let spf_domain = spf.checked_domain.as_deref();
+    let spf_aligned_domain = spf_domain.filter(|d| aligns(d, from, aspf));
+    let spf_pass_aligned = spf.outcome.result == AuthValue::Pass && spf_aligned_domain.is_some();
+    let spf_temp = spf.outcome.result == AuthValue::TempError;
+
+    let dkim_words = match (dkim_aligned, dkim_pass.first()) {
+        (Some(d), _) => format!(
+            "DKIM aligned: the valid signature of {} matches the From domain {from} ({})",
+            d.domain,
+            mode_words(adkim, from)
+        ),
+        (None, Some(d)) => format!(
+            "DKIM did not align: the valid signature is from {}, not from {from} ({})",
+            d.domain,
+            mode_words(adkim, from)
+        ),
+        (None, None) => "DKIM could not align: no signature verified".to_string(),
+    };
+    let spf_words = match (spf.outcome.result, spf_domain) {
+        (AuthValue::Pass, Some(d)) if spf_aligned_domain.is_some() => format!(
+            "SPF aligned: the sending server is allowed by {d}, which matches the From domain {from} ({})",
+            mode_words(aspf, from)
+        ),
+        (AuthValue::Pass, Some(d)) => format!(
+            "SPF did not align: the sending server is allowed by {d}, not by {from} ({})",
+            mode_words(aspf, from)
+        ),
+        (v, _) => format!("SPF could not align: its result was {}", v.as_str()),
+    };
+    let alignment = Some(format!("{dkim_words}. {spf_words}."));
+
+    let Published::Record { record, at } = published else {
+        let outcome = match published {
+            Published::Unknown(why) => outcome(
+                AuthValue::TempError,
+                from,
+                format!(
+                    "Could not check now: the DMARC record of {from} could not be fetched ({why})"
+                ),
+            ),
+            _ => outcome(
+                AuthValue::None,
+                from,
+                if org_domain(from) == from {
+                    format!("{from} publishes no DMARC policy")
+                } else {
+                    format!(
+                        "Neither {from} nor {} publishes a DMARC policy",
+                        org_domain(from)
+                    )
+                },
+            ),
+        };
+        return DmarcAnswer {
+            outcome,
+            policy: None,
+            alignment,
+        };
+    };
+    // A record found at the organisational domain speaks for subdomains through sp=
+    // (which the parser fills from p= when absent).
+    let stated = if at == from { record.p } else { record.sp };
+    let Some(policy) = policy_word(stated).or_else(|| (!record.rua.is_empty()).then_some("none"))
+    else {
+        return DmarcAnswer {
+            outcome: outcome(
+                AuthValue::None,
+                from,
+                format!("The DMARC record at _dmarc.{at} states no policy (p=), so DMARC does not apply"),
+            ),
+            policy: None,
+            alignment,
+        };
+    };
+    let testing = if record.t {
+        " (in testing mode, t=y)"
+    } else {
+        ""
+    };
+    let (value, words) = if dkim_aligned.is_some() || spf_pass_aligned {
+        let how = match (dkim_aligned.is_some(), spf_pass_aligned) {
+            (true, true) => "both DKIM and SPF",
+            (true, false) => "DKIM",
+            _ => "SPF",
+        };
+        (
+            AuthValue::Pass,
+            format!("{from} is confirmed by {how}, as its DMARC policy (p={policy}{testing}, published at _dmarc.{at}) requires"),
+        )
+    } else if dkim_temp_aligned || (spf_temp && spf_domain.is_none_or(|d| aligns(d, from, aspf))) {
+        (
+            AuthValue::TempError,
+            format!("Could not check now: a DNS lookup that DMARC depends on failed (policy p={policy}{testing} at _dmarc.{at})"),
+        )
+    } else {
+        (
+            AuthValue::Fail,
+            format!("Neither a signature nor the sending server is confirmed for {from}, so its DMARC policy (p={policy}{testing}, published at _dmarc.{at}) says the message is not from it"),
+        )
+    };
+    DmarcAnswer {
+        outcome: outcome(value, from, words),
+        policy: Some(policy.to_string()),
+        alignment,
+    }
+}

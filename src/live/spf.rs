@@ -1,0 +1,162 @@
+//! SPF re-checked for the connecting IP at the trust boundary, its HELO name and the
+//! envelope sender.
+
+use std::net::IpAddr;
+
+use mail_auth::spf::verify::SpfParameters;
+use mail_auth::{MessageAuthenticator, SpfResult};
+
+use crate::analysis::{AuthOutcome, AuthSource, AuthValue, Report};
+
+/// What SPF is asked about, taken from the report.
+#[derive(Debug, Clone)]
+pub struct SpfQuestion {
+    pub ip: IpAddr,
+    /// HELO/EHLO name the sending server gave (may be empty).
+    pub helo: String,
+    /// The envelope sender address (empty for a bounce or when unknown).
+    pub sender: String,
+    /// The receiving server's name (for the `%{r}` macro).
+    pub receiver: String,
+}
+
+/// The result of the SPF check, with the domain SPF actually judged (for DMARC).
+#[derive(Debug, Clone)]
+pub struct SpfAnswer {
+    pub outcome: AuthOutcome,
+    /// The domain whose record was used; None when no check could be made.
+    pub checked_domain: Option<String>,
+}
+
+/// Builds the question from the report, or explains why there is none to ask.
+pub fn question(report: &Report) -> Result<SpfQuestion, AuthOutcome> {
+    let Some(ip_text) = report.path.connecting_ip.as_deref() else {
+        return Err(outcome(
+            AuthValue::None,
+            None,
+            "There is no known sending IP to check: the message has no Received chain that shows which server handed it to your mail system".to_string(),
+        ));
+    };
+    let Ok(ip) = ip_text
+        .trim()
+        .trim_matches(|c| c == '[' || c == ']')
+        .parse::<IpAddr>()
+    else {
+        return Err(outcome(
+            AuthValue::None,
+            None,
+            format!("The sending server's address ({ip_text}) is not a valid IP address, so SPF cannot be checked"),
+        ));
+    };
+    let helo = report
+        .path
+        .connecting_helo
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let sender = report
+        .identity
+        .return_path
+        .as_ref()
+        .and_then(|m| m.address.clone())
+        .unwrap_or_default();
+    let receiver = report
+        .path
+        .boundary
+        .and_then(|b| report.path.hops.get(b))
+        .and_then(|h| h.by_host.clone())
+        .unwrap_or_else(|| "unknown".to_string());
+    Ok(SpfQuestion {
+        ip,
+        helo,
+        sender,
+        receiver,
+    })
+}
+
+fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOutcome {
+    AuthOutcome {
+        result,
+        source: AuthSource::Live,
+        domain,
+        detail: Some(detail),
+        header_index: None,
+    }
+}
+
+/// Runs the SPF check for `q`.
+pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
+    let out = auth
+        .verify_spf(SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender))
+        .await;
+    let domain = out.domain().to_ascii_lowercase();
+    let identity =
+        if !q.sender.is_empty() && domain_of(&q.sender).as_deref() == Some(domain.as_str()) {
+            format!("the envelope sender {}", q.sender)
+        } else if !q.helo.is_empty() {
+            format!("the name the server introduced itself with ({})", q.helo)
+        } else {
+            "the envelope sender".to_string()
+        };
+    let ip = q.ip;
+    let (value, words) = match out.result() {
+        SpfResult::Pass => (
+            AuthValue::Pass,
+            format!("{domain} lists {ip} as one of its sending servers (checked for {identity})"),
+        ),
+        SpfResult::Fail => (
+            AuthValue::Fail,
+            format!("{domain} says {ip} is not allowed to send its mail (checked for {identity})"),
+        ),
+        SpfResult::SoftFail => (
+            AuthValue::SoftFail,
+            format!("{domain} says {ip} is probably not one of its servers (soft fail, checked for {identity})"),
+        ),
+        SpfResult::Neutral => (
+            AuthValue::Neutral,
+            format!("{domain} makes no statement about {ip} (neutral, checked for {identity})"),
+        ),
+        SpfResult::None => (
+            AuthValue::None,
+            if domain.is_empty() {
+                "There is no sender domain to check SPF for".to_string()
+            } else {
+                format!("{domain} publishes no SPF record (checked for {identity})")
+            },
+        ),
+        SpfResult::TempError => (
+            AuthValue::TempError,
+            format!("Could not check now: looking up the SPF record of {domain} failed or took too long"),
+        ),
+        SpfResult::PermError => (
+            AuthValue::PermError,
+            format!("The SPF record of {domain} is broken (a syntax error, or more than 10 lookups), so {ip} cannot be judged"),
+        ),
+    };
+    let words = match out.explanation() {
+        Some(exp) if !exp.trim().is_empty() => {
+            format!("{words}; the domain explains: \"{}\"", exp.trim())
+        }
+        _ => words,
+    };
+    SpfAnswer {
+        outcome: outcome(value, (!domain.is_empty()).then(|| domain.clone()), words),
+        checked_domain: (!domain.is_empty()).then_some(domain),
+    }
+}
+
+fn domain_of(address: &str) -> Option<String> {
+    address
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// The outcome used when SPF could not be asked in time.
+pub fn temp_error(detail: &str) -> SpfAnswer {
+    SpfAnswer {
+        outcome: outcome(AuthValue::TempError, None, detail.to_string()),
+        checked_domain: None,
+    }
+}

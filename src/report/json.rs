@@ -1,0 +1,296 @@
+//! The JSON rendering: one object per input, printed as one line (JSON Lines).
+//!
+//! Field names here are a contract for scripts (see the README); add fields, never rename.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Checked, Failure};
+use crate::analysis::{
+    Attachment, AuthOutcome, AuthResultsHeader, CheckResult, DkimSignatureInfo, Evidence,
+    FilterVerdicts, Hop, Link, LiveAuth, Mailbox, PathAnomaly, ReceivedSpf, Report,
+};
+use crate::lessons;
+
+fn doc(checked: &Checked) -> Doc<'_> {
+    match &checked.result {
+        Ok(report) => Doc::from_report(&checked.path, report),
+        Err(failure) => Doc::from_failure(&checked.path, failure),
+    }
+}
+
+/// Serialising plain data cannot fail in practice; if it ever does, still emit one
+/// well-formed object so a consumer never loses track of an input.
+fn fallback(checked: &Checked, e: &serde_json::Error) -> Value {
+    serde_json::json!({
+        "path": checked.path,
+        "verdict": null,
+        "error": { "kind": "internal", "message": format!("could not write JSON: {e}") },
+    })
+}
+
+/// The JSON object for one input.
+pub fn to_value(checked: &Checked) -> Value {
+    serde_json::to_value(doc(checked)).unwrap_or_else(|e| fallback(checked, &e))
+}
+
+/// The JSON Lines line (no trailing newline) for one input; fields in a fixed, readable order.
+pub fn to_line(checked: &Checked) -> String {
+    serde_json::to_string(&doc(checked)).unwrap_or_else(|e| fallback(checked, &e).to_string())
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    path: &'a str,
+    verdict: Option<&'static str>,
+    headline: Option<&'a str>,
+    subject: Option<&'a str>,
+    size_bytes: Option<usize>,
+    from: Option<FromJson<'a>>,
+    sender: Option<&'a Mailbox>,
+    reply_to: &'a [Mailbox],
+    return_path: Option<&'a Mailbox>,
+    hops: Vec<HopJson<'a>>,
+    boundary: Option<BoundaryJson<'a>>,
+    connecting_ip: Option<&'a str>,
+    anomalies: &'a [PathAnomaly],
+    auth: Option<AuthJson<'a>>,
+    reasons: &'a [String],
+    good_news: &'a [String],
+    checks: Vec<CheckJson<'a>>,
+    links: &'a [Link],
+    attachments: &'a [Attachment],
+    filter: Option<&'a FilterVerdicts>,
+    notes: &'a [String],
+    error: Option<ErrorJson<'a>>,
+}
+
+impl<'a> Doc<'a> {
+    fn from_report(path: &'a str, r: &'a Report) -> Doc<'a> {
+        let from = r.identity.from.as_ref();
+        Doc {
+            path,
+            verdict: Some(r.verdict.as_str()),
+            headline: Some(&r.headline),
+            subject: r.subject.as_deref(),
+            size_bytes: Some(r.size_bytes),
+            from: Some(FromJson {
+                display_name: from.and_then(|m| m.display_name.as_deref()),
+                address: from.and_then(|m| m.address.as_deref()),
+                domain: from.and_then(|m| m.domain.as_deref()),
+                org_domain: from.and_then(|m| m.org_domain.as_deref()),
+            }),
+            sender: r.identity.sender.as_ref(),
+            reply_to: &r.identity.reply_to,
+            return_path: r.identity.return_path.as_ref(),
+            hops: r.path.hops.iter().map(HopJson::from).collect(),
+            boundary: r.path.boundary.map(|hop| BoundaryJson {
+                hop,
+                header_index: r.path.boundary_header_index,
+                connecting_ip: r.path.connecting_ip.as_deref(),
+                connecting_host: r.path.connecting_host.as_deref(),
+                connecting_helo: r.path.connecting_helo.as_deref(),
+                receiver_domains: &r.path.receiver_domains,
+            }),
+            connecting_ip: r.path.connecting_ip.as_deref(),
+            anomalies: &r.path.anomalies,
+            auth: Some(AuthJson::from(r)),
+            reasons: &r.reasons,
+            good_news: &r.good_news,
+            checks: r.checks.iter().map(CheckJson::from).collect(),
+            links: &r.content.links,
+            attachments: &r.attachments,
+            filter: Some(&r.filter),
+            notes: &r.notes,
+            error: None,
+        }
+    }
+
+    fn from_failure(path: &'a str, f: &'a Failure) -> Doc<'a> {
+        Doc {
+            path,
+            verdict: None,
+            headline: None,
+            subject: None,
+            size_bytes: None,
+            from: None,
+            sender: None,
+            reply_to: &[],
+            return_path: None,
+            hops: Vec::new(),
+            boundary: None,
+            connecting_ip: None,
+            anomalies: &[],
+            auth: None,
+            reasons: &[],
+            good_news: &[],
+            checks: Vec::new(),
+            links: &[],
+            attachments: &[],
+            filter: None,
+            notes: &[],
+            error: Some(ErrorJson {
+                kind: &f.kind,
+                message: &f.message,
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FromJson<'a> {
+    display_name: Option<&'a str>,
+    address: Option<&'a str>,
+    domain: Option<&'a str>,
+    org_domain: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct HopJson<'a> {
+    index: usize,
+    from_host: Option<&'a str>,
+    from_ip: Option<&'a str>,
+    from_rdns: Option<&'a str>,
+    helo: Option<&'a str>,
+    by_host: Option<&'a str>,
+    protocol: Option<&'a str>,
+    tls: Option<bool>,
+    tls_version: Option<&'a str>,
+    time: Option<&'a str>,
+    delay_seconds: Option<i64>,
+    trusted: bool,
+    header_index: usize,
+}
+
+impl<'a> From<&'a Hop> for HopJson<'a> {
+    fn from(h: &'a Hop) -> HopJson<'a> {
+        HopJson {
+            index: h.index,
+            from_host: h.from_host.as_deref(),
+            from_ip: h.from_ip.as_deref(),
+            from_rdns: h.from_rdns.as_deref(),
+            helo: h.helo.as_deref(),
+            by_host: h.by_host.as_deref(),
+            protocol: h.protocol.as_deref(),
+            tls: h.tls,
+            tls_version: h.tls_version.as_deref(),
+            time: h.time.as_deref(),
+            delay_seconds: h.delay_seconds,
+            trusted: h.trusted,
+            header_index: h.header_index,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct BoundaryJson<'a> {
+    /// Travel-order index of the first hop written by the recipient's own servers.
+    hop: usize,
+    header_index: Option<usize>,
+    connecting_ip: Option<&'a str>,
+    connecting_host: Option<&'a str>,
+    connecting_helo: Option<&'a str>,
+    receiver_domains: &'a [String],
+}
+
+#[derive(Serialize)]
+struct AuthJson<'a> {
+    spf: &'a AuthOutcome,
+    dkim: &'a AuthOutcome,
+    dmarc: &'a AuthOutcome,
+    arc: &'a AuthOutcome,
+    compauth: Option<&'a AuthOutcome>,
+    recorded: RecordedJson<'a>,
+    live: Option<&'a LiveAuth>,
+    /// Every Authentication-Results and ARC-Authentication-Results header, with whether it is believed.
+    results_headers: &'a [AuthResultsHeader],
+    received_spf: &'a [ReceivedSpf],
+    dkim_signatures: &'a [DkimSignatureInfo],
+    arc_sets: usize,
+}
+
+#[derive(Serialize)]
+struct RecordedJson<'a> {
+    spf: Option<&'a AuthOutcome>,
+    dkim: Option<&'a AuthOutcome>,
+    dmarc: Option<&'a AuthOutcome>,
+    arc: Option<&'a AuthOutcome>,
+    dmarc_policy: Option<&'a str>,
+}
+
+impl<'a> From<&'a Report> for AuthJson<'a> {
+    fn from(r: &'a Report) -> AuthJson<'a> {
+        let a = &r.auth;
+        AuthJson {
+            spf: &a.spf,
+            dkim: &a.dkim,
+            dmarc: &a.dmarc,
+            arc: &a.arc,
+            compauth: a.compauth.as_ref(),
+            recorded: RecordedJson {
+                spf: a.recorded.spf.as_ref(),
+                dkim: a.recorded.dkim.as_ref(),
+                dmarc: a.recorded.dmarc.as_ref(),
+                arc: a.recorded.arc.as_ref(),
+                dmarc_policy: a.recorded.dmarc_policy.as_deref(),
+            },
+            live: a.live.as_ref(),
+            results_headers: &a.results_headers,
+            received_spf: &a.received_spf,
+            dkim_signatures: &a.dkim_signatures,
+            arc_sets: a.arc_sets,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    id: &'a str,
+    family: &'static str,
+    outcome: &'static str,
+    title: &'a str,
+    summary: &'a str,
+    evidence: &'a [Evidence],
+    reassuring: bool,
+    weight: i32,
+    lesson: Option<LessonJson>,
+}
+
+#[derive(Serialize)]
+struct LessonJson {
+    plain: &'static str,
+    why: &'static str,
+    how_to_check: &'static str,
+    what_to_do: &'static str,
+    expert: &'static str,
+    good_news: Option<&'static str>,
+}
+
+impl<'a> From<&'a CheckResult> for CheckJson<'a> {
+    fn from(c: &'a CheckResult) -> CheckJson<'a> {
+        CheckJson {
+            id: &c.id,
+            family: c.family.as_str(),
+            outcome: c.outcome.as_str(),
+            title: &c.title,
+            summary: &c.summary,
+            evidence: &c.evidence,
+            reassuring: c.reassuring,
+            weight: c.weight,
+            lesson: lessons::lesson(&c.id).map(|l| LessonJson {
+                plain: &l.plain,
+                why: &l.why,
+                how_to_check: &l.how_to_check,
+                what_to_do: &l.what_to_do,
+                expert: &l.expert,
+                good_news: l.good_news.as_deref(),
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    kind: &'a str,
+    message: &'a str,
+}

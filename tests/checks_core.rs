@@ -1,0 +1,475 @@
+//! Every identity, authentication, path and filter check: one message that makes it fire,
+//! one that keeps it quiet.
+
+use mailsleuth::analysis::{analyze, Options, Outcome, Report, Verdict};
+
+/// A clean message: received by the recipient's own server, authenticated and aligned.
+const BASE: &str = "Received: from mx2.corp.example (mx2.corp.example [10.0.0.5])\r
+ by mail.corp.example with LMTP; Mon, 6 May 2024 10:00:07 +0000\r
+Authentication-Results: mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example;\r
+ dkim=pass header.d=sender.example; dmarc=pass (p=REJECT) header.from=sender.example\r
+Received: from out.sender.example (out.sender.example [198.51.100.7])\r
+ by mx2.corp.example with ESMTPS id 4Vabc; Mon, 6 May 2024 10:00:05 +0000\r
+Received: from [192.0.2.10] (host.sender.example [203.0.113.50])\r
+ by out.sender.example with ESMTPSA id 77; Mon, 6 May 2024 10:00:02 +0000\r
+DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r
+Return-Path: <alice@sender.example>\r
+From: Alice Example <alice@sender.example>\r
+To: Bob <bob@corp.example>\r
+Subject: Minutes from Monday\r
+Date: Mon, 6 May 2024 10:00:00 +0000\r
+Message-ID: <abc123@sender.example>\r
+MIME-Version: 1.0\r
+Content-Type: text/plain; charset=utf-8\r
+\r
+Hi Bob, the minutes are below. See you next week.\r
+";
+
+fn report(raw: &str) -> Report {
+    analyze(raw.as_bytes(), &Options::default()).expect("test message parses")
+}
+
+/// BASE with header `name` replaced by `value` (or added at the top of the sender's part).
+fn with_header(name: &str, value: &str) -> String {
+    let prefix = format!("{name}:");
+    let mut replaced = false;
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in BASE.split_inclusive("\r\n") {
+        if skipping && line.starts_with(' ') {
+            continue;
+        }
+        skipping = false;
+        if line
+            .to_ascii_lowercase()
+            .starts_with(&prefix.to_ascii_lowercase())
+            && !replaced
+        {
+            out.push_str(&format!("{name}: {value}\r\n"));
+            replaced = true;
+            skipping = true;
+            continue;
+        }
+        if line.starts_with("From:") && !replaced {
+            out.push_str(&format!("{name}: {value}\r\n"));
+            replaced = true;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn outcome(r: &Report, id: &str) -> Outcome {
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+        .outcome
+}
+
+fn fires(r: &Report, id: &str) -> bool {
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"));
+    let flagged = matches!(c.outcome, Outcome::Warn | Outcome::Fail);
+    if flagged {
+        assert!(!c.evidence.is_empty(), "{id} fired without evidence");
+    }
+    flagged
+}
+
+fn reassures(r: &Report, id: &str) -> bool {
+    r.checks.iter().any(|c| c.id == id && c.reassuring)
+}
+
+fn ar(value: &str) -> String {
+    with_header("Authentication-Results", value)
+}
+
+#[test]
+fn base_message_is_ok_and_quiet() {
+    let r = report(BASE);
+    let loud: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.weight > 0)
+        .map(|c| c.id.clone())
+        .collect();
+    assert!(loud.is_empty(), "checks fired on a clean message: {loud:?}");
+    assert_eq!(r.verdict, Verdict::Ok);
+    assert_eq!(r.path.connecting_ip.as_deref(), Some("198.51.100.7"));
+}
+
+#[test]
+fn spf_results() {
+    let base = report(BASE);
+    for id in ["spf-fail", "spf-softfail", "spf-none", "spf-error"] {
+        assert!(!fires(&base, id), "{id} on a pass");
+    }
+    let cases = [
+        ("fail", "spf-fail"),
+        ("softfail", "spf-softfail"),
+        ("none", "spf-none"),
+        ("permerror", "spf-error"),
+    ];
+    for (value, id) in cases {
+        let r = report(&ar(&format!("mx2.corp.example; spf={value} smtp.mailfrom=alice@sender.example; dkim=pass header.d=sender.example; dmarc=pass header.from=sender.example")));
+        assert!(fires(&r, id), "{id} did not fire on spf={value}");
+    }
+}
+
+#[test]
+fn dkim_results() {
+    let base = report(BASE);
+    assert!(!fires(&base, "dkim-fail"));
+    assert!(!fires(&base, "dkim-none"));
+    assert!(!fires(&base, "dkim-unrelated-domain"));
+    let r = report(&ar("mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example; dkim=fail header.d=sender.example; dmarc=pass header.from=sender.example"));
+    assert!(fires(&r, "dkim-fail"));
+    let unsigned = report(&BASE.replace("DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r\n", "").replace("dkim=pass header.d=sender.example;", "dkim=none;"));
+    assert!(fires(&unsigned, "dkim-none"));
+    let other = report(&ar("mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example; dkim=pass header.d=bulkmailer.example; dmarc=pass header.from=sender.example"));
+    assert!(fires(&other, "dkim-unrelated-domain"));
+}
+
+#[test]
+fn dmarc_results() {
+    let base = report(BASE);
+    assert!(!fires(&base, "dmarc-fail"));
+    assert!(!fires(&base, "dmarc-policy-none"));
+    let r = report(&ar("mx2.corp.example; spf=fail smtp.mailfrom=x@other.example; dkim=none; dmarc=fail (p=REJECT) header.from=sender.example"));
+    assert!(fires(&r, "dmarc-fail"));
+    assert_eq!(r.verdict, Verdict::Danger, "{:?}", r.reasons);
+    let none = report(&ar("mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example; dkim=pass header.d=sender.example; dmarc=pass (p=NONE sp=NONE) header.from=sender.example"));
+    assert!(fires(&none, "dmarc-policy-none"));
+}
+
+#[test]
+fn alignment_failure_without_dmarc() {
+    let r = report(&ar("mx2.corp.example; spf=pass smtp.mailfrom=bounce@mailer.example; dkim=pass header.d=mailer.example"));
+    assert!(fires(&r, "alignment-failure"));
+    let aligned = report(&ar("mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example; dkim=pass header.d=sender.example"));
+    assert!(!fires(&aligned, "alignment-failure"));
+}
+
+#[test]
+fn microsoft_compauth() {
+    let r = report(&ar("spf=fail (sender IP is 198.51.100.7) smtp.mailfrom=sender.example; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=sender.example;compauth=fail reason=000"));
+    assert!(fires(&r, "compauth-fail"));
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.id == "compauth-fail" && c.summary.contains("DMARC")));
+    let ok = report(&ar("spf=pass (sender IP is 198.51.100.7) smtp.mailfrom=sender.example; dkim=pass (signature was verified) header.d=sender.example;dmarc=pass action=none header.from=sender.example;compauth=pass reason=100"));
+    assert!(!fires(&ok, "compauth-fail"));
+    assert_eq!(outcome(&report(BASE), "compauth-fail"), Outcome::Skip);
+}
+
+#[test]
+fn arc_broken_and_forwarded() {
+    let sealed = BASE.replace(
+        "DKIM-Signature:",
+        "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=fwd.example; s=a; b=x\r\nDKIM-Signature:",
+    );
+    let broken = report(&sealed.replace(
+        "dmarc=pass (p=REJECT) header.from=sender.example",
+        "dmarc=pass (p=REJECT) header.from=sender.example; arc=fail",
+    ));
+    assert!(fires(&broken, "arc-broken"));
+    assert!(!reassures(&broken, "forwarded"));
+    let intact = report(&sealed.replace(
+        "dmarc=pass (p=REJECT) header.from=sender.example",
+        "dmarc=pass (p=REJECT) header.from=sender.example; arc=pass",
+    ));
+    assert!(!fires(&intact, "arc-broken"));
+    assert!(reassures(&intact, "forwarded"));
+    assert!(!reassures(&report(BASE), "forwarded"));
+}
+
+#[test]
+fn forged_results_below_the_boundary() {
+    let forged = BASE.replace("Return-Path:", "Authentication-Results: mx2.corp.example; spf=pass; dkim=pass header.d=bank.example; dmarc=pass header.from=bank.example\r\nReturn-Path:");
+    let r = report(&forged);
+    assert!(fires(&r, "forged-auth-results"));
+    assert_eq!(
+        r.auth.dkim.domain.as_deref(),
+        Some("sender.example"),
+        "the forged result must not be used"
+    );
+    assert!(!fires(&report(BASE), "forged-auth-results"));
+}
+
+#[test]
+fn path_checks() {
+    let base = report(BASE);
+    for id in [
+        "no-delivery-path",
+        "private-origin",
+        "time-backwards",
+        "implausible-delay",
+        "too-many-hops",
+        "tls-dropped",
+        "helo-bare-ip",
+        "helo-mismatch",
+        "date-far-from-delivery",
+        "future-date",
+        "malformed-received",
+    ] {
+        assert!(!fires(&base, id), "{id} fired on the clean message");
+    }
+    let no_path: String = BASE.split_inclusive("\r\n").skip(8).collect();
+    assert!(fires(&report(&no_path), "no-delivery-path"));
+
+    let private = BASE.replace(
+        "(host.sender.example [203.0.113.50])",
+        "(unknown [10.1.2.3])",
+    );
+    assert!(fires(&report(&private), "private-origin"));
+
+    let backwards = BASE.replace(
+        "Mon, 6 May 2024 10:00:02 +0000",
+        "Mon, 6 May 2024 11:30:02 +0000",
+    );
+    let r = report(&backwards);
+    assert!(fires(&r, "time-backwards"));
+    assert!(r
+        .path
+        .hops
+        .iter()
+        .any(|h| h.delay_seconds.is_some_and(|d| d < 0)));
+
+    let slow = BASE
+        .replace(
+            "Mon, 6 May 2024 10:00:02 +0000",
+            "Fri, 3 May 2024 10:00:02 +0000",
+        )
+        .replace(
+            "Date: Mon, 6 May 2024 10:00:00",
+            "Date: Fri, 3 May 2024 10:00:00",
+        );
+    assert!(fires(&report(&slow), "implausible-delay"));
+
+    let mut many = String::new();
+    for i in 0..18 {
+        many.push_str(&format!("Received: from r{i}.relay.example (r{i}.relay.example [198.51.100.{i}]) by r{}.relay.example with ESMTPS; Mon, 6 May 2024 09:59:{:02} +0000\r\n", i + 1, 59 - i));
+    }
+    assert!(fires(&report(&format!("{many}{BASE}")), "too-many-hops"));
+
+    let plain = BASE.replace(
+        "by mx2.corp.example with ESMTPS id 4Vabc",
+        "by mx2.corp.example with ESMTP id 4Vabc",
+    );
+    assert!(fires(&report(&plain), "tls-dropped"));
+
+    let bare = BASE.replace(
+        "from out.sender.example (out.sender.example [198.51.100.7])",
+        "from [198.51.100.7] (out.sender.example [198.51.100.7])",
+    );
+    assert!(fires(&report(&bare), "helo-bare-ip"));
+
+    let mismatch = BASE.replace(
+        "from out.sender.example (out.sender.example [198.51.100.7])",
+        "from mail.bank.example (out.sender.example [198.51.100.7])",
+    );
+    assert!(fires(&report(&mismatch), "helo-mismatch"));
+
+    let drift = BASE.replace(
+        "Date: Mon, 6 May 2024 10:00:00",
+        "Date: Mon, 29 Apr 2024 10:00:00",
+    );
+    assert!(fires(&report(&drift), "date-far-from-delivery"));
+
+    let future = BASE.replace(
+        "Date: Mon, 6 May 2024 10:00:00",
+        "Date: Mon, 6 May 2024 23:00:00",
+    );
+    assert!(fires(&report(&future), "future-date"));
+
+    let no_by = BASE.replace(" by out.sender.example with ESMTPSA id 77;", ";");
+    assert!(fires(&report(&no_by), "malformed-received"));
+}
+
+#[test]
+fn filter_checks() {
+    let base = report(BASE);
+    for id in [
+        "ms-spam-verdict",
+        "ms-phish-category",
+        "ms-bulk-level",
+        "spamassassin-verdict",
+    ] {
+        assert_eq!(outcome(&base, id), Outcome::Skip, "{id}");
+    }
+    let ms = |report_value: &str, scl: &str| {
+        BASE.replace("Authentication-Results:", &format!("X-Forefront-Antispam-Report: {report_value}\r\nX-MS-Exchange-Organization-SCL: {scl}\r\nX-Microsoft-Antispam: BCL:8;\r\nAuthentication-Results:"))
+    };
+    let phish = report(&ms(
+        "CIP:198.51.100.7;CTRY:US;LANG:en;SCL:9;SRV:;IPV:NLI;SFV:SPM;H:x;CAT:PHSH;SFS:(1)",
+        "9",
+    ));
+    assert!(fires(&phish, "ms-spam-verdict"));
+    assert!(fires(&phish, "ms-phish-category"));
+    assert!(fires(&phish, "ms-bulk-level"));
+    assert_eq!(phish.verdict, Verdict::Danger);
+    let clean = report(
+        &ms(
+            "CIP:198.51.100.7;CTRY:US;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;H:x;CAT:NONE;SFS:(1)",
+            "1",
+        )
+        .replace("BCL:8", "BCL:0"),
+    );
+    assert!(!fires(&clean, "ms-spam-verdict"));
+    assert!(!fires(&clean, "ms-phish-category"));
+    assert!(!fires(&clean, "ms-bulk-level"));
+    let sa = report(&with_header(
+        "X-Spam-Status",
+        "Yes, score=9.1 required=5.0 tests=BAYES_99",
+    ));
+    assert!(fires(&sa, "spamassassin-verdict"));
+    let sa_no = report(&with_header("X-Spam-Status", "No, score=0.1 required=5.0"));
+    assert!(!fires(&sa_no, "spamassassin-verdict"));
+}
+
+#[test]
+fn reply_to_checks() {
+    assert_eq!(outcome(&report(BASE), "reply-to-mismatch"), Outcome::Skip);
+    let hijack = report(&with_header("Reply-To", "<payments.desk@gmail.com>"));
+    assert!(fires(&hijack, "reply-to-mismatch"));
+    let same = report(&with_header("Reply-To", "<team@sender.example>"));
+    assert!(!fires(&same, "reply-to-mismatch"));
+}
+
+#[test]
+fn mailing_list_rewrite_is_good_news() {
+    let list = BASE
+        .replace("From: Alice Example <alice@sender.example>", "From: Alice Example via Users <users@lists.project.example>\r\nReply-To: Alice Example <alice@sender.example>\r\nList-Id: Project users <users.lists.project.example>")
+        .replace("Return-Path: <alice@sender.example>", "Return-Path: <users-bounces@lists.project.example>");
+    let r = report(&list);
+    assert!(!fires(&r, "reply-to-mismatch"));
+    assert!(reassures(&r, "mailing-list"));
+    assert!(!fires(&r, "return-path-mismatch"));
+    assert!(!reassures(&report(BASE), "mailing-list"));
+}
+
+#[test]
+fn return_path_and_bulk_sender() {
+    let bulk = BASE.replace("Return-Path: <alice@sender.example>", "Return-Path: <bounce-123@mailer.example>\r\nList-Unsubscribe: <https://sender.example/unsub>");
+    let r = report(&bulk);
+    assert!(
+        !fires(&r, "return-path-mismatch"),
+        "aligned DKIM explains the envelope"
+    );
+    assert!(reassures(&r, "bulk-sender"));
+    let unsigned = bulk.replace("dkim=pass header.d=sender.example", "dkim=none");
+    let r = report(&unsigned);
+    assert!(fires(&r, "return-path-mismatch"));
+    assert!(!reassures(&r, "bulk-sender"));
+}
+
+#[test]
+fn display_name_tricks() {
+    let addr = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: \"security@northwind-bank.example\" <alerts@bulk-notice.example>",
+    ));
+    assert!(fires(&addr, "display-name-address"));
+    assert!(!fires(&report(BASE), "display-name-address"));
+
+    let brand = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: \"PayPal Service\" <service.notice@gmail.com>",
+    ));
+    assert!(fires(&brand, "display-name-brand"));
+    let role = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: \"IT Helpdesk\" <it.helpdesk.desk@gmail.com>",
+    ));
+    assert!(fires(&role, "display-name-brand"));
+    let own_role = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: \"IT Helpdesk\" <helpdesk@sender.example>",
+    ));
+    assert!(!fires(&own_role, "display-name-brand"));
+}
+
+#[test]
+fn lookalike_and_punycode_senders() {
+    let look = report(&BASE.replace("alice@sender.example>", "alice@paypa1.com>"));
+    assert!(fires(&look, "lookalike-domain"));
+    let own = report(&BASE.replace("alice@sender.example>", "alice@c0rp.example>"));
+    assert!(
+        fires(&own, "lookalike-domain"),
+        "lookalike of the recipient's own domain"
+    );
+    assert!(!fires(&report(BASE), "lookalike-domain"));
+
+    let puny = report(&BASE.replace("alice@sender.example>", "alice@xn--pypal-4ve.com>"));
+    assert!(fires(&puny, "punycode-domain"));
+    assert!(!fires(&report(BASE), "punycode-domain"));
+}
+
+#[test]
+fn mixed_scripts_and_encoded_tricks() {
+    // "Pаypal" with a Cyrillic а.
+    let mixed = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: =?utf-8?B?UNCweXBhbA==?= <alice@sender.example>",
+    ));
+    assert!(
+        fires(&mixed, "mixed-script-name"),
+        "{:?}",
+        mixed.identity.from
+    );
+    assert!(!fires(&report(BASE), "mixed-script-name"));
+
+    let hidden = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: =?utf-8?B?Y2VvQGNvcnAuZXhhbXBsZQ==?= <x@sender.example>",
+    ));
+    assert!(
+        fires(&hidden, "encoded-from-tricks"),
+        "{:?}",
+        hidden.identity.from
+    );
+    let rtl = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: =?utf-8?B?QWxpY2Ug4oCuZXhhbXBsZQ==?= <alice@sender.example>",
+    ));
+    assert!(fires(&rtl, "encoded-from-tricks"));
+    assert!(!fires(&report(BASE), "encoded-from-tricks"));
+}
+
+#[test]
+fn from_count_date_and_message_id() {
+    let two = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: Alice Example <alice@sender.example>\r\nFrom: CEO <ceo@corp.example>",
+    ));
+    assert!(fires(&two, "multiple-from"));
+    assert!(!fires(&report(BASE), "multiple-from"));
+
+    let no_date = report(&BASE.replace("Date: Mon, 6 May 2024 10:00:00 +0000\r\n", ""));
+    assert!(fires(&no_date, "missing-date"));
+    assert!(!fires(&report(BASE), "missing-date"));
+
+    let no_id = report(&BASE.replace("Message-ID: <abc123@sender.example>\r\n", ""));
+    assert!(fires(&no_id, "missing-message-id"));
+    assert!(!fires(&report(BASE), "missing-message-id"));
+
+    let foreign = report(&BASE.replace(
+        "<abc123@sender.example>",
+        "<abc123@vps-4411.hosting.example>",
+    ));
+    assert!(fires(&foreign, "message-id-domain"));
+    assert!(!fires(&report(BASE), "message-id-domain"));
+}
+
+#[test]
+fn sender_on_behalf_of() {
+    let r = report(&with_header("Sender", "<assistant@agency.example>"));
+    assert!(fires(&r, "sender-on-behalf"));
+    let same = report(&with_header("Sender", "<assistant@sender.example>"));
+    assert!(!fires(&same, "sender-on-behalf"));
+}

@@ -1,0 +1,311 @@
+//! The `check` command, run as a real process: JSON Lines, exit codes, bad inputs, stdin,
+//! folders, summaries, and safe text output. Every run is `--offline`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mailsleuth"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn check(args: &[&str]) -> Output {
+    bin()
+        .arg("check")
+        .arg("--offline")
+        .args(args)
+        .output()
+        .expect("run mailsleuth")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json_lines(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("test paths are UTF-8")
+}
+
+#[test]
+fn json_lines_carry_every_contract_field() {
+    let files = [
+        fixture("m365-newsletter.eml"),
+        fixture("forged-dkim-below-boundary.eml"),
+    ];
+    let o = check(&["--json", s(&files[0]), s(&files[1])]);
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 2, "{}", stdout(&o));
+    for (v, f) in lines.iter().zip(&files) {
+        assert_eq!(v["path"], s(f));
+        assert!(
+            matches!(v["verdict"].as_str(), Some("ok" | "caution" | "danger")),
+            "{v}"
+        );
+        assert!(v["headline"].as_str().is_some_and(|h| !h.is_empty()));
+        for k in ["display_name", "address", "domain"] {
+            assert!(v["from"].get(k).is_some(), "from.{k} missing");
+        }
+        let hops = v["hops"].as_array().expect("hops is an array");
+        assert!(!hops.is_empty());
+        for h in hops {
+            for k in [
+                "from_host",
+                "from_ip",
+                "by_host",
+                "protocol",
+                "tls",
+                "time",
+                "delay_seconds",
+                "trusted",
+            ] {
+                assert!(h.get(k).is_some(), "hop.{k} missing: {h}");
+            }
+        }
+        for m in ["spf", "dkim", "dmarc", "arc"] {
+            assert!(v["auth"][m]["result"].is_string(), "auth.{m}.result: {v}");
+            assert!(
+                matches!(v["auth"][m]["source"].as_str(), Some("recorded" | "live")),
+                "auth.{m}.source"
+            );
+        }
+        let checks = v["checks"].as_array().expect("checks is an array");
+        assert!(!checks.is_empty());
+        for c in checks {
+            for k in [
+                "id", "family", "outcome", "title", "evidence", "summary", "lesson",
+            ] {
+                assert!(c.get(k).is_some(), "check.{k} missing: {c}");
+            }
+            assert!(matches!(
+                c["outcome"].as_str(),
+                Some("pass" | "warn" | "fail" | "skip")
+            ));
+        }
+        assert!(v["error"].is_null());
+    }
+    assert_eq!(lines[0]["from"]["address"], "weekly@example.com");
+    assert_eq!(lines[1]["verdict"], "danger");
+}
+
+#[test]
+fn bad_inputs_exit_2_and_the_other_inputs_are_still_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.eml");
+    let png = dir.path().join("picture.eml");
+    std::fs::write(&empty, b"").expect("write");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    let good = fixture("postfix-exim.eml");
+    let missing = dir.path().join("not-there.eml");
+
+    let o = check(&["--json", s(&empty), s(&good), s(&png), s(&missing)]);
+    assert_eq!(code(&o), 2);
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 4, "{}", stdout(&o));
+    assert_eq!(lines[0]["error"]["kind"], "empty");
+    assert!(lines[0]["verdict"].is_null());
+    assert!(lines[0]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("empty")));
+    assert_eq!(lines[1]["verdict"], "ok", "{}", lines[1]);
+    assert!(lines[1]["error"].is_null());
+    assert_eq!(lines[2]["error"]["kind"], "not-email");
+    assert!(lines[2]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("PNG")));
+    assert_eq!(lines[3]["error"]["kind"], "unreadable");
+
+    // The same run as text: each error in plain words, the good message still analysed.
+    let o = check(&[s(&empty), s(&good), s(&png)]);
+    assert_eq!(code(&o), 2);
+    let out = stdout(&o);
+    assert!(out.contains("This file is empty"), "{out}");
+    assert!(out.contains("looks like a PNG image"), "{out}");
+    assert!(out.contains("Carol Example"), "{out}");
+}
+
+#[test]
+fn a_dangerous_message_exits_1_and_errors_win_over_danger() {
+    let danger = fixture("forged-dkim-below-boundary.eml");
+    let o = check(&["--json", s(&danger)]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.eml");
+    std::fs::write(&empty, b"\n\n").expect("write");
+    let o = check(&["--json", s(&danger), s(&empty)]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn a_clean_message_exits_0() {
+    let o = check(&[s(&fixture("postfix-exim.eml"))]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn dash_reads_the_message_from_stdin() {
+    let raw = std::fs::read(fixture("mailing-list.eml")).expect("read fixture");
+    let mut child = bin()
+        .args(["check", "--offline", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&raw)
+        .expect("write stdin");
+    let o = child.wait_with_output().expect("wait");
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["path"], "-");
+    assert_eq!(lines[0]["from"]["domain"], "lists.example.org");
+}
+
+#[test]
+fn a_folder_is_searched_recursively_in_sorted_order_without_hidden_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let raw = std::fs::read(fixture("postfix-exim.eml")).expect("read fixture");
+    for p in [
+        dir.path().join("b.eml"),
+        sub.join("a.eml"),
+        dir.path().join(".hidden.eml"),
+        dir.path().join("a.eml"),
+    ] {
+        std::fs::write(p, &raw).expect("write");
+    }
+    let o = check(&["--json", s(dir.path())]);
+    assert_eq!(code(&o), 0);
+    let paths: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|v| v["path"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let expected: Vec<String> = [
+        dir.path().join("a.eml"),
+        dir.path().join("b.eml"),
+        sub.join("a.eml"),
+    ]
+    .iter()
+    .map(|p| s(p).to_string())
+    .collect();
+    assert_eq!(paths, expected);
+}
+
+#[test]
+fn text_output_never_passes_on_control_characters_from_the_message() {
+    let o = check(&[s(&fixture("hostile-escapes.eml"))]);
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "raw ESC in output:\n{out}");
+    assert!(!out.contains('\u{7}'), "raw BEL in output");
+    assert!(
+        !out.contains('\u{202E}'),
+        "raw direction override in output"
+    );
+    assert!(out.contains("\\x1b[1;31mURGENT"), "{out}");
+    assert!(out.contains("invoice<U+202E>fdp.exe"), "{out}");
+}
+
+#[test]
+fn text_output_shows_verdict_path_boundary_and_auth() {
+    let o = check(&[s(&fixture("clock-skew.eml"))]);
+    let out = stdout(&o);
+    assert!(out.contains("trust boundary"), "{out}");
+    assert!(out.contains("Proof of sender"), "{out}");
+    assert!(
+        out.contains("-1 min 35 s"),
+        "negative delay shown as negative:\n{out}"
+    );
+    assert!(out.contains("not re-checked now (offline)"), "{out}");
+}
+
+#[test]
+fn summary_over_two_folders_has_a_row_per_folder() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let bad = root.path().join("bad");
+    let good = root.path().join("good");
+    std::fs::create_dir(&bad).expect("mkdir");
+    std::fs::create_dir(&good).expect("mkdir");
+    std::fs::copy(fixture("forged-dkim-below-boundary.eml"), bad.join("1.eml")).expect("copy");
+    std::fs::copy(fixture("postfix-exim.eml"), good.join("1.eml")).expect("copy");
+    std::fs::write(good.join("2.eml"), b"").expect("write");
+
+    let o = check(&["--summary", s(&bad), s(&good)]);
+    assert_eq!(code(&o), 2);
+    let out = stdout(&o);
+    assert!(out.contains("By folder"), "{out}");
+    assert!(out.contains("internal errors: 0"), "{out}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("This file is empty"));
+
+    let o = check(&["--summary", "--json", s(&bad), s(&good)]);
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "one summary object");
+    let v = &lines[0];
+    assert_eq!(v["inputs"], 3);
+    assert_eq!(v["verdicts"]["danger"], 1);
+    assert_eq!(v["errors"]["empty"], 1);
+    assert_eq!(v["folders"][0]["label"], "bad");
+    assert_eq!(v["folders"][1]["verdicts"]["ok"], 1);
+    assert_eq!(v["unexplained_verdicts"], 0);
+}
+
+#[test]
+fn a_message_over_the_size_limit_is_refused_with_both_sizes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.eml");
+    let mut raw = std::fs::read(fixture("postfix-exim.eml")).expect("read fixture");
+    raw.resize(1024 * 1024 + 4096, b'a');
+    std::fs::write(&big, raw).expect("write");
+    let o = check(&["--json", "--max-size", "1", s(&big)]);
+    assert_eq!(code(&o), 2);
+    let v = &json_lines(&o)[0];
+    assert_eq!(v["error"]["kind"], "too-large");
+    assert!(v["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("1 MB")));
+}
+
+#[test]
+fn help_says_what_a_live_check_reveals() {
+    let o = bin().args(["check", "--help"]).output().expect("run");
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(out.contains("--offline"));
+    assert!(out.contains("sender's domains"), "{out}");
+    assert!(out.contains("no network traffic"), "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = bin().args(["check"]).output().expect("run");
+    assert_eq!(code(&o), 2, "missing PATH");
+    let o = bin()
+        .args(["check", "--offline", "--dns", "127.0.0.1:53", "x.eml"])
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 2, "--dns contradicts --offline");
+}

@@ -1,0 +1,332 @@
+//! A small authoritative DNS server on loopback (UDP and TCP, one ephemeral port) serving a
+//! zone the test builds, counting the queries it receives.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use hickory_proto::op::{Edns, Message, MessageType, ResponseCode};
+use hickory_proto::rr::rdata::{A, AAAA, MX, PTR, TXT};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+/// How a name answers.
+#[derive(Debug, Clone)]
+enum Behaviour {
+    Records(Vec<RData>),
+    /// Never answer (the client must time out).
+    Silent,
+    /// Answer SERVFAIL.
+    ServFail,
+}
+
+/// The records served, by lowercase fully qualified name.
+#[derive(Debug, Clone, Default)]
+pub struct Zone {
+    names: HashMap<String, Behaviour>,
+}
+
+/// Lowercase, with a trailing dot.
+pub fn fqdn(name: &str) -> String {
+    let mut n = name.trim().to_ascii_lowercase();
+    if !n.ends_with('.') {
+        n.push('.');
+    }
+    n
+}
+
+fn name(n: &str) -> Name {
+    Name::from_ascii(fqdn(n)).unwrap_or_else(|e| panic!("bad test name {n}: {e}"))
+}
+
+impl Zone {
+    fn add(&mut self, owner: &str, rdata: RData) -> &mut Self {
+        let entry = self
+            .names
+            .entry(fqdn(owner))
+            .or_insert_with(|| Behaviour::Records(Vec::new()));
+        if let Behaviour::Records(list) = entry {
+            list.push(rdata);
+        }
+        self
+    }
+
+    /// A TXT record; long text is split into 255-byte strings as DNS requires.
+    pub fn txt(&mut self, owner: &str, text: &str) -> &mut Self {
+        let bytes = text.as_bytes();
+        let chunks: Vec<&[u8]> = if bytes.is_empty() {
+            vec![&[][..]]
+        } else {
+            bytes.chunks(255).collect()
+        };
+        self.add(owner, RData::TXT(TXT::from_bytes(chunks)))
+    }
+
+    pub fn a(&mut self, owner: &str, ip: Ipv4Addr) -> &mut Self {
+        self.add(owner, RData::A(A(ip)))
+    }
+
+    pub fn aaaa(&mut self, owner: &str, ip: Ipv6Addr) -> &mut Self {
+        self.add(owner, RData::AAAA(AAAA(ip)))
+    }
+
+    pub fn mx(&mut self, owner: &str, preference: u16, exchange: &str) -> &mut Self {
+        self.add(owner, RData::MX(MX::new(preference, name(exchange))))
+    }
+
+    pub fn ptr(&mut self, ip: IpAddr, target: &str) -> &mut Self {
+        let owner = match ip {
+            IpAddr::V4(v4) => {
+                let o = v4.octets();
+                format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
+            }
+            IpAddr::V6(v6) => {
+                let mut labels: Vec<String> = Vec::new();
+                for byte in v6.octets().iter().rev() {
+                    labels.push(format!("{:x}", byte & 0x0f));
+                    labels.push(format!("{:x}", byte >> 4));
+                }
+                format!("{}.ip6.arpa", labels.join("."))
+            }
+        };
+        self.add(&owner, RData::PTR(PTR(name(target))))
+    }
+
+    /// The name exists but has no records (NOERROR, no data).
+    pub fn empty(&mut self, owner: &str) -> &mut Self {
+        self.names
+            .entry(fqdn(owner))
+            .or_insert_with(|| Behaviour::Records(Vec::new()));
+        self
+    }
+
+    /// Queries for this name are never answered.
+    pub fn silent(&mut self, owner: &str) -> &mut Self {
+        self.names.insert(fqdn(owner), Behaviour::Silent);
+        self
+    }
+
+    /// Queries for this name get SERVFAIL.
+    pub fn servfail(&mut self, owner: &str) -> &mut Self {
+        self.names.insert(fqdn(owner), Behaviour::ServFail);
+        self
+    }
+
+    /// Removes every record of a name (it becomes NXDOMAIN).
+    pub fn remove(&mut self, owner: &str) -> &mut Self {
+        self.names.remove(&fqdn(owner));
+        self
+    }
+
+    /// The answer to one question, or None to stay silent.
+    fn answer(&self, qname: &Name, qtype: RecordType) -> Option<(ResponseCode, Vec<Record>)> {
+        let key = qname.to_lowercase().to_ascii();
+        let key = fqdn(&key);
+        match self.names.get(&key) {
+            Some(Behaviour::Silent) => None,
+            Some(Behaviour::ServFail) => Some((ResponseCode::ServFail, Vec::new())),
+            Some(Behaviour::Records(list)) => {
+                let records = list
+                    .iter()
+                    .filter(|r| r.record_type() == qtype)
+                    .map(|r| Record::from_rdata(qname.clone(), 300, r.clone()))
+                    .collect();
+                Some((ResponseCode::NoError, records))
+            }
+            None => {
+                // A name with names below it exists (an empty non-terminal).
+                let suffix = format!(".{key}");
+                let exists = self.names.keys().any(|k| k.ends_with(&suffix));
+                let code = if exists {
+                    ResponseCode::NoError
+                } else {
+                    ResponseCode::NXDomain
+                };
+                Some((code, Vec::new()))
+            }
+        }
+    }
+}
+
+struct Shared {
+    zone: Mutex<Zone>,
+    queries: AtomicUsize,
+    log: Mutex<Vec<String>>,
+    stop: AtomicBool,
+}
+
+/// The running server. Stops when dropped.
+pub struct DnsServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl DnsServer {
+    /// Starts serving `zone` on 127.0.0.1, UDP and TCP on the same ephemeral port.
+    pub fn start(zone: Zone) -> DnsServer {
+        let (udp, tcp) = bind_pair();
+        let addr = udp
+            .local_addr()
+            .unwrap_or_else(|e| panic!("no local addr: {e}"));
+        let shared = Arc::new(Shared {
+            zone: Mutex::new(zone),
+            queries: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
+        udp.set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap_or_else(|e| panic!("udp timeout: {e}"));
+        tcp.set_nonblocking(true)
+            .unwrap_or_else(|e| panic!("tcp nonblocking: {e}"));
+        let s = Arc::clone(&shared);
+        let udp_thread = std::thread::spawn(move || serve_udp(udp, s));
+        let s = Arc::clone(&shared);
+        let tcp_thread = std::thread::spawn(move || serve_tcp(tcp, s));
+        DnsServer {
+            addr,
+            shared,
+            threads: vec![udp_thread, tcp_thread],
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Number of DNS questions received so far (UDP and TCP).
+    pub fn queries(&self) -> usize {
+        self.shared.queries.load(Ordering::SeqCst)
+    }
+
+    /// The questions received so far, as "name TYPE".
+    pub fn log(&self) -> Vec<String> {
+        self.shared
+            .log
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default()
+    }
+
+    /// Changes the zone while serving.
+    pub fn edit(&self, f: impl FnOnce(&mut Zone)) {
+        let mut zone = self.shared.zone.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut zone);
+    }
+}
+
+impl Drop for DnsServer {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+fn bind_pair() -> (UdpSocket, TcpListener) {
+    for _ in 0..50 {
+        let udp = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind udp: {e}"));
+        let port = udp.local_addr().map(|a| a.port()).unwrap_or(0);
+        if let Ok(tcp) = TcpListener::bind(("127.0.0.1", port)) {
+            return (udp, tcp);
+        }
+    }
+    panic!("could not bind UDP and TCP on one loopback port");
+}
+
+/// Builds the reply to one raw query, or None to stay silent. `limit` is the largest
+/// reply allowed (UDP), beyond which the reply is truncated so the client retries on TCP.
+fn reply(shared: &Shared, bytes: &[u8], limit: Option<usize>) -> Option<Vec<u8>> {
+    let request = Message::from_vec(bytes).ok()?;
+    if request.metadata.message_type != MessageType::Query {
+        return None;
+    }
+    shared.queries.fetch_add(1, Ordering::SeqCst);
+    let mut response = Message::response(request.metadata.id, request.metadata.op_code);
+    response.metadata.recursion_desired = request.metadata.recursion_desired;
+    response.metadata.recursion_available = true;
+    response.metadata.authoritative = true;
+    response.add_queries(request.queries.clone());
+    if request.edns.is_some() {
+        let mut edns = Edns::new();
+        edns.set_max_payload(4096);
+        response.set_edns(edns);
+    }
+    let zone = shared
+        .zone
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    for q in &request.queries {
+        if let Ok(mut log) = shared.log.lock() {
+            log.push(format!("{} {}", q.name(), q.query_type()));
+        }
+        let (code, records) = zone.answer(q.name(), q.query_type())?;
+        response.metadata.response_code = code;
+        response.add_answers(records);
+    }
+    let encoded = response.to_vec().ok()?;
+    let max = limit.map(|l| l.max(usize::from(request.max_payload())).min(65_535));
+    match max {
+        Some(max) if encoded.len() > max => {
+            let mut short = Message::response(request.metadata.id, request.metadata.op_code);
+            short.metadata.truncation = true;
+            short.metadata.recursion_desired = request.metadata.recursion_desired;
+            short.add_queries(request.queries.clone());
+            short.to_vec().ok()
+        }
+        _ => Some(encoded),
+    }
+}
+
+fn serve_udp(socket: UdpSocket, shared: Arc<Shared>) {
+    let mut buf = [0u8; 4096];
+    while !shared.stop.load(Ordering::SeqCst) {
+        let Ok((n, peer)) = socket.recv_from(&mut buf) else {
+            continue;
+        };
+        if let Some(out) = buf.get(..n).and_then(|q| reply(&shared, q, Some(512))) {
+            let _ = socket.send_to(&out, peer);
+        }
+    }
+}
+
+fn serve_tcp(listener: TcpListener, shared: Arc<Shared>) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let s = Arc::clone(&shared);
+                std::thread::spawn(move || serve_tcp_conn(stream, s));
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+fn serve_tcp_conn(mut stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    loop {
+        let mut len = [0u8; 2];
+        if stream.read_exact(&mut len).is_err() {
+            return;
+        }
+        let mut msg = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        if stream.read_exact(&mut msg).is_err() {
+            return;
+        }
+        let Some(out) = reply(&shared, &msg, None) else {
+            continue;
+        };
+        let Ok(out_len) = u16::try_from(out.len()) else {
+            return;
+        };
+        if stream.write_all(&out_len.to_be_bytes()).is_err() || stream.write_all(&out).is_err() {
+            return;
+        }
+    }
+}
