@@ -3,11 +3,11 @@
 
 use std::net::IpAddr;
 
-use mailsleuth::analysis::{analyze, Location, Options, Outcome, Report};
+use mailsleuth::analysis::{Location, Outcome, Report};
 use mailsleuth::training::{self, ItemRef, Scenario, Spot};
 
 fn report(s: &Scenario) -> Report {
-    match analyze(&s.raw, &Options::default()) {
+    match s.analyze() {
         Ok(r) => r,
         Err(e) => panic!("{}: the engine could not read the sample: {e}", s.meta.id),
     }

@@ -1,5 +1,8 @@
 //! The egui desktop app: draws a `Report`, never parses.
 
+pub mod presenter;
+pub mod quiz;
+
 use std::path::PathBuf;
 
 /// Opens the desktop window, with `files` already loaded (none: the built-in sample).

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::Spot;
-use crate::analysis::Verdict;
+use crate::analysis::{Options, Report, Verdict};
+use crate::load::LoadError;
 
 /// Name of the optional metadata file in a scenario folder (same format as the gallery's).
 pub const METADATA_FILE: &str = "gallery.toml";
@@ -123,6 +124,10 @@ pub struct ScenarioMeta {
     /// The learning points, most important first.
     #[serde(default)]
     pub points: Vec<LearningPoint>,
+    /// The reader's own domains (the organisation the scenario happens in), so lookalikes
+    /// of them are recognised. Set for a whole file with a top-level `own_domains` key.
+    #[serde(default)]
+    pub own_domains: Vec<String>,
 }
 
 impl ScenarioMeta {
@@ -145,8 +150,32 @@ pub struct Scenario {
     pub raw: Vec<u8>,
 }
 
+impl Scenario {
+    /// Analysis options for this scenario: read as someone in its organisation would.
+    pub fn options(&self) -> Options {
+        Options {
+            own_domains: self
+                .meta
+                .own_domains
+                .iter()
+                .map(|d| d.trim().to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect(),
+            ..Options::default()
+        }
+    }
+
+    /// Analyses the message with this scenario's options.
+    pub fn analyze(&self) -> Result<Report, LoadError> {
+        crate::analysis::analyze(&self.raw, &self.options())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct MetadataFile {
+    /// The organisation's domains, for every scenario that does not set its own.
+    #[serde(default)]
+    own_domains: Vec<String>,
     #[serde(default)]
     scenario: Vec<ScenarioMeta>,
 }
@@ -181,7 +210,17 @@ fn parse_metadata(text: &str) -> Result<Vec<ScenarioMeta>, String> {
         }
         seen.push(&m.id);
     }
-    Ok(parsed.scenario)
+    let own = parsed.own_domains;
+    Ok(parsed
+        .scenario
+        .into_iter()
+        .map(|mut m| {
+            if m.own_domains.is_empty() {
+                m.own_domains = own.clone();
+            }
+            m
+        })
+        .collect())
 }
 
 /// The built-in gallery, in the order of its metadata file.
@@ -240,6 +279,7 @@ fn bare(file: &str, raw: Vec<u8>) -> Scenario {
             audience: String::new(),
             expected: None,
             points: Vec::new(),
+            own_domains: Vec::new(),
         },
         raw,
     }

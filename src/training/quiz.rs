@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::{self, Report, Verdict};
+use crate::analysis::{Report, Verdict};
 use crate::load::LoadError;
 
 use super::view::{points_from_report, MailView, Part};
@@ -106,7 +106,7 @@ pub struct Question {
 impl Question {
     /// Prepares a question: analyses the message and resolves its learning points.
     pub fn new(scenario: Scenario) -> Question {
-        let report = analysis::analyze(&scenario.raw, &analysis::Options::default());
+        let report = scenario.analyze();
         let (view, derived, engine_verdict) = match &report {
             Ok(r) => (MailView::from_report(r), points_from_report(r), r.verdict),
             Err(_) => (MailView::default(), Vec::new(), Verdict::Caution),
