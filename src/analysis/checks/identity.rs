@@ -441,22 +441,19 @@ fn lookalike_domain(c: &Ctx) -> Finding {
     protected.extend(c.opts.own_domains.iter().cloned());
     match domains::lookalike(domain, &protected) {
         Some(l) => {
-            let weight = if matches!(l.kind, LookalikeKind::BrandInLabel) {
-                6
-            } else {
-                10
+            let summary = format!(
+                "The sender's domain {domain} imitates {}: {}",
+                l.target, l.detail
+            );
+            // Organisations often own the same name under several endings; against your own
+            // domain a changed ending is worth a question, not a conviction.
+            let own_target = domains::owner_brand(&l.target).is_none();
+            let finding = match l.kind {
+                LookalikeKind::TldSwap if own_target => Finding::warn(4, summary),
+                LookalikeKind::BrandInLabel => Finding::fail(6, summary),
+                _ => Finding::fail(10, summary),
             };
-            with_named(
-                Finding::fail(
-                    weight,
-                    format!(
-                        "The sender's domain {domain} imitates {}: {}",
-                        l.target, l.detail
-                    ),
-                ),
-                r,
-                "From",
-            )
+            with_named(finding, r, "From")
         }
         None => Finding::pass(format!(
             "{domain} does not imitate a well-known or your own domain"
