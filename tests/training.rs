@@ -55,11 +55,23 @@ fn every_sample_reaches_its_expected_verdict() {
     let mut wrong = Vec::new();
     for s in training::gallery() {
         let r = report(&s);
-        if Some(r.verdict) != s.meta.expected {
+        // A known engine gap is recorded with the verdict the engine reaches today; the
+        // test then pins that, so a fix shows up here and the metadata gets updated.
+        let target = s.meta.engine_verdict.or(s.meta.expected);
+        if s.meta.engine_verdict.is_some() != s.meta.engine_gap.is_some() {
+            wrong.push(format!(
+                "{}: engine_verdict and engine_gap go together",
+                s.meta.id
+            ));
+        }
+        if s.meta.engine_verdict.is_some() && s.meta.engine_verdict == s.meta.expected {
+            wrong.push(format!("{}: engine_verdict repeats expected", s.meta.id));
+        }
+        if Some(r.verdict) != target {
             wrong.push(format!(
                 "{}: expected {:?}, got {:?} (reasons {:?}, good news {:?}, score {})",
                 s.meta.id,
-                s.meta.expected,
+                target,
                 r.verdict,
                 r.reasons,
                 r.good_news,
@@ -82,6 +94,22 @@ fn every_learning_point_fires() {
             };
             let fires = matches!(c.outcome, Outcome::Warn | Outcome::Fail)
                 || (c.reassuring && c.outcome == Outcome::Pass);
+            if let Some(gap) = &p.gap {
+                // A documented gap: the tell is taught, the engine does not flag it yet.
+                if fires {
+                    wrong.push(format!(
+                        "{}: check {} fires now; remove its gap note ({gap})",
+                        s.meta.id, p.check
+                    ));
+                }
+                if gap.trim().is_empty() || !p.spot.as_ref().is_some_and(Spot::is_visible) {
+                    wrong.push(format!(
+                        "{}: a gap point needs a reason and a spot a reader can see",
+                        s.meta.id
+                    ));
+                }
+                continue;
+            }
             if !fires {
                 wrong.push(format!(
                     "{}: check {} did not fire ({}: {})",

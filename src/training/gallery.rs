@@ -101,6 +101,10 @@ pub struct LearningPoint {
     /// What this message shows about the check, in one or two plain sentences.
     #[serde(default)]
     pub note: String,
+    /// Set when mailsleuth does not flag this tell (yet): why not. A person can still see
+    /// it, so the quiz and the presenter still teach it.
+    #[serde(default)]
+    pub gap: Option<String>,
 }
 
 /// Everything known about a scenario apart from the message itself.
@@ -118,9 +122,16 @@ pub struct ScenarioMeta {
     /// Who the scenario is for.
     #[serde(default)]
     pub audience: String,
-    /// The verdict mailsleuth should reach; `None` for a trainer's message without metadata.
+    /// The right verdict, which the quiz judges answers by; `None` for a trainer's
+    /// message without metadata (the quiz then uses mailsleuth's own verdict).
     #[serde(default)]
     pub expected: Option<Verdict>,
+    /// What mailsleuth reaches today when that differs from `expected`, with `engine_gap`
+    /// saying which check is missing or wrong.
+    #[serde(default)]
+    pub engine_verdict: Option<Verdict>,
+    #[serde(default)]
+    pub engine_gap: Option<String>,
     /// The learning points, most important first.
     #[serde(default)]
     pub points: Vec<LearningPoint>,
@@ -278,6 +289,8 @@ fn bare(file: &str, raw: Vec<u8>) -> Scenario {
             story: String::new(),
             audience: String::new(),
             expected: None,
+            engine_verdict: None,
+            engine_gap: None,
             points: Vec::new(),
             own_domains: Vec::new(),
         },

@@ -296,6 +296,7 @@ pub fn points_from_report(r: &Report) -> Vec<LearningPoint> {
                     .unwrap_or(Spot::Headers),
             ),
             note: c.summary.clone(),
+            gap: None,
         })
         .collect()
 }
