@@ -174,3 +174,30 @@ fn the_presenter_steps_through_tells_path_and_lesson_by_keyboard() {
     h.run();
     assert_eq!(h.state().exit, Some(PresenterExit::Leave));
 }
+
+#[test]
+fn the_training_card_starts_a_quiz_and_presents_a_chosen_scenario() {
+    use mailsleuth::gui::gallery::{training_ui, GalleryAction};
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 1600.0))
+        .build_ui_state(
+            |ui, actions: &mut Vec<GalleryAction>| {
+                let g = gallery();
+                training_ui(ui, &g, actions);
+            },
+            Vec::new(),
+        );
+    h.run();
+    h.get_by_label_contains("Start quiz").click();
+    h.run();
+    assert_eq!(h.state().as_slice(), [GalleryAction::StartQuiz]);
+    h.get_by_label_contains("Scenario gallery").click();
+    h.run();
+    h.get_by_label("The CEO needs the payroll file, now");
+    let present = h.get_all_by_label("Present").nth(1);
+    if let Some(b) = present {
+        b.click();
+    }
+    h.run();
+    assert_eq!(h.state().last(), Some(&GalleryAction::Present(1)));
+}

@@ -1,5 +1,6 @@
 //! The egui desktop app: draws a `Report`, never parses.
 
+pub mod gallery;
 pub mod presenter;
 pub mod quiz;
 

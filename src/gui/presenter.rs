@@ -286,6 +286,13 @@ fn tells_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
             if !pt.note.is_empty() {
                 ui.label(RichText::new(&pt.note).size(BODY_SIZE));
             }
+            if pt.gap.is_some() {
+                ui.label(
+                    RichText::new("mailsleuth does not flag this one yet: a careful reader does.")
+                        .size(SMALL_SIZE)
+                        .weak(),
+                );
+            }
             if pt.spot.as_ref().is_some_and(|s| !s.is_visible()) {
                 ui.label(
                     RichText::new("Hidden in the headers: mailsleuth shows it for you.")

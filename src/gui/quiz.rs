@@ -486,6 +486,14 @@ fn reveal_ui(
             if !p.point.note.is_empty() {
                 ui.label(&p.point.note);
             }
+            if p.point.gap.is_some() {
+                ui.label(
+                    RichText::new(
+                        "mailsleuth does not flag this one yet: only a careful reader catches it",
+                    )
+                    .italics(),
+                );
+            }
             if let Some(l) = lesson {
                 ui.collapsing(format!("Lesson: {title}"), |ui| {
                     ui.label(&l.plain);
