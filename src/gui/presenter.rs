@@ -172,10 +172,12 @@ fn slide_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, actions: &mut Vec
         }
         _ => {
             let shown = p.tells_shown();
+            // Columns lay out justified; text reads better ragged-right.
+            let ragged = egui::Layout::top_down(egui::Align::Min);
             ui.columns(2, |cols| {
                 if let [left, right] = cols {
-                    mail_ui(left, q, shown);
-                    tells_ui(right, q, shown);
+                    left.with_layout(ragged, |ui| mail_ui(ui, q, shown));
+                    right.with_layout(ragged, |ui| tells_ui(ui, q, shown));
                 }
             });
         }

@@ -69,6 +69,23 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// Joins a paragraph that was hard-wrapped for plain-text mail (every line but the last
+/// long), so it wraps to the window instead; short lines (addresses, signatures, lists)
+/// keep their breaks.
+fn reflow(p: &str) -> String {
+    let lines: Vec<&str> = p.lines().collect();
+    let wrapped = lines.len() > 1
+        && lines
+            .iter()
+            .take(lines.len() - 1)
+            .all(|l| l.trim().chars().count() >= 50 && !l.starts_with("  "));
+    if wrapped {
+        lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
+    } else {
+        p.to_string()
+    }
+}
+
 /// Collapses runs of whitespace, so a phrase matches across line breaks.
 pub fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -115,7 +132,7 @@ impl MailView {
             .map(|p| p.trim_matches(|c: char| c == '\n' || c == '\r').trim_end())
             .filter(|p| !p.trim().is_empty())
             .take(MAX_PARAGRAPHS)
-            .map(|p| clip(p, MAX_PARAGRAPH_CHARS))
+            .map(|p| clip(&reflow(p), MAX_PARAGRAPH_CHARS))
             .collect();
         // A mail client shows the HTML part when there is one; its links are the ones
         // the reader can click. Plain-text links count only when there is no HTML.
