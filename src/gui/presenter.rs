@@ -78,6 +78,9 @@ pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<P
         }
         v
     });
+    // A projector washes out grey text: everything is drawn in the strongest colour.
+    let strong = ui.visuals().strong_text_color();
+    ui.visuals_mut().override_text_color = Some(strong);
     Frame::new().inner_margin(Margin::same(28)).show(ui, |ui| {
         ui.set_width(ui.available_width());
         match screen.presentation.question() {
@@ -164,6 +167,12 @@ fn slide_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, actions: &mut Vec
     };
     ui.label(RichText::new(title).size(HEADING_SIZE).strong());
     ui.add_space(12.0);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| body_ui(ui, p, q, step));
+}
+
+fn body_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, step: Step) {
     match (step, &q.report) {
         (Step::Path, Ok(r)) => path_ui(ui, r),
         (Step::Lesson, Ok(r)) => lesson_ui(ui, q, r),
@@ -328,6 +337,13 @@ fn path_ui(ui: &mut egui::Ui, r: &Report) {
             .size(SMALL_SIZE)
             .weak(),
     );
+    if boundary == Some(0) {
+        ui.label(
+            RichText::new("(no lines from before your servers: the sender's side wrote none)")
+                .size(SMALL_SIZE)
+                .italics(),
+        );
+    }
     for h in &r.path.hops {
         if Some(h.index) == boundary {
             ui.add_space(6.0);
