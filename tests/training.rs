@@ -617,3 +617,86 @@ mod quiz {
         assert_eq!((p.scenario_position().0, p.step()), (0, Step::Message));
     }
 }
+
+mod signatures {
+    //! The signed samples verify against the keys that ship with them, so a live check
+    //! against a loopback DNS server serving `assets/samples/keys/*.txt` passes.
+
+    use std::borrow::Borrow;
+    use std::collections::HashMap;
+    use std::hash::Hash;
+    use std::time::Instant;
+
+    use mail_auth::common::parse::TxtRecordParser;
+    use mail_auth::common::verify::DomainKey;
+    use mail_auth::{
+        AuthenticatedMessage, DkimResult, MessageAuthenticator, Parameters, ResolverCache, Txt,
+    };
+
+    struct KeyCache(HashMap<Box<str>, Txt>);
+
+    impl ResolverCache<Box<str>, Txt> for KeyCache {
+        fn get<Q>(&self, name: &Q) -> Option<Txt>
+        where
+            Box<str>: Borrow<Q>,
+            Q: Hash + Eq + ?Sized,
+        {
+            self.0.get(name).cloned()
+        }
+        fn remove<Q>(&self, _: &Q) -> Option<Txt>
+        where
+            Box<str>: Borrow<Q>,
+            Q: Hash + Eq + ?Sized,
+        {
+            None
+        }
+        fn insert(&self, _: Box<str>, _: Txt, _: Instant) {}
+    }
+
+    fn keys() -> KeyCache {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/keys");
+        let mut map = HashMap::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            if let Some(owner) = name.strip_suffix(".txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let key = DomainKey::parse(text.trim().as_bytes()).unwrap();
+                map.insert(format!("{owner}.").into_boxed_str(), Txt::from(key));
+            }
+        }
+        KeyCache(map)
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn every_signature_and_seal_verifies_with_the_shipped_keys() {
+        let cache = keys();
+        // Every lookup is answered from the cache; the resolver never sends a query.
+        let auth = MessageAuthenticator::new_cloudflare().unwrap();
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for s in mailsleuth::training::gallery() {
+            let Some(msg) = AuthenticatedMessage::parse(&s.raw) else {
+                wrong.push(format!("{}: does not parse", s.meta.id));
+                continue;
+            };
+            let dkim = auth
+                .verify_dkim(Parameters::new(&msg).with_txt_cache(&cache))
+                .await;
+            for d in &dkim {
+                checked += 1;
+                if d.result() != &DkimResult::Pass {
+                    wrong.push(format!("{}: DKIM {:?}", s.meta.id, d.result()));
+                }
+            }
+            let arc = auth
+                .verify_arc(Parameters::new(&msg).with_txt_cache(&cache))
+                .await;
+            if !matches!(arc.result(), DkimResult::Pass | DkimResult::None) {
+                wrong.push(format!("{}: ARC {:?}", s.meta.id, arc.result()));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:?}");
+        assert!(checked >= 10, "only {checked} signatures checked");
+    }
+}
