@@ -1,15 +1,871 @@
-//! The egui desktop app: draws a `Report`, never parses.
+//! The egui desktop app: draws a `Report`, never parses; background jobs via channels.
+//!
+//! Structure: [`MailsleuthApp`] keeps persisted [`Settings`] apart from the session (open
+//! messages, background jobs, dialogs). Drawing code lives in `*_ui` functions that read
+//! the state and push [`Command`]s; the commands run after the frame is drawn, so no
+//! nested closure mutates the app while it is being drawn. New views (training, quiz,
+//! presenter) add a [`View`] variant and the commands they need.
+
+mod auth_view;
+mod checklist;
+mod headers_view;
+mod jobs;
+mod list;
+mod message_view;
+mod path_view;
+mod report_view;
+pub mod settings;
+pub mod theme;
+mod welcome;
 
 pub mod gallery;
 pub mod presenter;
 pub mod quiz;
 
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// Opens the desktop window, with `files` already loaded (none: the built-in sample).
+use crate::analysis::{Location, Options, Report};
+use crate::load::LoadError;
+
+pub use jobs::{EntryId, Source};
+pub use settings::Settings;
+
+/// The built-in sample message shown on the welcome view.
+pub const SAMPLE_EML: &[u8] = include_bytes!("../../assets/welcome.eml");
+/// Name shown for the built-in sample in the message list.
+pub const SAMPLE_NAME: &str = "Sample: a message from \"Northwind Bank\"";
+/// The app icon (256×256 PNG).
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon-256.png");
+
+/// A dialog that returns this fast with nothing chosen was almost certainly never shown
+/// (no file-chooser service answered); a person cancelling takes longer.
+const DIALOG_NEVER_SHOWN: Duration = Duration::from_millis(1500);
+
+/// Opens the mailsleuth window with `files` opened (or the welcome view when empty).
 pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
-    let _ = files;
-    anyhow::bail!(
-        "the desktop window is not available in this build; use `mailsleuth check FILE` to check a message from the command line"
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("mailsleuth")
+        .with_app_id("mailsleuth")
+        .with_inner_size([1200.0, 800.0])
+        .with_min_inner_size([720.0, 480.0])
+        .with_drag_and_drop(true);
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
+        Err(e) => eprintln!("mailsleuth: the app icon could not be decoded: {e}"),
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "mailsleuth",
+        options,
+        Box::new(move |cc| {
+            let settings = restore_settings(cc.storage);
+            Ok(Box::new(MailsleuthApp::new(cc, settings, files)))
+        }),
     )
+    .map_err(|e| anyhow::anyhow!("could not open the mailsleuth window: {e}"))
+}
+
+fn restore_settings(storage: Option<&dyn eframe::Storage>) -> Settings {
+    let Some(storage) = storage else {
+        return Settings::default();
+    };
+    match storage.get_string(settings::STORAGE_KEY) {
+        None => Settings::default(),
+        Some(text) => match serde_json::from_str(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("mailsleuth: saved settings could not be read ({e}); using defaults");
+                Settings::default()
+            }
+        },
+    }
+}
+
+/// Which main view is showing. Training views are added here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The drop zone, open/paste buttons and the sample card.
+    Welcome,
+    /// The report of one opened message.
+    Message(EntryId),
+}
+
+/// The sections of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Verdict,
+    Checklist,
+    Path,
+    Authentication,
+    Message,
+    Headers,
+}
+
+impl Tab {
+    /// All tabs, in the order shown.
+    pub const ALL: [Tab; 6] = [
+        Tab::Verdict,
+        Tab::Checklist,
+        Tab::Path,
+        Tab::Authentication,
+        Tab::Message,
+        Tab::Headers,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Verdict => "Verdict",
+            Tab::Checklist => "Checklist",
+            Tab::Path => "Path",
+            Tab::Authentication => "Authentication",
+            Tab::Message => "Message",
+            Tab::Headers => "Raw headers",
+        }
+    }
+}
+
+/// Things the UI asks for; run after the frame is drawn.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Show the native open-file dialog (off the UI thread).
+    OpenFileDialog,
+    /// Open files from disk.
+    OpenPaths(Vec<PathBuf>),
+    /// Open in-memory bytes under a name (pasted text, the sample).
+    OpenBytes { name: String, bytes: Arc<[u8]> },
+    /// Open the built-in sample.
+    OpenSample,
+    /// Show a view.
+    Show(View),
+    /// Close one opened message.
+    Close(EntryId),
+    /// Switch the report tab of the selected message.
+    SelectTab(Tab),
+    /// Select a check (its lesson opens) or clear the selection.
+    SelectCheck(Option<String>),
+    /// Jump to a piece of evidence (switches tab and highlights it).
+    ShowEvidence(Location),
+    /// Open the paste dialog.
+    ShowPaste,
+    /// Open the settings dialog.
+    ShowSettings,
+    /// Save and apply settings.
+    ApplySettings(Settings),
+    /// Close whatever dialog is open.
+    CloseDialog,
+    /// Hide the note bar.
+    DismissNote,
+}
+
+/// Where the analysis of one message stands.
+#[derive(Debug)]
+pub enum EntryState {
+    /// Reading and analysing on a background thread.
+    Loading,
+    /// Analysed.
+    Ready(Box<Report>),
+    /// Could not be read as an email.
+    Failed(LoadError),
+}
+
+/// Where the live re-check of one message stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveState {
+    /// Not started (waiting for the first report).
+    Pending,
+    /// Offline mode: live checks are off.
+    Off,
+    /// Re-checking now.
+    Running,
+    /// Results merged into the report.
+    Done,
+    /// The live check could not run.
+    Failed(String),
+}
+
+/// Per-message view state (tab, selected check, highlighted evidence).
+#[derive(Debug, Clone)]
+pub struct EntryUi {
+    pub tab: Tab,
+    pub check: Option<String>,
+    /// Evidence to scroll to once, after a jump.
+    pub scroll_to: Option<Location>,
+}
+
+/// One opened message.
+#[derive(Debug)]
+pub struct Entry {
+    pub id: EntryId,
+    /// File name or a description ("Pasted message").
+    pub name: String,
+    pub state: EntryState,
+    pub live: LiveState,
+    raw: Option<Arc<[u8]>>,
+    pub ui: EntryUi,
+}
+
+impl Entry {
+    /// The report, once analysed.
+    pub fn report(&self) -> Option<&Report> {
+        match &self.state {
+            EntryState::Ready(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// A dialog over the main view.
+#[derive(Debug)]
+enum Dialog {
+    Settings(Settings),
+    Paste(String),
+}
+
+/// The mailsleuth app.
+pub struct MailsleuthApp {
+    settings: Settings,
+    entries: Vec<Entry>,
+    view: View,
+    next_id: EntryId,
+    jobs: jobs::Jobs,
+    dialog: Option<Dialog>,
+    /// A one-line note shown at the top (e.g. no file dialog could be shown).
+    note: Option<String>,
+    /// The native open dialog running on its own thread, and when it started.
+    open_dialog: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
+    applied_zoom: Option<f32>,
+}
+
+impl MailsleuthApp {
+    /// Creates the app with `settings`, opening `files` (if any) at once.
+    pub fn new(cc: &eframe::CreationContext<'_>, settings: Settings, files: Vec<PathBuf>) -> Self {
+        theme::apply_style(&cc.egui_ctx);
+        cc.egui_ctx.set_theme(settings.theme.preference());
+        let mut app = MailsleuthApp {
+            settings,
+            entries: Vec::new(),
+            view: View::Welcome,
+            next_id: 1,
+            jobs: jobs::Jobs::start(&cc.egui_ctx),
+            dialog: None,
+            note: None,
+            open_dialog: None,
+            applied_zoom: None,
+        };
+        if !files.is_empty() {
+            app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
+        }
+        app
+    }
+
+    /// The current settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The opened messages, in list order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The view showing now.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// True while any message is still being read, analysed or re-checked.
+    pub fn is_busy(&self) -> bool {
+        self.entries.iter().any(|e| {
+            matches!(e.state, EntryState::Loading)
+                || matches!(e.live, LiveState::Running | LiveState::Pending)
+        })
+    }
+
+    /// Opens a dropped file (tests and the drop handler use this).
+    pub fn open_dropped(&mut self, handle: egui::DroppedFileHandle) {
+        let name = file_name(handle.path());
+        self.add_entry(name, Source::Dropped(handle));
+    }
+
+    fn add_entry(&mut self, name: String, source: Source) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut opts = Options::with_clock();
+        opts.max_size = crate::load::DEFAULT_MAX_SIZE;
+        let state = match self.jobs.analyse(id, source, opts) {
+            Ok(()) => EntryState::Loading,
+            Err(reason) => EntryState::Failed(LoadError::Unreadable {
+                path: name.clone(),
+                reason,
+            }),
+        };
+        self.entries.push(Entry {
+            id,
+            name,
+            state,
+            live: LiveState::Pending,
+            raw: None,
+            ui: EntryUi {
+                tab: Tab::Verdict,
+                check: None,
+                scroll_to: None,
+            },
+        });
+        self.view = View::Message(id);
+    }
+
+    fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    fn selected_mut(&mut self) -> Option<&mut Entry> {
+        match self.view {
+            View::Message(id) => self.entry_mut(id),
+            View::Welcome => None,
+        }
+    }
+
+    /// Applies finished background work.
+    fn poll_jobs(&mut self) {
+        for result in self.jobs.poll() {
+            match result {
+                jobs::JobResult::Analysed { id, raw, result } => {
+                    let offline = self.settings.offline;
+                    let Some(entry) = self.entry_mut(id) else {
+                        continue; // closed while it was being analysed
+                    };
+                    entry.raw = raw;
+                    match result {
+                        Ok(report) => {
+                            entry.state = EntryState::Ready(report);
+                            entry.live = if offline {
+                                LiveState::Off
+                            } else {
+                                LiveState::Pending
+                            };
+                        }
+                        Err(e) => {
+                            entry.state = EntryState::Failed(e);
+                            entry.live = LiveState::Off;
+                        }
+                    }
+                    self.start_live(id);
+                }
+                jobs::JobResult::Live { id, report } => {
+                    if let Some(entry) = self.entry_mut(id) {
+                        entry.state = EntryState::Ready(report);
+                        entry.live = LiveState::Done;
+                    }
+                }
+                jobs::JobResult::LiveFailed { id, message } => {
+                    if let Some(entry) = self.entry_mut(id) {
+                        entry.live = LiveState::Failed(message);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts the live re-check of an analysed message, unless offline.
+    fn start_live(&mut self, id: EntryId) {
+        if self.settings.offline {
+            return;
+        }
+        let dns = match self.settings.dns_server() {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(entry) = self.entry_mut(id) {
+                    entry.live = LiveState::Failed(format!("the DNS server setting is wrong: {e}"));
+                }
+                return;
+            }
+        };
+        let Some(entry) = self.entries.iter().find(|e| e.id == id) else {
+            return;
+        };
+        let (Some(report), Some(raw), LiveState::Pending) =
+            (entry.report(), &entry.raw, &entry.live)
+        else {
+            return;
+        };
+        let queued = self.jobs.live_check(
+            id,
+            Arc::clone(raw),
+            report.clone(),
+            dns,
+            Options::with_clock(),
+        );
+        if let Some(entry) = self.entry_mut(id) {
+            entry.live = match queued {
+                Ok(()) => LiveState::Running,
+                Err(e) => LiveState::Failed(e),
+            };
+        }
+    }
+
+    /// Reads drops, pastes and shortcuts for this frame.
+    fn handle_input(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let dropped: Vec<egui::DroppedFileHandle> = ctx.input(|i| i.raw.dropped_files.clone());
+        for handle in dropped {
+            self.open_dropped(handle);
+        }
+        // A paste belongs to a text field when one has focus; elsewhere it is a message.
+        let typing = ctx.text_edit_focused() || self.dialog.is_some();
+        if !typing {
+            let pasted: Vec<String> = ctx.input(|i| {
+                i.events
+                    .iter()
+                    .filter_map(|e| match e {
+                        egui::Event::Paste(text) => Some(text.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            });
+            for text in pasted {
+                if text.trim().is_empty() {
+                    self.note = Some("The clipboard holds no text to check".into());
+                    continue;
+                }
+                commands.push(Command::OpenBytes {
+                    name: "Pasted message".into(),
+                    bytes: Arc::from(text.into_bytes()),
+                });
+            }
+        }
+        let open = ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O));
+        if open {
+            commands.push(Command::OpenFileDialog);
+        }
+        if self.dialog.is_none()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            if let Some(entry) = self.selected_mut() {
+                entry.ui.check = None;
+            }
+        }
+    }
+
+    /// Picks up the result of the native open dialog.
+    fn poll_open_dialog(&mut self, commands: &mut Vec<Command>) {
+        let Some((rx, started)) = &self.open_dialog else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Some(paths)) if !paths.is_empty() => {
+                commands.push(Command::OpenPaths(paths));
+                self.open_dialog = None;
+            }
+            Ok(_) => {
+                if started.elapsed() < DIALOG_NEVER_SHOWN {
+                    self.note = Some(
+                        "No file dialog could be shown on this desktop. Drag the message file \
+                         onto this window, or copy the message and press Ctrl+V"
+                            .into(),
+                    );
+                }
+                self.open_dialog = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.note = Some(
+                    "The file dialog stopped unexpectedly. Drag the message file onto this \
+                     window instead"
+                        .into(),
+                );
+                self.open_dialog = None;
+            }
+        }
+    }
+
+    fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::OpenFileDialog => {
+                if self.open_dialog.is_some() {
+                    return;
+                }
+                let (tx, rx) = mpsc::channel();
+                let repaint = ctx.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("open-dialog".into())
+                    .spawn(move || {
+                        let picked = rfd::FileDialog::new()
+                            .set_title("Open an email")
+                            .add_filter("Email messages", &["eml", "msg", "txt", "mbox"])
+                            .add_filter("All files", &["*"])
+                            .pick_files();
+                        // The app may have closed meanwhile; nothing to tell then.
+                        let _ = tx.send(picked);
+                        repaint.request_repaint();
+                    });
+                match spawned {
+                    Ok(_) => self.open_dialog = Some((rx, Instant::now())),
+                    Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
+                }
+            }
+            Command::OpenPaths(paths) => {
+                for path in paths {
+                    let name = file_name(&path);
+                    self.add_entry(name, Source::Path(path));
+                }
+            }
+            Command::OpenBytes { name, bytes } => self.add_entry(name, Source::Bytes(bytes)),
+            Command::OpenSample => {
+                self.add_entry(SAMPLE_NAME.into(), Source::Bytes(Arc::from(SAMPLE_EML)));
+            }
+            Command::Show(view) => self.view = view,
+            Command::Close(id) => {
+                let pos = self.entries.iter().position(|e| e.id == id);
+                self.entries.retain(|e| e.id != id);
+                if self.view == View::Message(id) {
+                    let next = pos
+                        .and_then(|p| self.entries.get(p).or_else(|| self.entries.last()))
+                        .map(|e| e.id);
+                    self.view = next.map(View::Message).unwrap_or(View::Welcome);
+                }
+            }
+            Command::SelectTab(tab) => {
+                if let Some(entry) = self.selected_mut() {
+                    entry.ui.tab = tab;
+                }
+            }
+            Command::SelectCheck(check) => {
+                if let Some(entry) = self.selected_mut() {
+                    entry.ui.check = check;
+                }
+            }
+            Command::ShowEvidence(location) => {
+                if let Some(entry) = self.selected_mut() {
+                    entry.ui.tab = match location {
+                        Location::Header { .. } => Tab::Headers,
+                        Location::Hop { .. } => Tab::Path,
+                        Location::Body
+                        | Location::Link { .. }
+                        | Location::Attachment { .. }
+                        | Location::Message => Tab::Message,
+                    };
+                    entry.ui.scroll_to = Some(location);
+                }
+            }
+            Command::ShowPaste => self.dialog = Some(Dialog::Paste(String::new())),
+            Command::ShowSettings => self.dialog = Some(Dialog::Settings(self.settings.clone())),
+            Command::ApplySettings(new) => {
+                let went_online = self.settings.offline && !new.offline;
+                ctx.set_theme(new.theme.preference());
+                self.settings = new;
+                if went_online {
+                    let ready: Vec<EntryId> = self
+                        .entries
+                        .iter()
+                        .filter(|e| e.live == LiveState::Off && e.report().is_some())
+                        .map(|e| e.id)
+                        .collect();
+                    for id in ready {
+                        if let Some(entry) = self.entry_mut(id) {
+                            entry.live = LiveState::Pending;
+                        }
+                        self.start_live(id);
+                    }
+                }
+            }
+            Command::CloseDialog => self.dialog = None,
+            Command::DismissNote => self.note = None,
+        }
+    }
+
+    fn apply_zoom(&mut self, ctx: &egui::Context) {
+        let zoom = self.settings.text_size.zoom();
+        if self.applied_zoom != Some(zoom) {
+            ctx.set_zoom_factor(zoom);
+            self.applied_zoom = Some(zoom);
+        }
+    }
+
+    fn dialogs_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        match dialog {
+            Dialog::Settings(draft) => {
+                let modal = egui::Modal::new(egui::Id::unique("settings-dialog")).show(ctx, |ui| {
+                    ui.set_width(520.0);
+                    ui.heading("Settings");
+                    ui.add_space(4.0);
+                    settings::settings_ui(ui, draft, commands);
+                });
+                if modal.should_close() {
+                    commands.push(Command::CloseDialog);
+                }
+            }
+            Dialog::Paste(text) => {
+                let modal = egui::Modal::new(egui::Id::unique("paste-dialog")).show(ctx, |ui| {
+                    ui.set_width(620.0);
+                    ui.heading("Paste message or headers");
+                    ui.label(
+                        "In your mail program, open the message source (often \"Show original\" \
+                         or \"View source\"), copy all of it, and paste it here",
+                    );
+                    egui::ScrollArea::vertical()
+                        .max_height(320.0)
+                        .show(ui, |ui| {
+                            let edit = egui::TextEdit::multiline(text)
+                                .code_editor()
+                                .desired_rows(14)
+                                .desired_width(f32::INFINITY)
+                                .hint_text("Received: from …\nFrom: …\nSubject: …");
+                            let r = ui.add(edit);
+                            r.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::MultilineTextInput,
+                                    true,
+                                    "Message source",
+                                )
+                            });
+                        });
+                    ui.horizontal(|ui| {
+                        let has_text = !text.trim().is_empty();
+                        if ui
+                            .add_enabled(has_text, egui::Button::new("Check this message"))
+                            .clicked()
+                        {
+                            commands.push(Command::OpenBytes {
+                                name: "Pasted message".into(),
+                                bytes: Arc::from(text.clone().into_bytes()),
+                            });
+                            commands.push(Command::CloseDialog);
+                        }
+                        if ui.button("Cancel").clicked() {
+                            commands.push(Command::CloseDialog);
+                        }
+                    });
+                });
+                if modal.should_close() {
+                    commands.push(Command::CloseDialog);
+                }
+            }
+        }
+    }
+
+    fn toolbar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            let title = egui::RichText::new("🔍 mailsleuth").strong().size(17.0);
+            if ui
+                .add(egui::Button::new(title).frame(false))
+                .on_hover_text("Back to the start page")
+                .clicked()
+            {
+                commands.push(Command::Show(View::Welcome));
+            }
+            ui.separator();
+            let busy = self.open_dialog.is_some();
+            if ui
+                .add_enabled(!busy, egui::Button::new("📂 Open file…"))
+                .on_hover_text("Ctrl+O")
+                .clicked()
+            {
+                commands.push(Command::OpenFileDialog);
+            }
+            if ui
+                .button("📋 Paste message or headers…")
+                .on_hover_text("Or press Ctrl+V anywhere in the window")
+                .clicked()
+            {
+                commands.push(Command::ShowPaste);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("⚙ Settings…").clicked() {
+                    commands.push(Command::ShowSettings);
+                }
+                let (text, tip) = if self.settings.offline {
+                    (
+                        "✈ Offline: live checks off",
+                        "Only what the message itself records is judged. Change this in Settings",
+                    )
+                } else {
+                    (
+                        "🌐 Live checks on",
+                        "Authentication is re-checked now over DNS. Turn on offline mode in Settings",
+                    )
+                };
+                ui.label(egui::RichText::new(text).small()).on_hover_text(tip);
+            });
+        });
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        let selected = match self.view {
+            View::Message(id) => self.entries.iter().find(|e| e.id == id),
+            View::Welcome => None,
+        };
+        match selected {
+            Some(entry) if entry.report().is_some() => {
+                report_view::live_status_ui(ui, &entry.live, &self.settings);
+            }
+            _ => {
+                let busy = self
+                    .entries
+                    .iter()
+                    .filter(|e| matches!(e.state, EntryState::Loading))
+                    .count();
+                ui.horizontal(|ui| {
+                    if busy > 0 {
+                        ui.add(egui::Spinner::new().size(14.0));
+                        ui.label(format!(
+                            "Checking {busy} message{}…",
+                            if busy == 1 { "" } else { "s" }
+                        ));
+                    } else {
+                        ui.label(
+                            "mailsleuth never opens links or attachments, never loads remote \
+                             images and never changes your files",
+                        );
+                    }
+                });
+            }
+        }
+    }
+
+    fn note_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(note) = &self.note else {
+            return;
+        };
+        let palette = theme::Palette::of(ui.visuals());
+        egui::Frame::new()
+            .fill(palette.caution_bg)
+            .inner_margin(8)
+            .corner_radius(6)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new("ℹ").color(palette.caution));
+                    ui.label(note);
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.button("Dismiss").clicked() {
+                            commands.push(Command::DismissNote);
+                        }
+                    });
+                });
+            });
+    }
+
+    /// Draws the whole window for one frame and returns what the person asked for.
+    pub fn app_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_zoom(&ctx);
+        let mut commands = Vec::new();
+        self.poll_jobs();
+        self.poll_open_dialog(&mut commands);
+        self.handle_input(&ctx, &mut commands);
+
+        egui::Panel::top("toolbar")
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(egui::Margin::symmetric(10, 6)),
+            )
+            .show(ui, |ui| {
+                self.toolbar_ui(ui, &mut commands);
+            });
+        egui::Panel::bottom("status-bar")
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(egui::Margin::symmetric(10, 4)),
+            )
+            .show(ui, |ui| {
+                self.status_bar_ui(ui);
+            });
+        if !self.entries.is_empty() {
+            egui::Panel::left("message-list")
+                .resizable(true)
+                .default_size(theme::LIST_WIDTH)
+                .size_range(180.0..=420.0)
+                .show(ui, |ui| {
+                    list::list_ui(ui, &self.entries, self.view, &mut commands);
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.note_ui(ui, &mut commands);
+            match self.view {
+                View::Welcome => welcome::welcome_ui(ui, &mut commands),
+                View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
+                    Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
+                    None => welcome::welcome_ui(ui, &mut commands),
+                },
+            }
+        });
+        self.dialogs_ui(&ctx, &mut commands);
+        drop_overlay_ui(&ctx);
+
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+        if self.is_busy() || self.open_dialog.is_some() {
+            // Spinners animate; workers also request a repaint when they finish.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+}
+
+impl eframe::App for MailsleuthApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        match serde_json::to_string(&self.settings) {
+            Ok(text) => storage.set_string(settings::STORAGE_KEY, text),
+            Err(e) => eprintln!("mailsleuth: settings could not be saved: {e}"),
+        }
+    }
+}
+
+/// The name shown for a file: its file name, or the whole path when it has none.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Dims the window and says what will happen while files are dragged over it.
+fn drop_overlay_ui(ctx: &egui::Context) {
+    let hovered: Vec<String> = ctx.input(|i| {
+        i.raw
+            .hovered_files
+            .iter()
+            .map(|f| f.path.as_deref().map(file_name).unwrap_or_default())
+            .collect()
+    });
+    if hovered.is_empty() {
+        return;
+    }
+    let text = match hovered.len() {
+        1 => match hovered.first().filter(|n| !n.is_empty()) {
+            Some(name) => format!("Drop to check {name}"),
+            None => "Drop to check this message".into(),
+        },
+        n => format!("Drop to check these {n} messages"),
+    };
+    let palette = theme::Palette::of(&ctx.global_style().visuals);
+    let layer = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay"));
+    let painter = ctx.layer_painter(layer);
+    let screen = ctx.content_rect();
+    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
+    painter.rect_stroke(
+        screen.shrink(16.0),
+        12.0,
+        egui::Stroke::new(3.0, palette.accent),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        format!("📥 {text}"),
+        egui::FontId::proportional(28.0),
+        egui::Color32::WHITE,
+    );
 }

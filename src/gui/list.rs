@@ -1,0 +1,104 @@
+//! The message list on the left: one row per opened message, with its verdict icon and word.
+
+use super::theme::{self, Palette};
+use super::{Command, Entry, EntryState, View};
+
+/// Draws the list of opened messages.
+pub fn list_ui(ui: &mut egui::Ui, entries: &[Entry], view: View, commands: &mut Vec<Command>) {
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.strong(format!("Messages ({})", entries.len()));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("➕ Add…")
+                .on_hover_text("Open more messages (Ctrl+O), or drop them on the window")
+                .clicked()
+            {
+                commands.push(Command::OpenFileDialog);
+            }
+        });
+    });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for entry in entries {
+                entry_row_ui(ui, entry, view == View::Message(entry.id), commands);
+            }
+        });
+}
+
+fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut Vec<Command>) {
+    let palette = Palette::of(ui.visuals());
+    let (icon, word, colour) = match &entry.state {
+        EntryState::Loading => ("⏳", "Checking…", palette.neutral),
+        EntryState::Failed(_) => ("❓", "Could not read", palette.neutral),
+        EntryState::Ready(report) => (
+            theme::verdict_icon(report.verdict),
+            report.verdict.word(),
+            palette.verdict(report.verdict),
+        ),
+    };
+    let subject = entry
+        .report()
+        .and_then(|r| r.subject.clone())
+        .filter(|s| !s.is_empty());
+    let row = ui.horizontal(|ui| {
+        let mut job = egui::text::LayoutJob::default();
+        let body = egui::TextStyle::Body.resolve(ui.style());
+        let small = egui::TextStyle::Small.resolve(ui.style());
+        let text_colour = ui.visuals().text_color();
+        job.append(
+            &format!("{icon} {word}\n"),
+            0.0,
+            egui::TextFormat::simple(body.clone(), colour),
+        );
+        job.append(
+            &shorten(subject.as_deref().unwrap_or(&entry.name), 60),
+            0.0,
+            egui::TextFormat::simple(body, text_colour),
+        );
+        if subject.is_some() {
+            job.append(
+                &format!("\n{}", shorten(&entry.name, 60)),
+                0.0,
+                egui::TextFormat::simple(small, palette.muted),
+            );
+        }
+        let button = egui::Button::selectable(selected, (job, egui::Atom::grow()))
+            .min_size(egui::vec2(ui.available_width() - 30.0, 0.0))
+            .wrap_mode(egui::TextWrapMode::Wrap);
+        let response = ui.add(button);
+        let label = format!("{word}: {}", subject.as_deref().unwrap_or(&entry.name));
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
+        });
+        // Keyboard focus (Tab, arrows) selects the message, so the list works without a mouse.
+        if response.clicked() || (response.has_focus() && !selected) {
+            commands.push(Command::Show(View::Message(entry.id)));
+        }
+        let close = ui.small_button("✖").on_hover_text("Close this message");
+        let close_label = format!("Close {}", entry.name);
+        close.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, close_label.clone())
+        });
+        if close.clicked() {
+            commands.push(Command::Close(entry.id));
+        }
+    });
+    if matches!(entry.state, EntryState::Loading) {
+        row.response.ctx.request_repaint();
+    }
+    ui.add_space(2.0);
+}
+
+/// Cuts `s` to at most `max` characters, adding "…" when it was longer.
+pub fn shorten(s: &str, max: usize) -> String {
+    let mut chars = s.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{}…", head.trim_end())
+    } else {
+        head
+    }
+}

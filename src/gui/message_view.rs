@@ -1,0 +1,320 @@
+//! A safe view of the message: sender, subject, plain text, every link's real destination,
+//! and attachments with their risks. Nothing is rendered as HTML, fetched, opened or run.
+
+use egui::RichText;
+
+use super::theme::{self, Palette};
+use super::EntryUi;
+use crate::analysis::{CheckResult, Location, Mailbox, Outcome, Report};
+
+/// Draws the message tab.
+pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
+    let palette = Palette::of(ui.visuals());
+    let lit = super::checklist::evidence_locations(report, state);
+    let scroll_to = state.scroll_to.take();
+    egui::ScrollArea::vertical()
+        .id_salt("message")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(
+                    "🛡 Safe view: only the text is shown. Images are not loaded, nothing runs, and \
+                     links and attachments cannot be opened from here",
+                )
+                .color(palette.muted),
+            );
+            ui.add_space(4.0);
+            egui::Grid::new("message-fields")
+                .num_columns(2)
+                .spacing([16.0, 4.0])
+                .show(ui, |ui| {
+                    let id = &report.identity;
+                    ui.label(RichText::new("From").strong());
+                    ui.label(mailbox_text(id.from.as_ref()));
+                    ui.end_row();
+                    if !id.reply_to.is_empty() {
+                        ui.label(RichText::new("Replies go to").strong());
+                        let list: Vec<String> =
+                            id.reply_to.iter().map(|m| mailbox_text(Some(m))).collect();
+                        ui.label(list.join(", "));
+                        ui.end_row();
+                    }
+                    if let Some(rp) = &id.return_path {
+                        ui.label(RichText::new("Bounces go to").strong())
+                            .on_hover_text("The envelope sender (Return-Path): where undeliverable-mail notices go");
+                        ui.label(mailbox_text(Some(rp)));
+                        ui.end_row();
+                    }
+                    ui.label(RichText::new("Subject").strong());
+                    ui.label(report.subject.as_deref().unwrap_or("(no subject)"));
+                    ui.end_row();
+                    if let Some(d) = &id.date_raw {
+                        ui.label(RichText::new("Date").strong());
+                        ui.label(d);
+                        ui.end_row();
+                    }
+                    ui.label(RichText::new("Size").strong());
+                    ui.label(crate::load::human_size(report.size_bytes as u64));
+                    ui.end_row();
+                });
+            ui.add_space(theme::SECTION_GAP);
+
+            links_ui(ui, &palette, report, &lit, scroll_to.as_ref());
+            ui.add_space(theme::SECTION_GAP);
+            attachments_ui(ui, &palette, report, &lit, scroll_to.as_ref());
+            ui.add_space(theme::SECTION_GAP);
+            let body_lit = lit.iter().any(|l| matches!(l, Location::Body));
+            ui.label(RichText::new("Text").size(theme::HEADING_SIZE).strong());
+            if report.content.text_from_html {
+                ui.label(
+                    RichText::new("Taken from the HTML version, with all formatting removed")
+                        .small()
+                        .color(palette.muted),
+                );
+            }
+            let frame = egui::Frame::new()
+                .fill(if body_lit {
+                    palette.highlight_bg
+                } else {
+                    ui.visuals().extreme_bg_color
+                })
+                .corner_radius(6)
+                .inner_margin(10);
+            let body = frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                if report.content.text.trim().is_empty() {
+                    ui.label(RichText::new("(this message has no text)").color(palette.muted));
+                } else {
+                    ui.add(
+                        egui::Label::new(RichText::new(&report.content.text).size(14.0))
+                            .selectable(true)
+                            .wrap(),
+                    );
+                }
+            });
+            if matches!(scroll_to, Some(Location::Body)) {
+                body.response.scroll_to_me(Some(egui::Align::TOP));
+            }
+            ui.add_space(theme::SECTION_GAP);
+        });
+}
+
+fn mailbox_text(m: Option<&Mailbox>) -> String {
+    let Some(m) = m else {
+        return "(none)".into();
+    };
+    match (&m.display_name, &m.address) {
+        (Some(n), Some(a)) => format!("\"{n}\" <{a}>"),
+        (None, Some(a)) => a.clone(),
+        (Some(n), None) => format!("\"{n}\" (no address)"),
+        (None, None) => "(empty)".into(),
+    }
+}
+
+/// The warn/fail checks whose evidence points at `location`.
+fn flags_for<'a>(report: &'a Report, location: &Location) -> Vec<&'a CheckResult> {
+    report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+        .filter(|c| c.evidence.iter().any(|e| &e.location == location))
+        .collect()
+}
+
+fn links_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    report: &Report,
+    lit: &[&Location],
+    scroll_to: Option<&Location>,
+) {
+    let links = &report.content.links;
+    ui.label(
+        RichText::new(format!("Links ({})", links.len()))
+            .size(theme::HEADING_SIZE)
+            .strong(),
+    );
+    if links.is_empty() {
+        ui.label("This message has no links");
+        return;
+    }
+    ui.label("What each link says, and where it really goes. Links cannot be opened from here");
+    for (i, link) in links.iter().enumerate() {
+        let here = Location::Link { index: i };
+        let flags = flags_for(report, &here);
+        let fill = if lit.contains(&&here) {
+            palette.highlight_bg
+        } else {
+            palette.card_bg
+        };
+        let card = egui::Frame::new()
+            .fill(fill)
+            .corner_radius(6)
+            .inner_margin(8)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                let shown = if link.shown_text.is_empty() {
+                    "(no visible text: an image or an empty link)".to_string()
+                } else {
+                    super::list::shorten(&link.shown_text, 200)
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("{}.", i + 1)).strong());
+                    ui.label("Says:");
+                    ui.label(RichText::new(shown).italics());
+                });
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Really goes to:");
+                    ui.label(
+                        RichText::new(link.host.as_deref().unwrap_or("(no host)"))
+                            .strong()
+                            .monospace(),
+                    );
+                });
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(super::list::shorten(&link.href, 400))
+                            .small()
+                            .monospace()
+                            .color(palette.muted),
+                    )
+                    .selectable(true)
+                    .wrap(),
+                );
+                if let (Some(shown), Some(real)) = (&link.shown_host, &link.host) {
+                    if !real.ends_with(shown.as_str()) && !shown.ends_with(real.as_str()) {
+                        ui.label(
+                            RichText::new(format!(
+                                "⚠ The text shows {shown}, but the link goes to {real}"
+                            ))
+                            .strong()
+                            .color(palette.danger),
+                        );
+                    }
+                }
+                for c in flags {
+                    ui.label(
+                        RichText::new(format!("{} {}", theme::outcome_icon(c.outcome), c.title))
+                            .color(palette.outcome(c.outcome)),
+                    );
+                }
+            });
+        if scroll_to == Some(&here) {
+            card.response.scroll_to_me(Some(egui::Align::Center));
+        }
+        ui.add_space(4.0);
+    }
+}
+
+fn attachments_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    report: &Report,
+    lit: &[&Location],
+    scroll_to: Option<&Location>,
+) {
+    let atts = &report.attachments;
+    ui.label(
+        RichText::new(format!("Attachments ({})", atts.len()))
+            .size(theme::HEADING_SIZE)
+            .strong(),
+    );
+    if atts.is_empty() {
+        ui.label("This message has no attachments");
+        return;
+    }
+    ui.label("Listed only: mailsleuth never opens or saves attachments");
+    for (i, a) in atts.iter().enumerate() {
+        let here = Location::Attachment { index: i };
+        let flags = flags_for(report, &here);
+        let fill = if lit.contains(&&here) {
+            palette.highlight_bg
+        } else {
+            palette.card_bg
+        };
+        let card = egui::Frame::new()
+            .fill(fill)
+            .corner_radius(6)
+            .inner_margin(8)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "📎 {}",
+                            a.filename.as_deref().unwrap_or("(no name)")
+                        ))
+                        .strong(),
+                    );
+                    ui.label(
+                        RichText::new(format!(
+                            "{} · {}",
+                            a.declared_type,
+                            crate::load::human_size(a.size as u64)
+                        ))
+                        .small(),
+                    );
+                });
+                if let Some(sniffed) = &a.sniffed_type {
+                    ui.label(RichText::new(format!("Its first bytes look like: {sniffed}")).small());
+                }
+                if !a.archive_members.is_empty() {
+                    ui.label(RichText::new("Inside the archive:").small());
+                    for m in a.archive_members.iter().take(50) {
+                        ui.label(
+                            RichText::new(format!(
+                                "  {}{}",
+                                m.name,
+                                if m.encrypted { " (locked with a password)" } else { "" }
+                            ))
+                            .monospace()
+                            .small(),
+                        );
+                    }
+                    if a.archive_members.len() > 50 {
+                        ui.label(
+                            RichText::new(format!("  … and {} more", a.archive_members.len() - 50))
+                                .small(),
+                        );
+                    }
+                }
+                if a.archive_encrypted {
+                    ui.label(
+                        RichText::new("⚠ The archive is locked with a password, so virus scanners cannot look inside")
+                            .color(palette.caution),
+                    );
+                }
+                if let Some(e) = &a.archive_error {
+                    ui.label(RichText::new(format!("The archive could not be listed: {e}")).small());
+                }
+                if flags.is_empty() {
+                    ui.label(
+                        RichText::new("✔ No red flags found for this attachment; still, only open what you expected")
+                            .small()
+                            .color(palette.ok),
+                    );
+                }
+                for c in flags {
+                    ui.label(
+                        RichText::new(format!(
+                            "{} {}: {}",
+                            theme::outcome_icon(c.outcome),
+                            c.title,
+                            c.summary
+                        ))
+                        .color(palette.outcome(c.outcome)),
+                    );
+                }
+                ui.label(
+                    RichText::new(format!("SHA-256 {}", a.sha256))
+                        .small()
+                        .monospace()
+                        .color(palette.muted),
+                );
+            });
+        if scroll_to == Some(&here) {
+            card.response.scroll_to_me(Some(egui::Align::Center));
+        }
+        ui.add_space(4.0);
+    }
+}

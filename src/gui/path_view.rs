@@ -1,0 +1,557 @@
+//! The header path: a drawn diagram of the servers the message passed, newest on top (as
+//! in the raw headers), with delays on a log scale and the trust-boundary line.
+
+use egui::{pos2, vec2, Align2, Color32, FontId, Rect, RichText, Sense, Stroke};
+
+use super::theme::{self, Palette};
+use super::EntryUi;
+use crate::analysis::{Hop, Location, PathAnomaly, Report};
+
+/// Width of the column holding the spine, nodes and delay bars.
+const GUTTER: f32 = 230.0;
+/// x offset of the spine inside the gutter.
+const SPINE_X: f32 = 28.0;
+/// Longest delay bar.
+const BAR_MAX: f32 = 120.0;
+/// Delays are drawn on a log scale up to this many seconds (two days).
+const SCALE_MAX_SECS: f64 = 2.0 * 86400.0;
+/// Height of the row between two hops.
+const EDGE_HEIGHT: f32 = 40.0;
+
+/// Draws the path tab.
+pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
+    let palette = Palette::of(ui.visuals());
+    let path = &report.path;
+    ui.label(
+        RichText::new(format!(
+            "The route it took: {} {}",
+            path.hops.len(),
+            if path.hops.len() == 1 {
+                "step"
+            } else {
+                "steps"
+            }
+        ))
+        .size(theme::HEADING_SIZE)
+        .strong(),
+    );
+    ui.label(
+        "Each mail server that handles a message adds a \"Received\" line on top. Read from the \
+         bottom (where it claims to start) up to your mailbox. Hover a step to see what it means",
+    );
+    if let Some(ip) = &path.connecting_ip {
+        let host = path
+            .connecting_host
+            .as_deref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        ui.label(
+            RichText::new(format!(
+                "The only sender address known for sure: {ip}{host}, the server that handed it to your organisation"
+            ))
+            .strong(),
+        );
+    }
+    for anomaly in path.anomalies.iter().filter(|a| a.hop.is_none()) {
+        ui.label(RichText::new(format!("⚠ {}", anomaly.detail)).color(palette.caution));
+    }
+    scale_legend_ui(ui, &palette);
+    ui.add_space(4.0);
+
+    let highlighted: Vec<usize> = super::checklist::evidence_locations(report, state)
+        .into_iter()
+        .filter_map(|l| match l {
+            Location::Hop { index } => Some(*index),
+            _ => None,
+        })
+        .collect();
+    let mut scroll_to = match state.scroll_to {
+        Some(Location::Hop { index }) => Some(index),
+        _ => None,
+    };
+
+    egui::ScrollArea::vertical()
+        .id_salt("path")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if path.hops.is_empty() {
+                ui.add_space(10.0);
+                ui.label(
+                    "This message has no \"Received\" lines, so there is no record of the \
+                     route it took. Messages that really travelled between mail servers always \
+                     have them; a message without any was never sent normally (a draft, or \
+                     something made up to look like an email)",
+                );
+                return;
+            }
+            end_node_ui(ui, &palette, "📥", "Your mailbox", delivered_text(report));
+            // Newest first, like the raw headers.
+            let hops: Vec<&Hop> = path.hops.iter().rev().collect();
+            for (pos, hop) in hops.iter().enumerate() {
+                let newer = pos.checked_sub(1).and_then(|p| hops.get(p));
+                if let Some(newer) = newer {
+                    if path.boundary == Some(newer.index) {
+                        boundary_ui(ui, &palette);
+                    }
+                    edge_ui(ui, &palette, newer.delay_seconds, Some(newer.index));
+                } else {
+                    edge_ui(ui, &palette, None, None);
+                }
+                let anomalies: Vec<&PathAnomaly> = path
+                    .anomalies
+                    .iter()
+                    .filter(|a| a.hop == Some(hop.index))
+                    .collect();
+                let lit = highlighted.contains(&hop.index);
+                let response = hop_ui(ui, &palette, report, hop, &anomalies, lit);
+                if scroll_to == Some(hop.index) {
+                    response.scroll_to_me(Some(egui::Align::Center));
+                    scroll_to = None;
+                    state.scroll_to = None;
+                }
+            }
+            edge_ui(ui, &palette, None, None);
+            let sender = report
+                .identity
+                .from
+                .as_ref()
+                .and_then(|f| f.address.clone())
+                .unwrap_or_else(|| "unknown sender".into());
+            end_node_ui(
+                ui,
+                &palette,
+                "✉",
+                "Where it claims to start",
+                format!("Written by {sender} (as the From line says)"),
+            );
+        });
+}
+
+fn delivered_text(report: &Report) -> String {
+    match report.path.hops.last().and_then(|h| h.time.as_deref()) {
+        Some(t) => format!("Delivered {}", pretty_time(t)),
+        None => "Delivered (time not recorded)".into(),
+    }
+}
+
+/// "2025-10-14T07:42:15+00:00" ➡ "2025-10-14 07:42:15 +00:00"; a trailing Z reads "UTC".
+fn pretty_time(rfc3339: &str) -> String {
+    let s = rfc3339.replacen('T', " ", 1);
+    if let Some(utc) = s.strip_suffix('Z') {
+        return format!("{utc} UTC");
+    }
+    match s.rfind(['+', '-']) {
+        Some(i) if i > 11 => {
+            let (a, b) = s.split_at(i);
+            format!("{a} {b}")
+        }
+        _ => s,
+    }
+}
+
+/// Length of the delay bar for `secs` on the log scale.
+fn bar_len(secs: u64) -> f32 {
+    let v = ((secs as f64) + 1.0).log10() / (SCALE_MAX_SECS + 1.0).log10();
+    (v.clamp(0.0, 1.0) as f32) * BAR_MAX
+}
+
+fn scale_legend_ui(ui: &mut egui::Ui, palette: &Palette) {
+    let width = ui.available_width().min(GUTTER + 520.0);
+    let (rect, response) = ui.allocate_exact_size(vec2(width, 34.0), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let x0 = rect.left() + SPINE_X + 14.0;
+    let y = rect.top() + 10.0;
+    painter.text(
+        pos2(rect.left(), y),
+        Align2::LEFT_CENTER,
+        "Delay",
+        FontId::proportional(11.0),
+        palette.muted,
+    );
+    painter.line_segment(
+        [pos2(x0, y), pos2(x0 + BAR_MAX, y)],
+        Stroke::new(1.0, palette.muted),
+    );
+    for (secs, label) in [(1, "1 s"), (60, "1 min"), (3600, "1 h"), (86400, "1 day")] {
+        let x = x0 + bar_len(secs);
+        painter.line_segment(
+            [pos2(x, y - 4.0), pos2(x, y + 4.0)],
+            Stroke::new(1.0, palette.muted),
+        );
+        painter.text(
+            pos2(x, y + 6.0),
+            Align2::CENTER_TOP,
+            label,
+            FontId::proportional(10.0),
+            palette.muted,
+        );
+    }
+    painter.text(
+        pos2(x0 + BAR_MAX + 20.0, y),
+        Align2::LEFT_CENTER,
+        "time between two steps (log scale); ? = not recorded",
+        FontId::proportional(11.0),
+        palette.muted,
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Image,
+            true,
+            "Delay scale: 1 second, 1 minute, 1 hour, 1 day",
+        )
+    });
+}
+
+fn end_node_ui(ui: &mut egui::Ui, palette: &Palette, icon: &str, title: &str, detail: String) {
+    let left = ui.available_rect_before_wrap().left();
+    let row = card_scope(ui, |ui| {
+        ui.label(RichText::new(title).strong());
+        ui.label(RichText::new(detail).color(palette.muted));
+    });
+    let c = pos2(left + SPINE_X, row.center().y);
+    ui.painter().circle_filled(c, 14.0, palette.accent);
+    ui.painter().text(
+        c,
+        Align2::CENTER_CENTER,
+        icon,
+        FontId::proportional(15.0),
+        Color32::WHITE,
+    );
+}
+
+/// Lays out `add` in a top-down column right of the gutter (at most 720 points wide) and
+/// returns the rectangle it used.
+fn card_scope(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) -> Rect {
+    let avail = ui.available_rect_before_wrap();
+    let x0 = avail.left() + GUTTER;
+    let x1 = avail.right().min(x0 + 720.0).max(x0 + 200.0);
+    let max = Rect::from_min_max(
+        pos2(x0, avail.top()),
+        pos2(x1, avail.bottom().max(avail.top() + 1.0)),
+    );
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .max_rect(max)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+        add,
+    )
+    .response
+    .rect
+}
+
+/// The spine between two steps, with an upward arrow and the delay.
+fn edge_ui(ui: &mut egui::Ui, palette: &Palette, delay: Option<i64>, newer: Option<usize>) {
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), EDGE_HEIGHT), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let x = rect.left() + SPINE_X;
+    let stroke = Stroke::new(2.0, palette.neutral);
+    painter.line_segment([pos2(x, rect.bottom()), pos2(x, rect.top() + 6.0)], stroke);
+    // The arrow points up: the message travels from the sender (bottom) to you (top).
+    painter.line_segment(
+        [pos2(x, rect.top() + 4.0), pos2(x - 5.0, rect.top() + 11.0)],
+        stroke,
+    );
+    painter.line_segment(
+        [pos2(x, rect.top() + 4.0), pos2(x + 5.0, rect.top() + 11.0)],
+        stroke,
+    );
+    if newer.is_none() {
+        return;
+    }
+    let y = rect.center().y;
+    let bx = x + 14.0;
+    let font = FontId::proportional(12.0);
+    let (label, colour, len) = match delay {
+        None => {
+            painter.extend(egui::Shape::dashed_line(
+                &[pos2(bx, y), pos2(bx + 24.0, y)],
+                Stroke::new(3.0, palette.neutral),
+                4.0,
+                3.0,
+            ));
+            ("? delay not recorded".to_string(), palette.muted, 24.0)
+        }
+        Some(secs) if secs < 0 => {
+            let len = bar_len(secs.unsigned_abs());
+            painter.rect_filled(
+                Rect::from_min_max(pos2(bx, y - 4.0), pos2(bx + len.max(3.0), y + 4.0)),
+                2.0,
+                palette.caution,
+            );
+            (
+                format!("{} (clocks disagree)", signed_duration(secs)),
+                palette.caution,
+                len,
+            )
+        }
+        Some(secs) => {
+            let len = bar_len(secs.unsigned_abs());
+            let colour = if secs > crate::analysis::path::LONG_DELAY_SECS {
+                palette.caution
+            } else {
+                palette.accent
+            };
+            painter.rect_filled(
+                Rect::from_min_max(pos2(bx, y - 4.0), pos2(bx + len.max(3.0), y + 4.0)),
+                2.0,
+                colour,
+            );
+            (signed_duration(secs), palette.muted, len)
+        }
+    };
+    painter.text(
+        pos2(bx + len.max(3.0) + 8.0, y),
+        Align2::LEFT_CENTER,
+        &label,
+        font,
+        colour,
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Label, true, format!("Delay: {label}"))
+    });
+}
+
+/// "+23 s", "-5 min 0 s".
+fn signed_duration(secs: i64) -> String {
+    let text = crate::analysis::path::human_duration(secs);
+    if secs >= 0 {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+fn boundary_ui(ui: &mut egui::Ui, palette: &Palette) {
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(vec2(width, 58.0), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let y = rect.center().y;
+    painter.extend(egui::Shape::dashed_line(
+        &[pos2(rect.left(), y), pos2(rect.right(), y)],
+        Stroke::new(3.0, palette.boundary),
+        12.0,
+        6.0,
+    ));
+    let font = FontId::proportional(13.0);
+    painter.text(
+        pos2(rect.left() + SPINE_X + 18.0, y - 6.0),
+        Align2::LEFT_BOTTOM,
+        "⏶ Above this line: written by your own mail servers — can be believed",
+        font.clone(),
+        palette.boundary,
+    );
+    painter.text(
+        pos2(rect.left() + SPINE_X + 18.0, y + 6.0),
+        Align2::LEFT_TOP,
+        "⏷ Below: written before your servers received it — the sender could have forged it",
+        font,
+        palette.boundary,
+    );
+    response
+        .on_hover_text(
+            "This is where the message entered your organisation. Lines above were added by \
+             servers you trust; lines below only say what the sending side claims",
+        )
+        .widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Label,
+                true,
+                "Trust boundary: above this line, written by your own mail servers; below, \
+                 the sender could have forged it",
+            )
+        });
+}
+
+/// A plain-words explanation of one step, for hovering and screen readers.
+fn explain_hop(report: &Report, hop: &Hop) -> String {
+    let by = hop.by_host.as_deref().unwrap_or("an unnamed server");
+    let from = hop
+        .from_host
+        .as_deref()
+        .or(hop.helo.as_deref())
+        .unwrap_or("a server that did not give its name");
+    let ip = hop
+        .from_ip
+        .as_deref()
+        .map(|ip| format!(" at address {ip}"))
+        .unwrap_or_default();
+    let mut text = format!(
+        "Step {}: {by} received the message from {from}{ip}.",
+        hop.index + 1
+    );
+    if report.path.boundary == Some(hop.index) {
+        text.push_str(
+            " This is where your organisation's servers first received it: this address is the \
+             only sender address known for sure.",
+        );
+    } else if hop.trusted {
+        text.push_str(" Written by your own mail servers, so it can be believed.");
+    } else {
+        text.push_str(
+            " Written before your servers received the message, so the sender could have made \
+             this line up.",
+        );
+    }
+    match hop.tls {
+        Some(true) => text.push_str(" The connection was encrypted."),
+        Some(false) => text.push_str(" The connection was not encrypted."),
+        None => {}
+    }
+    text
+}
+
+fn hop_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    report: &Report,
+    hop: &Hop,
+    anomalies: &[&PathAnomaly],
+    highlighted: bool,
+) -> egui::Response {
+    let fill = if highlighted {
+        palette.highlight_bg
+    } else if hop.trusted {
+        palette.trusted_bg
+    } else {
+        palette.card_bg
+    };
+    let stroke_colour = if highlighted || !anomalies.is_empty() {
+        palette.caution
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke.color
+    };
+    let left = ui.available_rect_before_wrap().left();
+    let row = card_scope(ui, |ui| {
+        egui::Frame::new()
+            .fill(fill)
+            .stroke(Stroke::new(
+                if highlighted { 2.5 } else { 1.0 },
+                stroke_colour,
+            ))
+            .corner_radius(theme::CARD_RADIUS)
+            .inner_margin(10)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                hop_card_ui(ui, palette, hop, anomalies);
+            });
+    });
+    let rect = Rect::from_min_max(pos2(left, row.top()), row.max);
+    let node = pos2(left + SPINE_X, rect.center().y);
+    let painter = ui.painter();
+    let node_colour = if hop.trusted {
+        palette.ok
+    } else {
+        palette.neutral
+    };
+    painter.line_segment(
+        [pos2(node.x, rect.top()), pos2(node.x, rect.bottom())],
+        Stroke::new(2.0, palette.neutral),
+    );
+    painter.circle_filled(node, 13.0, node_colour);
+    painter.text(
+        node,
+        Align2::CENTER_CENTER,
+        format!("{}", hop.index + 1),
+        FontId::proportional(13.0),
+        Color32::WHITE,
+    );
+    let side = if hop.trusted {
+        "🏢 Your servers"
+    } else {
+        "❔ Sender's side"
+    };
+    painter.text(
+        pos2(node.x + 20.0, node.y),
+        Align2::LEFT_CENTER,
+        side,
+        FontId::proportional(12.0),
+        if hop.trusted {
+            palette.ok
+        } else {
+            palette.muted
+        },
+    );
+    let explanation = explain_hop(report, hop);
+    let response = ui.interact(rect, ui.scope_id().with(("hop", hop.index)), Sense::hover());
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Group, true, explanation.clone()));
+    response.on_hover_text(explanation)
+}
+
+fn hop_card_ui(ui: &mut egui::Ui, palette: &Palette, hop: &Hop, anomalies: &[&PathAnomaly]) {
+    let by = hop
+        .by_host
+        .as_deref()
+        .unwrap_or("(receiving server not named)");
+    let from = hop
+        .from_host
+        .as_deref()
+        .or(hop.helo.as_deref())
+        .unwrap_or("(sending server not named)");
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(by).strong().monospace());
+        ui.label("received it from");
+        ui.label(RichText::new(from).strong().monospace());
+        if let Some(ip) = &hop.from_ip {
+            ui.label(RichText::new(format!("[{ip}]")).monospace());
+        }
+    });
+    if let Some(helo) = hop
+        .helo
+        .as_deref()
+        .filter(|h| Some(*h) != hop.from_host.as_deref())
+    {
+        ui.label(
+            RichText::new(format!("which introduced itself as \"{helo}\""))
+                .small()
+                .color(palette.muted),
+        );
+    }
+    ui.horizontal_wrapped(|ui| {
+        if let Some(p) = &hop.protocol {
+            badge(ui, p, palette.neutral);
+        }
+        match hop.tls {
+            Some(true) => {
+                let v = hop
+                    .tls_version
+                    .as_deref()
+                    .map(|v| format!(" ({v})"))
+                    .unwrap_or_default();
+                badge(ui, &format!("🔒 Encrypted{v}"), palette.ok);
+            }
+            Some(false) => badge(ui, "🔓 Not encrypted", palette.caution),
+            None => badge(ui, "Encryption not stated", palette.neutral),
+        }
+        match &hop.time {
+            Some(t) => {
+                ui.label(RichText::new(format!("🕑 {}", pretty_time(t))).size(12.0));
+            }
+            None => {
+                ui.label(
+                    RichText::new("🕑 time not recorded")
+                        .small()
+                        .color(palette.muted),
+                );
+            }
+        }
+    });
+    for a in anomalies {
+        ui.label(
+            RichText::new(format!("⚠ {}", a.detail))
+                .color(palette.caution)
+                .strong(),
+        );
+    }
+}
+
+fn badge(ui: &mut egui::Ui, text: &str, colour: Color32) {
+    egui::Frame::new()
+        .stroke(Stroke::new(1.0, colour))
+        .corner_radius(4)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).size(12.0).color(colour));
+        });
+}

@@ -1,0 +1,266 @@
+//! Persisted settings (offline mode, DNS server, theme, text size) and the settings dialog.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use serde::{Deserialize, Serialize};
+
+use super::Command;
+
+/// Key under which settings are stored by eframe.
+pub const STORAGE_KEY: &str = "mailsleuth-settings";
+
+/// Light, dark, or whatever the desktop uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    fn label(self) -> &'static str {
+        match self {
+            ThemeChoice::System => "Follow system",
+            ThemeChoice::Light => "Light",
+            ThemeChoice::Dark => "Dark",
+        }
+    }
+
+    /// The egui preference for this choice.
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
+/// Text size, applied as a zoom of the whole window so layouts stay in proportion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TextSize {
+    Small,
+    #[default]
+    Normal,
+    Large,
+    Larger,
+}
+
+impl TextSize {
+    const ALL: [TextSize; 4] = [
+        TextSize::Small,
+        TextSize::Normal,
+        TextSize::Large,
+        TextSize::Larger,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            TextSize::Small => "Small",
+            TextSize::Normal => "Normal",
+            TextSize::Large => "Large",
+            TextSize::Larger => "Larger",
+        }
+    }
+
+    /// The zoom factor for this size.
+    pub fn zoom(self) -> f32 {
+        match self {
+            TextSize::Small => 0.9,
+            TextSize::Normal => 1.0,
+            TextSize::Large => 1.2,
+            TextSize::Larger => 1.45,
+        }
+    }
+}
+
+/// What the person chose in the settings dialog; saved between runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Never look anything up on the network.
+    pub offline: bool,
+    /// DNS server for live checks as HOST:PORT; empty = the system's resolver.
+    pub dns: String,
+    pub theme: ThemeChoice,
+    pub text_size: TextSize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            offline: false,
+            dns: String::new(),
+            theme: ThemeChoice::System,
+            text_size: TextSize::Normal,
+        }
+    }
+}
+
+impl Settings {
+    /// Settings for a run that must not touch the network (tests, presentations).
+    pub fn offline() -> Settings {
+        Settings {
+            offline: true,
+            ..Settings::default()
+        }
+    }
+
+    /// The DNS server to use, or a readable problem with what was written.
+    pub fn dns_server(&self) -> Result<DnsServer, String> {
+        parse_dns(&self.dns)
+    }
+}
+
+/// A DNS server as the person wrote it, checked for shape only (no lookup happens here:
+/// this runs every frame while the dialog is open).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsServer {
+    /// Use the system's resolver configuration.
+    System,
+    /// A literal address.
+    Addr(SocketAddr),
+    /// A host name and port, resolved when a live check starts.
+    Named(String, u16),
+}
+
+impl DnsServer {
+    /// Resolves to a socket address (Ok(None) = system). May block on a lookup: call it off
+    /// the UI thread.
+    pub fn resolve(&self) -> Result<Option<SocketAddr>, String> {
+        match self {
+            DnsServer::System => Ok(None),
+            DnsServer::Addr(a) => Ok(Some(*a)),
+            DnsServer::Named(host, port) => (host.as_str(), *port)
+                .to_socket_addrs()
+                .map_err(|e| format!("could not find the DNS server {host}: {e}"))?
+                .next()
+                .map(Some)
+                .ok_or_else(|| format!("the DNS server {host} has no address")),
+        }
+    }
+}
+
+/// Parses "HOST:PORT", "IP" or "IP:PORT"; empty or "system" means the system resolver.
+pub fn parse_dns(text: &str) -> Result<DnsServer, String> {
+    let t = text.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("system") {
+        return Ok(DnsServer::System);
+    }
+    if let Ok(addr) = t.parse::<SocketAddr>() {
+        return Ok(DnsServer::Addr(addr));
+    }
+    if let Ok(ip) = t.parse::<std::net::IpAddr>() {
+        return Ok(DnsServer::Addr(SocketAddr::new(ip, 53)));
+    }
+    let bad = || format!("\"{t}\" is not a server address; write HOST:PORT, e.g. 192.0.2.53:53");
+    let Some((host, port)) = t.rsplit_once(':') else {
+        return Err(format!(
+            "\"{t}\" needs a port, like {t}:53 (or leave it empty for the system's DNS)"
+        ));
+    };
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    if !host_ok {
+        return Err(bad());
+    }
+    Ok(DnsServer::Named(host.to_ascii_lowercase(), port))
+}
+
+/// The settings dialog. Returns commands (close, apply) to run after the frame.
+pub fn settings_ui(ui: &mut egui::Ui, draft: &mut Settings, commands: &mut Vec<Command>) {
+    ui.heading("Live checks");
+    ui.checkbox(
+        &mut draft.offline,
+        "Offline mode: never look anything up on the network",
+    );
+    ui.label(
+        egui::RichText::new(
+            "Live checks look up the sender's domains in DNS, so a sender watching their DNS \
+             could see that the message is being checked. Offline mode turns them off; \
+             mailsleuth then judges only what the message itself records",
+        )
+        .weak(),
+    );
+    ui.add_space(6.0);
+    ui.add_enabled_ui(!draft.offline, |ui| {
+        ui.horizontal(|ui| {
+            ui.label("DNS server");
+            let edit = egui::TextEdit::singleline(&mut draft.dns)
+                .hint_text("system")
+                .desired_width(220.0);
+            ui.add(edit).on_hover_text(
+                "HOST:PORT, e.g. 192.0.2.53:53; leave empty to use the system's DNS",
+            );
+        });
+        match parse_dns(&draft.dns) {
+            Ok(DnsServer::System) => {
+                ui.label(egui::RichText::new("Using the system's DNS settings").small());
+            }
+            Ok(DnsServer::Addr(addr)) => {
+                ui.label(egui::RichText::new(format!("Asking {addr}")).small());
+            }
+            Ok(DnsServer::Named(host, port)) => {
+                ui.label(egui::RichText::new(format!("Asking {host} on port {port}")).small());
+            }
+            Err(e) => {
+                ui.label(egui::RichText::new(format!("⚠ {e}")).small());
+            }
+        }
+    });
+    ui.separator();
+    ui.heading("Appearance");
+    ui.horizontal(|ui| {
+        ui.label("Theme");
+        for choice in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
+            ui.selectable_value(&mut draft.theme, choice, choice.label());
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Text size");
+        for size in TextSize::ALL {
+            ui.selectable_value(&mut draft.text_size, size, size.label());
+        }
+    });
+    ui.separator();
+    ui.horizontal(|ui| {
+        let valid = draft.offline || parse_dns(&draft.dns).is_ok();
+        if ui.add_enabled(valid, egui::Button::new("Save")).clicked() {
+            commands.push(Command::ApplySettings(draft.clone()));
+            commands.push(Command::CloseDialog);
+        }
+        if ui.button("Cancel").clicked() {
+            commands.push(Command::CloseDialog);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_accepts_ip_port_and_system() {
+        assert_eq!(parse_dns(""), Ok(DnsServer::System));
+        assert_eq!(parse_dns("System"), Ok(DnsServer::System));
+        assert_eq!(
+            parse_dns("127.0.0.1:5353"),
+            Ok(DnsServer::Addr("127.0.0.1:5353".parse().unwrap()))
+        );
+        assert_eq!(
+            parse_dns("192.0.2.1"),
+            Ok(DnsServer::Addr("192.0.2.1:53".parse().unwrap()))
+        );
+        assert_eq!(
+            parse_dns("dns.example.net:5353"),
+            Ok(DnsServer::Named("dns.example.net".into(), 5353))
+        );
+        assert!(parse_dns("not a server").is_err());
+        assert!(parse_dns("host:99999").is_err());
+    }
+}

@@ -1,0 +1,230 @@
+//! Design tokens: colours, spacing, icons and words for verdicts and outcomes, in one place.
+//!
+//! Every colour here comes with an icon and a word elsewhere in this module, so nothing on
+//! screen relies on colour alone.
+
+use egui::{Color32, Visuals};
+
+use crate::analysis::{AuthValue, Outcome, Verdict};
+
+/// Space between sections of a view.
+pub const SECTION_GAP: f32 = 14.0;
+/// Inner margin of cards and banners.
+pub const CARD_MARGIN: i8 = 12;
+/// Corner radius of cards and banners.
+pub const CARD_RADIUS: u8 = 8;
+/// Width of the message list on the left.
+pub const LIST_WIDTH: f32 = 250.0;
+/// Size of the big verdict icon and word.
+pub const VERDICT_SIZE: f32 = 26.0;
+/// Heading size inside views.
+pub const HEADING_SIZE: f32 = 18.0;
+
+/// Colours that depend on light or dark mode.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub ok: Color32,
+    pub caution: Color32,
+    pub danger: Color32,
+    pub neutral: Color32,
+    /// Background tint of the verdict banner, per verdict.
+    pub ok_bg: Color32,
+    pub caution_bg: Color32,
+    pub danger_bg: Color32,
+    /// Background of a highlighted (evidence) row.
+    pub highlight_bg: Color32,
+    /// Fill of the path-diagram cards.
+    pub card_bg: Color32,
+    /// Fill of cards written by the recipient's own servers.
+    pub trusted_bg: Color32,
+    /// Muted text for secondary details.
+    pub muted: Color32,
+    /// The trust-boundary line.
+    pub boundary: Color32,
+    /// The drop-zone outline.
+    pub accent: Color32,
+}
+
+impl Palette {
+    /// The palette for the current visuals.
+    pub fn of(visuals: &Visuals) -> Palette {
+        if visuals.dark_mode {
+            Palette {
+                ok: Color32::from_rgb(110, 200, 120),
+                caution: Color32::from_rgb(240, 185, 70),
+                danger: Color32::from_rgb(240, 100, 95),
+                neutral: Color32::from_rgb(150, 160, 175),
+                ok_bg: Color32::from_rgb(28, 58, 36),
+                caution_bg: Color32::from_rgb(66, 52, 20),
+                danger_bg: Color32::from_rgb(78, 30, 30),
+                highlight_bg: Color32::from_rgb(70, 62, 20),
+                card_bg: Color32::from_rgb(38, 42, 50),
+                trusted_bg: Color32::from_rgb(30, 50, 44),
+                muted: Color32::from_rgb(165, 170, 180),
+                boundary: Color32::from_rgb(120, 170, 255),
+                accent: Color32::from_rgb(120, 170, 255),
+            }
+        } else {
+            Palette {
+                ok: Color32::from_rgb(25, 120, 45),
+                caution: Color32::from_rgb(150, 95, 0),
+                danger: Color32::from_rgb(180, 30, 30),
+                neutral: Color32::from_rgb(90, 98, 110),
+                ok_bg: Color32::from_rgb(225, 243, 228),
+                caution_bg: Color32::from_rgb(253, 240, 205),
+                danger_bg: Color32::from_rgb(252, 226, 224),
+                highlight_bg: Color32::from_rgb(255, 240, 160),
+                card_bg: Color32::from_rgb(242, 244, 248),
+                trusted_bg: Color32::from_rgb(226, 242, 236),
+                muted: Color32::from_rgb(85, 90, 100),
+                boundary: Color32::from_rgb(30, 90, 200),
+                accent: Color32::from_rgb(30, 90, 200),
+            }
+        }
+    }
+
+    /// Foreground colour of a verdict.
+    pub fn verdict(&self, v: Verdict) -> Color32 {
+        match v {
+            Verdict::Ok => self.ok,
+            Verdict::Caution => self.caution,
+            Verdict::Danger => self.danger,
+        }
+    }
+
+    /// Banner background of a verdict.
+    pub fn verdict_bg(&self, v: Verdict) -> Color32 {
+        match v {
+            Verdict::Ok => self.ok_bg,
+            Verdict::Caution => self.caution_bg,
+            Verdict::Danger => self.danger_bg,
+        }
+    }
+
+    /// Colour of a check outcome.
+    pub fn outcome(&self, o: Outcome) -> Color32 {
+        match o {
+            Outcome::Pass => self.ok,
+            Outcome::Warn => self.caution,
+            Outcome::Fail => self.danger,
+            Outcome::Skip => self.neutral,
+        }
+    }
+
+    /// Colour of an authentication result.
+    pub fn auth(&self, v: AuthValue) -> Color32 {
+        match auth_tone(v) {
+            Tone::Good => self.ok,
+            Tone::Bad => self.danger,
+            Tone::Odd => self.caution,
+            Tone::Neutral => self.neutral,
+        }
+    }
+}
+
+/// Icon shown with a verdict.
+pub fn verdict_icon(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "✔",
+        Verdict::Caution => "⚠",
+        Verdict::Danger => "⛔",
+    }
+}
+
+/// Icon shown with a check outcome.
+pub fn outcome_icon(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "✔",
+        Outcome::Warn => "⚠",
+        Outcome::Fail => "✖",
+        Outcome::Skip => "–",
+    }
+}
+
+/// Word shown with a check outcome (never colour alone).
+pub fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "Fine",
+        Outcome::Warn => "Warning",
+        Outcome::Fail => "Problem",
+        Outcome::Skip => "Not applicable",
+    }
+}
+
+/// How an authentication result reads to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Odd,
+    Neutral,
+}
+
+/// Classifies an authentication result.
+pub fn auth_tone(v: AuthValue) -> Tone {
+    match v {
+        AuthValue::Pass | AuthValue::BestGuessPass => Tone::Good,
+        AuthValue::Fail | AuthValue::PermError => Tone::Bad,
+        AuthValue::SoftFail | AuthValue::Policy | AuthValue::TempError => Tone::Odd,
+        AuthValue::Neutral | AuthValue::None | AuthValue::Other => Tone::Neutral,
+    }
+}
+
+/// Icon for an authentication result.
+pub fn auth_icon(v: AuthValue) -> &'static str {
+    match auth_tone(v) {
+        Tone::Good => "✔",
+        Tone::Bad => "✖",
+        Tone::Odd => "⚠",
+        Tone::Neutral => "–",
+    }
+}
+
+/// Plain words for an authentication result.
+pub fn auth_word(v: AuthValue) -> &'static str {
+    match v {
+        AuthValue::Pass => "Passed",
+        AuthValue::BestGuessPass => "Probably passed",
+        AuthValue::Fail => "Failed",
+        AuthValue::SoftFail => "Weak fail",
+        AuthValue::Neutral => "No opinion",
+        AuthValue::None => "Not checked",
+        AuthValue::TempError => "Could not check (temporary error)",
+        AuthValue::PermError => "Broken record",
+        AuthValue::Policy => "Blocked by policy",
+        AuthValue::Other => "Unknown result",
+    }
+}
+
+/// Applies the style touches shared by every view (spacing, text sizes, contrast).
+pub fn apply_style(ctx: &egui::Context) {
+    // egui's default dark-mode text is a mid grey; lessons are long reads, so lift it.
+    ctx.style_mut_of(egui::Theme::Dark, |style| {
+        style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(212);
+    });
+    ctx.style_mut_of(egui::Theme::Light, |style| {
+        style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(40);
+    });
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(10.0, 5.0);
+        style.spacing.interact_size.y = 24.0;
+        style.interaction.tooltip_delay = 0.2;
+        if let Some(body) = style.text_styles.get_mut(&egui::TextStyle::Body) {
+            body.size = 14.5;
+        }
+        if let Some(button) = style.text_styles.get_mut(&egui::TextStyle::Button) {
+            button.size = 14.5;
+        }
+        if let Some(heading) = style.text_styles.get_mut(&egui::TextStyle::Heading) {
+            heading.size = 22.0;
+        }
+        // egui's small text is too small to read comfortably for details people need.
+        if let Some(small) = style.text_styles.get_mut(&egui::TextStyle::Small) {
+            small.size = 12.0;
+        }
+        if let Some(mono) = style.text_styles.get_mut(&egui::TextStyle::Monospace) {
+            mono.size = 13.0;
+        }
+    });
+}

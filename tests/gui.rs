@@ -1,0 +1,630 @@
+//! The desktop app, driven through AccessKit with egui_kittest: dropping files, reading the
+//! verdict, the path and the checklist, opening lessons, errors, and image snapshots.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use mailsleuth::analysis::{self, Options, Outcome, Report};
+use mailsleuth::gui::theme::outcome_word;
+use mailsleuth::gui::{MailsleuthApp, Settings};
+
+/// A file dropped on the window: a path (which may not exist) and, optionally, its bytes.
+#[derive(Debug)]
+struct TestDrop {
+    path: PathBuf,
+    bytes: Option<Vec<u8>>,
+}
+
+impl egui::DroppedFile for TestDrop {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        match &self.bytes {
+            Some(b) => Ok(b.clone()),
+            None => std::fs::read(&self.path).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+fn sample_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/welcome.eml")
+}
+
+/// The report the app should be showing for the sample, computed the same way (offline).
+fn sample_report() -> Report {
+    let raw = std::fs::read(sample_path()).expect("sample is readable");
+    analysis::analyze(&raw, &Options::with_clock()).expect("sample is an email")
+}
+
+fn app_harness(size: egui::Vec2) -> Harness<'static, MailsleuthApp> {
+    Harness::builder()
+        .with_size(size)
+        .build_eframe(|cc| MailsleuthApp::new(cc, Settings::offline(), Vec::new()))
+}
+
+fn drop_file(harness: &mut Harness<'static, MailsleuthApp>, file: TestDrop) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(file) as egui::DroppedFileHandle);
+    harness.step();
+}
+
+/// Steps the app until its background work is done (bounded), then lets it settle.
+fn wait_for_results(harness: &mut Harness<'static, MailsleuthApp>) {
+    let start = Instant::now();
+    while harness.state().is_busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "background analysis did not finish in 30 s"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(4);
+}
+
+fn open_sample(harness: &mut Harness<'static, MailsleuthApp>) {
+    drop_file(
+        harness,
+        TestDrop {
+            path: sample_path(),
+            bytes: None,
+        },
+    );
+    wait_for_results(harness);
+}
+
+fn click_tab(harness: &mut Harness<'static, MailsleuthApp>, label: &str) {
+    harness
+        .get_by_role_and_label(egui::Role::Tab, label)
+        .click();
+    harness.run_steps(3);
+}
+
+fn click_check(harness: &mut Harness<'static, MailsleuthApp>, check: &analysis::CheckResult) {
+    let label = format!("{}: {}", check.title, outcome_word(check.outcome));
+    harness
+        .get_by_role_and_label(egui::Role::Button, &label)
+        .click();
+}
+
+#[test]
+fn welcome_view_offers_drop_open_paste_and_sample() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    harness.run_steps(2);
+    harness.get_by_label("Drop an email here, or click to open a file");
+    assert!(!harness
+        .query_all_by_label("📂 Open file…")
+        .collect::<Vec<_>>()
+        .is_empty());
+    assert!(!harness
+        .query_all_by_label("📋 Paste message or headers…")
+        .collect::<Vec<_>>()
+        .is_empty());
+    harness.get_by_label("Open the sample message");
+}
+
+#[test]
+fn dropped_message_shows_verdict_path_boundary_and_checklist() {
+    let expected = sample_report();
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+
+    assert!(
+        harness
+            .query_all_by_label_contains(expected.verdict.word())
+            .next()
+            .is_some(),
+        "verdict word {:?} is shown",
+        expected.verdict.word()
+    );
+    harness.get_by_label_contains(&expected.headline);
+    click_tab(&mut harness, "Checklist");
+    // Each family lists what it found first; checks that did not apply are folded away.
+    let first_check = expected
+        .checks
+        .iter()
+        .find(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn))
+        .or_else(|| expected.checks.iter().find(|c| c.outcome != Outcome::Skip))
+        .expect("some checks apply to the sample");
+    assert!(
+        harness
+            .query_all_by_label_contains(&first_check.title)
+            .next()
+            .is_some(),
+        "checklist entry {:?} is shown",
+        first_check.title
+    );
+
+    click_tab(&mut harness, "Path");
+    let hop_count = expected.path.hops.len();
+    assert!(hop_count > 1, "the sample travels through several servers");
+    for n in 1..=hop_count {
+        harness.get_by_label_contains(&format!("Step {n}: "));
+    }
+    harness.get_by_label_contains("Trust boundary: above this line");
+    let boundary = expected
+        .path
+        .boundary
+        .expect("the sample has a trust boundary");
+    harness.get_by_label_contains(&format!(
+        "Step {}: mx2.example.org received the message",
+        boundary + 1
+    ));
+}
+
+#[test]
+fn selecting_a_check_opens_its_lesson_and_esc_closes_it() {
+    let expected = sample_report();
+    // Prefer a check that found something: it has evidence to show.
+    let check = expected
+        .checks
+        .iter()
+        .find(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+        .or_else(|| expected.checks.iter().find(|c| c.outcome != Outcome::Skip))
+        .expect("the checklist has entries");
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    click_tab(&mut harness, "Checklist");
+
+    click_check(&mut harness, check);
+    harness.run_steps(3);
+
+    harness.get_by_label("In this message");
+    assert!(
+        harness
+            .query_all_by_label_contains(&check.summary)
+            .next()
+            .is_some(),
+        "the lesson shows what the check found"
+    );
+    if let Some(lesson) = mailsleuth::lessons::lesson(&check.id) {
+        harness.get_by_label_contains(&lesson.plain);
+    }
+
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("In this message").is_none());
+}
+
+#[test]
+fn dropping_a_png_shows_a_readable_error_and_the_app_keeps_working() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0".to_vec();
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("holiday-photo.eml"),
+            bytes: Some(png),
+        },
+    );
+    wait_for_results(&mut harness);
+    harness.get_by_label_contains("mailsleuth could not check holiday-photo.eml");
+    harness.get_by_label_contains("This is not an email: it looks like a PNG image");
+
+    // The next message still opens.
+    open_sample(&mut harness);
+    assert_eq!(harness.state().entries().len(), 2);
+    assert!(harness
+        .state()
+        .entries()
+        .iter()
+        .any(|e| e.report().is_some()));
+}
+
+#[test]
+fn pasting_headers_opens_them_as_a_message() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(1);
+    let headers = "Received: from mail.example.net (mail.example.net [198.51.100.7])\n\
+                   \tby mx.example.org with ESMTPS id 1; Mon, 6 Oct 2025 10:00:00 +0000\n\
+                   From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Lunch\n\
+                   Date: Mon, 6 Oct 2025 09:59:58 +0000\nMessage-ID: <1@example.net>\n";
+    harness.event(egui::Event::Paste(headers.into()));
+    harness.step();
+    wait_for_results(&mut harness);
+    let entries = harness.state().entries();
+    assert_eq!(entries.len(), 1);
+    let report = entries
+        .first()
+        .and_then(|e| e.report())
+        .expect("pasted headers are analysed");
+    assert_eq!(report.subject.as_deref(), Some("Lunch"));
+    assert!(
+        harness
+            .query_all_by_label_contains(report.verdict.word())
+            .next()
+            .is_some(),
+        "the pasted message's verdict is shown"
+    );
+}
+
+#[test]
+fn several_dropped_files_each_get_an_entry() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    for n in 0..5 {
+        harness.input_mut().dropped_files.push(Arc::new(TestDrop {
+            path: if n % 2 == 0 {
+                sample_path()
+            } else {
+                PathBuf::from(format!("empty-{n}.eml"))
+            },
+            bytes: if n % 2 == 0 { None } else { Some(Vec::new()) },
+        }) as egui::DroppedFileHandle);
+    }
+    harness.step();
+    assert_eq!(harness.state().entries().len(), 5);
+    wait_for_results(&mut harness);
+    let ready = harness
+        .state()
+        .entries()
+        .iter()
+        .filter(|e| e.report().is_some())
+        .count();
+    assert_eq!(ready, 3, "the three copies of the sample are analysed");
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Could not read")
+            .count(),
+        2,
+        "the two empty files say they could not be read"
+    );
+}
+
+#[test]
+fn evidence_jump_highlights_the_header() {
+    let expected = sample_report();
+    // A flagged check whose evidence is a header (the sample's Reply-To, Authentication-Results…).
+    let (check, n, header) = expected
+        .checks
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+        .find_map(|c| {
+            c.evidence
+                .iter()
+                .enumerate()
+                .find_map(|(n, e)| match &e.location {
+                    analysis::Location::Header { name, .. } => Some((c, n, name.clone())),
+                    _ => None,
+                })
+        })
+        .expect("the sample has a flagged check pointing at a header");
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    click_tab(&mut harness, "Checklist");
+    click_check(&mut harness, check);
+    harness.run_steps(3);
+    let jump = format!("Show in raw headers ({})", n + 1);
+    harness.get_by_label(&jump).scroll_to_me();
+    harness.run_steps(10);
+    harness.get_by_label(&jump).click();
+    // Let the scroll to the header finish.
+    harness.run_steps(30);
+
+    assert!(
+        harness
+            .query_all_by_label_contains(&format!("{header}:"))
+            .next()
+            .is_some(),
+        "the raw headers show {header}"
+    );
+    harness.get_by_label("⏶ the selected check points here");
+}
+
+#[test]
+fn snapshots_of_the_main_views() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    harness.run_steps(2);
+    harness.snapshot("welcome");
+
+    open_sample(&mut harness);
+    harness.snapshot("verdict");
+    click_tab(&mut harness, "Checklist");
+    harness.snapshot("checklist");
+
+    let expected = sample_report();
+    if let Some(check) = expected
+        .checks
+        .iter()
+        .find(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+    {
+        click_check(&mut harness, check);
+        harness.run_steps(3);
+        harness.snapshot("checklist_lesson");
+    }
+
+    for (tab, name) in [
+        ("Path", "path"),
+        ("Authentication", "authentication"),
+        ("Message", "message"),
+        ("Raw headers", "raw_headers"),
+    ] {
+        click_tab(&mut harness, tab);
+        harness.snapshot(name);
+    }
+}
+
+/// Starts the real binary in a virtual X display with the sample and checks it stays up.
+#[test]
+fn real_window_stays_up_under_xvfb() {
+    let has_xvfb = std::process::Command::new("sh")
+        .args(["-c", "command -v xvfb-run"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !has_xvfb {
+        println!("skipped: xvfb-run is not installed (CI installs it)");
+        return;
+    }
+    use std::os::unix::process::CommandExt;
+    let mut child = std::process::Command::new("xvfb-run")
+        .process_group(0)
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_mailsleuth"))
+        .arg(sample_path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xvfb-run starts");
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(6) {
+        if let Some(status) = child.try_wait().expect("can wait on the child") {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                use std::io::Read;
+                let _ = e.read_to_string(&mut err);
+            }
+            panic!(
+                "mailsleuth exited after {:?} with {status}: {err}",
+                start.elapsed()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // xvfb-run runs the app as its child; ending xvfb-run's process group ends both.
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A message that passed through `hops` servers, the last two on the recipient's side.
+fn message_with_hops(hops: usize) -> Vec<u8> {
+    let mut m = String::new();
+    for i in (0..hops).rev() {
+        let secs = 10 + i * 7;
+        if i + 1 >= hops.saturating_sub(1) {
+            m.push_str(&format!(
+                "Received: from relay{i}.example.net (relay{i}.example.net [198.51.100.{n}])\r\n\
+                 \tby mx{i}.example.org with ESMTPS id A{i}; Mon, 6 Oct 2025 10:{m:02}:{s:02} +0000\r\n",
+                n = i + 1,
+                m = secs / 60,
+                s = secs % 60
+            ));
+        } else {
+            m.push_str(&format!(
+                "Received: from relay{i}.example.net (relay{i}.example.net [198.51.100.{n}])\r\n\
+                 \tby relay{j}.example.net with ESMTP id B{i}; Mon, 6 Oct 2025 10:{m:02}:{s:02} +0000\r\n",
+                n = i + 1,
+                j = i + 1,
+                m = secs / 60,
+                s = secs % 60
+            ));
+        }
+    }
+    m.push_str(
+        "From: Pat <pat@example.net>\r\nTo: sam@example.org\r\nSubject: Route test\r\n\
+         Date: Mon, 6 Oct 2025 10:00:00 +0000\r\nMessage-ID: <route@example.net>\r\n\r\nHello\r\n",
+    );
+    m.into_bytes()
+}
+
+#[test]
+fn path_view_reads_with_one_hop_and_with_twenty() {
+    for hops in [1usize, 20] {
+        let raw = message_with_hops(hops);
+        let report = analysis::analyze(&raw, &Options::with_clock()).expect("an email");
+        assert_eq!(report.path.hops.len(), hops);
+        let mut harness = app_harness(egui::vec2(1100.0, 750.0));
+        drop_file(
+            &mut harness,
+            TestDrop {
+                path: PathBuf::from(format!("route-{hops}.eml")),
+                bytes: Some(raw),
+            },
+        );
+        wait_for_results(&mut harness);
+        click_tab(&mut harness, "Path");
+        for n in 1..=hops {
+            harness.get_by_label_contains(&format!("Step {n}: "));
+        }
+        assert!(harness
+            .query_all_by_label_contains(&format!("The route it took: {hops} step"))
+            .next()
+            .is_some());
+        if hops == 20 {
+            harness.snapshot("path_twenty_hops");
+        }
+    }
+}
+
+#[test]
+fn a_twenty_megabyte_message_never_freezes_a_frame() {
+    let mut raw = message_with_hops(3);
+    // Twenty megabytes of body text, in lines, like a large attachment pasted inline.
+    let line = b"The quick brown fox jumps over the lazy dog, again and again and again.\r\n";
+    while raw.len() < 20 * 1024 * 1024 {
+        raw.extend_from_slice(line);
+    }
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(1);
+    harness.input_mut().dropped_files.push(Arc::new(TestDrop {
+        path: PathBuf::from("big.eml"),
+        bytes: Some(raw),
+    }) as egui::DroppedFileHandle);
+    let start = Instant::now();
+    let mut slowest = Duration::ZERO;
+    while harness.state().is_busy() || start.elapsed() < Duration::from_millis(200) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "analysis finished"
+        );
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        slowest < Duration::from_secs(1),
+        "the slowest frame took {slowest:?} while a 20 MB message was analysed"
+    );
+    let entry = harness.state().entries().first().expect("one entry");
+    assert!(entry.report().is_some(), "the big message was analysed");
+    harness.run_steps(2);
+    click_tab(&mut harness, "Message");
+    let frame = Instant::now();
+    harness.step();
+    assert!(
+        frame.elapsed() < Duration::from_secs(1),
+        "drawing the message view of a 20 MB message took {:?}",
+        frame.elapsed()
+    );
+}
+
+#[test]
+fn settings_dialog_switches_to_light_theme() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    harness.get_by_label("⚙ Settings…").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("a sender watching their DNS could see");
+    harness.get_by_label("Light").click();
+    harness.run_steps(2);
+    harness.snapshot("settings");
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().settings().theme,
+        mailsleuth::gui::settings::ThemeChoice::Light
+    );
+    assert!(
+        harness.query_by_label("Save").is_none(),
+        "the dialog closed"
+    );
+    harness.snapshot("verdict_light");
+}
+
+#[test]
+fn escape_closes_the_settings_dialog_without_saving() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(2);
+    harness.get_by_label("⚙ Settings…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Dark").click();
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label("Save").is_none(),
+        "the dialog closed"
+    );
+    assert_eq!(
+        harness.state().settings().theme,
+        mailsleuth::gui::settings::ThemeChoice::System,
+        "Esc does not save"
+    );
+}
+
+#[test]
+fn closing_a_message_returns_to_the_welcome_view() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    open_sample(&mut harness);
+    harness.get_by_label("Close welcome.eml").click();
+    harness.run_steps(3);
+    assert!(harness.state().entries().is_empty());
+    harness.get_by_label("Drop an email here, or click to open a file");
+}
+
+#[test]
+fn arrow_keys_move_through_the_message_list() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    open_sample(&mut harness);
+    let pasted = "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Second one\n\
+                  Date: Mon, 6 Oct 2025 09:59:58 +0000\nMessage-ID: <2@example.net>\n\nHi\n";
+    harness.event(egui::Event::Paste(pasted.into()));
+    harness.step();
+    wait_for_results(&mut harness);
+    let ids: Vec<_> = harness.state().entries().iter().map(|e| e.id).collect();
+    let [first, second] = ids.as_slice() else {
+        panic!("two messages are open");
+    };
+    assert_eq!(
+        harness.state().view(),
+        mailsleuth::gui::View::Message(*second)
+    );
+    let sample = sample_report();
+    let row = format!(
+        "{}: {}",
+        sample.verdict.word(),
+        sample.subject.as_deref().unwrap_or_default()
+    );
+    let first_row = harness.get_by_role_and_label(egui::Role::Button, &row);
+    first_row.focus();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().view(),
+        mailsleuth::gui::View::Message(*first)
+    );
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().view(),
+        mailsleuth::gui::View::Message(*second),
+        "the down arrow moves to the next message"
+    );
+}
+
+/// Where no file-chooser service answers (CI, bare X servers), "Open file…" must not fail
+/// silently: the app points to drag-and-drop and paste instead.
+#[test]
+fn open_file_without_a_file_chooser_service_explains_what_to_do() {
+    let has_service = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::process::Command::new("sh")
+            .args(["-c", "command -v zenity"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    if has_service {
+        println!("skipped: a file-chooser service may answer here and open a real dialog");
+        return;
+    }
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(2);
+    harness
+        .query_all_by_label("📂 Open file…")
+        .next()
+        .expect("an open button")
+        .click();
+    let start = Instant::now();
+    loop {
+        harness.step();
+        if harness
+            .query_all_by_label_contains("No file dialog could be shown")
+            .next()
+            .is_some()
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "a note about the missing file dialog appears"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
