@@ -201,3 +201,55 @@ fn the_training_card_starts_a_quiz_and_presents_a_chosen_scenario() {
     h.run();
     assert_eq!(h.state().last(), Some(&GalleryAction::Present(1)));
 }
+
+fn app_harness() -> Harness<'static, mailsleuth::gui::MailsleuthApp> {
+    use mailsleuth::gui::{MailsleuthApp, Settings};
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 1000.0))
+        .build_eframe(|cc| MailsleuthApp::new(cc, Settings::offline(), Vec::new()))
+}
+
+#[test]
+fn the_app_opens_the_quiz_and_the_presenter_from_the_start_page() {
+    use mailsleuth::gui::View;
+    let mut h = app_harness();
+    h.run();
+    h.get_by_label_contains("Start quiz").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Quiz);
+    h.get_by_label_contains("Message 1 of 5");
+    h.get_by_label("Leave quiz").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Welcome);
+
+    h.get_by_label_contains("Presenter view").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Presenter);
+    h.get_by_label("Would you trust this message?");
+    // The toolbar is gone: the presenter has the whole screen.
+    assert!(h.query_by_label_contains("Open file").is_none());
+    h.key_press(Key::Space);
+    h.run();
+    h.get_by_label_contains("step 2 of");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().view(), View::Welcome);
+}
+
+#[test]
+fn a_gallery_scenario_opens_as_a_message_with_its_report() {
+    use mailsleuth::gui::View;
+    let mut h = app_harness();
+    h.run();
+    h.get_by_label_contains("Scenario gallery").click();
+    h.run();
+    // The first row of the gallery is the CEO fraud scenario.
+    let open = h.get_all_by_label("Open").next();
+    assert!(open.is_some(), "the gallery rows have Open buttons");
+    if let Some(b) = open {
+        b.click();
+    }
+    h.run();
+    assert!(matches!(h.state().view(), View::Message(_)));
+    h.get_by_label_contains("Training: The CEO needs the payroll file, now");
+}

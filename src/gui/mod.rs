@@ -94,6 +94,10 @@ pub enum View {
     Welcome,
     /// The report of one opened message.
     Message(EntryId),
+    /// The "Spot it first" quiz.
+    Quiz,
+    /// The full-screen presenter view for trainers.
+    Presenter,
 }
 
 /// The sections of a report.
@@ -162,6 +166,8 @@ pub enum Command {
     CloseDialog,
     /// Hide the note bar.
     DismissNote,
+    /// Start the quiz, present or open a training scenario.
+    Training(gallery::GalleryAction),
 }
 
 /// Where the analysis of one message stands.
@@ -241,6 +247,12 @@ pub struct MailsleuthApp {
     /// The native open dialog running on its own thread, and when it started.
     open_dialog: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     applied_zoom: Option<f32>,
+    /// The training scenarios (the built-in gallery).
+    gallery: Vec<crate::training::Scenario>,
+    /// The quiz round, while the quiz is open.
+    quiz: Option<quiz::QuizScreen>,
+    /// The presentation, while the presenter view is open.
+    presenter: Option<presenter::PresenterScreen>,
 }
 
 impl MailsleuthApp {
@@ -258,6 +270,9 @@ impl MailsleuthApp {
             note: None,
             open_dialog: None,
             applied_zoom: None,
+            gallery: crate::training::gallery(),
+            quiz: None,
+            presenter: None,
         };
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
@@ -328,7 +343,7 @@ impl MailsleuthApp {
     fn selected_mut(&mut self) -> Option<&mut Entry> {
         match self.view {
             View::Message(id) => self.entry_mut(id),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         }
     }
 
@@ -444,6 +459,7 @@ impl MailsleuthApp {
             commands.push(Command::OpenFileDialog);
         }
         if self.dialog.is_none()
+            && self.view != View::Presenter
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
             if let Some(entry) = self.selected_mut() {
@@ -576,6 +592,7 @@ impl MailsleuthApp {
             }
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
+            Command::Training(action) => self.run_training(action),
         }
     }
 
@@ -701,7 +718,7 @@ impl MailsleuthApp {
     fn status_bar_ui(&self, ui: &mut egui::Ui) {
         let selected = match self.view {
             View::Message(id) => self.entries.iter().find(|e| e.id == id),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         };
         match selected {
             Some(entry) if entry.report().is_some() => {
@@ -753,6 +770,39 @@ impl MailsleuthApp {
             });
     }
 
+    fn run_training(&mut self, action: gallery::GalleryAction) {
+        match action {
+            gallery::GalleryAction::StartQuiz => {
+                self.quiz = Some(quiz::QuizScreen::from_gallery(self.gallery.clone()));
+                self.view = View::Quiz;
+            }
+            gallery::GalleryAction::Present(start) => {
+                self.presenter = Some(presenter::PresenterScreen::new(self.gallery.clone(), start));
+                self.view = View::Presenter;
+            }
+            gallery::GalleryAction::Open(i) => {
+                if let Some(s) = self.gallery.get(i) {
+                    let name = format!("Training: {}", s.meta.title);
+                    self.add_entry(name, Source::Bytes(Arc::from(s.raw.as_slice())));
+                }
+            }
+        }
+    }
+
+    /// The presenter view fills the window; leaving it returns to the start page.
+    fn presenter_view_ui(&mut self, ui: &mut egui::Ui) {
+        let left = egui::CentralPanel::default()
+            .show(ui, |ui| match self.presenter.as_mut() {
+                Some(screen) => presenter::presenter_ui(ui, screen).is_some(),
+                None => true,
+            })
+            .inner;
+        if left {
+            self.presenter = None;
+            self.view = View::Welcome;
+        }
+    }
+
     /// Draws the whole window for one frame and returns what the person asked for.
     pub fn app_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -762,6 +812,11 @@ impl MailsleuthApp {
         self.poll_open_dialog(&mut commands);
         self.handle_input(&ctx, &mut commands);
 
+        if self.view == View::Presenter {
+            // Full screen for the projector: no toolbar, list or status bar.
+            self.presenter_view_ui(ui);
+            return;
+        }
         egui::Panel::top("toolbar")
             .frame(
                 egui::Frame::side_top_panel(ui.style())
@@ -790,10 +845,20 @@ impl MailsleuthApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.note_ui(ui, &mut commands);
             match self.view {
-                View::Welcome => welcome::welcome_ui(ui, &mut commands),
+                View::Welcome | View::Presenter => {
+                    welcome::welcome_ui(ui, &self.gallery, &mut commands)
+                }
                 View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
                     Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
-                    None => welcome::welcome_ui(ui, &mut commands),
+                    None => welcome::welcome_ui(ui, &self.gallery, &mut commands),
+                },
+                View::Quiz => match self.quiz.as_mut() {
+                    Some(screen) => {
+                        if quiz::quiz_ui(ui, screen).is_some() {
+                            commands.push(Command::Show(View::Welcome));
+                        }
+                    }
+                    None => welcome::welcome_ui(ui, &self.gallery, &mut commands),
                 },
             }
         });

@@ -88,13 +88,13 @@ impl QuizScreen {
         }
     }
 
-    /// A round of the default length from the built-in gallery, seeded from the clock.
-    pub fn from_gallery() -> QuizScreen {
+    /// A round of the default length from `pool`, seeded from the clock.
+    pub fn from_gallery(pool: Vec<Scenario>) -> QuizScreen {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
-        QuizScreen::new(crate::training::gallery(), DEFAULT_ROUND, seed)
+        QuizScreen::new(pool, DEFAULT_ROUND, seed)
     }
 
     fn now() -> i64 {
