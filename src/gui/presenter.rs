@@ -254,7 +254,7 @@ fn mail_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
                     ui,
                     &lit,
                     Part::Link(l.index),
-                    &format!("🔗 {}  ▶  {}", l.text, l.href),
+                    &format!("Link: {}  ▶  {}", l.text, l.href),
                 );
             }
             for a in &v.attachments {
