@@ -700,3 +700,30 @@ mod signatures {
         assert!(checked >= 10, "only {checked} signatures checked");
     }
 }
+
+#[test]
+fn a_trainers_message_without_metadata_is_judged_by_the_engine() {
+    use mailsleuth::training::quiz::Question;
+    let dir = tempfile::tempdir().unwrap();
+    let raw = training::gallery()
+        .into_iter()
+        .find(|s| s.meta.id == "reply-to-hijack")
+        .map(|s| s.raw)
+        .unwrap();
+    std::fs::write(dir.path().join("suspicious.eml"), &raw).unwrap();
+    let scenarios = training::load_folder(dir.path()).unwrap();
+    let q = Question::new(scenarios.into_iter().next().unwrap());
+    let engine = q.report.as_ref().map(|r| r.verdict).unwrap();
+    assert_eq!(q.truth, engine, "no expected verdict: the engine's stands");
+    assert!(
+        !q.points.is_empty(),
+        "the engine's findings become the points"
+    );
+    assert!(
+        q.points
+            .iter()
+            .any(|p| p.check == "reply-to-mismatch" && p.spot == Some(Spot::ReplyTo)),
+        "{:?}",
+        q.points
+    );
+}

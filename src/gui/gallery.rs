@@ -1,10 +1,18 @@
 //! The training card on the welcome view: start the quiz, open the presenter view, and the
 //! gallery of scenarios (open one as a message, or present it).
 
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
 use egui::{Button, RichText};
 
 use crate::analysis::Verdict;
 use crate::training::Scenario;
+
+/// A folder dialog that returns this fast with nothing chosen was almost certainly never
+/// shown (no file-chooser service answered); a person cancelling takes longer.
+const DIALOG_NEVER_SHOWN: Duration = Duration::from_millis(1500);
 
 /// What the trainer or learner picked on the training card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +23,83 @@ pub enum GalleryAction {
     Present(usize),
     /// Open this scenario as an ordinary message, with its full report.
     Open(usize),
+    /// Ask for a folder of the trainer's own scenarios.
+    UseFolder,
+    /// Go back to the built-in gallery.
+    UseBuiltIn,
+}
+
+/// What came of asking for a scenario folder.
+#[derive(Debug)]
+pub enum FolderOutcome {
+    /// The scenarios were read; the folder they came from.
+    Loaded(Vec<Scenario>, PathBuf),
+    /// Something went wrong; a sentence to show.
+    Problem(String),
+}
+
+/// The folder dialog for trainers' own scenarios, run off the UI thread.
+#[derive(Debug, Default)]
+pub struct FolderPicker {
+    pending: Option<(Receiver<Option<PathBuf>>, Instant)>,
+}
+
+impl FolderPicker {
+    /// Opens the native folder dialog, unless one is open already.
+    pub fn start(&mut self, ctx: &egui::Context) {
+        if self.pending.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("scenario-folder-dialog".into())
+            .spawn(move || {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Choose a folder of .eml scenarios")
+                    .pick_folder();
+                // The app may have closed meanwhile; nothing to tell then.
+                let _ = tx.send(picked);
+                repaint.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.pending = Some((rx, Instant::now()));
+        }
+    }
+
+    /// Is the dialog open?
+    pub fn is_open(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Picks up the dialog's answer and reads the folder.
+    pub fn poll(&mut self) -> Option<FolderOutcome> {
+        let (rx, started) = self.pending.as_ref()?;
+        let answer = match rx.try_recv() {
+            Ok(a) => a,
+            Err(mpsc::TryRecvError::Empty) => return None,
+            Err(mpsc::TryRecvError::Disconnected) => None,
+        };
+        let quick = started.elapsed() < DIALOG_NEVER_SHOWN;
+        self.pending = None;
+        match answer {
+            Some(dir) => Some(load(dir)),
+            None if quick => Some(FolderOutcome::Problem(
+                "No folder dialog could be shown on this desktop. Start mailsleuth from a \
+                 desktop session with a file chooser to use your own scenarios"
+                    .into(),
+            )),
+            None => None,
+        }
+    }
+}
+
+/// Reads a trainer's scenario folder.
+pub fn load(dir: PathBuf) -> FolderOutcome {
+    match crate::training::load_folder(&dir) {
+        Ok(s) => FolderOutcome::Loaded(s, dir),
+        Err(e) => FolderOutcome::Problem(e.to_string()),
+    }
 }
 
 fn verdict_tag(v: Option<Verdict>) -> &'static str {
@@ -30,8 +115,9 @@ fn verdict_tag(v: Option<Verdict>) -> &'static str {
 pub fn training_ui(ui: &mut egui::Ui, gallery: &[Scenario], actions: &mut Vec<GalleryAction>) {
     ui.label(RichText::new("Training").strong());
     ui.label(
-        "Practise on realistic messages sent to the fictional company Fabrikam: spot the tells \
-         before mailsleuth shows them, or present them step by step to a group",
+        "Practise on realistic messages: spot the tells before mailsleuth shows them, or \
+         present them step by step to a group. The built-in ones were sent to staff of \
+         Fabrikam, a fictional company",
     );
     ui.horizontal_wrapped(|ui| {
         if ui
@@ -47,6 +133,18 @@ pub fn training_ui(ui: &mut egui::Ui, gallery: &[Scenario], actions: &mut Vec<Ga
             .clicked()
         {
             actions.push(GalleryAction::Present(0));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Use a folder of my own…")
+            .on_hover_text("A folder of .eml files, with an optional gallery.toml describing them")
+            .clicked()
+        {
+            actions.push(GalleryAction::UseFolder);
+        }
+        if ui.button("Use the built-in gallery").clicked() {
+            actions.push(GalleryAction::UseBuiltIn);
         }
     });
     ui.add_space(4.0);

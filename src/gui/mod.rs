@@ -253,6 +253,8 @@ pub struct MailsleuthApp {
     quiz: Option<quiz::QuizScreen>,
     /// The presentation, while the presenter view is open.
     presenter: Option<presenter::PresenterScreen>,
+    /// The dialog for a trainer's own scenario folder.
+    folder_picker: gallery::FolderPicker,
 }
 
 impl MailsleuthApp {
@@ -273,6 +275,7 @@ impl MailsleuthApp {
             gallery: crate::training::gallery(),
             quiz: None,
             presenter: None,
+            folder_picker: gallery::FolderPicker::default(),
         };
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
@@ -592,7 +595,7 @@ impl MailsleuthApp {
             }
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
-            Command::Training(action) => self.run_training(action),
+            Command::Training(action) => self.run_training(ctx, action),
         }
     }
 
@@ -770,8 +773,16 @@ impl MailsleuthApp {
             });
     }
 
-    fn run_training(&mut self, action: gallery::GalleryAction) {
+    fn run_training(&mut self, ctx: &egui::Context, action: gallery::GalleryAction) {
         match action {
+            gallery::GalleryAction::UseFolder => self.folder_picker.start(ctx),
+            gallery::GalleryAction::UseBuiltIn => {
+                self.gallery = crate::training::gallery();
+                self.note = Some(format!(
+                    "Using the built-in gallery ({} scenarios)",
+                    self.gallery.len()
+                ));
+            }
             gallery::GalleryAction::StartQuiz => {
                 self.quiz = Some(quiz::QuizScreen::from_gallery(self.gallery.clone()));
                 self.view = View::Quiz;
@@ -811,6 +822,19 @@ impl MailsleuthApp {
         self.poll_jobs();
         self.poll_open_dialog(&mut commands);
         self.handle_input(&ctx, &mut commands);
+        match self.folder_picker.poll() {
+            Some(gallery::FolderOutcome::Loaded(scenarios, dir)) => {
+                self.note = Some(format!(
+                    "Using {} scenario{} from {}",
+                    scenarios.len(),
+                    if scenarios.len() == 1 { "" } else { "s" },
+                    dir.display()
+                ));
+                self.gallery = scenarios;
+            }
+            Some(gallery::FolderOutcome::Problem(why)) => self.note = Some(why),
+            None => {}
+        }
 
         if self.view == View::Presenter {
             // Full screen for the projector: no toolbar, list or status bar.
@@ -868,7 +892,7 @@ impl MailsleuthApp {
         for command in commands {
             self.run_command(&ctx, command);
         }
-        if self.is_busy() || self.open_dialog.is_some() {
+        if self.is_busy() || self.open_dialog.is_some() || self.folder_picker.is_open() {
             // Spinners animate; workers also request a repaint when they finish.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
