@@ -246,7 +246,15 @@ fn expand(arg: &Path, group: usize, inputs: &mut Vec<Input>) -> Option<String> {
         });
         return None;
     }
+    let before = inputs.len();
     walk(arg, group, 0, inputs);
+    if inputs.len() == before {
+        // Not an error (nothing failed), but silence would look like a clean result.
+        eprintln!(
+            "mailsleuth: {}: no files in this folder (hidden files are skipped)",
+            crate::report::clean(&arg.display().to_string())
+        );
+    }
     let label = arg
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -443,6 +451,12 @@ const WINDOW: usize = 64;
 /// Live checks wait on the network, not the CPU: this many run at once.
 const LIVE_WORKERS: usize = 8;
 
+/// Stack for each analysis thread. Parsing hostile HTML can recurse deeply (a tag with
+/// a thousand attributes needs several megabytes in a debug build), and running out of
+/// stack aborts the whole process instead of failing one input. The memory is reserved,
+/// not used, until a message needs it.
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 /// Runs `work` over `items` on `workers` threads and hands results to `emit` in item order.
 /// Stops early (returning the error) when `emit` fails, e.g. on a closed pipe.
 fn for_each_ordered<T, R>(
@@ -461,24 +475,32 @@ where
     let turn = Condvar::new();
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel::<(usize, R)>();
+        let mut started = 0;
         for _ in 0..workers.max(1) {
             let tx = tx.clone();
             let (next, stop, printed, turn, work) = (&next, &stop, &printed, &turn, &work);
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(item) = items.get(i) else { break };
-                {
-                    let mut p = printed.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *p + WINDOW && !stop.load(Ordering::SeqCst) {
-                        p = turn.wait(p).unwrap_or_else(|e| e.into_inner());
+            let spawned = std::thread::Builder::new()
+                .name("mailsleuth-check".into())
+                .stack_size(WORKER_STACK_BYTES)
+                .spawn_scoped(s, move || loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(item) = items.get(i) else { break };
+                    {
+                        let mut p = printed.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *p + WINDOW && !stop.load(Ordering::SeqCst) {
+                            p = turn.wait(p).unwrap_or_else(|e| e.into_inner());
+                        }
                     }
-                }
-                if stop.load(Ordering::SeqCst) || tx.send((i, work(item))).is_err() {
-                    break;
-                }
-            });
+                    if stop.load(Ordering::SeqCst) || tx.send((i, work(item))).is_err() {
+                        break;
+                    }
+                });
+            started += usize::from(spawned.is_ok());
         }
         drop(tx);
+        if started == 0 {
+            return Err(std::io::Error::other("could not start any worker thread"));
+        }
         let mut pending = BTreeMap::new();
         let mut want = 0usize;
         let mut result = Ok(());

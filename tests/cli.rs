@@ -106,6 +106,24 @@ fn json_lines_carry_every_contract_field() {
     }
     assert_eq!(lines[0]["from"]["address"], "weekly@example.com");
     assert_eq!(lines[1]["verdict"], "danger");
+    // A check that fired carries its lesson, so a script can explain it without mailsleuth.
+    let fired: Vec<&Value> = lines[1]["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| matches!(c["outcome"].as_str(), Some("warn" | "fail")))
+        .collect();
+    assert!(!fired.is_empty());
+    for c in fired {
+        for k in ["plain", "why", "how_to_check", "what_to_do", "expert"] {
+            assert!(c["lesson"][k].is_string(), "{}: lesson.{k}", c["id"]);
+        }
+        assert!(
+            c["evidence"].as_array().is_some_and(|e| !e.is_empty()),
+            "{}: a warning or failure shows its evidence",
+            c["id"]
+        );
+    }
 }
 
 #[test]
@@ -228,6 +246,23 @@ fn text_output_never_passes_on_control_characters_from_the_message() {
     );
     assert!(out.contains("\\x1b[1;31mURGENT"), "{out}");
     assert!(out.contains("invoice<U+202E>fdp.exe"), "{out}");
+    assert!(out.contains("Attachments (listed, never opened)"), "{out}");
+}
+
+#[test]
+fn text_output_shows_where_a_link_really_goes() {
+    let o = check(&[s(&fixture("forged-dkim-below-boundary.eml"))]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "\"https://www.lumenbank.test/login\" -> http://lumenbank-secure.test/login.php?id=dan"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("What to do:"),
+        "lessons for what fired:\n{out}"
+    );
 }
 
 #[test]
@@ -308,4 +343,46 @@ fn usage_errors_exit_2() {
         .output()
         .expect("run");
     assert_eq!(code(&o), 2, "--dns contradicts --offline");
+}
+
+#[test]
+fn live_checks_of_several_inputs_run_side_by_side_and_never_hang() {
+    // A DNS server that never answers: every lookup runs into its timeout. Nothing leaves
+    // the loopback interface.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind loopback UDP");
+    let dns = silent.local_addr().expect("local addr").to_string();
+    let files: Vec<PathBuf> = [
+        "gmail-received.eml",
+        "postfix-exim.eml",
+        "mailing-list.eml",
+        "m365-newsletter.eml",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    let bound = mailsleuth::live::LiveOptions::default().total_timeout;
+    let started = std::time::Instant::now();
+    let o = bin()
+        .args(["check", "--json", "--dns", &dns])
+        .args(files.iter().map(|f| s(f)))
+        .output()
+        .expect("run mailsleuth");
+    let elapsed = started.elapsed();
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), files.len(), "{}", stdout(&o));
+    for v in &lines {
+        assert!(v["error"].is_null(), "{v}");
+        assert!(
+            v["auth"]["live"].is_object(),
+            "live results are reported: {v}"
+        );
+        assert_eq!(v["auth"]["live"]["resolver"], dns.as_str());
+    }
+    // One after the other this would take files × bound; side by side, about one bound.
+    assert!(
+        elapsed < bound * 2 + std::time::Duration::from_secs(5),
+        "took {elapsed:?} for {} inputs",
+        files.len()
+    );
+    drop(silent);
 }

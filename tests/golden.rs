@@ -188,6 +188,25 @@ fn forged_dkim_pass_below_the_boundary_is_not_believed() {
     assert_ne!(v["auth"]["dkim"]["result"], "pass", "{v:#}");
     assert_eq!(v["auth"]["dmarc"]["result"], "fail", "{v:#}");
     assert_eq!(v["verdict"], "danger", "{v:#}");
+    let forged_check = v["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == "forged-auth-results");
+    assert!(
+        forged_check.is_some_and(|c| c["outcome"] == "fail"),
+        "the forgery is called out: {forged_check:?}"
+    );
+}
+
+#[test]
+fn gmail_results_written_below_its_received_line_are_believed() {
+    let v = fixture("gmail-received.eml");
+    for m in ["spf", "dkim", "dmarc"] {
+        assert_eq!(v["auth"][m]["result"], "pass", "{m}: {v:#}");
+        assert_eq!(v["auth"][m]["source"], "recorded", "{m}");
+    }
+    assert_eq!(v["boundary"]["connecting_ip"], "198.18.20.5");
 }
 
 #[test]

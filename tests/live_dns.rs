@@ -397,11 +397,18 @@ fn dmarc_strict_alignment_and_organisational_domain() {
 
 /// What a mailing list does: change the message (footer), then seal it with ARC.
 fn list_forward(original: &str, tamper_after_seal: bool) -> String {
+    seal_forward(original, true, tamper_after_seal)
+}
+
+/// Seals `original` as lists.test would, optionally after adding a footer.
+fn seal_forward(original: &str, footer: bool, tamper_after_seal: bool) -> String {
     use mail_auth::arc::ArcSealer;
     use mail_auth::common::headers::HeaderWriter;
     use mail_auth::{ArcOutput, AuthenticatedMessage, AuthenticationResults};
-    let forwarded = original.replacen("\r\n\r\n", "\r\nList-Id: <team.lists.test>\r\n\r\n", 1)
-        + "-- \r\nteam mailing list\r\n";
+    let mut forwarded = original.replacen("\r\n\r\n", "\r\nList-Id: <team.lists.test>\r\n\r\n", 1);
+    if footer {
+        forwarded.push_str("-- \r\nteam mailing list\r\n");
+    }
     let msg = AuthenticatedMessage::parse(forwarded.as_bytes()).expect("parse");
     let results = AuthenticationResults::new("lists.test");
     let set = ArcSealer::from_key(keys().rsa())
@@ -631,4 +638,654 @@ fn apply_live_merges_results_marked_live() {
     assert_eq!(report.auth.dkim.source, AuthSource::Live);
     assert_eq!(report.auth.dkim.result, AuthValue::Pass);
     assert_eq!(report.auth.dmarc.result, AuthValue::Pass);
+}
+
+// ---------------------------------------------------------------------------------------
+// Standards vectors that carry their own DNS records, served by the loopback server.
+
+use std::path::Path;
+
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
+fn vectors_dir(sub: &str) -> Option<std::path::PathBuf> {
+    let dir = support::corpus()?.join("vectors").join(sub);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!("note: corpus folder vectors/{sub} not found; skipping");
+        None
+    }
+}
+
+fn sorted_files(dir: &Path, suffix: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.to_string_lossy().ends_with(suffix));
+    files.sort();
+    files
+}
+
+/// Analyses a vector, optionally fills in a delivery time the vector's authors pinned
+/// their clock to, and re-verifies it.
+fn verify_vector_at(
+    raw: &[u8],
+    server: &DnsServer,
+    lookup: Duration,
+    pinned_clock: Option<i64>,
+) -> Option<LiveAuth> {
+    let mut report = mailsleuth::analysis::analyze(raw, &Default::default()).ok()?;
+    if report.path.delivered_at.is_none() {
+        report.path.delivered_at = pinned_clock;
+    }
+    let opts = LiveOptions {
+        dns: Some(server.addr()),
+        lookup_timeout: lookup,
+        total_timeout: lookup * 4,
+    };
+    Some(verify_blocking(raw, &report, &opts))
+}
+
+/// mail-auth's own DKIM and ARC vectors (`.eml` plus `.dns.txt`): the bottom signature
+/// of the DKIM vectors must pass; the ARC vectors' chain and some signature must pass. mail-auth verifies them with its clock pinned to
+/// 1667843664, so that stands in for the delivery time where the message has none.
+#[test]
+fn stalwart_mail_auth_vectors() {
+    const PINNED: i64 = 1_667_843_664;
+    let mut ran = 0;
+    for kind in ["dkim", "arc"] {
+        let Some(dir) = vectors_dir(&format!("stalwart_mail_auth/_split/{kind}")) else {
+            return;
+        };
+        for eml in sorted_files(&dir, ".eml") {
+            let dns = std::fs::read_to_string(eml.with_extension("dns.txt")).unwrap_or_default();
+            let mut z = Zone::default();
+            assert!(
+                support::vectors::zone_from_lines(&dns, &mut z) > 0,
+                "{}",
+                eml.display()
+            );
+            let server = DnsServer::start(z);
+            let raw = crlf(&std::fs::read_to_string(&eml).unwrap_or_default());
+            let live = verify_vector_at(
+                raw.as_bytes(),
+                &server,
+                Duration::from_secs(2),
+                Some(PINNED),
+            )
+            .unwrap_or_else(|| panic!("{} is not an email", eml.display()));
+            let name = eml.display();
+            if kind == "dkim" {
+                let bottom = live.dkim_signatures.last().map(|d| d.result);
+                assert_eq!(bottom, Some(AuthValue::Pass), "{name}: {}", show(&live));
+            } else {
+                // Forwarded list mail: the chain passes and some signature still does.
+                assert_eq!(live.arc.result, AuthValue::Pass, "{name}: {}", show(&live));
+                assert_eq!(live.dkim.result, AuthValue::Pass, "{name}: {}", show(&live));
+            }
+            assert!(server.queries() > 0, "{name}");
+            ran += 1;
+        }
+    }
+    println!("stalwart_mail_auth: {ran} vectors ran");
+    assert!(ran >= 8);
+}
+
+/// The hash of a signature in a Mail::DKIM vector was made by a pre-RFC draft (v=0.x, or
+/// draft-00 without a body hash): RFC 6376 verifiers, mail-auth included, reject those.
+fn is_draft_signature(raw: &str) -> bool {
+    let lower = format!("\r\n{}", raw.to_ascii_lowercase());
+    lower.split("\r\ndkim-signature:").skip(1).any(|sig| {
+        let head: String = sig.chars().take(600).collect();
+        head.trim_start().starts_with("v=0.") || head.contains(" v=0.") || !head.contains("bh=")
+    })
+}
+
+/// Mail::DKIM's vectors: the expected result is in the file name (good/bad/badkey/
+/// ignore/multiple), DNS in FAKE_DNS.dat (including a timeout and a SERVFAIL).
+#[test]
+fn mail_dkim_perl_vectors() {
+    let Some(dir) = vectors_dir("mail_dkim_perl") else {
+        return;
+    };
+    let fake_dns = std::fs::read_to_string(dir.join("FAKE_DNS.dat")).unwrap_or_default();
+    let mut z = Zone::default();
+    assert!(support::vectors::zone_from_lines(&fake_dns, &mut z) > 20);
+    let server = DnsServer::start(z);
+    let record_of = |sel: &str, dom: &str| -> String {
+        let name = format!("{sel}._domainkey.{dom}");
+        fake_dns
+            .lines()
+            .find(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+            })
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (mut ran, mut skipped) = (0, Vec::new());
+    for f in sorted_files(&dir.join("corpus"), ".txt") {
+        let file = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let raw = crlf(&String::from_utf8_lossy(
+            &std::fs::read(&f).unwrap_or_default(),
+        ));
+        let Some(live) =
+            verify_vector_at(raw.as_bytes(), &server, Duration::from_millis(700), None)
+        else {
+            skipped.push(format!("{file} (not an email)"));
+            continue;
+        };
+        let text = format!("{file}: {}", show(&live));
+        let results: Vec<AuthValue> = live.dkim_signatures.iter().map(|d| d.result).collect();
+        // DomainKeys (the pre-DKIM scheme) vectors carry no DKIM-Signature at all.
+        if file.contains("_dk_") || file.starts_with("dk_") {
+            assert!(results.is_empty(), "{text}");
+            assert_eq!(live.dkim.result, AuthValue::None, "{text}");
+            ran += 1;
+            continue;
+        }
+        let expect_pass = ["good", "mine", "multiple", "no_body"]
+            .iter()
+            .any(|p| file.starts_with(p));
+        if expect_pass && is_draft_signature(&raw) && live.dkim.result != AuthValue::Pass {
+            skipped.push(format!("{file} (pre-RFC draft signature)"));
+            continue;
+        }
+        if expect_pass {
+            assert_eq!(live.dkim.result, AuthValue::Pass, "{text}");
+        } else if file.starts_with("bad_") {
+            assert!(results.iter().all(|r| *r == AuthValue::Fail), "{text}");
+            assert!(!results.is_empty(), "{text}");
+        } else if file.starts_with("badkey") {
+            // RFC 4871's g= (granularity) was dropped by RFC 6376, and mail-auth does not
+            // enforce a key's h= (hash) list: keys relying on those are not judged here.
+            let sig = live.dkim_signatures.first();
+            let record = sig
+                .map(|s| record_of(&s.selector, &s.domain))
+                .unwrap_or_default();
+            let lenient_key =
+                record.contains(" g=") || record.contains("; g=") || record.contains(" h=");
+            if lenient_key && results.contains(&AuthValue::Pass) {
+                skipped.push(format!("{file} (key uses g= or h=)"));
+                continue;
+            }
+            assert!(
+                !results.is_empty() && !results.contains(&AuthValue::Pass),
+                "{text}"
+            );
+        } else if file.starts_with("ignore") {
+            // Mail::DKIM judges expiry against today; mailsleuth against the delivery time,
+            // so an expired-since signature that was valid on delivery passes and says so.
+            let valid_at_delivery = live.dkim_signatures.iter().all(|d| {
+                d.result == AuthValue::Pass
+                    && d.detail
+                        .as_deref()
+                        .is_some_and(|t| t.contains("expired since"))
+            });
+            if !valid_at_delivery {
+                assert!(!results.contains(&AuthValue::Pass), "{text}");
+            }
+        } else {
+            skipped.push(format!("{file} (no expectation in its name)"));
+            continue;
+        }
+        ran += 1;
+    }
+    println!(
+        "mail_dkim_perl: {ran} vectors ran; skipped {}: {skipped:?}",
+        skipped.len()
+    );
+    assert!(ran >= 50, "only {ran} ran");
+    // The timeout and SERVFAIL entries of FAKE_DNS.dat are temporary errors.
+    let blackhole = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed; d=blackhole.messiah.edu; s=test3; h=from; bh=AAAA; b=AAAA\r\nFrom: a@messiah.edu\r\n\r\nx\r\n";
+    for dom in ["blackhole.messiah.edu", "blackhole2.messiah.edu"] {
+        let raw = blackhole.replace("blackhole.messiah.edu", dom);
+        let live = verify_vector_at(raw.as_bytes(), &server, Duration::from_millis(500), None)
+            .expect("analyse");
+        assert!(
+            matches!(live.dkim.result, AuthValue::TempError | AuthValue::Fail),
+            "{dom}: {}",
+            show(&live)
+        );
+    }
+}
+
+/// dkimpy's keys and records: verify its signed messages, and sign its unsigned ones with
+/// its private keys, publishing its `.dns` / `.txt` records.
+#[test]
+fn dkimpy_vectors() {
+    use mail_auth::common::crypto::{Ed25519Key, RsaKey, Sha256};
+    use mail_auth::common::headers::HeaderWriter;
+    use mail_auth::dkim::DkimSigner;
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer};
+
+    let Some(dir) = vectors_dir("dkimpy_testdata") else {
+        return;
+    };
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).unwrap_or_default();
+    let b64 = |t: &str| -> Vec<u8> {
+        let clean: Vec<u8> = t.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+        decode_b64(&clean)
+    };
+    // RFC 8032 section 7.1 test 1 seed → its public key, via a PKCS#8 wrapper.
+    let seed = b64(&read("rfc8032_7_1.key"));
+    let mut pkcs8 = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    pkcs8.extend_from_slice(&seed);
+    let brisbane = Ed25519Key::from_pkcs8_der(&pkcs8).expect("rfc8032 key");
+    let mut z = Zone::default();
+    z.txt(
+        "test._domainkey.football.example.com",
+        read("test.txt").trim(),
+    )
+    .txt(
+        "brisbane._domainkey.football.example.com",
+        &format!(
+            "v=DKIM1; k=ed25519; p={}",
+            support::base64(&brisbane.public_key())
+        ),
+    )
+    .txt("sed._domainkey.test.ex", read("eximtest.dns").trim())
+    .txt("ed._domainkey.example.com", read("ed25519test.dns").trim())
+    .txt("test._domainkey.example.com", read("test.txt").trim())
+    .txt("bad._domainkey.example.com", read("test_bad.txt").trim());
+    let server = DnsServer::start(z);
+    let ran = std::cell::Cell::new(0);
+    let expect = |raw: &str, want: AuthValue, what: &str| {
+        let live = verify_vector_at(crlf(raw).as_bytes(), &server, Duration::from_secs(2), None)
+            .unwrap_or_else(|| panic!("{what}: not an email"));
+        assert_eq!(live.dkim.result, want, "{what}: {}", show(&live));
+        if want == AuthValue::Pass {
+            assert!(
+                live.dkim_signatures
+                    .iter()
+                    .all(|d| d.result == AuthValue::Pass),
+                "{what}: {}",
+                show(&live)
+            );
+        }
+        ran.set(ran.get() + 1);
+    };
+    expect(
+        &read("rfc6376.signed.msg"),
+        AuthValue::Pass,
+        "rfc6376.signed.msg (RSA + ed25519)",
+    );
+    expect(
+        &read("rfc6376.signed.rsa.msg"),
+        AuthValue::Pass,
+        "rfc6376.signed.rsa.msg",
+    );
+    expect(
+        &read("ed25519test2.msg"),
+        AuthValue::Pass,
+        "ed25519test2.msg (Exim)",
+    );
+    let bad = read("test.message.baddomain");
+    let live = verify_vector_at(crlf(&bad).as_bytes(), &server, Duration::from_secs(2), None)
+        .expect("analyse");
+    assert_ne!(
+        live.dkim.result,
+        AuthValue::Pass,
+        "baddomain: {}",
+        show(&live)
+    );
+    ran.set(ran.get() + 1);
+
+    // Sign with dkimpy's own private keys, verify against its published records.
+    let ed_seed = b64(&read("ed25519test.key"));
+    let ed_pub = b64(read("ed25519test.dns")
+        .rsplit_once("p=")
+        .map(|(_, p)| p)
+        .unwrap_or_default());
+    let ed = Ed25519Key::from_seed_and_public_key(&ed_seed, &ed_pub).expect("dkimpy ed25519 pair");
+    let msg = crlf(&read("ed25519test.msg"));
+    let signed = DkimSigner::from_key(ed)
+        .domain("example.com")
+        .selector("ed")
+        .headers(["From", "To", "Subject"])
+        .sign(msg.as_bytes())
+        .expect("sign")
+        .to_header()
+        + &msg;
+    expect(
+        &signed,
+        AuthValue::Pass,
+        "ed25519test.msg signed with ed25519test.key",
+    );
+
+    let pem = read("test.private");
+    let rsa = |pem: &str| {
+        RsaKey::<Sha256>::from_key_der(PrivateKeyDer::Pkcs1(
+            PrivatePkcs1KeyDer::from_pem_slice(pem.as_bytes()).expect("pem"),
+        ))
+        .expect("rsa")
+    };
+    let msg = crlf(&read("test.message"));
+    let signed = DkimSigner::from_key(rsa(&pem))
+        .domain("example.com")
+        .selector("test")
+        .headers(["From", "To", "Subject"])
+        .sign(msg.as_bytes())
+        .expect("sign")
+        .to_header()
+        + &msg;
+    expect(
+        &signed,
+        AuthValue::Pass,
+        "test.message signed with test.private",
+    );
+    // The same signature against test_bad.txt, a damaged key: unusable, a permanent error.
+    let wrong = signed.replacen("s=test;", "s=bad;", 1);
+    expect(
+        &wrong,
+        AuthValue::PermError,
+        "test.message checked against test_bad.txt",
+    );
+    println!("dkimpy_testdata: {} vectors ran", ran.get());
+}
+
+fn decode_b64(input: &[u8]) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for v in input.iter().filter_map(|c| val(*c)) {
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    out
+}
+
+/// The ARC test suite's validation cases (YAML with the DNS records inline).
+#[test]
+fn arc_test_suite_vectors() {
+    let Some(dir) = vectors_dir("arc_test_suite") else {
+        return;
+    };
+    let cases = support::vectors::arc_suite(&dir.join("arc-draft-validation-tests.yml"));
+    assert!(cases.len() > 150, "parsed {} cases", cases.len());
+    // Known gaps in mail-auth 0.13.3, so not asserted: a missing c= is not treated as
+    // simple/simple, an empty AMS h= is refused, and 512-bit seal keys are accepted.
+    const MAIL_AUTH_GAPS: [&str; 3] = ["ams_fields_c_na", "ams_fields_h_empty", "as_fields_b_512"];
+    let server = DnsServer::start(Zone::default());
+    let (mut ran, mut skipped) = (0, 0);
+    for case in &cases {
+        if case.cv.is_empty() || MAIL_AUTH_GAPS.contains(&case.name.as_str()) {
+            skipped += 1;
+            continue;
+        }
+        server.edit(|z| {
+            *z = Zone::default();
+            for (name, record) in &case.records {
+                z.txt(name, record);
+            }
+        });
+        let raw = crlf(&case.message);
+        let got = verify_vector_at(raw.as_bytes(), &server, Duration::from_millis(700), None)
+            .map(|l| l.arc)
+            .map_or(AuthValue::None, |a| a.result);
+        let want = AuthValue::parse(&case.cv);
+        assert_eq!(got, want, "{}: expected {}", case.name, case.cv);
+        ran += 1;
+    }
+    println!("arc_test_suite: {ran} vectors ran, {skipped} skipped");
+    assert!(ran > 150);
+}
+
+// ---------------------------------------------------------------------------------------
+// The `check` command, end to end.
+
+fn run_check(args: &[&str]) -> (std::process::ExitStatus, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailsleuth"))
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("run mailsleuth");
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn first_json_line(stdout: &str) -> serde_json::Value {
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with('{'))
+        .unwrap_or("");
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn cli_check_json_reports_live_results_from_the_given_dns_server() {
+    let server = DnsServer::start(zone());
+    let signed = sign_rsa(
+        &sender_message("Agenda for Monday"),
+        "sender.test",
+        "rsa1",
+        None,
+    );
+    let raw = deliver(
+        &seal_forward(&signed, false, false),
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        None,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("sealed.eml");
+    std::fs::write(&file, &raw).expect("write");
+    let addr = server.addr().to_string();
+    let path = file.to_string_lossy().to_string();
+    let (status, stdout, stderr) = run_check(&["--json", "--dns", &addr, &path]);
+    assert!(
+        status.code().is_some_and(|c| c == 0 || c == 1),
+        "{status:?} {stderr}"
+    );
+    let v = first_json_line(&stdout);
+    for method in ["spf", "dkim", "dmarc", "arc"] {
+        let o = &v["auth"][method];
+        assert_eq!(o["source"], "live", "{method}: {o}");
+        assert_eq!(o["result"], "pass", "{method}: {o}");
+    }
+    assert_eq!(v["auth"]["live"]["resolver"], addr.as_str());
+    assert!(server.queries() >= 4, "{:?}", server.log());
+}
+
+#[test]
+fn cli_offline_makes_no_dns_query() {
+    let server = DnsServer::start(zone());
+    let signed = sign_rsa(&sender_message("offline"), "sender.test", "rsa1", None);
+    let recorded = "dkim=pass header.d=sender.test; spf=pass smtp.mailfrom=sender.test; dmarc=pass header.from=sender.test";
+    let raw = deliver(
+        &signed,
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        Some(recorded),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("offline.eml");
+    std::fs::write(&file, &raw).expect("write");
+    let addr = server.addr().to_string();
+    let path = file.to_string_lossy().to_string();
+
+    // Offline with a DNS server named: either refused as contradictory, or accepted and
+    // then ignored. In both cases the server must hear nothing.
+    let (status, stdout, stderr) = run_check(&["--json", "--offline", "--dns", &addr, &path]);
+    if status.code() == Some(2) && stdout.trim().is_empty() {
+        assert!(
+            stderr.contains("--offline") || stderr.contains("--dns"),
+            "{stderr}"
+        );
+    } else {
+        let v = first_json_line(&stdout);
+        assert_eq!(v["auth"]["dkim"]["source"], "recorded", "{v}");
+    }
+    let (status, stdout, stderr) = run_check(&["--json", "--offline", &path]);
+    assert!(
+        status.code().is_some_and(|c| c == 0 || c == 1),
+        "{status:?} {stderr}"
+    );
+    let v = first_json_line(&stdout);
+    for method in ["spf", "dkim", "dmarc"] {
+        assert_eq!(v["auth"][method]["source"], "recorded", "{method}: {v}");
+        assert_eq!(v["auth"][method]["result"], "pass", "{method}: {v}");
+    }
+    assert!(v["auth"]["live"].is_null(), "{v}");
+    // Give a stray packet time to arrive before counting.
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.queries(), 0, "{:?}", server.log());
+}
+
+/// mail-auth's SPF vectors (RFC 7208 examples, macros, includes, redirects, mx, ptr…):
+/// each check becomes a delivered message whose Received line names the HELO and IP and
+/// whose Return-Path is the sender, verified through the loopback server.
+#[test]
+fn stalwart_spf_vectors() {
+    use support::vectors::SpfStep;
+    let Some(dir) = vectors_dir("stalwart_mail_auth/spf") else {
+        return;
+    };
+    let (mut ran, mut skipped) = (0, Vec::new());
+    for file in sorted_files(&dir, ".yml") {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for steps in support::vectors::spf_documents(&text) {
+            // mail-auth's vectors mark names that must fail with a DNS error this way.
+            let mut zone = Zone::default();
+            zone.servfail_containing("_dns_error.");
+            let server = DnsServer::start(zone);
+            for step in steps {
+                match step {
+                    SpfStep::Record { kind, name, value } => server.edit(|z| {
+                        let list = || {
+                            value
+                                .split(',')
+                                .map(|v| v.trim().to_string())
+                                .filter(|v| !v.is_empty())
+                        };
+                        match kind.as_str() {
+                            "spf" | "exp" => {
+                                z.set_txt(&name, &value);
+                            }
+                            "a" | "aaaa" => {
+                                let ips: Vec<IpAddr> =
+                                    list().filter_map(|v| v.parse().ok()).collect();
+                                z.set_addrs(&name, &ips);
+                            }
+                            "mx" => {
+                                let mut exchanges = Vec::new();
+                                for (pos, v) in list().enumerate() {
+                                    let Ok(ip) = v.parse::<IpAddr>() else {
+                                        continue;
+                                    };
+                                    let host = format!("mx{pos}.{}", name.trim_end_matches('.'));
+                                    z.set_addrs(&host, &[ip]);
+                                    exchanges.push((u16::try_from(pos + 1).unwrap_or(1), host));
+                                }
+                                z.set_mx(&name, &exchanges);
+                            }
+                            "ptr" => {
+                                if let Ok(ip) = name.parse::<IpAddr>() {
+                                    z.set_ptr(ip, &list().collect::<Vec<_>>());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }),
+                    SpfStep::Check {
+                        title,
+                        helo,
+                        sender,
+                        ip,
+                        result,
+                        explanation,
+                    } => {
+                        let Ok(addr) = ip.parse::<IpAddr>() else {
+                            skipped.push(format!("{title}: bad ip {ip}"));
+                            continue;
+                        };
+                        let bracket = match addr {
+                            IpAddr::V4(_) => format!("[{addr}]"),
+                            IpAddr::V6(_) => format!("[IPv6:{addr}]"),
+                        };
+                        let date = mail_parser::DateTime::from_timestamp(now()).to_rfc822();
+                        let raw = format!(
+                            "Return-Path: <{sender}>\r\nReceived: from {helo} ({helo} {bracket})\r\n\tby localdomain.org with ESMTP id 1; {date}\r\nFrom: <{sender}>\r\nSubject: spf\r\n\r\nbody\r\n"
+                        );
+                        let report =
+                            mailsleuth::analysis::analyze(raw.as_bytes(), &Default::default())
+                                .expect("analyse");
+                        if report.path.connecting_ip.as_deref() != Some(addr.to_string().as_str())
+                            || report.path.connecting_helo.as_deref().unwrap_or("")
+                                != helo.to_ascii_lowercase()
+                        {
+                            skipped.push(format!(
+                                "{title}: HELO {helo:?} cannot be written in a Received line"
+                            ));
+                            continue;
+                        }
+                        let opts = LiveOptions {
+                            dns: Some(server.addr()),
+                            lookup_timeout: Duration::from_millis(700),
+                            total_timeout: Duration::from_secs(5),
+                        };
+                        let live = verify_blocking(raw.as_bytes(), &report, &opts);
+                        let want = AuthValue::parse(&result);
+                        if live.spf.result != want {
+                            println!("LOG {:?}", server.log());
+                        }
+                        assert_eq!(
+                            live.spf.result,
+                            want,
+                            "{}: {title}: helo {helo} sender {sender} ip {ip}: {:?}",
+                            file.display(),
+                            live.spf
+                        );
+                        if !explanation.is_empty() {
+                            assert!(
+                                live.spf
+                                    .detail
+                                    .as_deref()
+                                    .unwrap_or_default()
+                                    .contains(&explanation),
+                                "{title}: {:?}",
+                                live.spf
+                            );
+                        }
+                        ran += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "stalwart_mail_auth spf: {ran} vectors ran; skipped {}: {skipped:?}",
+        skipped.len()
+    );
+    assert!(ran >= 140, "only {ran} ran");
 }

@@ -18,7 +18,7 @@ pub const MAX_ARCHIVE_ENTRIES: usize = 500;
 /// How deep attached messages are opened to list their own attachments.
 const MAX_MESSAGE_DEPTH: usize = 3;
 /// Most bytes of an HTML/SVG attachment read when looking for forms and scripts.
-const MAX_HTML_SCAN: usize = 2 * 1024 * 1024;
+const MAX_HTML_SCAN: usize = 1024 * 1024;
 
 /// Lists every attachment of the message, and those of attached messages (with `parent` set).
 pub fn extract(msg: &Message) -> Vec<Attachment> {
@@ -47,7 +47,8 @@ fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Att
 
 /// Describes one MIME part; public so tests and other views can describe raw bytes too.
 fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
-    let bytes = part.contents();
+    let recovered = recover_base64(part);
+    let bytes = recovered.as_deref().unwrap_or_else(|| part.contents());
     let filename = part
         .attachment_name()
         .map(|n| n.trim_matches(['"', '\'']).to_string())
@@ -66,6 +67,29 @@ fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
         att.is_message = true;
     }
     att
+}
+
+/// When a base64 part is cut short (a missing boundary), the parser keeps it as raw
+/// text; decode it so the real file is sniffed and hashed, not its base64 spelling.
+fn recover_base64(part: &MessagePart) -> Option<Vec<u8>> {
+    let base64 = part
+        .content_transfer_encoding()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("base64"));
+    if !(part.is_encoding_problem && base64) {
+        return None;
+    }
+    let mut clean = Vec::with_capacity(part.contents().len());
+    for line in part.contents().split(|b| *b == b'\n') {
+        if line.starts_with(b"--") {
+            break;
+        }
+        clean.extend(
+            line.iter()
+                .copied()
+                .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')),
+        );
+    }
+    mail_parser::decoders::base64::base64_decode(&clean).filter(|d| !d.is_empty())
 }
 
 /// Sniffs, hashes and (for ZIP) lists the bytes of one attachment.
@@ -368,6 +392,7 @@ fn ole2_has_vba(bytes: &[u8]) -> bool {
 fn scan_markup(bytes: &[u8]) -> (bool, bool) {
     let head = bytes.get(..MAX_HTML_SCAN).unwrap_or(bytes);
     let text = String::from_utf8_lossy(head);
+    let text = super::content::tame_tags(&text);
     let mut emitter = DefaultEmitter::default();
     emitter.naively_switch_states(true);
     let mut form = false;
@@ -536,6 +561,23 @@ mod tests {
             "text/html".into(),
         );
         assert!(redirect.html_has_script);
+    }
+
+    #[test]
+    fn a_cut_off_base64_attachment_is_still_decoded() {
+        // The outer boundary never closes, so the parser flags an encoding problem.
+        let raw = "From: a@example.com\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n\
+                   --o\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+                   --o\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+                   JVBERi0xLjQNCiWhs8XXDQoxIDAgb2Jq\r\nDQo8PC9UeXBlL0NhdGFsb2c+Pg0K\r\n!!";
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("parses");
+        let atts = extract(&msg);
+        let pdf = atts.iter().find(|a| a.filename.as_deref() == Some("a.pdf"));
+        assert!(pdf.is_some(), "{atts:#?}");
+        let kind = pdf.and_then(|a| a.sniffed_type.as_deref());
+        assert!(matches!(kind, Some("pdf")), "{atts:#?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{Content, Link};
 /// Most bytes of plain-text rendering kept.
 pub const MAX_TEXT_BYTES: usize = 200 * 1024;
 /// Most bytes of HTML read, over all HTML parts together.
-pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_HTML_BYTES: usize = 2 * 1024 * 1024;
 /// Most links listed.
 pub const MAX_LINKS: usize = 1000;
 /// Most hidden-text samples kept, and their length in characters.
@@ -65,7 +65,7 @@ pub fn extract(msg: &Message) -> Content {
     let plain_chars = count_visible(&plain.text);
     let use_plain = content.has_plain && (!content.has_html || plain_chars * 3 >= html.visible);
     content.text = if use_plain {
-        normalise_text(&plain.text)
+        normalise_text(&decode_entities(&plain.text))
     } else {
         content.text_from_html = content.has_html;
         html_text.clone()
@@ -122,6 +122,82 @@ impl Capped {
         }
         self.text.push_str(piece);
     }
+}
+
+/// Decodes HTML character references that some senders leave in plain-text parts
+/// ("Voc&ecirc; possui"), so cue matching and the reader see real letters.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let after = rest.get(amp + 1..).unwrap_or("");
+        let end = after
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|e| after.get(..e)).and_then(entity);
+        match (decoded, end) {
+            (Some(ch), Some(e)) => {
+                out.push(ch);
+                rest = after.get(e + 1..).unwrap_or("");
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// One character reference (without `&` and `;`): numeric, or a common named one.
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return char::from_u32(code).filter(|c| !c.is_control() || c.is_whitespace());
+    }
+    let simple = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        "ordm" => Some('º'),
+        "ordf" => Some('ª'),
+        "euro" => Some('€'),
+        "szlig" => Some('ß'),
+        "copy" => Some('©'),
+        _ => None,
+    };
+    if simple.is_some() {
+        return simple;
+    }
+    // Letter + accent: eacute, Ccedil, atilde, ouml…
+    let mut chars = name.chars();
+    let letter = chars.next()?;
+    let accent = chars.as_str();
+    let table: &[(&str, &str, &str)] = &[
+        ("acute", "aeiouyAEIOUY", "áéíóúýÁÉÍÓÚÝ"),
+        ("grave", "aeiouAEIOU", "àèìòùÀÈÌÒÙ"),
+        ("circ", "aeiouAEIOU", "âêîôûÂÊÎÔÛ"),
+        ("tilde", "aonAON", "ãõñÃÕÑ"),
+        ("uml", "aeiouyAEIOU", "äëïöüÿÄËÏÖÜ"),
+        ("cedil", "cC", "çÇ"),
+        ("ring", "aA", "åÅ"),
+    ];
+    let (_, from, to) = table.iter().find(|(a, _, _)| *a == accent)?;
+    let pos = from.chars().position(|c| c == letter)?;
+    to.chars().nth(pos)
 }
 
 /// Plain text as the reader sees it: no trailing spaces, no runs of blank lines.
@@ -300,7 +376,8 @@ impl HtmlScan {
         // Switches the tokenizer into raw-text mode after <script>, <style>, <title>…
         // so their contents never read as markup or visible text.
         emitter.naively_switch_states(true);
-        for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        let html = tame_tags(html);
+        for token in Tokenizer::new_with_emitter(html.as_ref(), emitter).flatten() {
             match token {
                 Token::StartTag(tag) => self.start(&tag),
                 Token::EndTag(tag) => self.end(&tag.name),
@@ -634,6 +711,117 @@ fn clip(s: &str, max: usize) -> String {
     crate::analysis::checks::util::clip(s, max)
 }
 
+/// Attributes kept per tag before only the ones that matter are kept.
+const MAX_ATTRIBUTES: usize = 32;
+/// Attributes that matter to mailsleuth, kept (once each) even in an overlong tag.
+const KEY_ATTRIBUTES: &[&[u8]] = &[
+    b"href",
+    b"style",
+    b"action",
+    b"type",
+    b"color",
+    b"bgcolor",
+    b"background",
+    b"hidden",
+    b"src",
+    b"http-equiv",
+    b"content",
+    b"name",
+];
+
+/// Drops surplus attributes from tags that carry hundreds of them.
+///
+/// The tokenizer walks attribute states recursively, so one tag with a few hundred
+/// attributes (senders pad tags with random ones to defeat filters) can exhaust the stack.
+/// Past `MAX_ATTRIBUTES`, only the first of each key attribute and event handlers survive.
+pub(crate) fn tame_tags(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let len = b.len();
+    let mut out = String::new();
+    let mut last = 0usize;
+    let mut i = 0usize;
+    while i < len {
+        let is_tag = b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        if !is_tag {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while b
+            .get(j)
+            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>' && *c != b'/')
+        {
+            j += 1;
+        }
+        let mut attrs = 0usize;
+        let mut kept: Vec<Vec<u8>> = Vec::new();
+        loop {
+            while b
+                .get(j)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+            {
+                j += 1;
+            }
+            if j >= len || b.get(j) == Some(&b'>') {
+                break;
+            }
+            let start = j;
+            while b
+                .get(j)
+                .is_some_and(|c| !c.is_ascii_whitespace() && !matches!(c, b'=' | b'>' | b'/'))
+            {
+                j += 1;
+            }
+            let name_end = j;
+            let mut k = j;
+            while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+                k += 1;
+            }
+            if b.get(k) == Some(&b'=') {
+                k += 1;
+                while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+                    k += 1;
+                }
+                match b.get(k) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        k = b
+                            .get(k + 1..)
+                            .and_then(|rest| rest.iter().position(|c| *c == q))
+                            .map_or(len, |p| k + 1 + p + 1);
+                    }
+                    _ => {
+                        while b
+                            .get(k)
+                            .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
+                        {
+                            k += 1;
+                        }
+                    }
+                }
+                j = k;
+            }
+            attrs += 1;
+            if attrs <= MAX_ATTRIBUTES {
+                continue;
+            }
+            let name = b.get(start..name_end).unwrap_or(b"").to_ascii_lowercase();
+            let key = KEY_ATTRIBUTES.contains(&name.as_slice()) || name.starts_with(b"on");
+            if key && !kept.contains(&name) && kept.len() < KEY_ATTRIBUTES.len() + 4 {
+                kept.push(name);
+                continue;
+            }
+            out.push_str(html.get(last..start).unwrap_or(""));
+            last = j;
+        }
+        i = j.max(i + 1);
+    }
+    if last == 0 {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    out.push_str(html.get(last..).unwrap_or(""));
+    std::borrow::Cow::Owned(out)
+}
+
 /// Lowercased host of a link target, when it is an absolute URL (or starts with `www.`).
 pub fn host_of(href: &str) -> Option<String> {
     // Browsers drop tabs and newlines inside URLs; senders use that to split words.
@@ -839,6 +1027,15 @@ mod tests {
     }
 
     #[test]
+    fn entities_in_plain_text_are_decoded() {
+        assert_eq!(
+            decode_entities("Voc&ecirc; possui &#82;$ 10 &amp; mais &bogus; &"),
+            "Você possui R$ 10 & mais &bogus; &"
+        );
+        assert_eq!(decode_entities("libera&ccedil;&atilde;o"), "liberação");
+    }
+
+    #[test]
     fn token_plain_part_loses_to_real_html() {
         let c = parse(
             "From: a@example.com\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n\
@@ -847,6 +1044,24 @@ mod tests {
         );
         assert!(c.text_from_html);
         assert!(c.text.contains("verify your password"));
+    }
+
+    #[test]
+    fn tags_padded_with_attributes_do_not_exhaust_the_stack() {
+        let junk: String = (0..5000).map(|i| format!("x{i}=\"\" ")).collect();
+        let body = format!("<p><a {junk} href=\"https://far.example/\" {junk}>Open</a></p>");
+        // Runs on a small stack on purpose: the GUI analyses on worker threads.
+        let c = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || html_mail(&body))
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(c.links.len(), 1);
+        assert_eq!(c.links[0].host.as_deref(), Some("far.example"));
+        assert_eq!(c.text, "Open");
+        let tamed = tame_tags("<a b=\"1\" c='2' d=3>x</a>");
+        assert_eq!(tamed, "<a b=\"1\" c='2' d=3>x</a>");
     }
 
     #[test]

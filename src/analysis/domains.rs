@@ -168,6 +168,16 @@ static BRANDS: &[Brand] = &[
         keywords: &["binance"],
     },
     Brand {
+        name: "Ledger",
+        domains: &["ledger.com"],
+        keywords: &["ledger live", "ledger wallet", "ledger nano"],
+    },
+    Brand {
+        name: "Trust Wallet",
+        domains: &["trustwallet.com"],
+        keywords: &["trust wallet", "trustwallet"],
+    },
+    Brand {
         name: "MetaMask",
         domains: &["metamask.io"],
         keywords: &["metamask"],
@@ -359,7 +369,6 @@ static BRANDS: &[Brand] = &[
             "hotmail",
             "outlook web",
             "outlook team",
-            "xbox",
         ],
     },
     Brand {
@@ -393,6 +402,16 @@ static BRANDS: &[Brand] = &[
             "g.co",
             "android.com",
             "blogger.com",
+            "google-analytics.com",
+            "googleadservices.com",
+            "googlesyndication.com",
+            "googletagmanager.com",
+            "googlevideo.com",
+            "googlesource.com",
+            "googlecode.com",
+            "google.org",
+            "ggpht.com",
+            "abc.xyz",
         ],
         keywords: &["google", "gmail", "youtube", "google drive", "google docs"],
     },
@@ -1107,6 +1126,26 @@ const FREE_MAIL: &[&str] = &[
     "guerrillamail.com",
 ];
 
+/// Labels that mark a government's own namespace in a public suffix (`gov.br`, `gob.mx`,
+/// `gouv.fr`, `go.jp`, `gv.at`, `govt.nz`) or a government top-level domain.
+const GOVERNMENT_LABELS: &[&str] = &["gov", "gob", "gouv", "go", "gv", "govt", "mil"];
+
+/// Whether `domain` sits in a government namespace (tax offices, traffic departments,
+/// courts): names people trust and scammers borrow.
+pub fn is_government(domain: &str) -> bool {
+    let d = ascii_host(domain);
+    let Some(sfx) = psl::suffix_str(&d) else {
+        return false;
+    };
+    let labels: Vec<&str> = sfx.split('.').collect();
+    match labels.split_last() {
+        Some((tld, [])) => matches!(*tld, "gov" | "mil"),
+        // "gov.br", and state namespaces below it such as "sp.gov.br".
+        Some((_cc, rest)) => rest.iter().any(|l| GOVERNMENT_LABELS.contains(l)),
+        None => false,
+    }
+}
+
 /// Whether anyone can get an address at `domain` for free (webmail providers).
 pub fn is_free_mail(domain: &str) -> bool {
     in_table(domain, FREE_MAIL)
@@ -1383,6 +1422,12 @@ static FREE_HOSTS: &[FreeHost] = &[
     fh("zapto.org", "dynamic DNS", true),
     fh("sytes.net", "dynamic DNS", true),
     fh("notion.site", "Notion pages", true),
+    fh("run.app", "Google Cloud Run", true),
+    fh("cloudfunctions.net", "Google Cloud Functions", true),
+    fh("compute.amazonaws.com", "a rented Amazon server", true),
+    fh("compute-1.amazonaws.com", "a rented Amazon server", true),
+    fh("host.secureserver.net", "a rented GoDaddy server", true),
+    fh("cloudfront.net", "Amazon CloudFront", false),
     fh("github.io", "GitHub Pages", false),
     fh("gitlab.io", "GitLab Pages", false),
     fh("blogspot.com", "Blogger", false),
@@ -1390,12 +1435,96 @@ static FREE_HOSTS: &[FreeHost] = &[
     fh("readthedocs.io", "Read the Docs", false),
 ];
 
+/// Amazon S3 buckets live under many regional names (`bucket.s3.us-east-1.amazonaws.com`,
+/// `bucket.s3-website-eu-west-1.amazonaws.com`).
+static S3: FreeHost = fh("s3.amazonaws.com", "Amazon S3 storage", true);
+
 /// The free web host `host` lives on, if any.
 pub fn free_host(host: &str) -> Option<&'static FreeHost> {
     let h = ascii_host(host);
-    FREE_HOSTS
+    let found = FREE_HOSTS
         .iter()
-        .find(|f| h == f.suffix || h.strip_suffix(f.suffix).is_some_and(|p| p.ends_with('.')))
+        .find(|f| h == f.suffix || h.strip_suffix(f.suffix).is_some_and(|p| p.ends_with('.')));
+    if found.is_some() {
+        return found;
+    }
+    let s3 = h
+        .strip_suffix(".amazonaws.com")
+        .is_some_and(|rest| rest.split('.').any(|l| l == "s3" || l.starts_with("s3-")));
+    s3.then_some(&S3)
+}
+
+/// Top-level domains that registries sell for next to nothing and that abuse reports
+/// rank highest for phishing and malware, plus `.zip` and `.mov`, which read as file names.
+const RISKY_TLDS: &[&str] = &[
+    "top",
+    "xyz",
+    "icu",
+    "shop",
+    "online",
+    "site",
+    "club",
+    "buzz",
+    "cyou",
+    "sbs",
+    "cfd",
+    "quest",
+    "rest",
+    "bond",
+    "click",
+    "link",
+    "monster",
+    "lat",
+    "work",
+    "fun",
+    "space",
+    "tk",
+    "ml",
+    "ga",
+    "cf",
+    "gq",
+    "zip",
+    "mov",
+    "best",
+    "beauty",
+    "hair",
+    "skin",
+    "makeup",
+    "boats",
+    "autos",
+    "yachts",
+    "mom",
+    "lol",
+    "pics",
+    "uno",
+    "win",
+    "bid",
+    "loan",
+    "date",
+    "racing",
+    "review",
+    "stream",
+    "download",
+    "men",
+    "party",
+    "trade",
+    "accountant",
+    "science",
+    "cricket",
+    "faith",
+    "country",
+    "gdn",
+    "webcam",
+    "life",
+    "info",
+    "live",
+];
+
+/// The top-level domain of `host` when it is one often used for throwaway scam sites.
+pub fn risky_tld(host: &str) -> Option<&'static str> {
+    let h = ascii_host(host);
+    let tld = h.rsplit('.').next()?;
+    RISKY_TLDS.iter().find(|t| **t == tld).copied()
 }
 
 #[cfg(test)]
@@ -1587,6 +1716,17 @@ mod tests {
         assert!(free_host("evil-login.web.app").is_some_and(|f| f.abused));
         assert!(free_host("someone.github.io").is_some_and(|f| !f.abused));
         assert!(free_host("fonts.googleapis.com").is_none());
+        assert!(free_host("my-bucket.s3.us-east-1.amazonaws.com").is_some_and(|f| f.abused));
+        assert!(free_host("function-1.us-central1.run.app").is_some());
+        assert!(free_host("ses.amazonaws.com").is_none());
+        assert_eq!(risky_tld("login.example.icu"), Some("icu"));
+        assert_eq!(risky_tld("example.com"), None);
+        assert!(is_government("www.sat.gob.mx"));
+        assert!(is_government("detran.sp.gov.br"));
+        assert!(is_government("www.irs.gov"));
+        assert!(is_government("impots.gouv.fr"));
+        assert!(!is_government("example.com"));
+        assert!(!is_government("gov.example.com"));
         assert!(free_host("example.com").is_none());
     }
 

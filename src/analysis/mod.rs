@@ -75,6 +75,13 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     let from_domain = report.identity.from.as_ref().and_then(|f| f.domain.clone());
     report.auth = auth::extract(&headers, &report.path, from_domain.as_deref());
     report.content = content::extract(&msg);
+    if report.content.truncated {
+        report.notes.push(format!(
+            "The body is very large: only its first {} KB of HTML and {} KB of text were read",
+            content::MAX_HTML_BYTES / 1024,
+            content::MAX_TEXT_BYTES / 1024
+        ));
+    }
     report.attachments = attachments::extract(&msg);
     report.filter = filter::extract(&headers);
     report.headers = headers;

@@ -9,6 +9,7 @@ use mail_auth::{
 use super::cache::TxtCache;
 use super::dkim::{error_words, Clock};
 use super::explain::date_words;
+use super::tags;
 use crate::analysis::{AuthOutcome, AuthSource, AuthValue};
 
 /// Every key name the ARC chain needs (message signatures and seals), for prefetching.
@@ -42,6 +43,18 @@ pub async fn verify(
             AuthValue::None,
             None,
             "The message carries no ARC seals (no forwarder or mailing list sealed it)".to_string(),
+        );
+    }
+    if let Some(why) = structure_problem(msg) {
+        let last = msg
+            .as_headers
+            .iter()
+            .max_by_key(|h| h.header.i)
+            .map(|h| h.header.d.to_ascii_lowercase());
+        return outcome(
+            AuthValue::Fail,
+            last,
+            format!("The ARC chain is broken: {why}"),
         );
     }
     let sets = msg.as_headers.len();
@@ -86,7 +99,12 @@ pub async fn verify(
             last,
             format!("The chain of {sets} ARC seal(s) is intact{by}: each forwarder's record of what it received can be trusted as far as you trust that forwarder"),
         ),
-        DkimResult::None => outcome(AuthValue::None, last, "No ARC chain to check".to_string()),
+        // ARC headers are present (checked above) yet mail-auth found no complete set.
+        DkimResult::None => outcome(
+            AuthValue::Fail,
+            last,
+            "The ARC chain is broken: seals are missing or out of order".to_string(),
+        ),
         DkimResult::TempError(err) => outcome(
             AuthValue::TempError,
             last,
@@ -120,4 +138,38 @@ fn arc_words(err: &Error) -> String {
         }
         other => error_words(other),
     }
+}
+
+/// RFC 8617 rules mail-auth does not enforce: strict tag syntax, required tags, no SHA-1,
+/// and a message signature that must not cover the seals.
+fn structure_problem(msg: &AuthenticatedMessage<'_>) -> Option<String> {
+    for (name, value) in &msg.headers {
+        let (what, required): (&str, &[&str]) = if name.eq_ignore_ascii_case(b"ARC-Seal") {
+            ("a seal (ARC-Seal)", &["i", "a", "b", "cv", "d", "s"])
+        } else if name.eq_ignore_ascii_case(b"ARC-Message-Signature") {
+            (
+                "a message signature (ARC-Message-Signature)",
+                &["i", "a", "b", "bh", "d", "h", "s"],
+            )
+        } else {
+            continue;
+        };
+        if let Some(why) = tags::problem(value, required) {
+            return Some(format!("{what} is malformed: {why}"));
+        }
+        let list = tags::parse(value).unwrap_or_default();
+        if tags::get(&list, "a").is_some_and(|a| a.eq_ignore_ascii_case("rsa-sha1")) {
+            return Some(format!("{what} uses SHA-1, which ARC does not allow"));
+        }
+        let covers_seal = tags::get(&list, "h").is_some_and(|h| {
+            h.split(':')
+                .any(|n| n.trim().eq_ignore_ascii_case("arc-seal"))
+        });
+        if covers_seal {
+            return Some(format!(
+                "{what} covers the ARC-Seal header, which ARC forbids"
+            ));
+        }
+    }
+    None
 }

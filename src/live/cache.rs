@@ -10,16 +10,26 @@ use mail_auth::common::parse::TxtRecordParser;
 use mail_auth::common::resolver::{ToFqdn, UnwrapTxtRecord};
 use mail_auth::{DnsError, Error, MessageAuthenticator, ResolverCache, Txt};
 
-/// TXT records (parsed, or the error met) by fully qualified name.
-#[derive(Default)]
-pub struct TxtCache {
-    entries: Mutex<HashMap<Box<str>, Txt>>,
+/// Answers by name (or address), kept for the length of one verification.
+pub struct MapCache<K, V> {
+    entries: Mutex<HashMap<K, V>>,
 }
 
-impl ResolverCache<Box<str>, Txt> for TxtCache {
-    fn get<Q>(&self, name: &Q) -> Option<Txt>
+impl<K, V> Default for MapCache<K, V> {
+    fn default() -> Self {
+        MapCache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// TXT records (parsed, or the error met) by fully qualified name.
+pub type TxtCache = MapCache<Box<str>, Txt>;
+
+impl<K: Hash + Eq, V: Clone> ResolverCache<K, V> for MapCache<K, V> {
+    fn get<Q>(&self, name: &Q) -> Option<V>
     where
-        Box<str>: Borrow<Q>,
+        K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
         // A poisoned lock only means another lookup panicked; the map itself is intact.
@@ -27,18 +37,32 @@ impl ResolverCache<Box<str>, Txt> for TxtCache {
         map.get(name).cloned()
     }
 
-    fn remove<Q>(&self, name: &Q) -> Option<Txt>
+    fn remove<Q>(&self, name: &Q) -> Option<V>
     where
-        Box<str>: Borrow<Q>,
+        K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(name)
     }
 
-    fn insert(&self, key: Box<str>, value: Txt, _valid_until: std::time::Instant) {
+    fn insert(&self, key: K, value: V, _valid_until: std::time::Instant) {
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         map.insert(key, value);
+    }
+}
+
+impl<K: Hash + Eq, V: Clone> MapCache<K, V> {
+    /// Changes the stored value of `key`, if there is one.
+    pub fn update(&self, key: &K, f: impl FnOnce(&V) -> V) -> bool {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get_mut(key) {
+            Some(v) => {
+                *v = f(v);
+                true
+            }
+            None => false,
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use mail_auth::{
 
 use super::cache::TxtCache;
 use super::explain::{date_words, offset_in};
+use super::tags;
 use crate::analysis::auth::tag_list;
 use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveDkim};
 
@@ -82,7 +83,10 @@ pub async fn verify(
             continue;
         };
         let (x, t) = expiries.get(index).copied().unwrap_or((0, 0));
-        let (result, detail) = judge(out.result(), sig, x, t, clock);
+        let (result, detail) = match strict_problem(header.value) {
+            Some(why) => (AuthValue::PermError, why),
+            None => judge(out.result(), sig, x, t, clock),
+        };
         found.push((
             offset_in(raw, header.value),
             LiveDkim {
@@ -120,6 +124,26 @@ pub async fn verify(
     }
     found.sort_by_key(|(pos, _)| *pos);
     found.into_iter().map(|(_, d)| d).collect()
+}
+
+/// RFC 6376 rules mail-auth is lenient about: tag syntax, required tags, and the key
+/// query method (only `dns/txt` exists; other methods must make verifiers ignore it).
+fn strict_problem(value: &[u8]) -> Option<String> {
+    // v= is left out on purpose: early signatures omit it, and mail-auth already rejects
+    // versions other than 1 when it is present.
+    if let Some(why) = tags::problem(value, &["a", "b", "bh", "d", "h", "s"]) {
+        return Some(format!(
+            "The signature header is malformed and cannot be checked ({why})"
+        ));
+    }
+    let list = tags::parse(value).unwrap_or_default();
+    let query = tags::get(&list, "q")?;
+    let dns = query
+        .split(':')
+        .any(|m| m.trim().eq_ignore_ascii_case("dns/txt") || m.trim().eq_ignore_ascii_case("dns"));
+    (!dns).then(|| {
+        format!("The signature asks for its key through \"{query}\", a method no verifier supports, so it cannot be checked")
+    })
 }
 
 /// Maps one mail-auth result to ours, applying our own expiry judgement.

@@ -12,6 +12,7 @@ mod dmarc;
 mod explain;
 mod resolver;
 mod spf;
+mod tags;
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;

@@ -4,7 +4,9 @@
 use std::net::IpAddr;
 
 use mail_auth::spf::verify::SpfParameters;
-use mail_auth::{MessageAuthenticator, SpfResult};
+use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfResult};
+
+use super::cache::MapCache;
 
 use crate::analysis::{AuthOutcome, AuthSource, AuthValue, Report};
 
@@ -88,9 +90,28 @@ fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOut
 
 /// Runs the SPF check for `q`.
 pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
-    let out = auth
-        .verify_spf(SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender))
+    let params = || SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender);
+    let ptr_cache: MapCache<IpAddr, RecordSet<Box<str>>> = MapCache::default();
+    let mut out = auth
+        .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
         .await;
+    // mail-auth compares the names of a `ptr` mechanism with their trailing dot still on,
+    // so `ptr:example.com` never matches a host named exactly example.com. When the record
+    // used `ptr`, the reverse names are in the cache: strip the dots and judge again (every
+    // other answer comes from the resolver's cache, so this costs no new lookup).
+    let stripped = ptr_cache.update(&q.ip, |set| RecordSet {
+        rrset: set
+            .rrset
+            .iter()
+            .map(|n| Box::from(n.trim_end_matches('.')))
+            .collect(),
+        dnssec_status: set.dnssec_status,
+    });
+    if stripped {
+        out = auth
+            .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
+            .await;
+    }
     let domain = out.domain().to_ascii_lowercase();
     let identity =
         if !q.sender.is_empty() && domain_of(&q.sender).as_deref() == Some(domain.as_str()) {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Checked, Failure};
 use crate::analysis::{
     Attachment, AuthOutcome, AuthResultsHeader, CheckResult, DkimSignatureInfo, Evidence,
-    FilterVerdicts, Hop, Link, LiveAuth, Mailbox, PathAnomaly, ReceivedSpf, Report,
+    FilterVerdicts, Hop, Link, LiveAuth, Mailbox, Outcome, PathAnomaly, ReceivedSpf, Report,
 };
 use crate::lessons;
 
@@ -277,16 +277,25 @@ impl<'a> From<&'a CheckResult> for CheckJson<'a> {
             evidence: &c.evidence,
             reassuring: c.reassuring,
             weight: c.weight,
-            lesson: lessons::lesson(&c.id).map(|l| LessonJson {
-                plain: &l.plain,
-                why: &l.why,
-                how_to_check: &l.how_to_check,
-                what_to_do: &l.what_to_do,
-                expert: &l.expert,
-                good_news: l.good_news.as_deref(),
-            }),
+            // Lessons are long; they go with the checks that say something about this
+            // message (a warning, a failure, good news), which keeps a line readable.
+            lesson: teaches(c)
+                .then(|| lessons::lesson(&c.id))
+                .flatten()
+                .map(|l| LessonJson {
+                    plain: &l.plain,
+                    why: &l.why,
+                    how_to_check: &l.how_to_check,
+                    what_to_do: &l.what_to_do,
+                    expert: &l.expert,
+                    good_news: l.good_news.as_deref(),
+                }),
         }
     }
+}
+
+fn teaches(c: &CheckResult) -> bool {
+    matches!(c.outcome, Outcome::Warn | Outcome::Fail) || c.reassuring
 }
 
 #[derive(Serialize)]

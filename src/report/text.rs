@@ -167,7 +167,12 @@ fn find_check<'a>(r: &'a Report, id: &str) -> Option<&'a CheckResult> {
 
 fn reasons_text(out: &mut String, r: &Report, style: Style) {
     if !r.reasons.is_empty() {
-        let _ = writeln!(out, "{}", style.paint(Tone::Bold, "Why"));
+        // On an `ok` verdict these did not tip the balance; calling them "why" would mislead.
+        let heading = match r.verdict {
+            Verdict::Ok => "Also noticed (not enough to worry about on its own)",
+            Verdict::Caution | Verdict::Danger => "Why",
+        };
+        let _ = writeln!(out, "{}", style.paint(Tone::Bold, heading));
         for c in r.reasons.iter().filter_map(|id| find_check(r, id)) {
             let _ = writeln!(
                 out,

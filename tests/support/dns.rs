@@ -27,6 +27,8 @@ enum Behaviour {
 #[derive(Debug, Clone, Default)]
 pub struct Zone {
     names: HashMap<String, Behaviour>,
+    /// Any name containing one of these gets SERVFAIL.
+    failing: Vec<String>,
 }
 
 /// Lowercase, with a trailing dot.
@@ -56,13 +58,7 @@ impl Zone {
 
     /// A TXT record; long text is split into 255-byte strings as DNS requires.
     pub fn txt(&mut self, owner: &str, text: &str) -> &mut Self {
-        let bytes = text.as_bytes();
-        let chunks: Vec<&[u8]> = if bytes.is_empty() {
-            vec![&[][..]]
-        } else {
-            bytes.chunks(255).collect()
-        };
-        self.add(owner, RData::TXT(TXT::from_bytes(chunks)))
+        self.add(owner, txt_rdata(text))
     }
 
     pub fn a(&mut self, owner: &str, ip: Ipv4Addr) -> &mut Self {
@@ -78,21 +74,98 @@ impl Zone {
     }
 
     pub fn ptr(&mut self, ip: IpAddr, target: &str) -> &mut Self {
-        let owner = match ip {
-            IpAddr::V4(v4) => {
-                let o = v4.octets();
-                format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
-            }
-            IpAddr::V6(v6) => {
-                let mut labels: Vec<String> = Vec::new();
-                for byte in v6.octets().iter().rev() {
-                    labels.push(format!("{:x}", byte & 0x0f));
-                    labels.push(format!("{:x}", byte >> 4));
-                }
-                format!("{}.ip6.arpa", labels.join("."))
-            }
-        };
+        let owner = reverse_name(ip);
         self.add(&owner, RData::PTR(PTR(name(target))))
+    }
+}
+
+/// The in-addr.arpa / ip6.arpa name of an address.
+pub fn reverse_name(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
+        }
+        IpAddr::V6(v6) => {
+            let mut labels: Vec<String> = Vec::new();
+            for byte in v6.octets().iter().rev() {
+                labels.push(format!("{:x}", byte & 0x0f));
+                labels.push(format!("{:x}", byte >> 4));
+            }
+            format!("{}.ip6.arpa", labels.join("."))
+        }
+    }
+}
+
+fn txt_rdata(text: &str) -> RData {
+    let bytes = text.as_bytes();
+    let chunks: Vec<&[u8]> = if bytes.is_empty() {
+        vec![&[][..]]
+    } else {
+        bytes.chunks(255).collect()
+    };
+    RData::TXT(TXT::from_bytes(chunks))
+}
+
+impl Zone {
+    /// Sets the TXT record of a name (replacing earlier TXT records there).
+    pub fn set_txt(&mut self, owner: &str, text: &str) -> &mut Self {
+        self.replace(owner, RecordType::TXT, vec![txt_rdata(text)])
+    }
+
+    /// Sets the addresses of a name (replacing earlier A/AAAA records of that family).
+    pub fn set_addrs(&mut self, owner: &str, ips: &[IpAddr]) -> &mut Self {
+        let v4: Vec<RData> = ips
+            .iter()
+            .filter_map(|ip| match ip {
+                IpAddr::V4(a) => Some(RData::A(A(*a))),
+                _ => None,
+            })
+            .collect();
+        let v6: Vec<RData> = ips
+            .iter()
+            .filter_map(|ip| match ip {
+                IpAddr::V6(a) => Some(RData::AAAA(AAAA(*a))),
+                _ => None,
+            })
+            .collect();
+        if !v4.is_empty() {
+            self.replace(owner, RecordType::A, v4);
+        }
+        if !v6.is_empty() {
+            self.replace(owner, RecordType::AAAA, v6);
+        }
+        self
+    }
+
+    /// Sets the MX records of a name.
+    pub fn set_mx(&mut self, owner: &str, exchanges: &[(u16, String)]) -> &mut Self {
+        let rdata = exchanges
+            .iter()
+            .map(|(p, e)| RData::MX(MX::new(*p, name(e))))
+            .collect();
+        self.replace(owner, RecordType::MX, rdata)
+    }
+
+    /// Sets the PTR records of an address.
+    pub fn set_ptr(&mut self, ip: IpAddr, targets: &[String]) -> &mut Self {
+        let rdata = targets.iter().map(|t| RData::PTR(PTR(name(t)))).collect();
+        self.replace(&reverse_name(ip), RecordType::PTR, rdata)
+    }
+
+    /// Replaces the records of one type at a name, keeping its other records.
+    pub fn replace(&mut self, owner: &str, rtype: RecordType, rdata: Vec<RData>) -> &mut Self {
+        let entry = self
+            .names
+            .entry(fqdn(owner))
+            .or_insert_with(|| Behaviour::Records(Vec::new()));
+        if let Behaviour::Records(list) = entry {
+            list.retain(|r| r.record_type() != rtype);
+            list.extend(rdata);
+        } else {
+            *entry = Behaviour::Records(rdata);
+        }
+        self
     }
 
     /// The name exists but has no records (NOERROR, no data).
@@ -115,6 +188,12 @@ impl Zone {
         self
     }
 
+    /// Every name containing `part` gets SERVFAIL.
+    pub fn servfail_containing(&mut self, part: &str) -> &mut Self {
+        self.failing.push(part.to_ascii_lowercase());
+        self
+    }
+
     /// Removes every record of a name (it becomes NXDOMAIN).
     pub fn remove(&mut self, owner: &str) -> &mut Self {
         self.names.remove(&fqdn(owner));
@@ -125,6 +204,9 @@ impl Zone {
     fn answer(&self, qname: &Name, qtype: RecordType) -> Option<(ResponseCode, Vec<Record>)> {
         let key = qname.to_lowercase().to_ascii();
         let key = fqdn(&key);
+        if self.failing.iter().any(|f| key.contains(f.as_str())) {
+            return Some((ResponseCode::ServFail, Vec::new()));
+        }
         match self.names.get(&key) {
             Some(Behaviour::Silent) => None,
             Some(Behaviour::ServFail) => Some((ResponseCode::ServFail, Vec::new())),

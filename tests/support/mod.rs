@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dns;
+pub mod vectors;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -1,3 +1,1246 @@
-//! Checks.
-use super::CheckDef;
-pub const CHECKS: &[CheckDef] = &[];
+//! Content checks: what the message asks of the reader (urgency, passwords, payments, gift
+//! cards, phone calls) and how its body is built (fake replies, image-only, hidden text, forms).
+//!
+//! Cue lists cover English, Portuguese, Spanish, French, German and Italian. A single weak
+//! word never makes a message scary; asks that come with pressure do.
+
+use super::cues::{self, Cues, Doc, Hit};
+use super::{CheckDef, Ctx, Finding};
+use crate::analysis::{Family, Location, Report};
+
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "urgent-pressure",
+        family: Family::Content,
+        run: urgent_pressure,
+    },
+    CheckDef {
+        id: "credential-request",
+        family: Family::Content,
+        run: credential_request,
+    },
+    CheckDef {
+        id: "payment-request",
+        family: Family::Content,
+        run: payment_request,
+    },
+    CheckDef {
+        id: "bank-detail-change",
+        family: Family::Content,
+        run: bank_detail_change,
+    },
+    CheckDef {
+        id: "gift-card-request",
+        family: Family::Content,
+        run: gift_card_request,
+    },
+    CheckDef {
+        id: "callback-number",
+        family: Family::Content,
+        run: callback_number,
+    },
+    CheckDef {
+        id: "fake-reply-subject",
+        family: Family::Content,
+        run: fake_reply_subject,
+    },
+    CheckDef {
+        id: "image-only-body",
+        family: Family::Content,
+        run: image_only_body,
+    },
+    CheckDef {
+        id: "hidden-text",
+        family: Family::Content,
+        run: hidden_text,
+    },
+    CheckDef {
+        id: "html-form",
+        family: Family::Content,
+        run: html_form,
+    },
+];
+
+/// Urgency, deadlines and threats of losing something.
+pub static URGENCY: Cues = Cues::new(&[
+    // English
+    "urgent|urgently",
+    "immediate action|attention|response",
+    "act|respond|reply immediately|now|promptly",
+    "action|response ~1 required|needed",
+    "within|in|next 12|24|48|72 hours|hrs|h",
+    "final|last notice|warning|reminder|chance",
+    "final attempt",
+    "2nd|3rd|second|third attempt",
+    "expires|expire|expiring|expired today|tomorrow|soon",
+    "account|mailbox|access|card|service|subscription|wallet|email|password|profile ~3 suspended|blocked|locked|disabled|deactivated|terminated|closed|restricted|frozen",
+    "suspend|block|lock|deactivate|disable|terminate|close|delete ~2 your account|mailbox|access|card|wallet|email",
+    "unusual|suspicious|unauthorized|unauthorised|irregular|unrecognized sign|signin|login|activity|access|transaction|attempt",
+    "legal action",
+    "avoid ~2 suspension|closure|cancellation|deactivation|penalty|penalties|interruption",
+    "failure to ~2 comply|verify|respond|update|confirm|pay",
+    // Portuguese
+    "urgente",
+    "imediatamente",
+    "ultimo|ultima aviso|chance|oportunidade|notificacao",
+    "aviso final",
+    "acao necessaria|imediata|requerida",
+    "em|nas|dentro ~2 24|48|72 horas",
+    "conta|acesso|cartao|cadastro|servico|chave|pontos ~3 bloquead*|suspens*|cancelad*|desativad*|encerrad*|expirad*|restrit*",
+    "sera|serao|foi|foram|sendo bloquead*|suspens*|cancelad*|desativad*|encerrad*|expirad*",
+    "evite|evitar ~2 bloqueio|suspensao|cancelamento|multa|protesto|bloqueios",
+    "expira|expiram|vence|vencem|expirara|expirarao hoje|amanha|breve",
+    "atividade|acesso|transacao|tentativa ~2 suspeit*|incomu*",
+    "atividade|acesso|transacao|tentativa ~2 nao autorizad*",
+    "protesto|negativacao",
+    "pendencia|pendencias",
+    "regularize|regularizar",
+    // Spanish
+    "inmediatamente",
+    "de inmediato",
+    "ultimo aviso",
+    "accion requerida|inmediata|necesaria",
+    "en|dentro ~2 24|48|72 horas",
+    "cuenta|acceso|tarjeta|servicio ~3 bloquead*|suspendid*|cancelad*|desactivad*|restringid*",
+    "actividad|acceso|sesion ~1 sospechos*|inusual",
+    "actividad|acceso ~1 no autorizad*",
+    "evite|evitar ~2 suspension|bloqueo|cancelacion|sancion",
+    // French
+    "immediatement",
+    "dernier avertissement|rappel|avis",
+    "action requise|immediate",
+    "sous|dans ~2 24|48|72 heures|h",
+    "compte|acces|carte|service ~3 bloque*|suspendu*|desactive*|ferme*|restreint*",
+    "activite|connexion ~1 suspecte|inhabituelle",
+    "activite|connexion ~1 non autorisee",
+    "eviter|evitez ~2 suspension|blocage|fermeture|penalite*",
+    // German
+    "dringend|dringende|dringender",
+    "umgehend",
+    "letzte|letzter mahnung|warnung|erinnerung|chance|aufforderung",
+    "innerhalb ~2 24|48|72 stunden",
+    "gesperrt|sperrung|deaktiviert|eingeschrankt",
+    "verdachtig*|ungewohnlich* ~1 aktivitat*|anmeldung*|zugriff*",
+    "handlungsbedarf",
+    // Italian
+    "immediatamente",
+    "ultimo avviso",
+    "azione richiesta|immediata",
+    "entro 24|48|72 ore",
+    "account|conto|accesso|carta|servizio ~3 bloccat*|sospes*|disattivat*|limitat*",
+    "attivita|accesso ~1 sospett*|insolit*",
+    "attivita|accesso ~1 non autorizzat*",
+]);
+
+/// Asks for a password, a code or "account verification" (strong cues).
+pub static CREDENTIAL_STRONG: Cues = Cues::new(&[
+    // English
+    "verify|confirm|validate|update|reactivate|restore|unlock|reconfirm|revalidate ~2 account|identity|password|credentials|login|mailbox",
+    "verify|confirm|validate|update ~1 your ~1 details|information|info|data",
+    "enter|provide|type|submit|input|reenter ~2 password|passcode|pin|credentials",
+    "provide|submit|send ~2 security|verification code",
+    "enter|provide|submit ~2 login details",
+    "password|passwords ~2 expire|expires|expired|expiring|expiration",
+    "keep|retain|use ~3 same|current|existing password",
+    "mailbox|email|storage|inbox ~2 full|quota|exceeded",
+    "sign|log in ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
+    "login ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
+    // Portuguese
+    "confirm*|atualiz*|valid*|verifi*|regulariz*|recadastr*|reativ*|desbloque* ~2 dados|conta|cadastro|senha|identidade|acesso|informacoes|credenciais|token|cartao|chave",
+    "dados cadastrais",
+    "recadastramento|recadastro",
+    "atualizacao cadastral",
+    "informe|digite|insira|forneca ~2 senha|codigo|cpf|token|dados",
+    // Spanish
+    "verifi*|confirm*|actualic*|actualiz*|valid*|reactiv*|desbloque* ~2 cuenta|datos|identidad|contrasena|credenciales|informacion|acceso",
+    "introduzca|ingrese|introduce|ingresa|proporcione ~2 contrasena|clave|codigo|datos|credenciales",
+    // French
+    "verifi*|confirm*|valid*|reactiv*|debloqu* ~2 compte|identite|passe|informations|donnees|identifiants|coordonnees",
+    "mettre|mettez a jour ~2 compte|informations|donnees|identifiants|coordonnees",
+    "saisi*|entrez|entrer|fournir ~2 mot de passe",
+    "saisi*|entrez|entrer|fournir ~2 identifiant*",
+    // German
+    "bestatig*|verifizier*|aktualisier*|validier*|reaktivier*|entsperr* ~3 konto|kontos|identitat|passwort|kennwort|daten|zugangsdaten|angaben|informationen",
+    "konto|kontos|identitat|daten|zugangsdaten|angaben ~2 bestatig*|verifizier*|aktualisier*|validier*|entsperr*",
+    "geben sie ~2 passwort|kennwort|pin|tan|zugangsdaten",
+    // Italian
+    "verific*|confermar*|conferma|aggiorn*|convalid*|riattiv*|sblocc* ~2 account|conto|identita|password|credenziali|dati|informazioni",
+    "inserisci|inserire|fornire ~2 password|codice|credenziali|dati",
+]);
+
+/// Mentions of passwords and sign-in (weak alone).
+pub static CREDENTIAL_WEAK: Cues = Cues::new(&[
+    "password|passcode|passwort|kennwort|senha|contrasena|credentials|credenciais|credenciales|credenziali|identifiants|zugangsdaten",
+    "mot de passe",
+    "one time password|code",
+    "otp",
+    "verification|security|authentication code",
+    "codigo de seguranca|verificacao|seguridad|verificacion",
+    "sign|log in",
+    "login|logon",
+    "iniciar sesion",
+    "pin",
+]);
+
+/// Asks to pay or move money (strong cues).
+pub static PAYMENT_STRONG: Cues = Cues::new(&[
+    // English
+    "wire|bank|swift|telegraphic transfer|payment",
+    "transfer ~2 funds|money|amount|payment",
+    "pay|settle ~2 invoice|balance|amount|outstanding|bill|debt|fee|fine",
+    "payment ~2 overdue|due|outstanding|pending|required|failed|declined|unsuccessful",
+    "overdue|outstanding|unpaid ~2 invoice|payment|balance|bill|amount",
+    "past due",
+    "remittance|remit",
+    "proof of payment",
+    "make|process|complete ~2 payment",
+    // Portuguese
+    "boleto|boletos",
+    "fatura|faturas|conta ~2 aberto|vencid*|pendente*|atraso|atrasad*",
+    "pagamento ~2 pendente|atraso|vencido|aberto|imediato|recusado|negado",
+    "efetue|efetuar|realize|realizar|faca|fazer ~2 pagamento|transferencia|pix|deposito",
+    "via|chave|pelo|por pix",
+    "transferencia bancaria",
+    "debito|debitos|divida|dividas ~2 pendente*|aberto|atraso",
+    "quitar|quite|pague|pagar ~2 divida|debito|fatura|boleto|valor",
+    "segunda via",
+    // Spanish
+    "transferencia ~1 bancaria|urgente",
+    "pago ~2 pendiente|vencido|atrasado|rechazado",
+    "factura|facturas ~2 pendiente*|vencida*|impagada*",
+    "realice|realizar|efectue|efectuar|haga ~2 pago|transferencia|deposito",
+    // French
+    "virement|virements",
+    "effectuer|effectuez|regler|reglez ~2 paiement|virement|facture|montant",
+    "facture|factures ~2 impayee*|attente|souffrance|retard",
+    "paiement ~2 attente|retard|requis|echoue|refuse",
+    // German
+    "uberweisung|uberweisen",
+    "zahlung ~2 ausstehend|fallig|uberfallig|fehlgeschlagen|abgelehnt",
+    "rechnung ~2 offen|unbezahlt|fallig|uberfallig",
+    "offene|ausstehende|unbezahlte ~2 rechnung|betrag|zahlung|forderung",
+    "mahnung|zahlungserinnerung",
+    // Italian
+    "bonifico|bonifici",
+    "fattura|fatture ~2 scadut*|insolut*|sospeso|pagat*",
+    "pagamento ~2 sospeso|scaduto|richiesto|riuscito",
+    "effettuare|effettua|saldare ~2 pagamento|bonifico|fattura|importo",
+]);
+
+/// Mentions of invoices and payments (weak alone).
+pub static PAYMENT_WEAK: Cues = Cues::new(&[
+    "invoice|invoices|fatura|faturas|factura|facture|rechnung|fattura",
+    "payment|pagamento|pago|paiement|zahlung",
+]);
+
+/// A changed or new bank account for payments.
+pub static BANK_CHANGE: Cues = Cues::new(&[
+    // English
+    "new|updated|changed|different|alternate|alternative ~2 bank|banking|remittance|beneficiary|iban ~1 account|details|information|instructions",
+    "change|changed|update|updated ~3 bank|banking|remittance|beneficiary ~1 details|account|information|instructions",
+    "bank|banking ~2 details|account|information ~2 have|has changed|updated",
+    "do not use ~3 old|previous|former ~1 account|bank",
+    "don t use ~3 old|previous|former ~1 account|bank",
+    // Portuguese
+    "nova conta ~2 bancaria|corrente",
+    "novos dados bancarios",
+    "dados bancarios ~2 atualizados|alterados|novos",
+    "alteracao|mudanca|atualizacao ~2 dados+bancarios|conta+bancaria|banco",
+    // Spanish
+    "nueva cuenta ~2 bancaria",
+    "nuevos datos bancarios",
+    "cambio ~2 datos+bancarios|cuenta+bancaria|banco",
+    "datos bancarios ~2 actualizados|nuevos",
+    // French
+    "nouveau rib|iban",
+    "nouvelles coordonnees bancaires",
+    "changement ~2 coordonnees+bancaires|rib|banque|compte+bancaire",
+    "nouveau compte bancaire",
+    // German
+    "neue|neuen bankverbindung|kontoverbindung|iban|bankdaten",
+    "geanderte|geanderten bankverbindung|kontoverbindung|bankdaten",
+    "anderung ~2 bankverbindung|kontoverbindung|bankdaten",
+    // Italian
+    "nuovo iban",
+    "nuove coordinate bancarie",
+    "nuovo conto ~2 corrente|bancario",
+    "cambio|variazione ~2 coordinate+bancarie|iban|conto",
+]);
+
+/// Gift cards by name.
+pub static GIFT_CARDS: Cues = Cues::new(&[
+    "gift|itunes|steam|amazon|ebay|vanilla|prepaid card|cards|voucher|vouchers",
+    "giftcard|giftcards",
+    "google play ~1 card|cards",
+    "cartao|cartoes ~1 presente",
+    "vale presente",
+    "tarjeta|tarjetas de regalo",
+    "carte|cartes cadeau|cadeaux",
+    "geschenkkarte*|geschenkgutschein*",
+    "carta|carte|buono|buoni regalo",
+]);
+
+/// Asking the reader to buy gift cards and pass on the codes.
+pub static GIFT_ASK: Cues = Cues::new(&[
+    "buy|purchase|get|send|email|text|scratch ~3 card|cards|code|codes|voucher|vouchers",
+    "scratch|scratched",
+    "code|codes|pin ~3 back",
+    "photo|photos|picture|pictures|pics|image|images ~3 card|cards|back|codes",
+    "favor|favour",
+    "reimburse|reimbursed|reimbursement",
+    "compre|comprar|envie|enviar|raspe ~3 cartao|cartoes|codigo|codigos",
+    "compra|comprar|envia|enviar|rasca ~3 tarjeta|tarjetas|codigo|codigos",
+    "achetez|acheter|envoyez|envoyer|grattez ~3 carte|cartes|code|codes",
+    "kaufen|kaufe|senden|schicken ~3 karte|karten|code|codes",
+    "comprare|compra|inviare|invia ~3 carta|carte|codice|codici",
+]);
+
+/// Asking the reader to phone.
+pub static CALL: Cues = Cues::new(&[
+    "call|phone|dial|ring|contact|reach",
+    "helpline|hotline",
+    "toll free|toll-free",
+    "customer service|support",
+    "ligue|ligar|telefone|liga",
+    "llame|llamar|llamenos|telefono",
+    "appelez|appeler|telephone",
+    "anrufen|rufen|telefon|telefonisch",
+    "chiami|chiamare|chiamaci|telefono",
+]);
+
+/// Charges, orders, subscriptions and refunds: what callback scams are "about".
+pub static MONEY_TOPIC: Cues = Cues::new(&[
+    "subscription|renewal|renewed|renew|charged|charge|debited|deducted|refund|order|purchase|invoice|billing|membership|transaction",
+    "assinatura|renovacao|cobranca|cobrado|reembolso|estorno|compra|pedido",
+    "suscripcion|renovacion|cargo|cobro|reembolso|compra|pedido",
+    "abonnement|renouvellement|prelevement|debite|remboursement|commande|achat",
+    "abonnement|verlangerung|abbuchung|belastet|ruckerstattung|bestellung|kauf",
+    "abbonamento|rinnovo|addebito|addebitato|rimborso|ordine|acquisto",
+]);
+
+/// "If you did not make this purchase…": the hook of callback scams.
+pub static DISPUTE: Cues = Cues::new(&[
+    "not ~1 authorized|authorised|recognize|recognise",
+    "didn+t|did+not ~2 make|authorize|authorise|order|place|request|recognize",
+    "if this ~2 not you",
+    "if this wasn t you",
+    "if this isn t you",
+    "cancel|dispute|stop ~3 order|subscription|transaction|charge|renewal|payment",
+    "nao reconhece|reconhecer|autorizou",
+    "cancelar ~2 pedido|assinatura|compra|cobranca|renovacao",
+    "no ~1 reconoce|autorizo",
+    "cancelar ~2 suscripcion|pedido|compra|cargo",
+    "annuler ~2 commande|abonnement|achat|paiement",
+    "nicht autorisiert|erkannt",
+    "kundigen|stornieren",
+    "annullare ~2 ordine|abbonamento|acquisto",
+]);
+
+fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
+    let mut shown: Vec<String> = Vec::new();
+    for h in hits {
+        if shown.len() >= max {
+            break;
+        }
+        let text = doc.excerpt(h);
+        if text.is_empty() || shown.contains(&text) {
+            continue;
+        }
+        f = f.with(cues::location(r, h), text.clone());
+        shown.push(text);
+    }
+    f
+}
+
+/// The matched words themselves, quoted, for summaries.
+fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for h in hits {
+        let src = match h.source {
+            cues::Source::Subject => doc.subject,
+            cues::Source::Body => doc.body,
+        };
+        let w = src
+            .get(h.start..h.end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let w = format!("\u{201c}{}\u{201d}", super::util::clip(&w, 60));
+        if !words.contains(&w) {
+            words.push(w);
+        }
+        if words.len() >= max {
+            break;
+        }
+    }
+    words.join(", ")
+}
+
+fn has_text(r: &Report) -> bool {
+    !r.content.text.trim().is_empty() || r.subject.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+fn urgent_pressure(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let hits = doc.find(&URGENCY);
+    let n = cues::distinct(&hits);
+    if n == 0 {
+        return Finding::pass("No pressure or threats in the wording");
+    }
+    let weight = match n {
+        1 => 1,
+        2 => 2,
+        _ => 3,
+    };
+    let f = Finding::warn(
+        weight,
+        format!(
+            "The message pushes you to act fast or threatens a loss: {}",
+            quoted(&doc, &hits, 3)
+        ),
+    );
+    evidence(f, c.r, &doc, &hits, 3)
+}
+
+fn credential_request(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let strong = doc.find(&CREDENTIAL_STRONG);
+    let urgent = cues::distinct(&doc.find(&URGENCY));
+    if !strong.is_empty() {
+        let asks = quoted(&doc, &strong, 3);
+        let f = if urgent > 0 {
+            Finding::fail(
+                7,
+                format!("The message asks you to give or confirm your sign-in details, and rushes you: {asks}"),
+            )
+        } else {
+            Finding::warn(
+                4,
+                format!("The message asks you to give or confirm your sign-in details: {asks}"),
+            )
+        };
+        return evidence(f, c.r, &doc, &strong, 3);
+    }
+    let weak = doc.find(&CREDENTIAL_WEAK);
+    if cues::distinct(&weak) >= 2 && urgent > 0 {
+        let f = Finding::warn(
+            2,
+            format!(
+                "The message talks about signing in or passwords under time pressure: {}",
+                quoted(&doc, &weak, 3)
+            ),
+        );
+        return evidence(f, c.r, &doc, &weak, 2);
+    }
+    Finding::pass("The message does not ask for a password or a code")
+}
+
+fn payment_request(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let strong = doc.find(&PAYMENT_STRONG);
+    let n = cues::distinct(&strong);
+    if n > 0 {
+        let urgent = cues::distinct(&doc.find(&URGENCY)) > 0;
+        let weight = match (n, urgent) {
+            (1, false) => 2,
+            (1, true) | (_, false) => 3,
+            (_, true) => 5,
+        };
+        let f = Finding::warn(
+            weight,
+            format!(
+                "The message asks you to pay or move money: {}",
+                quoted(&doc, &strong, 3)
+            ),
+        );
+        return evidence(f, c.r, &doc, &strong, 3);
+    }
+    let weak = doc.find(&PAYMENT_WEAK);
+    if !weak.is_empty() {
+        return Finding::pass(
+            "The message mentions an invoice or a payment but does not press you to pay",
+        );
+    }
+    Finding::pass("The message does not ask for money")
+}
+
+fn bank_detail_change(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let hits = doc.find(&BANK_CHANGE);
+    if hits.is_empty() {
+        return Finding::pass("The message does not announce new bank details");
+    }
+    let pay = !doc.find(&PAYMENT_STRONG).is_empty();
+    let summary = format!(
+        "The message says the bank account for payments has changed: {}",
+        quoted(&doc, &hits, 2)
+    );
+    let f = if pay {
+        Finding::fail(8, summary)
+    } else {
+        Finding::warn(5, summary)
+    };
+    evidence(f, c.r, &doc, &hits, 2)
+}
+
+fn gift_card_request(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let cards = doc.find(&GIFT_CARDS);
+    if cards.is_empty() {
+        return Finding::pass("No gift cards are mentioned");
+    }
+    let ask = doc.find(&GIFT_ASK);
+    // Shops advertise gift cards in newsletters; the scam asks a person to buy and send codes.
+    if ask.is_empty() || c.r.identity.list_unsubscribe {
+        let f = Finding::warn(
+            1,
+            format!(
+                "The message mentions gift cards: {}",
+                quoted(&doc, &cards, 2)
+            ),
+        );
+        return evidence(f, c.r, &doc, &cards, 1);
+    }
+    let mut all = cards.clone();
+    all.extend(ask.iter().cloned());
+    let f = Finding::warn(
+        7,
+        format!(
+            "The message asks you to buy gift cards and pass on their codes: {}",
+            quoted(&doc, &all, 3)
+        ),
+    );
+    evidence(f, c.r, &doc, &all, 3)
+}
+
+/// A phone number: 9–15 digits in groups, or starting with "+".
+fn phone_numbers(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() && out.len() < 20 {
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let starts = b == b'+' || b == b'(' || b.is_ascii_digit();
+        // Numbers inside URLs, versions and identifiers are not phone numbers.
+        let prev_ok = i == 0
+            || bytes.get(i - 1).is_some_and(|p| {
+                matches!(
+                    p,
+                    b' ' | b'\t' | b'\n' | b'\r' | b'(' | b':' | b',' | b';' | b'>'
+                )
+            });
+        if !(starts && prev_ok) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut digits = 0usize;
+        let mut groups = 0usize;
+        let mut in_digits = false;
+        let mut run = 0usize;
+        let mut longest = 0usize;
+        while let Some(&c) = bytes.get(j) {
+            if c.is_ascii_digit() {
+                digits += 1;
+                if !in_digits {
+                    groups += 1;
+                    run = 0;
+                }
+                run += 1;
+                longest = longest.max(run);
+                in_digits = true;
+            } else if matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'+') && j - i < 24 {
+                in_digits = false;
+                // Separators only count between digits.
+                if !bytes
+                    .get(j + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || matches!(n, b' ' | b'(' | b'-'))
+                {
+                    break;
+                }
+            } else {
+                break;
+            }
+            j += 1;
+            if j - i > 24 {
+                break;
+            }
+        }
+        let next_alnum = bytes.get(j).is_some_and(|n| n.is_ascii_alphanumeric());
+        let grouped = groups >= 2 && longest <= 6;
+        if (9..=15).contains(&digits) && (grouped || b == b'+') && !next_alnum {
+            let end = text[..].get(i..j).map_or(j, |s| i + s.trim_end().len());
+            out.push((i, end));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+fn callback_number(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let phones = phone_numbers(doc.body);
+    if phones.is_empty() {
+        return Finding::pass("No phone number to call");
+    }
+    let calls: Vec<Hit> = doc
+        .find(&CALL)
+        .into_iter()
+        .filter(|h| h.source == cues::Source::Body)
+        .collect();
+    // The call-to-action must sit near the number, as in "call us at +1 …".
+    let near = phones.iter().find(|(s, e)| {
+        calls
+            .iter()
+            .any(|h| h.end + 160 >= *s && h.start <= e + 160)
+    });
+    let Some(&(ps, pe)) = near else {
+        return Finding::pass("Phone numbers appear, but you are not asked to call about money");
+    };
+    let money = doc.find(&MONEY_TOPIC);
+    if money.is_empty() {
+        return Finding::pass("A phone number appears, but not about a charge or an order");
+    }
+    let dispute = doc.find(&DISPUTE);
+    let number = doc.body.get(ps..pe).unwrap_or("").trim().to_string();
+    let (weight, summary) = if dispute.is_empty() {
+        (
+            3,
+            format!("The message asks you to phone {number} about a charge, order or subscription"),
+        )
+    } else {
+        (
+            6,
+            format!("The message asks you to phone {number} to cancel or dispute a charge: this is how callback scams start"),
+        )
+    };
+    let f = Finding::warn(weight, summary)
+        .with(Location::Body, cues::sentence_around(doc.body, ps, pe));
+    evidence(f, c.r, &doc, &dispute, 1)
+}
+
+/// Reply and forward prefixes in many languages ("Re:", "AW:", "RES:", "Fwd:", "ENC:", "WG:"…).
+fn subject_prefix(subject: &str) -> Option<(bool, String)> {
+    let mut s = subject.trim_start();
+    // A list tag such as "[team]" may come first.
+    if s.starts_with('[') {
+        if let Some(end) = s.find(']') {
+            s = s.get(end + 1..).unwrap_or("").trim_start();
+        }
+    }
+    let colon = s.find([':', '：'])?;
+    let head = s.get(..colon)?.trim();
+    let word: String = head
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    // "Re[2]" / "Re(2)" / "RE -" variants keep their counter.
+    let rest = head.get(word.len()..).unwrap_or("").trim();
+    if !(rest.is_empty() || rest.starts_with(['[', '('])) {
+        return None;
+    }
+    const REPLY: &[&str] = &[
+        "re", "aw", "sv", "vs", "antw", "res", "odp", "ynt", "r", "rif", "atb",
+    ];
+    const FORWARD: &[&str] = &[
+        "fw", "fwd", "wg", "enc", "tr", "rv", "i", "doorst", "vb", "fs", "pd",
+    ];
+    let prefix = s.get(..colon + 1).unwrap_or("").to_string();
+    if REPLY.contains(&word.as_str()) {
+        Some((true, prefix))
+    } else if FORWARD.contains(&word.as_str()) {
+        Some((false, prefix))
+    } else {
+        None
+    }
+}
+
+fn fake_reply_subject(c: &Ctx) -> Finding {
+    let Some(subject) = c.r.subject.as_deref() else {
+        return Finding::skip("The message has no subject");
+    };
+    let Some((reply, prefix)) = subject_prefix(subject) else {
+        return Finding::skip("The subject does not claim to be a reply or a forward");
+    };
+    let id = &c.r.identity;
+    if id.in_reply_to || id.references {
+        return Finding::pass("The message is a genuine reply: it names the message it answers");
+    }
+    // Outlook threads conversations with Thread-Index and may leave out In-Reply-To.
+    if c.r
+        .headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case("thread-index"))
+    {
+        return Finding::pass("The message carries Outlook's conversation marker (Thread-Index)");
+    }
+    // Mailing lists carry replies from every kind of mail program, some of which do not
+    // link their replies.
+    let on_list = id.list_id.is_some();
+    let subject_loc =
+        c.r.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("subject"))
+            .map(|h| h.index);
+    let f = if reply {
+        Finding::warn(
+            if on_list { 1 } else { 2 },
+            format!("The subject starts with \u{201c}{prefix}\u{201d} as if you had written first, but the message does not answer any earlier message"),
+        )
+    } else {
+        Finding::warn(
+            1,
+            format!("The subject starts with \u{201c}{prefix}\u{201d} but the message is not linked to an earlier one"),
+        )
+    };
+    match subject_loc {
+        Some(i) => f.with_header(c.r, i),
+        None => f.with(Location::Message, subject.to_string()),
+    }
+}
+
+fn image_only_body(c: &Ctx) -> Finding {
+    let content = &c.r.content;
+    let inline_images =
+        c.r.attachments
+            .iter()
+            .filter(|a| a.parent.is_none() && a.declared_type.starts_with("image/"))
+            .count();
+    let images = content
+        .images
+        .max(if content.has_html { 0 } else { inline_images });
+    if images == 0 {
+        return Finding::pass("The message is not just a picture");
+    }
+    let text_chars = if content.has_html {
+        content.html_visible_chars
+    } else {
+        content.text.chars().filter(|c| !c.is_whitespace()).count()
+    };
+    // A few words ("View online", a name) still leave the message a picture.
+    if text_chars >= 60 {
+        return Finding::pass("The message has real text besides its pictures");
+    }
+    let linked = !content.links.is_empty();
+    let weight = if linked { 4 } else { 3 };
+    Finding::warn(
+        weight,
+        format!(
+            "The message is a picture with almost no text ({text_chars} characters){}: pictures hide words from filters and from you",
+            if linked { " and a link" } else { "" }
+        ),
+    )
+    .with(
+        Location::Body,
+        format!("{images} image(s), {text_chars} characters of text"),
+    )
+}
+
+fn hidden_text(c: &Ctx) -> Finding {
+    let content = &c.r.content;
+    if !content.has_html {
+        return Finding::skip("The message has no HTML part, so nothing can be hidden with styles");
+    }
+    let hidden = content.hidden_chars;
+    if hidden == 0 {
+        return Finding::pass("No hidden text");
+    }
+    // Newsletters hide a one-line preview that mail apps show next to the subject.
+    if hidden <= 200 && content.hidden_text.len() <= 2 {
+        return Finding::pass(format!(
+            "Only a short hidden preview line ({hidden} characters), as newsletters use"
+        ));
+    }
+    let visible = content.html_visible_chars;
+    let weight = if hidden > visible.max(200) { 5 } else { 3 };
+    let mut f = Finding::warn(
+        weight,
+        format!(
+            "The message hides {hidden} characters of text from you (you see {visible}); hidden words are used to fool spam filters"
+        ),
+    );
+    for sample in content.hidden_text.iter().take(3) {
+        f = f.with(Location::Body, sample.clone());
+    }
+    f
+}
+
+fn html_form(c: &Ctx) -> Finding {
+    let content = &c.r.content;
+    if !content.has_html {
+        return Finding::skip("The message has no HTML part");
+    }
+    if content.forms == 0 && content.password_inputs == 0 {
+        return Finding::pass("No form to fill in inside the message");
+    }
+    let target = content
+        .form_actions
+        .first()
+        .map(|a| format!(" It sends what you type to {a}."))
+        .unwrap_or_default();
+    let f = if content.password_inputs > 0 {
+        Finding::fail(
+            10,
+            format!("The message itself contains a password box: real services never ask for it inside an email.{target}"),
+        )
+    } else if content.form_inputs > 0 {
+        // One field is usually a newsletter's search or sign-up box; several ask for details.
+        Finding::warn(
+            if content.form_inputs >= 2 { 6 } else { 3 },
+            format!("The message contains a form to type information into.{target}"),
+        )
+    } else {
+        Finding::warn(
+            2,
+            format!("The message contains a form with buttons.{target}"),
+        )
+    };
+    let mut f = f.with(
+        Location::Body,
+        format!(
+            "{} form(s), {} field(s), {} password field(s)",
+            content.forms, content.form_inputs, content.password_inputs
+        ),
+    );
+    for a in content.form_actions.iter().take(2) {
+        f = f.with(Location::Body, format!("form action: {a}"));
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, CheckResult, Options, Outcome};
+
+    fn run(raw: &str, id: &str) -> CheckResult {
+        let report = analyze(raw.as_bytes(), &Options::default()).expect("analyses");
+        report
+            .checks
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("check present")
+    }
+
+    fn plain(subject: &str, body: &str) -> String {
+        format!(
+            "From: Someone <someone@example.com>\r\nTo: you@example.org\r\nSubject: {subject}\r\nMessage-ID: <1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        )
+    }
+
+    fn html(subject: &str, body: &str) -> String {
+        format!(
+            "From: Someone <someone@example.com>\r\nTo: you@example.org\r\nSubject: {subject}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}\r\n"
+        )
+    }
+
+    fn fires(c: &CheckResult) -> bool {
+        matches!(c.outcome, Outcome::Warn | Outcome::Fail) && c.weight > 0
+    }
+
+    #[test]
+    fn urgency_fires_on_threats_and_stays_quiet_on_chat() {
+        let c = run(
+            &plain(
+                "Final notice",
+                "Your account will be suspended within 24 hours. Act now.",
+            ),
+            "urgent-pressure",
+        );
+        assert!(fires(&c) && c.weight == 3, "{c:?}");
+        assert!(!c.evidence.is_empty());
+        let c = run(
+            &plain(
+                "Lunch",
+                "The board immediately crashed when I ran the transfer test.",
+            ),
+            "urgent-pressure",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+        let c = run(
+            &plain("Aviso", "Sua conta será bloqueada hoje."),
+            "urgent-pressure",
+        );
+        assert!(fires(&c), "{c:?}");
+    }
+
+    #[test]
+    fn credential_request_is_strong_with_urgency() {
+        let c = run(
+            &plain("Security alert", "Unusual sign-in activity. Please verify your account immediately or it will be closed."),
+            "credential-request",
+        );
+        assert_eq!(c.outcome, Outcome::Fail, "{c:?}");
+        assert_eq!(c.weight, 7);
+        let c = run(
+            &plain(
+                "Atualização",
+                "Prezado cliente, atualize seus dados cadastrais.",
+            ),
+            "credential-request",
+        );
+        assert!(fires(&c), "{c:?}");
+        let c = run(
+            &plain(
+                "Re: build",
+                "I set the root password in the image and rebuilt it.",
+            ),
+            "credential-request",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn payment_request_fires_on_wire_transfer_only() {
+        let c = run(
+            &plain(
+                "Invoice",
+                "Please process a wire transfer today for the overdue invoice.",
+            ),
+            "payment-request",
+        );
+        assert!(fires(&c), "{c:?}");
+        let c = run(
+            &plain(
+                "DMA",
+                "The DMA transfer of the buffer finished; see the attached log.",
+            ),
+            "payment-request",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn bank_detail_change_fires() {
+        let c = run(
+            &plain("Update", "Please note our bank details have changed. Kindly pay the outstanding invoice to the new account."),
+            "bank-detail-change",
+        );
+        assert_eq!(c.outcome, Outcome::Fail, "{c:?}");
+        let c = run(
+            &plain(
+                "Geänderte Bankverbindung",
+                "Bitte nutzen Sie ab sofort die neue Bankverbindung.",
+            ),
+            "bank-detail-change",
+        );
+        assert!(fires(&c), "{c:?}");
+        let c = run(
+            &plain("Hi", "Create a new account on the wiki to edit pages."),
+            "bank-detail-change",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn gift_card_request_needs_an_ask() {
+        let c = run(
+            &plain("Quick favor", "Are you free? I need you to buy 5 Google Play gift cards and send me pictures of the codes on the back."),
+            "gift-card-request",
+        );
+        assert!(fires(&c) && c.weight >= 6, "{c:?}");
+        let c = run(
+            &plain("Hello", "Nothing about cards here."),
+            "gift-card-request",
+        );
+        assert_eq!(c.outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn callback_number_needs_call_and_charge() {
+        let c = run(
+            &plain("Your order", "Your subscription was renewed and $399.99 charged. If you did not authorize this charge, call our billing desk at +1 (808) 555-0142 within 24 hours."),
+            "callback-number",
+        );
+        assert!(fires(&c) && c.weight >= 6, "{c:?}");
+        let c = run(
+            &plain(
+                "Meeting",
+                "Thanks for the patch.\n--\nJane Doe, Lab manager\nPhone: +49 30 1234 5678",
+            ),
+            "callback-number",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn fake_reply_subject_needs_missing_thread_headers() {
+        let c = run(
+            &plain("RE: Payment status", "See below"),
+            "fake-reply-subject",
+        );
+        assert!(fires(&c), "{c:?}");
+        let raw = "From: a@example.com\r\nSubject: Re: Payment status\r\nIn-Reply-To: <x@example.com>\r\n\r\nok\r\n";
+        assert_eq!(run(raw, "fake-reply-subject").outcome, Outcome::Pass);
+        assert_eq!(
+            run(&plain("Report", "x"), "fake-reply-subject").outcome,
+            Outcome::Skip
+        );
+        assert_eq!(subject_prefix("AW: Rechnung").map(|p| p.0), Some(true));
+        assert_eq!(subject_prefix("ENC: doc").map(|p| p.0), Some(false));
+        assert_eq!(subject_prefix("Reunion: agenda"), None);
+    }
+
+    #[test]
+    fn image_only_body_fires_on_a_linked_picture() {
+        let c = run(
+            &html(
+                "Offer",
+                "<a href=\"https://x.example/\"><img src=\"https://x.example/a.png\"></a>",
+            ),
+            "image-only-body",
+        );
+        assert!(fires(&c), "{c:?}");
+        let c = run(
+            &html("News", "<p>Here is a long paragraph of ordinary text about our project and the plans for next month.</p><img src=cid:logo>"),
+            "image-only-body",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn hidden_text_ignores_a_preview_line() {
+        let filler = "lorem ipsum dolor sit amet ".repeat(20);
+        let c = run(
+            &html("Hi", &format!("<p>Short visible text.</p><div style=\"display:none\">{filler}</div><span style=\"font-size:0\">{filler}</span><font color=white>{filler}</font>")),
+            "hidden-text",
+        );
+        assert!(fires(&c), "{c:?}");
+        let c = run(
+            &html("News", "<div style=\"display:none\">This week: new releases</div><p>Visible newsletter text.</p>"),
+            "hidden-text",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn html_form_with_password_is_decisive() {
+        let c = run(
+            &html("Login", "<form action=\"https://collect.example/x\"><input name=email><input type=password name=p><button>Sign in</button></form>"),
+            "html-form",
+        );
+        assert_eq!(c.outcome, Outcome::Fail);
+        assert!(c.weight >= 10);
+        let c = run(&html("Hi", "<p>No form here</p>"), "html-form");
+        assert_eq!(c.outcome, Outcome::Pass);
+        let c = run(&plain("Hi", "text"), "html-form");
+        assert_eq!(c.outcome, Outcome::Skip);
+    }
+
+    #[test]
+    fn a_20_mb_message_stays_fast() {
+        let mut raw = String::from(
+            "From: a@example.com\r\nSubject: big\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n",
+        );
+        let line =
+            "urgent verify your account password now https://x.example/a call +1 555 010 0199\r\n";
+        while raw.len() < 8 * 1024 * 1024 {
+            raw.push_str(line);
+        }
+        raw.push_str("--b\r\nContent-Type: text/html\r\n\r\n");
+        let html = "<div style=\"display:none\">hidden</div><p>text <a href=\"https://y.example/\">y.example</a><img src=x></p>\r\n";
+        while raw.len() < 16 * 1024 * 1024 {
+            raw.push_str(html);
+        }
+        raw.push_str("--b\r\nContent-Type: application/zip; name=\"a.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        while raw.len() < 20 * 1024 * 1024 {
+            raw.push_str(
+                "UEsDBAoAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n",
+            );
+        }
+        raw.push_str("--b--\r\n");
+        let start = std::time::Instant::now();
+        let report = analyze(raw.as_bytes(), &Options::default()).expect("analyses");
+        let took = start.elapsed();
+        assert!(report.content.truncated);
+        assert!(report.content.text.len() <= crate::analysis::content::MAX_TEXT_BYTES);
+        assert!(report.content.links.len() <= crate::analysis::content::MAX_LINKS);
+        // Debug builds are slow; the bound is generous but still catches quadratic work.
+        assert!(took.as_secs() < 60, "took {took:?}");
+        println!("20 MB message analysed in {took:?}");
+    }
+
+    #[test]
+    fn every_content_check_has_a_lesson() {
+        assert!(crate::lessons::parse_errors()
+            .iter()
+            .all(|e| !e.contains("content.toml")));
+        for def in CHECKS {
+            let lesson = crate::lessons::lesson(def.id);
+            assert!(lesson.is_some(), "no lesson for {}", def.id);
+            assert!(lesson.is_some_and(|l| !l.title.ends_with('.')));
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_found_but_not_dates() {
+        assert_eq!(phone_numbers("call +1 (888) 555-0199 now").len(), 1);
+        assert_eq!(phone_numbers("ligue 0800 724 0800").len(), 1);
+        assert!(phone_numbers("on 2024-01-15 at noon").is_empty());
+        assert!(phone_numbers("order 123456789012").is_empty());
+        assert!(phone_numbers("GNU C++ version 5.4.0 20160609; Boost").is_empty());
+        assert!(phone_numbers("see example.com/2100-1105-954903 now").is_empty());
+    }
+}
+
+/// Firing rates on the development corpus (run with `--ignored --nocapture`).
+#[cfg(test)]
+mod corpus {
+    use crate::analysis::{analyze, Family, Options, Outcome};
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    fn corpus_root() -> Option<PathBuf> {
+        let candidates = [
+            std::env::var_os("MAILSLEUTH_CORPUS").map(PathBuf::from),
+            Some(PathBuf::from("../shared/corpus")),
+            Some(PathBuf::from("/work/shared/corpus")),
+        ];
+        candidates.into_iter().flatten().find(|p| p.is_dir())
+    }
+
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// For each folder: how many messages each content/attachment check flags.
+    fn rates(dir: &Path) -> (usize, BTreeMap<String, usize>) {
+        let mut counts = BTreeMap::new();
+        let mut n = 0;
+        for path in files(dir) {
+            if std::env::var_os("MAILSLEUTH_TRACE").is_some() {
+                eprintln!("{}", path.display());
+            }
+            let Ok(raw) = std::fs::read(&path) else {
+                continue;
+            };
+            let Ok(report) = analyze(&raw, &Options::default()) else {
+                continue;
+            };
+            n += 1;
+            let family_weight: i32 = report
+                .checks
+                .iter()
+                .filter(|c| matches!(c.family, Family::Content | Family::Attachments))
+                .map(|c| c.weight)
+                .sum();
+            if family_weight >= 4 {
+                *counts
+                    .entry("(content+attachments weight >= 4)".to_string())
+                    .or_insert(0) += 1;
+            }
+            for c in report.checks.iter().filter(|c| {
+                matches!(c.family, Family::Content | Family::Attachments)
+                    && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
+                    && c.weight > 0
+            }) {
+                *counts.entry(c.id.clone()).or_insert(0) += 1;
+                if c.weight >= 3 {
+                    *counts.entry(format!("{} (weight >= 3)", c.id)).or_insert(0) += 1;
+                }
+                if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| v == c.id.as_str()) {
+                    println!("  {} {}: {}", path.display(), c.id, c.summary);
+                    for e in &c.evidence {
+                        println!("      {}", e.text);
+                    }
+                }
+            }
+        }
+        (n, counts)
+    }
+
+    #[test]
+    #[ignore = "reads the development corpus; prints firing rates"]
+    fn firing_rates_on_corpus() {
+        let Some(root) = corpus_root() else {
+            println!("corpus not found (set MAILSLEUTH_CORPUS); skipping");
+            return;
+        };
+        let mut table: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let folders = ["phishing", "ham-list", "ham-2002", "spam-2002"];
+        for (col, folder) in folders.iter().enumerate() {
+            let (n, counts) = rates(&root.join(folder));
+            println!("{folder}: {n} messages");
+            for (id, k) in counts {
+                let row = table
+                    .entry(id)
+                    .or_insert_with(|| vec!["-".to_string(); folders.len()]);
+                if let Some(cell) = row.get_mut(col) {
+                    *cell = format!("{k} ({:.1}%)", 100.0 * k as f64 / n.max(1) as f64);
+                }
+            }
+        }
+        println!("{:<40} {}", "check", folders.join(" | "));
+        for (id, row) in table {
+            println!("{id:<40} {}", row.join(" | "));
+        }
+    }
+
+    /// Prints what mailsleuth read from the files named in `MAILSLEUTH_DUMP` (comma-separated).
+    #[test]
+    #[ignore = "debugging aid for reading corpus messages"]
+    fn dump_messages() {
+        let list = std::env::var("MAILSLEUTH_DUMP").unwrap_or_default();
+        for path in list.split(',').filter(|p| !p.is_empty()) {
+            let Ok(raw) = std::fs::read(path) else {
+                println!("{path}: unreadable");
+                continue;
+            };
+            match analyze(&raw, &Options::default()) {
+                Ok(r) => {
+                    let text: String = r.content.text.chars().take(700).collect();
+                    println!(
+                        "=== {path}\nsubject: {:?}\nhtml={} plain={} from_html={} links={} images={} visible={} hidden={}\n{text}\n",
+                        r.subject,
+                        r.content.has_html,
+                        r.content.has_plain,
+                        r.content.text_from_html,
+                        r.content.links.len(),
+                        r.content.images,
+                        r.content.html_visible_chars,
+                        r.content.hidden_chars
+                    );
+                    for c in r.checks.iter().filter(|c| c.weight != 0) {
+                        println!(
+                            "  [{}] {} {}: {}",
+                            c.weight,
+                            c.outcome.as_str(),
+                            c.id,
+                            c.summary
+                        );
+                    }
+                }
+                Err(e) => println!("{path}: {e}"),
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 mod attachments;
 mod auth;
 mod content;
+pub mod cues;
 mod filter;
 mod identity;
 mod links;

@@ -1,0 +1,565 @@
+//! Multilingual keyword cues, matched on decoded text as whole words, ignoring case,
+//! accents and common look-alike letters (Cyrillic "а", mathematical "𝕒", full-width "ａ").
+//!
+//! A pattern is a list of word slots separated by spaces:
+//! - `verify|confirm` — any of these words;
+//! - `did+not|didn+t` — `+` joins words into one alternative;
+//! - `suspen*` — a word starting with `suspen`;
+//! - `~` or `~3` — up to 2 (or 3) words of anything in between.
+//!
+//! Patterns never match across a sentence end (`.`, `!`, `?`, or a blank line).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::analysis::{Location, Report};
+
+/// How much body text cue matching reads: lures are short, and long newsletters or
+/// quoted threads should not cost much.
+const MAX_SCAN_BYTES: usize = 64 * 1024;
+
+/// Folds one character for matching: lowercase, no accent, look-alikes → ASCII.
+/// Returns None for characters that should vanish inside a word (zero-width, soft hyphen,
+/// combining accents).
+pub fn fold_char(c: char) -> Option<char> {
+    let c = match c {
+        '\u{200B}'..='\u{200D}'
+        | '\u{2060}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{0300}'..='\u{036F}' => return None,
+        'A'..='Z' => return Some(c.to_ascii_lowercase()),
+        'a'..='z' | '0'..='9' => return Some(c),
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+        }
+        '\u{1D400}'..='\u{1D6A3}' => {
+            let idx = (u32::from(c) - 0x1D400) % 52 % 26;
+            char::from_u32(u32::from('a') + idx).unwrap_or(c)
+        }
+        '\u{1D7CE}'..='\u{1D7FF}' => {
+            let idx = (u32::from(c) - 0x1D7CE) % 10;
+            char::from_u32(u32::from('0') + idx).unwrap_or(c)
+        }
+        _ => c,
+    };
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    Some(match lower {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'а' | 'α' => 'a',
+        'ç' | 'ć' | 'č' | 'с' | 'ℂ' => 'c',
+        'ď' | 'ԁ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'е' | 'ε' | 'ℯ' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' | 'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'κ' => 'k',
+        'ł' | 'ӏ' | 'ℓ' => 'l',
+        'ñ' | 'ń' | 'ň' | 'ℕ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | 'о' | 'ο' | 'ℴ' => 'o',
+        'р' | 'ρ' | 'ℙ' => 'p',
+        'ř' | 'ℝ' => 'r',
+        'ś' | 'š' | 'ѕ' => 's',
+        'ť' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => 'u',
+        'ν' => 'v',
+        'х' | 'χ' => 'x',
+        'ý' | 'ÿ' | 'у' => 'y',
+        'ź' | 'ż' | 'ž' | 'ℤ' => 'z',
+        'һ' | 'ℍ' | 'ℎ' => 'h',
+        other => other,
+    })
+}
+
+/// Folds a whole string (used for patterns and short values).
+pub fn fold(s: &str) -> String {
+    s.chars().filter_map(fold_char).collect()
+}
+
+/// One word of the scanned text.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub folded: String,
+    /// Byte range in the original text.
+    pub start: usize,
+    pub end: usize,
+    /// A sentence ends between the previous word and this one.
+    pub break_before: bool,
+}
+
+/// Splits text into words and records sentence breaks on the word that follows them.
+pub fn tokenize(text: &str) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut cur = String::new();
+    let mut start = 0usize;
+    let mut end = 0usize;
+    let mut pending_break = false;
+    let mut newlines = 0usize;
+    for (i, ch) in text.char_indices() {
+        let Some(f) = fold_char(ch) else {
+            continue;
+        };
+        if f.is_alphanumeric() {
+            if cur.is_empty() {
+                start = i;
+            }
+            cur.push(f);
+            end = i + ch.len_utf8();
+            continue;
+        }
+        if !cur.is_empty() {
+            out.push(Word {
+                folded: std::mem::take(&mut cur),
+                start,
+                end,
+                break_before: pending_break,
+            });
+            pending_break = false;
+            newlines = 0;
+        }
+        match f {
+            '.' | '!' | '?' | '。' | '¡' | '¿' => pending_break = true,
+            '\n' => {
+                newlines += 1;
+                if newlines >= 2 {
+                    pending_break = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    if !cur.is_empty() {
+        out.push(Word {
+            folded: cur,
+            start,
+            end,
+            break_before: pending_break,
+        });
+    }
+    out
+}
+
+/// One word of an alternative: `(text, is_prefix)`.
+type WordPat = (String, bool);
+
+#[derive(Debug)]
+enum Slot {
+    /// Alternatives, each one or more consecutive words (`did+not`).
+    Any(Vec<Vec<WordPat>>),
+    /// Up to n words of anything.
+    Gap(usize),
+}
+
+fn word_matches((text, prefix): &WordPat, word: &str) -> bool {
+    if *prefix {
+        word.starts_with(text.as_str())
+    } else {
+        word == text
+    }
+}
+
+/// Words an alternative consumes when it matches at `words[i..]`.
+fn alt_len(alt: &[WordPat], words: &[Word], i: usize) -> Option<usize> {
+    for (k, wp) in alt.iter().enumerate() {
+        let w = words.get(i + k)?;
+        if k > 0 && w.break_before {
+            return None;
+        }
+        if !word_matches(wp, &w.folded) {
+            return None;
+        }
+    }
+    Some(alt.len())
+}
+
+#[derive(Debug)]
+struct Pattern {
+    source: &'static str,
+    slots: Vec<Slot>,
+}
+
+fn compile(source: &'static str) -> Pattern {
+    let slots = source
+        .split_whitespace()
+        .map(|slot| {
+            if let Some(n) = slot.strip_prefix('~') {
+                Slot::Gap(n.parse().unwrap_or(2))
+            } else {
+                Slot::Any(
+                    slot.split('|')
+                        .map(|alt| {
+                            alt.split('+')
+                                .map(|w| match w.strip_suffix('*') {
+                                    Some(p) => (fold(p), true),
+                                    None => (fold(w), false),
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                )
+            }
+        })
+        .collect();
+    Pattern { source, slots }
+}
+
+/// Tries to match `slots` at `words[i..]`; returns the index one past the last word used.
+fn match_at(slots: &[Slot], words: &[Word], i: usize, first: bool) -> Option<usize> {
+    let Some((slot, rest)) = slots.split_first() else {
+        return Some(i);
+    };
+    match slot {
+        Slot::Gap(n) => {
+            for skip in 0..=*n {
+                let j = i + skip;
+                // Skipped words must stay inside the sentence.
+                if skip > 0 && words.get(j - 1).is_some_and(|w| w.break_before) {
+                    break;
+                }
+                if let Some(end) = match_at(rest, words, j, false) {
+                    return Some(end);
+                }
+                if j >= words.len() {
+                    break;
+                }
+            }
+            None
+        }
+        Slot::Any(alts) => {
+            let w = words.get(i)?;
+            if !first && w.break_before {
+                return None;
+            }
+            alts.iter()
+                .filter_map(|alt| alt_len(alt, words, i))
+                .find_map(|n| match_at(rest, words, i + n, false))
+        }
+    }
+}
+
+/// A named list of patterns, compiled once.
+pub struct Cues {
+    patterns: &'static [&'static str],
+    compiled: OnceLock<Compiled>,
+}
+
+struct Compiled {
+    patterns: Vec<Pattern>,
+    /// Patterns whose first slot is an exact word, by that word.
+    by_first: HashMap<String, Vec<usize>>,
+    /// Patterns whose first slot holds a prefix.
+    by_prefix: Vec<usize>,
+}
+
+/// One place a cue matched.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// The pattern, as written in the cue list.
+    pub pattern: &'static str,
+    pub source: Source,
+    /// Byte range of the matched words in the source text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Which text a hit was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Subject,
+    Body,
+}
+
+impl Cues {
+    /// A cue list; compiled on first use.
+    pub const fn new(patterns: &'static [&'static str]) -> Cues {
+        Cues {
+            patterns,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            let patterns: Vec<Pattern> = self.patterns.iter().map(|p| compile(p)).collect();
+            let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut by_prefix = Vec::new();
+            for (idx, p) in patterns.iter().enumerate() {
+                match p.slots.first() {
+                    Some(Slot::Any(alts)) => {
+                        let firsts: Vec<&WordPat> = alts.iter().filter_map(|a| a.first()).collect();
+                        if firsts.len() < alts.len() || firsts.iter().any(|(_, prefix)| *prefix) {
+                            by_prefix.push(idx);
+                        } else {
+                            for (t, _) in firsts {
+                                let list = by_first.entry(t.clone()).or_default();
+                                if !list.contains(&idx) {
+                                    list.push(idx);
+                                }
+                            }
+                        }
+                    }
+                    _ => by_prefix.push(idx),
+                }
+            }
+            Compiled {
+                patterns,
+                by_first,
+                by_prefix,
+            }
+        })
+    }
+
+    /// Every match in `words`, at most one per pattern (the first), in text order.
+    fn find_in(&self, words: &[Word], source: Source, out: &mut Vec<Hit>) {
+        let c = self.compiled();
+        let mut seen = vec![false; c.patterns.len()];
+        for i in 0..words.len() {
+            let Some(w) = words.get(i) else {
+                break;
+            };
+            let exact = c.by_first.get(&w.folded).map(Vec::as_slice).unwrap_or(&[]);
+            for &idx in exact.iter().chain(c.by_prefix.iter()) {
+                if seen.get(idx).copied().unwrap_or(true) {
+                    continue;
+                }
+                let Some(p) = c.patterns.get(idx) else {
+                    continue;
+                };
+                if let Some(end) = match_at(&p.slots, words, i, true) {
+                    if let Some(flag) = seen.get_mut(idx) {
+                        *flag = true;
+                    }
+                    let last = end.saturating_sub(1).max(i);
+                    out.push(Hit {
+                        pattern: p.source,
+                        source,
+                        start: w.start,
+                        end: words.get(last).map_or(w.end, |l| l.end),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The subject and body of a message, split into words once for all cue lists.
+pub struct Doc<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    subject_words: Vec<Word>,
+    body_words: Vec<Word>,
+}
+
+impl<'a> Doc<'a> {
+    /// Prepares the report's subject and (the first 64 KB of) its body text.
+    pub fn of(r: &'a Report) -> Doc<'a> {
+        let subject = r.subject.as_deref().unwrap_or("");
+        let text = r.content.text.as_str();
+        let mut cut = text.len().min(MAX_SCAN_BYTES);
+        while cut > 0 && !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let body = text.get(..cut).unwrap_or("");
+        Doc::new(subject, body)
+    }
+
+    /// Prepares any subject and body (used by tests).
+    pub fn new(subject: &'a str, body: &'a str) -> Doc<'a> {
+        Doc {
+            subject,
+            body,
+            subject_words: tokenize(subject),
+            body_words: tokenize(body),
+        }
+    }
+
+    /// All hits of a cue list, subject first.
+    pub fn find(&self, cues: &Cues) -> Vec<Hit> {
+        let mut out = Vec::new();
+        cues.find_in(&self.subject_words, Source::Subject, &mut out);
+        cues.find_in(&self.body_words, Source::Body, &mut out);
+        out
+    }
+
+    /// The body's words (for checks that look for numbers or passwords).
+    pub fn body_words(&self) -> &[Word] {
+        &self.body_words
+    }
+
+    /// The sentence around a hit, for evidence.
+    pub fn excerpt(&self, hit: &Hit) -> String {
+        let text = match hit.source {
+            Source::Subject => return self.subject.trim().to_string(),
+            Source::Body => self.body,
+        };
+        sentence_around(text, hit.start, hit.end)
+    }
+}
+
+/// The sentence around `start..end`, at most ~120 bytes either side, on one line.
+pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
+    const ENDS: [char; 4] = ['.', '!', '?', '\n'];
+    let before = text.get(..start).unwrap_or("");
+    let sentence_start = before.rfind(ENDS).map_or(0, |p| p + 1);
+    let mut from = sentence_start.max(start.saturating_sub(120));
+    while from > 0 && !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let after = text.get(end..).unwrap_or("");
+    let sentence_end = after.find(ENDS).map_or(text.len(), |p| end + p + 1);
+    let mut to = sentence_end.min(end.saturating_add(120)).min(text.len());
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let mut s = text
+        .get(from..to)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if from > sentence_start {
+        s.insert(0, '…');
+    }
+    if to < sentence_end {
+        s.push('…');
+    }
+    s
+}
+
+/// Evidence for a hit: the subject header, or the body sentence.
+pub fn location(r: &Report, hit: &Hit) -> Location {
+    match hit.source {
+        Source::Subject => r
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("subject"))
+            .map_or(Location::Message, |h| Location::Header {
+                name: h.name.clone(),
+                index: h.index,
+            }),
+        Source::Body => Location::Body,
+    }
+}
+
+/// Distinct patterns among hits, in first-seen order.
+pub fn distinct(hits: &[Hit]) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for h in hits {
+        if !seen.contains(&h.pattern) {
+            seen.push(h.pattern);
+        }
+    }
+    seen.len()
+}
+
+/// Words that give a password for something (an archive), with what follows:
+/// "Password: 1234", "senha é 4455", "Kennwort – abc".
+pub fn password_given(doc: &Doc) -> Option<(usize, usize)> {
+    const CUE: &[&str] = &[
+        "password",
+        "passwort",
+        "kennwort",
+        "senha",
+        "contrasena",
+        "clave",
+        "pwd",
+        "pw",
+        "pass",
+        "passcode",
+        "parola",
+    ];
+    const FILLER: &[&str] = &[
+        "is", "e", "es", "est", "ist", "da", "do", "of", "for", "the", "archive", "file", "zip",
+        "rar", "arquivo", "archivo", "fichier", "datei", "de", "du", "del", "della", "dell", "al",
+        "to", "open", "abrir", "ouvrir", "offnen", "aprire", "a", "la", "le", "der", "die", "das",
+        "il", "o", "el", "mot", "passe", "d", "ordine", "und",
+    ];
+    let words = doc.body_words();
+    for (i, w) in words.iter().enumerate() {
+        if !CUE.contains(&w.folded.as_str()) {
+            continue;
+        }
+        // "mot de passe": the cue is the last word of the phrase.
+        let mut j = i + 1;
+        while let Some(next) = words.get(j) {
+            if j > i + 6 || next.break_before {
+                break;
+            }
+            if FILLER.contains(&next.folded.as_str()) {
+                j += 1;
+                continue;
+            }
+            let between = doc.body.get(w.end..next.start).unwrap_or("");
+            let tok = &next.folded;
+            let looks_like_secret = tok.chars().any(|c| c.is_ascii_digit())
+                || between.contains(':')
+                || between.contains('"')
+                || between.contains('=');
+            if looks_like_secret && (3..=24).contains(&tok.len()) {
+                return Some((w.start, next.end));
+            }
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static T: Cues = Cues::new(&[
+        "verif*|confirm* ~2 account|conta",
+        "wire transfer",
+        "sua conta ~2 bloquead*",
+    ]);
+
+    #[test]
+    fn folding_handles_accents_case_and_lookalikes() {
+        assert_eq!(fold("ÉLÉVE Ação"), "eleve acao");
+        // Cyrillic е and а inside a Latin word
+        assert_eq!(fold("Wallеt Suspеnded"), "wallet suspended");
+        assert_eq!(fold("𝕀𝕙𝕣 𝕚ℂ𝕝𝕠𝕦𝕕"), "ihr icloud");
+        assert_eq!(fold("pass\u{200B}word"), "password");
+    }
+
+    #[test]
+    fn patterns_match_whole_words_with_gaps() {
+        let d = Doc::new(
+            "",
+            "Please VERIFY your account today. Confirmation of account: no.",
+        );
+        let hits = d.find(&T);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            d.body.get(hits[0].start..hits[0].end),
+            Some("VERIFY your account")
+        );
+        let d = Doc::new("Sua conta será bloqueada", "");
+        assert_eq!(d.find(&T).first().map(|h| h.source), Some(Source::Subject));
+    }
+
+    #[test]
+    fn patterns_do_not_cross_sentences_or_match_inside_words() {
+        let d = Doc::new(
+            "",
+            "We verify. Account numbers are fine. Hardwire transfer-case.",
+        );
+        assert!(d.find(&T).is_empty(), "{:?}", d.find(&T));
+    }
+
+    #[test]
+    fn excerpt_is_the_sentence() {
+        let d = Doc::new("", "Hello there. Please confirm your account now! Thanks.");
+        let hits = d.find(&T);
+        assert_eq!(d.excerpt(&hits[0]), "Please confirm your account now!");
+    }
+
+    #[test]
+    fn password_given_finds_the_secret() {
+        let d = Doc::new("", "Find the invoice attached.\nPassword: 4471\nRegards");
+        assert!(password_given(&d).is_some());
+        let d = Doc::new("", "A senha do arquivo é 2024abc.");
+        assert!(password_given(&d).is_some());
+        let d = Doc::new("", "Never share your password with anyone.");
+        assert!(password_given(&d).is_none());
+    }
+}
