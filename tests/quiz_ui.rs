@@ -249,7 +249,15 @@ fn a_gallery_scenario_opens_as_a_message_with_its_report() {
     if let Some(b) = open {
         b.click();
     }
-    h.run();
+    // The message is analysed in the background; wait for it like a person would.
+    let start = std::time::Instant::now();
+    h.step();
+    while h.state().is_busy() {
+        assert!(start.elapsed().as_secs() < 30, "analysis did not finish");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run_steps(4);
     assert!(matches!(h.state().view(), View::Message(_)));
     h.get_by_label_contains("Training: The CEO needs the payroll file, now");
 }
