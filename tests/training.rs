@@ -601,18 +601,18 @@ mod quiz {
         assert_eq!(p.step(), Step::Message);
         assert!(!p.verdict_shown());
         assert_eq!(p.tells_shown(), 0);
-        assert!(p.next());
+        assert!(p.forward());
         assert_eq!(p.step(), Step::Tell(0));
         assert_eq!(p.tells_shown(), 1);
         for _ in 1..tells {
-            assert!(p.next());
+            assert!(p.forward());
         }
-        assert!(p.next());
+        assert!(p.forward());
         assert_eq!(p.step(), Step::Path);
-        assert!(p.next());
+        assert!(p.forward());
         assert_eq!(p.step(), Step::Lesson);
         assert!(p.verdict_shown());
-        assert!(p.next());
+        assert!(p.forward());
         assert_eq!(p.scenario_position(), (1, 2));
         assert_eq!(p.step(), Step::Message);
         assert!(p.back());

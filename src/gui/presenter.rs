@@ -95,7 +95,7 @@ pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<P
     for a in actions {
         match a {
             Action::Next => {
-                screen.presentation.next();
+                screen.presentation.forward();
             }
             Action::Back => {
                 screen.presentation.back();

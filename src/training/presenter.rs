@@ -89,7 +89,7 @@ impl Presentation {
     }
 
     /// Next step; after a scenario's last step, the next scenario. Returns false at the very end.
-    pub fn next(&mut self) -> bool {
+    pub fn forward(&mut self) -> bool {
         let (step, count) = self.step_position();
         if step + 1 < count {
             self.step += 1;

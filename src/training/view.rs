@@ -301,7 +301,7 @@ pub fn points_from_report(r: &Report) -> Vec<LearningPoint> {
                 || (c.reassuring && c.outcome == Outcome::Pass)
         })
         .collect();
-    flagged.sort_by(|a, b| b.weight.cmp(&a.weight));
+    flagged.sort_by_key(|c| std::cmp::Reverse(c.weight));
     flagged
         .into_iter()
         .map(|c| LearningPoint {
