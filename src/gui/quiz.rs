@@ -464,6 +464,23 @@ fn reveal_ui(
     if !q.scenario.meta.story.is_empty() {
         ui.label(&q.scenario.meta.story);
     }
+    if let Ok(report) = &q.report {
+        if report.verdict != q.truth {
+            // Honest about the tool's limits: the learner's eyes beat it here.
+            ui.label(
+                RichText::new(format!(
+                    "mailsleuth on its own says \"{}\" here: {}",
+                    report.verdict.word(),
+                    q.scenario
+                        .meta
+                        .engine_gap
+                        .as_deref()
+                        .unwrap_or("it weighs this message differently")
+                ))
+                .italics(),
+            );
+        }
+    }
     let (found, visible) = r.found();
     ui.label(format!(
         "You found {found} of {visible} tells you could see. Points: {} of {}.",
