@@ -50,6 +50,7 @@ const LESSONS_EN: &[(&str, &str)] = &[
         include_str!("../assets/lessons/en/attachments.toml"),
     ),
     ("filter", include_str!("../assets/lessons/en/filter.toml")),
+    ("evasion", include_str!("../assets/lessons/en/evasion.toml")),
 ];
 const GLOSSARY_EN: &str = include_str!("../assets/lessons/glossary.en.toml");
 

@@ -36,18 +36,28 @@ fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Att
             continue;
         };
         let index = out.len();
-        out.push(describe(part, parent));
-        if let PartType::Message(inner) = &part.body {
-            if depth < MAX_MESSAGE_DEPTH {
-                collect(inner, Some(index), depth + 1, out);
+        let att = describe(part, parent);
+        let is_message = att.is_message;
+        out.push(att);
+        if depth >= MAX_MESSAGE_DEPTH {
+            continue;
+        }
+        match &part.body {
+            PartType::Message(inner) => collect(inner, Some(index), depth + 1, out),
+            // An .eml sent as a plain file is still a message whose attachments matter.
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes) if is_message => {
+                if let Some(inner) = mail_parser::MessageParser::default().parse(bytes.as_ref()) {
+                    collect(&inner, Some(index), depth + 1, out);
+                }
             }
+            _ => {}
         }
     }
 }
 
 /// Describes one MIME part; public so tests and other views can describe raw bytes too.
 fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
-    let recovered = recover_base64(part);
+    let recovered = recover_base64(part).or_else(|| uudecode_part(part));
     let bytes = recovered.as_deref().unwrap_or_else(|| part.contents());
     let filename = part
         .attachment_name()
@@ -92,6 +102,55 @@ fn recover_base64(part: &MessagePart) -> Option<Vec<u8>> {
     mail_parser::decoders::base64::base64_decode(&clean).filter(|d| !d.is_empty())
 }
 
+/// Old mail programs (and malware senders) still use uuencoding, which the parser leaves as text.
+fn uudecode_part(part: &MessagePart) -> Option<Vec<u8>> {
+    let uu = part.content_transfer_encoding().is_some_and(|e| {
+        matches!(
+            e.trim().to_ascii_lowercase().as_str(),
+            "x-uuencode" | "uuencode" | "x-uue"
+        )
+    });
+    if !uu {
+        return None;
+    }
+    uudecode(part.contents())
+}
+
+/// Decodes a uuencoded block ("begin 644 name" … "end").
+pub fn uudecode(data: &[u8]) -> Option<Vec<u8>> {
+    let mut lines = data
+        .split(|b| *b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    lines.by_ref().find(|l| l.starts_with(b"begin "))?;
+    let mut out = Vec::new();
+    for line in lines {
+        if line.starts_with(b"end") {
+            break;
+        }
+        let Some((&len_char, body)) = line.split_first() else {
+            continue;
+        };
+        let len = usize::from(len_char.wrapping_sub(b' ') & 0x3f);
+        if len == 0 {
+            continue;
+        }
+        let mut decoded = Vec::with_capacity(len + 2);
+        for group in body.chunks(4) {
+            let v: Vec<u32> = group
+                .iter()
+                .map(|c| u32::from(c.wrapping_sub(b' ') & 0x3f))
+                .chain(std::iter::repeat(0))
+                .take(4)
+                .collect();
+            let n = v.iter().fold(0u32, |acc, x| (acc << 6) | x);
+            decoded.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        }
+        decoded.truncate(len);
+        out.extend_from_slice(&decoded);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Sniffs, hashes and (for ZIP) lists the bytes of one attachment.
 pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: String) -> Attachment {
     let mut sniffed = sniff(bytes);
@@ -127,6 +186,11 @@ pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: Str
             .any(|m| m.name.to_ascii_lowercase().ends_with("vbaproject.bin"));
     } else if sniffed == Some("ole2") {
         att.has_macros = ole2_has_vba(bytes);
+        // Password-protected .docx/.xlsx files are wrapped in an OLE2 container.
+        const ENCRYPTED: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+        if contains(bytes, ENCRYPTED) {
+            sniffed = Some("office-encrypted");
+        }
     }
 
     let lower_name = filename.as_deref().unwrap_or("").to_ascii_lowercase();
@@ -532,6 +596,18 @@ mod tests {
     }
 
     #[test]
+    fn old_office_files_with_vba_are_recognised() {
+        let mut doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+        doc.extend_from_slice(&[0u8; 200]);
+        let plain = describe_bytes(&doc, Some("a.doc".into()), "application/msword".into());
+        assert_eq!(plain.sniffed_type.as_deref(), Some("ole2"));
+        assert!(!plain.has_macros);
+        doc.extend("_VBA_PROJECT".encode_utf16().flat_map(u16::to_le_bytes));
+        let with_vba = describe_bytes(&doc, Some("a.doc".into()), "application/msword".into());
+        assert!(with_vba.has_macros);
+    }
+
+    #[test]
     fn broken_zip_reports_an_error_instead_of_panicking() {
         let a = describe_bytes(
             b"PK\x03\x04garbage",
@@ -578,6 +654,59 @@ mod tests {
         assert!(pdf.is_some(), "{atts:#?}");
         let kind = pdf.and_then(|a| a.sniffed_type.as_deref());
         assert!(matches!(kind, Some("pdf")), "{atts:#?}");
+    }
+
+    #[test]
+    fn uuencoded_data_is_decoded() {
+        // "Cat" uuencoded.
+        assert_eq!(
+            uudecode(b"begin 644 cat.txt\n#0V%T\n`\nend\n").as_deref(),
+            Some(&b"Cat"[..])
+        );
+        assert_eq!(uudecode(b"no header here"), None);
+    }
+
+    #[test]
+    fn an_eml_sent_as_a_plain_file_is_opened_too() {
+        let inner = "From: b@example.org\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n\
+                     --i\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+                     --i\r\nContent-Type: application/octet-stream; name=\"a.js\"\r\n\r\nWScript.Echo(1)\r\n--i--\r\n";
+        let b64 = {
+            // Minimal base64 so the test needs no extra crate.
+            const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for chunk in inner.as_bytes().chunks(3) {
+                let b = [
+                    chunk[0],
+                    *chunk.get(1).unwrap_or(&0),
+                    *chunk.get(2).unwrap_or(&0),
+                ];
+                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+                for k in 0..4 {
+                    if k <= chunk.len() {
+                        out.push(char::from(T[((n >> (18 - 6 * k)) & 63) as usize]));
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        };
+        let raw = format!(
+            "From: a@example.com\r\nSubject: fw\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n\
+             --o\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+             --o\r\nContent-Type: application/octet-stream; name=\"fw.eml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--o--\r\n"
+        );
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("parses");
+        let atts = extract(&msg);
+        assert!(atts.first().is_some_and(|a| a.is_message), "{atts:#?}");
+        assert!(
+            atts.iter()
+                .any(|a| a.filename.as_deref() == Some("a.js") && a.parent == Some(0)),
+            "{atts:#?}"
+        );
     }
 
     #[test]

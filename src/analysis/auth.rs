@@ -242,6 +242,42 @@ fn attached_to_boundary(index: usize, authority: Option<&str>, path: &HeaderPath
         && authority.is_some_and(|a| path.receiver_domains.contains(&org_domain(a)))
 }
 
+/// Some receivers (Proton among them) file their results after the whole Received block.
+/// When none of the receiver's results sit in the usual places, the *first* run of
+/// results naming the receiver is believed: the receiver adds its own before anything the
+/// sender wrote further down, and later claims in its name stay untrusted (and flagged).
+fn trust_first_receiver_run(results: &mut [AuthResultsHeader], path: &HeaderPath) {
+    let is_ar =
+        |h: &AuthResultsHeader| h.header_name.eq_ignore_ascii_case("Authentication-Results");
+    if results.iter().any(|h| h.trusted) {
+        return;
+    }
+    let Some(b) = path.boundary_header_index else {
+        return;
+    };
+    let names_receiver = |h: &AuthResultsHeader| {
+        h.authserv_id
+            .as_deref()
+            .is_some_and(|a| path.receiver_domains.contains(&org_domain(a)))
+    };
+    let Some(start) = results
+        .iter()
+        .position(|h| is_ar(h) && h.header_index > b && names_receiver(h))
+    else {
+        return;
+    };
+    let id = results.get(start).and_then(|h| h.authserv_id.clone());
+    let mut last_index = None;
+    for h in results.iter_mut().skip(start) {
+        let contiguous = last_index.is_none_or(|l: usize| h.header_index == l + 1);
+        if !is_ar(h) || h.authserv_id != id || !contiguous {
+            break;
+        }
+        h.trusted = true;
+        last_index = Some(h.header_index);
+    }
+}
+
 /// The server named in a Received-SPF comment: "pass (mx.example.com: domain of …".
 fn spf_authority(value: &str) -> Option<String> {
     let start = value.find('(')? + 1;
@@ -253,7 +289,7 @@ fn spf_authority(value: &str) -> Option<String> {
 
 /// Extracts the recorded authentication results.
 pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&str>) -> AuthSummary {
-    let mut results = Vec::new();
+    let mut results: Vec<AuthResultsHeader> = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
             || h.name
@@ -286,6 +322,7 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&st
             raw: h.value.clone(),
         });
     }
+    trust_first_receiver_run(&mut results, path);
     let received_spf: Vec<ReceivedSpf> = named(headers, "Received-SPF")
         .map(|h| {
             let trusted = is_trusted(h.index, path)

@@ -280,6 +280,10 @@ struct Frame {
     name: Vec<u8>,
     /// Hidden by CSS on this element or an ancestor.
     hidden: bool,
+    /// Font too small to read; unlike `hidden`, a child can set a readable size again.
+    tiny: bool,
+    /// visibility:hidden, which a child can undo with visibility:visible.
+    invisible: bool,
     /// Inside script, style, title, head…: not shown as text at all.
     skip: bool,
     pre: bool,
@@ -292,6 +296,8 @@ impl Frame {
         Frame {
             name: Vec::new(),
             hidden: false,
+            tiny: false,
+            invisible: false,
             skip: false,
             pre: false,
             color: None,
@@ -472,12 +478,23 @@ impl HtmlScan {
                     .map(Background::Known)
                     .unwrap_or(Background::Unknown),
                 None if attr(b"background").is_some() => Background::Unknown,
+                // A class may give the element a background from a style sheet, which is
+                // not read here: the colour behind the text is then unknown.
+                None if parent.background == Background::Default
+                    && tag.attributes.contains_key(&b"class"[..]) =>
+                {
+                    Background::Unknown
+                }
                 None => parent.background,
             },
         };
         let frame = Frame {
             name: name.to_vec(),
             hidden: parent.hidden || style.hidden || tag.attributes.contains_key(&b"hidden"[..]),
+            // Layout templates set font-size:0 on containers (to remove gaps between
+            // columns) and a real size on the text inside, so size is inherited, not sticky.
+            tiny: style.tiny.unwrap_or(parent.tiny),
+            invisible: style.invisible.unwrap_or(parent.invisible),
             skip: parent.skip || SKIP.contains(&name),
             pre: parent.pre || name == b"pre",
             color,
@@ -512,7 +529,11 @@ impl HtmlScan {
             return;
         }
         let chars = count_visible(s);
-        if frame.hidden || same_colour(frame.color, frame.background) {
+        if frame.hidden
+            || frame.tiny
+            || frame.invisible
+            || same_colour(frame.color, frame.background)
+        {
             if chars > 0 {
                 self.hidden += chars;
                 if self.hidden_samples.len() < MAX_HIDDEN_SAMPLES
@@ -577,6 +598,10 @@ impl HtmlScan {
 #[derive(Default)]
 struct Style {
     hidden: bool,
+    /// Some(true) for an unreadably small font-size, Some(false) for a readable one.
+    tiny: Option<bool>,
+    /// Some(true) for visibility:hidden, Some(false) for visibility:visible.
+    invisible: Option<bool>,
     color: Option<Rgb>,
     background: Option<Background>,
 }
@@ -595,10 +620,10 @@ impl Style {
             let value = value.trim();
             match prop {
                 "display" if value == "none" => out.hidden = true,
-                "visibility" if value == "hidden" || value == "collapse" => out.hidden = true,
+                "visibility" => out.invisible = Some(value == "hidden" || value == "collapse"),
                 "mso-hide" if value == "all" => out.hidden = true,
                 "opacity" if value.parse::<f32>().is_ok_and(|v| v <= 0.05) => out.hidden = true,
-                "font-size" if tiny_length(value) => out.hidden = true,
+                "font-size" => out.tiny = Some(tiny_length(value)),
                 "max-height" | "height" if zero_length(value) => zero_height = true,
                 "overflow" if value == "hidden" => overflow_hidden = true,
                 "color" => out.color = parse_color(value),
@@ -993,6 +1018,27 @@ mod tests {
         assert!(!c.text.contains("white words"));
         assert_eq!(c.hidden_chars, "previewwordszzqxwhitewords".len());
         assert!(c.hidden_text.iter().any(|s| s.contains("preview words")));
+    }
+
+    #[test]
+    fn zero_font_layout_containers_do_not_hide_their_text() {
+        let c = html_mail(
+            "<td style=\"font-size:0px\"><div style=\"font-size:16px\">Readable column text\
+             <span style=\"visibility:hidden\"><b style=\"visibility:visible\">shown again</b></span></div></td>",
+        );
+        assert_eq!(c.hidden_chars, 0, "{:?}", c.hidden_text);
+        assert!(c.text.contains("Readable column text"));
+        assert!(c.text.contains("shown again"));
+    }
+
+    #[test]
+    fn white_text_under_a_styled_class_is_not_called_hidden() {
+        let c = html_mail(
+            "<style>.dark{background:#111}</style><table class=\"dark\"><tr><td>\
+             <span style=\"color:#ffffff\">White on a dark theme</span></td></tr></table>",
+        );
+        assert_eq!(c.hidden_chars, 0);
+        assert!(c.text.contains("White on a dark theme"));
     }
 
     #[test]

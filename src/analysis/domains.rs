@@ -80,9 +80,10 @@ pub struct Lookalike {
 /// Country codes that are mostly typos of `.com`/`.net` when they carry a brand's name.
 const TYPO_CCTLDS: &[&str] = &["co", "cm", "om", "ne"];
 
-/// Brand names that are also everyday words: they only count as a whole word or label,
-/// never inside a longer one, and never by edit distance ("officer" is not "office",
-/// "amazonas" is not Amazon, "applebees" is not Apple).
+/// Brand names that are also everyday words, surnames or word stems: they only count as a
+/// whole word or label, never inside a longer one, and never by edit distance ("officer"
+/// is not "office", "amazonas" is not Amazon, "applebees" is not Apple, "telegraph" is not
+/// Telegram's telegra.ph).
 const COMMON_WORDS: &[&str] = &[
     "amazon",
     "apple",
@@ -106,6 +107,15 @@ const COMMON_WORDS: &[&str] = &[
     "youtu",
     "ledger",
     "caixa",
+    "booking",
+    "livelo",
+    "telegra",
+    "audible",
+    "blogger",
+    "acrobat",
+    "norton",
+    "disney",
+    "fazenda",
 ];
 
 static BRANDS: &[Brand] = &[
@@ -182,6 +192,21 @@ static BRANDS: &[Brand] = &[
         domains: &["metamask.io"],
         keywords: &["metamask"],
     },
+    Brand {
+        name: "Venmo",
+        domains: &["venmo.com"],
+        keywords: &["venmo"],
+    },
+    Brand {
+        name: "Cash App",
+        domains: &["cash.app", "squareup.com"],
+        keywords: &["cash app", "cashapp"],
+    },
+    Brand {
+        name: "Zelle",
+        domains: &["zellepay.com", "zelle.com"],
+        keywords: &["zelle"],
+    },
     // Banks
     Brand {
         name: "Chase",
@@ -240,7 +265,7 @@ static BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Itaú",
-        domains: &["itau.com.br", "itau.com", "itaú.com.br"],
+        domains: &["itau.com.br", "itau.com", "xn--ita-boa.com.br"],
         keywords: &["itau", "itaucard"],
     },
     Brand {
@@ -277,6 +302,11 @@ static BRANDS: &[Brand] = &[
         name: "Serasa",
         domains: &["serasa.com.br", "serasaexperian.com.br"],
         keywords: &["serasa"],
+    },
+    Brand {
+        name: "Livelo",
+        domains: &["livelo.com.br", "pontolivelo.com.br"],
+        keywords: &["livelo"],
     },
     // Delivery
     Brand {
@@ -524,6 +554,47 @@ static BRANDS: &[Brand] = &[
         domains: &["geeksquad.com", "bestbuy.com"],
         keywords: &["geek squad", "geeksquad"],
     },
+    Brand {
+        name: "Telegram",
+        domains: &["telegram.org", "t.me", "telegra.ph"],
+        keywords: &["telegram"],
+    },
+    Brand {
+        name: "TikTok",
+        domains: &["tiktok.com"],
+        keywords: &["tiktok"],
+    },
+    // Shops and travel
+    Brand {
+        name: "Walmart",
+        domains: &["walmart.com"],
+        keywords: &["walmart"],
+    },
+    Brand {
+        name: "Costco",
+        domains: &["costco.com", "costcotravel.com"],
+        keywords: &["costco"],
+    },
+    Brand {
+        name: "Shopee",
+        domains: &["shopee.com.br", "shopee.com", "shopee.*"],
+        keywords: &["shopee"],
+    },
+    Brand {
+        name: "Magazine Luiza",
+        domains: &["magazineluiza.com.br", "magalu.com.br", "magalu.com"],
+        keywords: &["magazine luiza", "magazineluiza", "magalu"],
+    },
+    Brand {
+        name: "Booking.com",
+        domains: &["booking.com"],
+        keywords: &["booking.com"],
+    },
+    Brand {
+        name: "Airbnb",
+        domains: &["airbnb.com", "airbnb.*"],
+        keywords: &["airbnb"],
+    },
     // Streaming and games
     Brand {
         name: "Netflix",
@@ -558,6 +629,16 @@ static BRANDS: &[Brand] = &[
         keywords: &["receita federal", "receitafederal"],
     },
     Brand {
+        name: "Detran",
+        domains: &["gov.br"],
+        keywords: &["detran"],
+    },
+    Brand {
+        name: "INSS",
+        domains: &["gov.br"],
+        keywords: &["inss"],
+    },
+    Brand {
         name: "IRS",
         domains: &["irs.gov"],
         keywords: &["irs", "internal revenue service"],
@@ -566,6 +647,97 @@ static BRANDS: &[Brand] = &[
         name: "HMRC",
         domains: &["hmrc.gov.uk", "gov.uk"],
         keywords: &["hmrc"],
+    },
+    // Crypto wallets, exchanges and projects: giveaway and "wallet suspended" lures.
+    Brand {
+        name: "Trezor",
+        domains: &["trezor.io"],
+        keywords: &["trezor"],
+    },
+    Brand {
+        name: "OpenSea",
+        domains: &["opensea.io"],
+        keywords: &["opensea"],
+    },
+    Brand {
+        name: "Uniswap",
+        domains: &["uniswap.org"],
+        keywords: &["uniswap"],
+    },
+    Brand {
+        name: "PancakeSwap",
+        domains: &["pancakeswap.finance"],
+        keywords: &["pancakeswap"],
+    },
+    Brand {
+        name: "zkSync",
+        domains: &["zksync.io"],
+        keywords: &["zksync"],
+    },
+    Brand {
+        name: "Lido",
+        domains: &["lido.fi"],
+        keywords: &["lido-fi", "lido finance", "lido dao"],
+    },
+    Brand {
+        name: "Tether",
+        domains: &["tether.to"],
+        keywords: &["tether"],
+    },
+    Brand {
+        name: "Ripple",
+        domains: &["ripple.com"],
+        keywords: &["ripple"],
+    },
+    Brand {
+        name: "Bitget",
+        domains: &["bitget.com"],
+        keywords: &["bitget"],
+    },
+    Brand {
+        name: "Bybit",
+        domains: &["bybit.com"],
+        keywords: &["bybit"],
+    },
+    Brand {
+        name: "OKX",
+        domains: &["okx.com"],
+        keywords: &["okx"],
+    },
+    Brand {
+        name: "KuCoin",
+        domains: &["kucoin.com"],
+        keywords: &["kucoin"],
+    },
+    Brand {
+        name: "Kraken",
+        domains: &["kraken.com"],
+        keywords: &["kraken"],
+    },
+    Brand {
+        name: "Crypto.com",
+        domains: &["crypto.com"],
+        keywords: &["crypto.com"],
+    },
+    Brand {
+        name: "Phantom",
+        domains: &["phantom.app"],
+        keywords: &["phantom wallet"],
+    },
+    Brand {
+        name: "Exodus",
+        domains: &["exodus.com"],
+        keywords: &["exodus wallet"],
+    },
+    Brand {
+        name: "Blockchain.com",
+        domains: &["blockchain.com"],
+        keywords: &["blockchain.com"],
+    },
+    Brand {
+        name: "Proton",
+        domains: &["proton.me", "protonmail.com", "protonmail.ch"],
+        keywords: &["proton mail", "protonmail", "proton.me"],
     },
 ];
 
@@ -649,8 +821,7 @@ fn ascii_host(domain: &str) -> String {
 }
 
 /// Whether `d` is `label` under a country-code suffix (a `name.*` table entry).
-fn national_site(d: &str, label: &str) -> bool {
-    let org = org_domain(d);
+fn national_site(org: &str, label: &str) -> bool {
     let Some(rest) = org.strip_prefix(label).and_then(|r| r.strip_prefix('.')) else {
         return false;
     };
@@ -665,16 +836,38 @@ fn national_site(d: &str, label: &str) -> bool {
     }
 }
 
-/// Whether `domain` equals a table entry or lies under it.
+/// A domain normalised once for table look-ups.
+struct Norm {
+    /// Lowercase, punycode, no trailing dot.
+    host: String,
+    org: String,
+}
+
+impl Norm {
+    fn new(domain: &str) -> Norm {
+        let host = ascii_host(domain);
+        let org = org_domain(&host);
+        Norm { host, org }
+    }
+
+    /// Whether the domain equals a table entry or lies under it. Entries are stored
+    /// lowercase and in punycode (a test keeps them so).
+    fn in_table(&self, table: &[&str]) -> bool {
+        table.iter().any(|entry| match entry.strip_suffix(".*") {
+            Some(label) => national_site(&self.org, label),
+            None => {
+                self.host == *entry
+                    || self
+                        .host
+                        .strip_suffix(entry)
+                        .is_some_and(|p| p.ends_with('.'))
+            }
+        })
+    }
+}
+
 fn in_table(domain: &str, table: &[&str]) -> bool {
-    let d = ascii_host(domain);
-    table.iter().any(|entry| match entry.strip_suffix(".*") {
-        Some(label) => national_site(&d, label),
-        None => {
-            let e = ascii_host(entry);
-            d == e || d.strip_suffix(e.as_str()).is_some_and(|p| p.ends_with('.'))
-        }
-    })
+    Norm::new(domain).in_table(table)
 }
 
 /// Whether `domain` belongs to `brand` (it is, or lies under, one of the brand's domains).
@@ -684,7 +877,8 @@ pub fn brand_owns(brand: &Brand, domain: &str) -> bool {
 
 /// The brand that owns `domain`, if any.
 pub fn owner_brand(domain: &str) -> Option<&'static Brand> {
-    BRANDS.iter().find(|b| brand_owns(b, domain))
+    let n = Norm::new(domain);
+    BRANDS.iter().find(|b| n.in_table(b.domains))
 }
 
 /// A domain split for comparison: `login.paypal.co.uk` → label `paypal`, suffix `co.uk`.
@@ -835,14 +1029,39 @@ fn token_in_label(label: &str, token: &str, substring_ok: bool) -> bool {
 /// (`paypal.com.secure-login.example`, `apple-id-verify.example`).
 pub fn brand_in_host(host: &str) -> Option<&'static Brand> {
     let p = parts(host)?;
-    if owner_brand(host).is_some() {
+    let tenant_of = tenant_namespace(host);
+    if tenant_of.is_none() && owner_brand(host).is_some() {
         return None;
     }
     let labels: Vec<String> = p.labels.iter().map(|l| fold_swaps(l)).collect();
     brand_tokens()
         .iter()
+        .filter(|(_, _, b)| Some(b.name) != tenant_of)
         .find(|(tok, sub, _)| labels.iter().any(|l| token_in_label(l, tok, *sub)))
         .map(|(_, _, b)| *b)
+}
+
+/// Namespaces where a company hands out names to its customers: the company runs the
+/// servers, but anyone chooses the name (`yourname.onmicrosoft.com`,
+/// `bucket.s3.amazonaws.com`). Such a host neither belongs to nor imitates the company;
+/// the customer's part can still imitate someone else.
+const TENANT_NAMESPACES: &[(&str, &str)] = &[
+    ("onmicrosoft.com", "Microsoft"),
+    ("sharepoint.com", "Microsoft"),
+    ("windows.net", "Microsoft"),
+    ("azurewebsites.net", "Microsoft"),
+    ("awsapps.com", "Amazon"),
+    ("amazonaws.com", "Amazon"),
+    ("googleusercontent.com", "Google"),
+];
+
+/// The brand whose customer namespace `host` lies in, if any.
+pub fn tenant_namespace(host: &str) -> Option<&'static str> {
+    let h = ascii_host(host);
+    TENANT_NAMESPACES
+        .iter()
+        .find(|(ns, _)| h.strip_suffix(ns).is_some_and(|p| p.ends_with('.')))
+        .map(|(_, b)| *b)
 }
 
 /// What changed between two similar strings: "\"1\" instead of \"l\"".
@@ -933,7 +1152,9 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if t.exact_only || p.label.chars().count() < 4 {
         return None;
     }
-    let want = t.folded.chars().count();
+    // Lengths of the written name: the skeleton spells "m" as "rn", which would make
+    // "mail" look long enough to compare with "gmail".
+    let want = t.label.chars().count();
     let max = match want {
         0..=5 => return None,
         6..=9 => 1,
@@ -969,7 +1190,8 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     let Some(p) = parts(domain) else {
         return Vec::new();
     };
-    if owner_brand(domain).is_some() {
+    let tenant_of = tenant_namespace(domain);
+    if tenant_of.is_none() && owner_brand(domain).is_some() {
         return Vec::new();
     }
     let prot: Vec<Target> = protected.iter().filter_map(|d| target(d, None)).collect();
@@ -1031,6 +1253,9 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
                 brand: None,
             });
         }
+    }
+    if tenant_of.is_some() {
+        found.retain(|l| l.brand != tenant_of);
     }
     found.sort_by_key(|l| l.kind.rank());
     found
@@ -1585,6 +1810,15 @@ mod tests {
             kind("secure-netflixbilling.example"),
             Some(LookalikeKind::BrandInLabel)
         );
+        // A customer name in a company's namespace, imitating someone else.
+        assert_eq!(
+            lookalike("paypal-billing.onmicrosoft.com", &[]).map(|l| l.brand),
+            Some(Some("PayPal"))
+        );
+        assert_eq!(
+            brand_in_host("paypal-login.blob.core.windows.net").map(|b| b.name),
+            Some("PayPal")
+        );
         // A site on a free host named after a brand.
         assert_eq!(kind("paypal.github.io"), Some(LookalikeKind::BrandInLabel));
     }
@@ -1619,6 +1853,20 @@ mod tests {
             "cnn.com",
             "bbc.co.uk",
             "windowscentral.com",
+            "mail.com",
+            "email.com",
+            "lively.com",
+            "telegraph.co.uk",
+            "bookings.example",
+            "costa.com",
+            "nortonrosefulbright.com",
+            "acrobatics.example",
+            "fazendafeliz.com.br",
+            "contoso.onmicrosoft.com",
+            "tenant.mail.onmicrosoft.com",
+            "contoso.sharepoint.com",
+            "my-bucket.s3.amazonaws.com",
+            "login.windows.net",
         ] {
             assert_eq!(lookalike(d, &[]), None, "{d} should not be a lookalike");
         }
@@ -1671,6 +1919,12 @@ mod tests {
             brand_named_in("Your Microsoft 365 password").map(|b| b.name),
             Some("Microsoft")
         );
+        assert_eq!(brand_named_in("DETRAN-SP").map(|b| b.name), Some("Detran"));
+        assert_eq!(
+            brand_named_in("Booking.com").map(|b| b.name),
+            Some("Booking.com")
+        );
+        assert!(brand_named_in("Booking your next trip").is_none());
         assert!(brand_named_in("follow-ups on the meeting").is_none());
         assert!(brand_named_in("Applebees rewards").is_none());
         assert!(brand_named_in("Economic outlook for 2025").is_none());
@@ -1728,6 +1982,30 @@ mod tests {
         assert!(!is_government("example.com"));
         assert!(!is_government("gov.example.com"));
         assert!(free_host("example.com").is_none());
+    }
+
+    #[test]
+    fn tables_are_lowercase_punycode() {
+        let all = BRANDS
+            .iter()
+            .flat_map(|b| b.domains.iter())
+            .chain(FREE_MAIL)
+            .chain(SHORTENERS)
+            .chain(BULK_SENDERS)
+            .chain(FREE_HOSTS.iter().map(|f| &f.suffix));
+        for d in all {
+            assert!(
+                d.is_ascii() && *d == d.to_ascii_lowercase() && !d.ends_with('.'),
+                "{d}"
+            );
+        }
+        for b in BRANDS {
+            assert!(
+                !b.domains.is_empty() && !b.keywords.is_empty(),
+                "{}",
+                b.name
+            );
+        }
     }
 
     #[test]

@@ -231,6 +231,39 @@ fn after_marker(value: &str, marker: &str) -> Option<String> {
     ip.parse::<IpAddr>().ok().map(|ip| ip.to_string())
 }
 
+/// Large mail providers run one infrastructure under several registered names; a hop
+/// between two of them is a step inside the provider, not an arrival from outside.
+const PROVIDER_FAMILIES: &[&[&str]] = &[
+    &[
+        "outlook.com",
+        "office365.com",
+        "exchangelabs.com",
+        "microsoft.com",
+        "outlook.cn",
+    ],
+    &["google.com", "googlemail.com", "1e100.net"],
+    &["yahoo.com", "yahoodns.net", "yahoo.net", "aol.com"],
+    &["protonmail.ch", "protonmail.com", "proton.me"],
+    &["icloud.com", "me.com", "apple.com"],
+    &["zoho.com", "zohomail.com", "zoho.eu"],
+    &["mimecast.com", "mimecast.co.za", "mimecast-offshore.com"],
+    &["pphosted.com", "ppe-hosted.com"],
+];
+
+/// Adds an organisational domain (and the rest of its provider family) to the receiver set.
+fn add_receiver_org(receiver: &mut Vec<String>, org: String) {
+    let family = PROVIDER_FAMILIES
+        .iter()
+        .find(|f| f.contains(&org.as_str()))
+        .map(|f| f.iter().map(|d| d.to_string()).collect())
+        .unwrap_or_else(|| vec![org]);
+    for d in family {
+        if !receiver.contains(&d) {
+            receiver.push(d);
+        }
+    }
+}
+
 /// Marks which hops the recipient's own servers wrote, and where the message entered.
 fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
     let n = path.hops.len();
@@ -243,7 +276,7 @@ fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
         .as_deref()
         .filter(|b| b.contains('.') && b.parse::<IpAddr>().is_err())
     {
-        receiver.push(org_domain(by));
+        add_receiver_org(&mut receiver, org_domain(by));
     }
     let mut boundary = 0;
     for i in (0..n).rev() {
@@ -253,10 +286,7 @@ fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
             .as_deref()
             .filter(|b| b.contains('.') && b.parse::<IpAddr>().is_err())
         {
-            let org = org_domain(by);
-            if !receiver.contains(&org) {
-                receiver.push(org);
-            }
+            add_receiver_org(&mut receiver, org_domain(by));
         }
         boundary = i;
         if !from_is_internal(hop, &receiver) {
@@ -265,10 +295,7 @@ fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
         // Everything internal: keep walking; the oldest hop becomes the boundary.
         if let Some(name) = hop.from_rdns.as_deref().or(hop.from_host.as_deref()) {
             if name.contains('.') && !ip_non_public(hop.from_ip.as_deref()) {
-                let org = org_domain(name);
-                if !receiver.contains(&org) {
-                    receiver.push(org);
-                }
+                add_receiver_org(&mut receiver, org_domain(name));
             }
         }
     }

@@ -3,11 +3,16 @@
 use egui::RichText;
 
 use super::theme::{self, Palette};
-use super::LiveState;
+use super::{Command, LiveState};
 use crate::analysis::{AuthOutcome, AuthValue, Report};
 
 /// Draws the authentication tab.
-pub fn auth_tab_ui(ui: &mut egui::Ui, report: &Report, live_state: &LiveState) {
+pub fn auth_tab_ui(
+    ui: &mut egui::Ui,
+    report: &Report,
+    live_state: &LiveState,
+    commands: &mut Vec<Command>,
+) {
     let palette = Palette::of(ui.visuals());
     egui::ScrollArea::vertical()
         .id_salt("auth")
@@ -98,6 +103,7 @@ pub fn auth_tab_ui(ui: &mut egui::Ui, report: &Report, live_state: &LiveState) {
                     }
                 });
             ui.add_space(8.0);
+            recheck_ui(ui, &palette, live_state, commands);
             if let Some(p) = auth.recorded.dmarc_policy.as_deref() {
                 ui.label(format!(
                     "DMARC policy recorded at delivery: {}",
@@ -147,6 +153,44 @@ pub fn auth_tab_ui(ui: &mut egui::Ui, report: &Report, live_state: &LiveState) {
             ui.add_space(theme::SECTION_GAP);
             details_ui(ui, &palette, report);
         });
+}
+
+fn recheck_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    live_state: &LiveState,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| match live_state {
+        LiveState::Pending | LiveState::Running => {
+            ui.add(egui::Spinner::new().size(14.0));
+            ui.label("Re-checking now…");
+        }
+        LiveState::Off => {
+            ui.label(
+                RichText::new(
+                    "Offline mode is on: nothing was re-checked. Turn it off in Settings to \
+                     compare with what the domains publish today",
+                )
+                .color(palette.muted),
+            );
+        }
+        LiveState::Done | LiveState::Failed(_) => {
+            if let LiveState::Failed(reason) = live_state {
+                ui.label(
+                    RichText::new(format!("⚠ The live check could not run: {reason}"))
+                        .color(palette.caution),
+                );
+            }
+            if ui
+                .button("🔄 Re-check now")
+                .on_hover_text("Look up the sender's SPF, DKIM and DMARC records again")
+                .clicked()
+            {
+                commands.push(Command::RecheckSelected);
+            }
+        }
+    });
 }
 
 fn policy_words(p: &str) -> String {

@@ -168,6 +168,7 @@ fn check_row_ui(
         0.0,
         egui::TextFormat::simple(egui::FontId::proportional(small.size.max(12.0)), colour),
     );
+    job.wrap.max_width = (ui.available_width() - 16.0).max(80.0);
     let button = egui::Button::selectable(selected, (job, egui::Atom::grow()))
         .min_size(egui::vec2(ui.available_width(), 0.0))
         .wrap_mode(egui::TextWrapMode::Wrap);

@@ -32,6 +32,17 @@ pub enum Source {
     Bytes(Arc<[u8]>),
 }
 
+impl Source {
+    /// How the source is named in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Path(p) => p.display().to_string(),
+            Source::Dropped(h) => h.path().display().to_string(),
+            Source::Bytes(_) => "the pasted message".into(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -109,7 +120,7 @@ fn worker(rx: &Mutex<Receiver<Job>>, results: &Sender<JobResult>, ctx: &egui::Co
             // The app has gone away: no more jobs will come.
             return;
         };
-        let result = run_job(job);
+        let result = run_guarded(job);
         if results.send(result).is_err() {
             return;
         }
@@ -134,6 +145,32 @@ fn read_source(source: Source, max: usize) -> Result<Arc<[u8]>, LoadError> {
                 })
         }
         Source::Bytes(bytes) => Ok(bytes),
+    }
+}
+
+/// Runs a job; a panic inside the analysis becomes a readable error for that message, so
+/// one hostile file cannot leave its entry spinning forever or take a worker down.
+fn run_guarded(job: Job) -> JobResult {
+    let (id, live, name) = match &job {
+        Job::Analyse { id, source, .. } => (*id, false, source.describe()),
+        Job::Live { id, .. } => (*id, true, String::new()),
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(job))) {
+        Ok(result) => result,
+        Err(_) if live => JobResult::LiveFailed {
+            id,
+            message: "mailsleuth hit an internal error while re-checking this message".into(),
+        },
+        Err(_) => JobResult::Analysed {
+            id,
+            raw: None,
+            result: Err(LoadError::Unreadable {
+                path: name,
+                reason: "mailsleuth hit an internal error while reading it, so it cannot \
+                         judge it; please report this file to your IT team"
+                    .into(),
+            }),
+        },
     }
 }
 

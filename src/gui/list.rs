@@ -8,15 +8,13 @@ pub fn list_ui(ui: &mut egui::Ui, entries: &[Entry], view: View, commands: &mut 
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.strong(format!("Messages ({})", entries.len()));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .small_button("➕ Add…")
-                .on_hover_text("Open more messages (Ctrl+O), or drop them on the window")
-                .clicked()
-            {
-                commands.push(Command::OpenFileDialog);
-            }
-        });
+        if ui
+            .small_button("➕ Add…")
+            .on_hover_text("Open more messages (Ctrl+O), or drop them on the window")
+            .clicked()
+        {
+            commands.push(Command::OpenFileDialog);
+        }
     });
     ui.separator();
     egui::ScrollArea::vertical()
@@ -43,7 +41,18 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
         .report()
         .and_then(|r| r.subject.clone())
         .filter(|s| !s.is_empty());
-    let row = ui.horizontal(|ui| {
+    // Close button first, from the right, so the row fills exactly what is left: a row
+    // even a pixel wider than the panel would make the resizable panel grow every frame.
+    let row = ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        let close = ui.small_button("✖").on_hover_text("Close this message");
+        let close_label = format!("Close {}", entry.name);
+        close.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, close_label.clone())
+        });
+        if close.clicked() {
+            commands.push(Command::Close(entry.id));
+        }
+        let width = ui.available_width().max(80.0);
         let mut job = egui::text::LayoutJob::default();
         let body = egui::TextStyle::Body.resolve(ui.style());
         let small = egui::TextStyle::Small.resolve(ui.style());
@@ -65,8 +74,10 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
                 egui::TextFormat::simple(small, palette.muted),
             );
         }
+        // A layout job does not wrap unless told how wide it may be.
+        job.wrap.max_width = (width - 2.0 * ui.spacing().button_padding.x).max(40.0);
         let button = egui::Button::selectable(selected, (job, egui::Atom::grow()))
-            .min_size(egui::vec2(ui.available_width() - 30.0, 0.0))
+            .min_size(egui::vec2(width, 0.0))
             .wrap_mode(egui::TextWrapMode::Wrap);
         let response = ui.add(button);
         let label = format!("{word}: {}", subject.as_deref().unwrap_or(&entry.name));
@@ -76,14 +87,6 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
         // Keyboard focus (Tab, arrows) selects the message, so the list works without a mouse.
         if response.clicked() || (response.has_focus() && !selected) {
             commands.push(Command::Show(View::Message(entry.id)));
-        }
-        let close = ui.small_button("✖").on_hover_text("Close this message");
-        let close_label = format!("Close {}", entry.name);
-        close.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, true, close_label.clone())
-        });
-        if close.clicked() {
-            commands.push(Command::Close(entry.id));
         }
     });
     if matches!(entry.state, EntryState::Loading) {

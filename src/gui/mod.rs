@@ -8,6 +8,7 @@
 
 mod auth_view;
 mod checklist;
+mod folders;
 mod headers_view;
 mod jobs;
 mod list;
@@ -50,7 +51,7 @@ pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
         .with_title("mailsleuth")
         .with_app_id("mailsleuth")
         .with_inner_size([1200.0, 800.0])
-        .with_min_inner_size([720.0, 480.0])
+        .with_min_inner_size([860.0, 560.0])
         .with_drag_and_drop(true);
     match eframe::icon_data::from_png_bytes(ICON_PNG) {
         Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
@@ -103,11 +104,17 @@ pub enum View {
 /// The sections of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    /// The verdict, its reasons and what to do now.
     Verdict,
+    /// The red-flag checklist and lessons.
     Checklist,
+    /// The drawn header path.
     Path,
+    /// SPF, DKIM, DMARC and ARC, recorded and re-checked.
     Authentication,
+    /// The safe view of sender, links, attachments and text.
     Message,
+    /// Every header, with the glossary.
     Headers,
 }
 
@@ -168,6 +175,8 @@ pub enum Command {
     DismissNote,
     /// Start the quiz, present or open a training scenario.
     Training(gallery::GalleryAction),
+    /// Run the live re-check of the selected message again (e.g. after changing DNS server).
+    RecheckSelected,
 }
 
 /// Where the analysis of one message stands.
@@ -199,7 +208,9 @@ pub enum LiveState {
 /// Per-message view state (tab, selected check, highlighted evidence).
 #[derive(Debug, Clone)]
 pub struct EntryUi {
+    /// The tab showing.
     pub tab: Tab,
+    /// The check whose lesson is open.
     pub check: Option<String>,
     /// Evidence to scroll to once, after a jump.
     pub scroll_to: Option<Location>,
@@ -208,12 +219,16 @@ pub struct EntryUi {
 /// One opened message.
 #[derive(Debug)]
 pub struct Entry {
+    /// Identifies the entry while the app runs.
     pub id: EntryId,
     /// File name or a description ("Pasted message").
     pub name: String,
+    /// Loading, analysed or unreadable.
     pub state: EntryState,
+    /// Where the live re-check stands.
     pub live: LiveState,
     raw: Option<Arc<[u8]>>,
+    /// What the person is looking at in this message.
     pub ui: EntryUi,
 }
 
@@ -255,6 +270,24 @@ pub struct MailsleuthApp {
     presenter: Option<presenter::PresenterScreen>,
     /// The dialog for a trainer's own scenario folder.
     folder_picker: gallery::FolderPicker,
+    /// The app icon as a texture, for the welcome view.
+    logo: Option<egui::TextureHandle>,
+    /// The window title last sent, so it is only sent when it changes.
+    title: String,
+    /// Folders being listed on background threads.
+    folder_scans: Vec<Receiver<folders::FolderScan>>,
+}
+
+/// Decodes the compiled-in icon into a texture (None if it cannot be decoded).
+fn load_logo(ctx: &egui::Context) -> Option<egui::TextureHandle> {
+    let icon = eframe::icon_data::from_png_bytes(ICON_PNG).ok()?;
+    let (w, h) = (icon.width as usize, icon.height as usize);
+    // from_rgba_unmultiplied insists on exactly w*h pixels.
+    if icon.rgba.len() != w * h * 4 {
+        return None;
+    }
+    let image = egui::ColorImage::from_rgba_unmultiplied([w, h], &icon.rgba);
+    Some(ctx.load_texture("mailsleuth-logo", image, egui::TextureOptions::LINEAR))
 }
 
 impl MailsleuthApp {
@@ -276,6 +309,9 @@ impl MailsleuthApp {
             quiz: None,
             presenter: None,
             folder_picker: gallery::FolderPicker::default(),
+            logo: load_logo(&cc.egui_ctx),
+            title: "mailsleuth".into(),
+            folder_scans: Vec::new(),
         };
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
@@ -300,24 +336,97 @@ impl MailsleuthApp {
 
     /// True while any message is still being read, analysed or re-checked.
     pub fn is_busy(&self) -> bool {
-        self.entries.iter().any(|e| {
-            matches!(e.state, EntryState::Loading)
-                || matches!(e.live, LiveState::Running | LiveState::Pending)
-        })
+        !self.folder_scans.is_empty()
+            || self.entries.iter().any(|e| {
+                matches!(e.state, EntryState::Loading)
+                    || matches!(e.live, LiveState::Running | LiveState::Pending)
+            })
     }
 
-    /// Opens a dropped file (tests and the drop handler use this).
-    pub fn open_dropped(&mut self, handle: egui::DroppedFileHandle) {
-        let name = file_name(handle.path());
+    /// Opens a dropped file or folder (tests and the drop handler use this).
+    pub fn open_dropped(&mut self, ctx: &egui::Context, handle: egui::DroppedFileHandle) {
+        let path = handle.path();
+        if path.is_dir() {
+            self.open_folder(ctx, path.to_path_buf());
+            return;
+        }
+        let name = file_name(path);
         self.add_entry(name, Source::Dropped(handle));
+    }
+
+    /// Lists a folder in the background; its files open when the list arrives.
+    fn open_folder(&mut self, ctx: &egui::Context, folder: PathBuf) {
+        match folders::scan(folder.clone(), ctx.clone()) {
+            Ok(rx) => self.folder_scans.push(rx),
+            Err(e) => {
+                self.note = Some(format!("Could not look into {}: {e}", folder.display()));
+            }
+        }
+    }
+
+    /// Opens the files of folders whose listing has arrived.
+    fn poll_folders(&mut self) {
+        let mut done = Vec::new();
+        let mut pending = Vec::new();
+        for rx in std::mem::take(&mut self.folder_scans) {
+            match rx.try_recv() {
+                Ok(scan) => done.push(scan),
+                Err(mpsc::TryRecvError::Empty) => pending.push(rx),
+                Err(mpsc::TryRecvError::Disconnected) => {}
+            }
+        }
+        self.folder_scans = pending;
+        for scan in done {
+            let folder = file_name(&scan.folder);
+            if scan.files.is_empty() {
+                self.note = Some(match scan.error {
+                    Some(e) => format!("Could not look into {folder}: {e}"),
+                    None => format!(
+                        "The folder {folder} has no files to check (hidden files are skipped)"
+                    ),
+                });
+                continue;
+            }
+            if scan.truncated {
+                self.note = Some(format!(
+                    "Opened the first {} files of {folder}. To check a whole mail archive, use \
+                     \"mailsleuth check\" on the folder",
+                    folders::MAX_FOLDER_FILES
+                ));
+            } else if let Some(e) = scan.error {
+                self.note = Some(format!("Some of {folder} could not be read: {e}"));
+            }
+            for path in scan.files {
+                let name = file_name(&path);
+                self.add_entry(name, Source::Path(path));
+            }
+        }
+    }
+
+    /// Opens an already analysed report (a prepared training scenario, or a fixed report in
+    /// tests). It has no message bytes, so it cannot be re-checked live.
+    pub fn open_report(&mut self, name: impl Into<String>, report: Report) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.entries.push(Entry {
+            id,
+            name: name.into(),
+            state: EntryState::Ready(Box::new(report)),
+            live: LiveState::Off,
+            raw: None,
+            ui: EntryUi {
+                tab: Tab::Verdict,
+                check: None,
+                scroll_to: None,
+            },
+        });
+        self.view = View::Message(id);
     }
 
     fn add_entry(&mut self, name: String, source: Source) {
         let id = self.next_id;
         self.next_id += 1;
-        let mut opts = Options::with_clock();
-        opts.max_size = crate::load::DEFAULT_MAX_SIZE;
-        let state = match self.jobs.analyse(id, source, opts) {
+        let state = match self.jobs.analyse(id, source, Options::with_clock()) {
             Ok(()) => EntryState::Loading,
             Err(reason) => EntryState::Failed(LoadError::Unreadable {
                 path: name.clone(),
@@ -432,7 +541,7 @@ impl MailsleuthApp {
     fn handle_input(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         let dropped: Vec<egui::DroppedFileHandle> = ctx.input(|i| i.raw.dropped_files.clone());
         for handle in dropped {
-            self.open_dropped(handle);
+            self.open_dropped(ctx, handle);
         }
         // A paste belongs to a text field when one has focus; elsewhere it is a message.
         let typing = ctx.text_edit_focused() || self.dialog.is_some();
@@ -483,9 +592,12 @@ impl MailsleuthApp {
             }
             Ok(_) => {
                 if started.elapsed() < DIALOG_NEVER_SHOWN {
+                    // Too fast for a person to have cancelled: most likely no file-chooser
+                    // service answered. Say so without claiming it for certain.
                     self.note = Some(
-                        "No file dialog could be shown on this desktop. Drag the message file \
-                         onto this window, or copy the message and press Ctrl+V"
+                        "No file was opened. If no file dialog appeared, this desktop has no \
+                         file-chooser service: drag the message file onto this window, or copy \
+                         the message and press Ctrl+V"
                             .into(),
                     );
                 }
@@ -530,6 +642,10 @@ impl MailsleuthApp {
             }
             Command::OpenPaths(paths) => {
                 for path in paths {
+                    if path.is_dir() {
+                        self.open_folder(ctx, path);
+                        continue;
+                    }
                     let name = file_name(&path);
                     self.add_entry(name, Source::Path(path));
                 }
@@ -596,6 +712,49 @@ impl MailsleuthApp {
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
             Command::Training(action) => self.run_training(ctx, action),
+            Command::RecheckSelected => {
+                let View::Message(id) = self.view else {
+                    return;
+                };
+                if self.settings.offline {
+                    self.note = Some(
+                        "Offline mode is on, so nothing is looked up. Turn it off in Settings to \
+                         re-check now"
+                            .into(),
+                    );
+                    return;
+                }
+                if let Some(entry) = self.entry_mut(id) {
+                    if entry.report().is_some() && entry.live != LiveState::Running {
+                        entry.live = LiveState::Pending;
+                    }
+                }
+                self.start_live(id);
+            }
+        }
+    }
+
+    /// Names the selected message in the window title (task bars, window switchers).
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let subject = match self.view {
+            View::Message(id) => self.entries.iter().find(|e| e.id == id).map(|e| {
+                e.report()
+                    .and_then(|r| r.subject.clone())
+                    .unwrap_or_else(|| e.name.clone())
+            }),
+            View::Welcome | View::Quiz | View::Presenter => None,
+        };
+        let title = match subject {
+            // The subject is the sender's text: no control characters, and not too long.
+            Some(s) => {
+                let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+                format!("{} — mailsleuth", list::shorten(clean.trim(), 80))
+            }
+            None => "mailsleuth".into(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
         }
     }
 
@@ -814,12 +973,13 @@ impl MailsleuthApp {
         }
     }
 
-    /// Draws the whole window for one frame and returns what the person asked for.
+    /// Draws the whole window for one frame, then runs what the person asked for.
     pub fn app_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.apply_zoom(&ctx);
         let mut commands = Vec::new();
         self.poll_jobs();
+        self.poll_folders();
         self.poll_open_dialog(&mut commands);
         self.handle_input(&ctx, &mut commands);
         match self.folder_picker.poll() {
@@ -870,11 +1030,13 @@ impl MailsleuthApp {
             self.note_ui(ui, &mut commands);
             match self.view {
                 View::Welcome | View::Presenter => {
-                    welcome::welcome_ui(ui, &self.gallery, &mut commands)
+                    welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
                 }
                 View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
                     Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
-                    None => welcome::welcome_ui(ui, &self.gallery, &mut commands),
+                    None => {
+                        welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                    }
                 },
                 View::Quiz => match self.quiz.as_mut() {
                     Some(screen) => {
@@ -882,7 +1044,9 @@ impl MailsleuthApp {
                             commands.push(Command::Show(View::Welcome));
                         }
                     }
-                    None => welcome::welcome_ui(ui, &self.gallery, &mut commands),
+                    None => {
+                        welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                    }
                 },
             }
         });
@@ -892,6 +1056,7 @@ impl MailsleuthApp {
         for command in commands {
             self.run_command(&ctx, command);
         }
+        self.update_title(&ctx);
         if self.is_busy() || self.open_dialog.is_some() || self.folder_picker.is_open() {
             // Spinners animate; workers also request a repaint when they finish.
             ctx.request_repaint_after(Duration::from_millis(100));

@@ -497,10 +497,11 @@ fn hop_card_ui(ui: &mut egui::Ui, palette: &Palette, hop: &Hop, anomalies: &[&Pa
             ui.label(RichText::new(format!("[{ip}]")).monospace());
         }
     });
+    // The HELO name is worth showing only beside a different, known name.
     if let Some(helo) = hop
         .helo
         .as_deref()
-        .filter(|h| Some(*h) != hop.from_host.as_deref())
+        .filter(|h| hop.from_host.as_deref().is_some_and(|f| f != *h))
     {
         ui.label(
             RichText::new(format!("which introduced itself as \"{helo}\""))
@@ -517,7 +518,7 @@ fn hop_card_ui(ui: &mut egui::Ui, palette: &Palette, hop: &Hop, anomalies: &[&Pa
                 let v = hop
                     .tls_version
                     .as_deref()
-                    .map(|v| format!(" ({v})"))
+                    .map(|v| format!(" ({})", v.replace("TLSv", "TLS ").replace('_', ".")))
                     .unwrap_or_default();
                 badge(ui, &format!("🔒 Encrypted{v}"), palette.ok);
             }

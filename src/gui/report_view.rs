@@ -39,7 +39,7 @@ pub fn entry_ui(ui: &mut egui::Ui, entry: &mut Entry, commands: &mut Vec<Command
                 }
                 Tab::Checklist => checklist::checklist_tab_ui(ui, report, &entry.ui, commands),
                 Tab::Path => path_view::path_tab_ui(ui, report, &mut entry.ui),
-                Tab::Authentication => auth_view::auth_tab_ui(ui, report, &entry.live),
+                Tab::Authentication => auth_view::auth_tab_ui(ui, report, &entry.live, commands),
                 Tab::Message => message_view::message_tab_ui(ui, report, &mut entry.ui),
                 Tab::Headers => headers_view::headers_tab_ui(ui, report, &mut entry.ui),
             }
@@ -98,26 +98,6 @@ fn strip_ui(ui: &mut egui::Ui, report: &Report, tab: Tab, commands: &mut Vec<Com
                     .color(colour),
                 );
                 ui.add_space(6.0);
-                if tab != Tab::Verdict {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui.link("Why, and what to do now").clicked() {
-                            commands.push(Command::SelectTab(Tab::Verdict));
-                        }
-                        ui.add_space(8.0);
-                        let subject = report
-                            .subject
-                            .as_deref()
-                            .filter(|s| !s.is_empty())
-                            .unwrap_or("(no subject)");
-                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                            ui.add(
-                                egui::Label::new(RichText::new(subject).size(16.0).strong())
-                                    .truncate(),
-                            );
-                        });
-                    });
-                    return;
-                }
                 let subject = report
                     .subject
                     .as_deref()
@@ -127,6 +107,9 @@ fn strip_ui(ui: &mut egui::Ui, report: &Report, tab: Tab, commands: &mut Vec<Com
             });
             if tab != Tab::Verdict {
                 ui.horizontal(|ui| {
+                    if ui.link("Why, and what to do now:").clicked() {
+                        commands.push(Command::SelectTab(Tab::Verdict));
+                    }
                     ui.add(egui::Label::new(report.headline.as_str()).truncate())
                         .on_hover_text(&report.headline);
                 });
@@ -369,7 +352,7 @@ pub fn live_status_ui(ui: &mut egui::Ui, live: &LiveState, settings: &Settings) 
 }
 
 fn tabs_ui(ui: &mut egui::Ui, current: Tab, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for tab in Tab::ALL {
             let text = RichText::new(tab.label()).size(15.0);
             let r = ui.add(egui::Button::selectable(current == tab, text));

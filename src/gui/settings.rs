@@ -12,9 +12,12 @@ pub const STORAGE_KEY: &str = "mailsleuth-settings";
 /// Light, dark, or whatever the desktop uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum ThemeChoice {
+    /// Follow the desktop's setting.
     #[default]
     System,
+    /// Always light.
     Light,
+    /// Always dark.
     Dark,
 }
 
@@ -40,10 +43,14 @@ impl ThemeChoice {
 /// Text size, applied as a zoom of the whole window so layouts stay in proportion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum TextSize {
+    /// 90 %.
     Small,
+    /// 100 %.
     #[default]
     Normal,
+    /// 120 %.
     Large,
+    /// 145 %, for presenting or reading at a distance.
     Larger,
 }
 
@@ -83,7 +90,9 @@ pub struct Settings {
     pub offline: bool,
     /// DNS server for live checks as HOST:PORT; empty = the system's resolver.
     pub dns: String,
+    /// Light, dark, or follow the desktop.
     pub theme: ThemeChoice,
+    /// How large everything is drawn.
     pub text_size: TextSize,
 }
 

@@ -23,13 +23,19 @@ pub const HEADING_SIZE: f32 = 18.0;
 /// Colours that depend on light or dark mode.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
+    /// Good news, passes, "looks fine".
     pub ok: Color32,
+    /// Warnings, "be careful".
     pub caution: Color32,
+    /// Failures, "dangerous".
     pub danger: Color32,
+    /// Not applicable, unknown.
     pub neutral: Color32,
     /// Background tint of the verdict banner, per verdict.
     pub ok_bg: Color32,
+    /// Banner background for "be careful" (also used for notes).
     pub caution_bg: Color32,
+    /// Banner background for "dangerous".
     pub danger_bg: Color32,
     /// Background of a highlighted (evidence) row.
     pub highlight_bg: Color32,
@@ -154,9 +160,13 @@ pub fn outcome_word(o: Outcome) -> &'static str {
 /// How an authentication result reads to a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
+    /// Passed: the sender proved who it is.
     Good,
+    /// Failed or broken.
     Bad,
+    /// Weak or unsure: worth a look.
     Odd,
+    /// Nothing checked, or no opinion.
     Neutral,
 }
 

@@ -8,6 +8,7 @@ use super::Command;
 /// Draws the welcome view.
 pub fn welcome_ui(
     ui: &mut egui::Ui,
+    logo: Option<&egui::TextureHandle>,
     gallery: &[crate::training::Scenario],
     commands: &mut Vec<Command>,
 ) {
@@ -22,11 +23,26 @@ pub fn welcome_ui(
                 ui.vertical(|ui| {
                     ui.set_width(width);
                     ui.add_space(24.0);
-                    ui.label(RichText::new("Is this email really from who it says?").heading());
-                    ui.label(
-                        "mailsleuth looks at where a message really came from, checks the \
-                         sender's proof of identity, and explains what it finds in plain words",
-                    );
+                    ui.horizontal(|ui| {
+                        if let Some(logo) = logo {
+                            ui.add(
+                                egui::Image::new((logo.id(), egui::vec2(72.0, 72.0)))
+                                    .alt_text("mailsleuth logo"),
+                            );
+                            ui.add_space(8.0);
+                        }
+                        ui.vertical(|ui| {
+                            ui.add_space(6.0);
+                            ui.label(
+                                RichText::new("Is this email really from who it says?").heading(),
+                            );
+                            ui.label(
+                                "mailsleuth looks at where a message really came from, checks \
+                                 the sender's proof of identity, and explains what it finds in \
+                                 plain words",
+                            );
+                        });
+                    });
                     ui.add_space(theme::SECTION_GAP);
                     drop_zone_ui(ui, &palette, commands);
                     ui.add_space(theme::SECTION_GAP);

@@ -45,12 +45,12 @@ pub async fn verify(
             "The message carries no ARC seals (no forwarder or mailing list sealed it)".to_string(),
         );
     }
+    let last = msg
+        .as_headers
+        .iter()
+        .max_by_key(|h| h.header.i)
+        .map(|h| h.header.d.to_ascii_lowercase());
     if let Some(why) = structure_problem(msg) {
-        let last = msg
-            .as_headers
-            .iter()
-            .max_by_key(|h| h.header.i)
-            .map(|h| h.header.d.to_ascii_lowercase());
         return outcome(
             AuthValue::Fail,
             last,
@@ -58,11 +58,6 @@ pub async fn verify(
         );
     }
     let sets = msg.as_headers.len();
-    let last = msg
-        .as_headers
-        .iter()
-        .max_by_key(|h| h.header.i)
-        .map(|h| h.header.d.to_ascii_lowercase());
     // As for DKIM: mail-auth judges the last message signature's x= against today; we
     // judge it against the delivery time, so hide it from mail-auth and check it below.
     let mut msg = msg.clone();
@@ -85,34 +80,32 @@ pub async fn verify(
         .as_deref()
         .map(|d| format!(", last sealed by {d}"))
         .unwrap_or_default();
-    match out.result() {
-        DkimResult::Pass if expired_at_judgement.is_some() => outcome(
+    match (out.result(), expired_at_judgement) {
+        (DkimResult::Pass, Some(expired)) => outcome(
             AuthValue::Fail,
             last,
             format!(
                 "The ARC chain matches, but its last signature had expired ({}) by the time it was judged{by}",
-                date_words(expired_at_judgement.unwrap_or_default())
+                date_words(expired)
             ),
         ),
-        DkimResult::Pass => outcome(
+        (DkimResult::Pass, None) => outcome(
             AuthValue::Pass,
             last,
             format!("The chain of {sets} ARC seal(s) is intact{by}: each forwarder's record of what it received can be trusted as far as you trust that forwarder"),
         ),
         // ARC headers are present (checked above) yet mail-auth found no complete set.
-        DkimResult::None => outcome(
+        (DkimResult::None, _) => outcome(
             AuthValue::Fail,
             last,
             "The ARC chain is broken: seals are missing or out of order".to_string(),
         ),
-        DkimResult::TempError(err) => outcome(
+        (DkimResult::TempError(err), _) => outcome(
             AuthValue::TempError,
             last,
             format!("Could not check now: a key of the ARC chain could not be fetched ({})", error_words(err)),
         ),
-        DkimResult::Fail(err)
-        | DkimResult::Neutral(err)
-        | DkimResult::PermError(err) => {
+        (DkimResult::Fail(err) | DkimResult::Neutral(err) | DkimResult::PermError(err), _) => {
             outcome(AuthValue::Fail, last, format!("The ARC chain is broken{by}: {}", arc_words(err)))
         }
     }

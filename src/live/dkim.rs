@@ -13,6 +13,9 @@ use super::tags;
 use crate::analysis::auth::tag_list;
 use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveDkim};
 
+/// Most DKIM signatures checked in one message.
+pub const MAX_SIGNATURES: usize = 20;
+
 /// The instants signature expiry can be judged against.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
@@ -39,6 +42,7 @@ impl Clock {
 pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
     msg.dkim_headers
         .iter()
+        .take(MAX_SIGNATURES)
         .map(|h| h.header.domain_key())
         .collect()
 }
@@ -65,6 +69,11 @@ pub async fn verify(
     for h in &mut msg.dkim_headers {
         h.header.x = 0;
     }
+    // A hostile message can carry thousands of signatures; each costs a lookup. Real mail
+    // has a handful, so check the first ones and say the rest were not checked.
+    let unchecked = msg
+        .dkim_headers
+        .split_off(msg.dkim_headers.len().min(MAX_SIGNATURES));
     let outputs = auth
         .verify_dkim(Parameters::new(&msg).with_txt_cache(cache))
         .await;
@@ -97,6 +106,19 @@ pub async fn verify(
             },
         ));
     }
+    for h in &unchecked {
+        found.push((
+            offset_in(raw, h.value),
+            LiveDkim {
+                domain: h.header.d.to_ascii_lowercase(),
+                selector: h.header.s.clone(),
+                result: AuthValue::None,
+                detail: Some(format!(
+                    "Not checked: the message carries more than {MAX_SIGNATURES} signatures, and mailsleuth checks the first {MAX_SIGNATURES}"
+                )),
+            },
+        ));
+    }
     // Signatures mail-auth could not parse never reach its verifier; report them here.
     for h in &msg.errors {
         if !h.name.eq_ignore_ascii_case(b"DKIM-Signature") {
@@ -115,10 +137,13 @@ pub async fn verify(
                 domain: tag("d").to_ascii_lowercase(),
                 selector: tag("s"),
                 result: AuthValue::PermError,
-                detail: Some(format!(
-                    "The signature header is malformed and cannot be checked ({})",
-                    error_words(&h.header)
-                )),
+                detail: Some(match &h.header {
+                    Error::Dkim(DkimError::SignatureLength) => "The signature covers only the first part of the body (l=), so anything could have been added after it; such signatures are not trusted".to_string(),
+                    other => format!(
+                        "The signature header is malformed and cannot be checked ({})",
+                        error_words(other)
+                    ),
+                }),
             },
         ));
     }

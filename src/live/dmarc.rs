@@ -147,10 +147,10 @@ pub fn evaluate(
     let dkim_temp_aligned = dkim
         .iter()
         .any(|d| d.result == AuthValue::TempError && aligns(&d.domain, from, adkim));
-    let spf_domain = spf.checked_domain.as_deref();
+    let spf_domain = spf.dmarc_domain.as_deref();
     let spf_aligned_domain = spf_domain.filter(|d| aligns(d, from, aspf));
-    let spf_pass_aligned = spf.outcome.result == AuthValue::Pass && spf_aligned_domain.is_some();
-    let spf_temp = spf.outcome.result == AuthValue::TempError;
+    let spf_pass_aligned = spf.dmarc_result == AuthValue::Pass && spf_aligned_domain.is_some();
+    let spf_temp = spf.dmarc_result == AuthValue::TempError;
 
     let dkim_words = match (dkim_aligned, dkim_pass.first()) {
         (Some(d), _) => format!(
@@ -165,7 +165,7 @@ pub fn evaluate(
         ),
         (None, None) => "DKIM could not align: no signature verified".to_string(),
     };
-    let spf_words = match (spf.outcome.result, spf_domain) {
+    let spf_words = match (spf.dmarc_result, spf_domain) {
         (AuthValue::Pass, Some(d)) if spf_aligned_domain.is_some() => format!(
             "SPF aligned: the sending server is allowed by {d}, which matches the From domain {from} ({})",
             mode_words(aspf, from)
@@ -251,5 +251,104 @@ pub fn evaluate(
         outcome: outcome(value, from, words),
         policy: Some(policy.to_string()),
         alignment,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mail_auth::common::parse::TxtRecordParser;
+
+    fn record(text: &str) -> Arc<Dmarc> {
+        Arc::new(Dmarc::parse(text.as_bytes()).unwrap())
+    }
+
+    fn spf(result: AuthValue, domain: Option<&str>) -> SpfAnswer {
+        SpfAnswer {
+            outcome: AuthOutcome {
+                result,
+                ..AuthOutcome::default()
+            },
+            dmarc_result: result,
+            dmarc_domain: domain.map(str::to_string),
+        }
+    }
+
+    fn sig(domain: &str, result: AuthValue) -> LiveDkim {
+        LiveDkim {
+            domain: domain.to_string(),
+            selector: "s".to_string(),
+            result,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn relaxed_alignment_accepts_a_subdomain_signature() {
+        let published = Published::Record {
+            record: record("v=DMARC1; p=reject"),
+            at: "example.com".to_string(),
+        };
+        let a = evaluate(
+            "example.com",
+            &published,
+            &spf(AuthValue::Fail, Some("example.com")),
+            &[sig("mail.example.com", AuthValue::Pass)],
+        );
+        assert_eq!(a.outcome.result, AuthValue::Pass);
+        assert_eq!(a.policy.as_deref(), Some("reject"));
+        assert!(a.alignment.unwrap().contains("DKIM aligned"));
+    }
+
+    #[test]
+    fn strict_alignment_refuses_a_subdomain_and_sp_applies_below_the_org_domain() {
+        let published = Published::Record {
+            record: record("v=DMARC1; p=reject; sp=none; adkim=s; aspf=s"),
+            at: "example.com".to_string(),
+        };
+        let a = evaluate(
+            "news.example.com",
+            &published,
+            &spf(AuthValue::Pass, Some("bounce.example.com")),
+            &[sig("example.com", AuthValue::Pass)],
+        );
+        assert_eq!(a.outcome.result, AuthValue::Fail);
+        assert_eq!(a.policy.as_deref(), Some("none"));
+        assert!(a.alignment.unwrap().contains("strict alignment"));
+    }
+
+    #[test]
+    fn a_temporary_dkim_error_on_an_aligned_domain_is_not_a_failure() {
+        let published = Published::Record {
+            record: record("v=DMARC1; p=quarantine"),
+            at: "example.com".to_string(),
+        };
+        let a = evaluate(
+            "example.com",
+            &published,
+            &spf(AuthValue::Fail, Some("example.com")),
+            &[sig("example.com", AuthValue::TempError)],
+        );
+        assert_eq!(a.outcome.result, AuthValue::TempError);
+    }
+
+    #[test]
+    fn no_record_is_none_and_unknown_is_a_temporary_error() {
+        let s = spf(AuthValue::Pass, Some("example.com"));
+        let a = evaluate("mail.example.com", &Published::Absent, &s, &[]);
+        assert_eq!(a.outcome.result, AuthValue::None);
+        assert!(a
+            .outcome
+            .detail
+            .unwrap()
+            .contains("Neither mail.example.com nor example.com"));
+        let a = evaluate(
+            "example.com",
+            &Published::Unknown("timeout".into()),
+            &s,
+            &[],
+        );
+        assert_eq!(a.outcome.result, AuthValue::TempError);
+        assert_eq!(a.policy, None);
     }
 }

@@ -152,3 +152,61 @@ pub fn disagreements(recorded: &RecordedAuth, live: &LiveAuth) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::AuthSource;
+
+    fn o(result: AuthValue, detail: &str) -> AuthOutcome {
+        AuthOutcome {
+            result,
+            source: AuthSource::Live,
+            domain: Some("example.com".to_string()),
+            detail: Some(detail.to_string()),
+            header_index: None,
+        }
+    }
+
+    #[test]
+    fn a_removed_key_and_a_changed_spf_record_are_explained() {
+        let recorded = RecordedAuth {
+            dkim: Some(o(AuthValue::Pass, "")),
+            spf: Some(o(AuthValue::Pass, "")),
+            dmarc: Some(o(AuthValue::Pass, "")),
+            dmarc_policy: Some("reject".to_string()),
+            ..RecordedAuth::default()
+        };
+        let live = LiveAuth {
+            dkim: o(
+                AuthValue::PermError,
+                "No key is published at s._domainkey.example.com",
+            ),
+            spf: o(AuthValue::Fail, ""),
+            dmarc: o(AuthValue::Fail, ""),
+            dmarc_policy: Some("none".to_string()),
+            ..LiveAuth::default()
+        };
+        let d = disagreements(&recorded, &live);
+        assert_eq!(d.len(), 4, "{d:?}");
+        assert!(d[0].contains("no longer published"));
+        assert!(d[1].contains("SPF") && d[1].contains("\"pass\"") && d[1].contains("\"fail\""));
+        assert!(d[2].contains("follows from the difference above"));
+        assert!(d[3].contains("\"reject\"") && d[3].contains("\"none\""));
+    }
+
+    #[test]
+    fn temporary_errors_and_agreement_say_nothing() {
+        let recorded = RecordedAuth {
+            dkim: Some(o(AuthValue::Pass, "")),
+            spf: Some(o(AuthValue::Pass, "")),
+            ..RecordedAuth::default()
+        };
+        let live = LiveAuth {
+            dkim: o(AuthValue::Pass, ""),
+            spf: o(AuthValue::TempError, ""),
+            ..LiveAuth::default()
+        };
+        assert!(disagreements(&recorded, &live).is_empty());
+    }
+}

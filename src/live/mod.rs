@@ -29,6 +29,9 @@ use dkim::Clock;
 use dmarc::Published;
 use spf::SpfAnswer;
 
+/// Most keys fetched in parallel up front for one message.
+const MAX_PREFETCH: usize = 48;
+
 /// How live verification reaches DNS.
 #[derive(Debug, Clone)]
 pub struct LiveOptions {
@@ -175,6 +178,9 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     keys.iter_mut().for_each(|k| k.make_ascii_lowercase());
     keys.sort();
     keys.dedup();
+    // Bounded like the signatures themselves: a hostile message must not turn into a
+    // flood of lookups. Anything beyond is looked up, if time allows, when needed.
+    keys.truncate(MAX_PREFETCH);
     let mut prefetches = JoinSet::new();
     for key in keys {
         let (auth, cache, timeout) = (auth.clone(), Arc::clone(&cache), opts.lookup_timeout);
@@ -186,8 +192,9 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     let spf_check = async {
         match spf::question(report) {
             Err(none) => SpfAnswer {
+                dmarc_result: none.result,
                 outcome: none,
-                checked_domain: None,
+                dmarc_domain: None,
             },
             Ok(q) => tokio::time::timeout_at(deadline, spf::verify(&auth, &q))
                 .await
@@ -288,4 +295,33 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         alignment,
         ..LiveAuth::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::DkimSignatureInfo;
+
+    #[test]
+    fn without_a_resolver_everything_is_a_temporary_error_except_spf_without_an_ip() {
+        let mut report = Report::default();
+        report.auth.dkim_signatures.push(DkimSignatureInfo {
+            domain: Some("example.com".to_string()),
+            selector: Some("s1".to_string()),
+            ..DkimSignatureInfo::default()
+        });
+        let live = unavailable(&report, "Could not check now: no DNS configuration");
+        assert_eq!(live.spf.result, AuthValue::None);
+        assert!(live.spf.detail.unwrap().contains("no known sending IP"));
+        for o in [&live.dkim, &live.dmarc, &live.arc] {
+            assert_eq!(o.result, AuthValue::TempError);
+            assert_eq!(o.source, AuthSource::Live);
+        }
+        assert_eq!(live.dkim_signatures.len(), 1);
+        assert_eq!(live.dkim_signatures[0].selector, "s1");
+
+        report.path.connecting_ip = Some("192.0.2.1".to_string());
+        let live = unavailable(&report, "Could not check now: no DNS configuration");
+        assert_eq!(live.spf.result, AuthValue::TempError);
+    }
 }

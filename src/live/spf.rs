@@ -3,8 +3,9 @@
 
 use std::net::IpAddr;
 
+use mail_auth::hickory_resolver::proto::rr::{Name, RData};
 use mail_auth::spf::verify::SpfParameters;
-use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfResult};
+use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfOutput, SpfResult};
 
 use super::cache::MapCache;
 
@@ -22,12 +23,15 @@ pub struct SpfQuestion {
     pub receiver: String,
 }
 
-/// The result of the SPF check, with the domain SPF actually judged (for DMARC).
+/// The result of the SPF check, and the one DMARC builds on.
 #[derive(Debug, Clone)]
 pub struct SpfAnswer {
+    /// What the receiving server would conclude: a failing HELO name decides it.
     pub outcome: AuthOutcome,
-    /// The domain whose record was used; None when no check could be made.
-    pub checked_domain: Option<String>,
+    /// The result for the envelope sender (the HELO name for bounces), which DMARC uses.
+    pub dmarc_result: AuthValue,
+    /// The domain of that result; None when no check could be made.
+    pub dmarc_domain: Option<String>,
 }
 
 /// Builds the question from the report, or explains why there is none to ask.
@@ -88,11 +92,18 @@ fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOut
     }
 }
 
-/// Runs the SPF check for `q`.
-pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
-    let params = || SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender);
+/// One run of mail-auth's SPF check: both identities (HELO first, as receivers do), or
+/// the envelope sender alone.
+async fn check(auth: &MessageAuthenticator, q: &SpfQuestion, sender_only: bool) -> SpfOutput {
+    let params = || {
+        if sender_only {
+            SpfParameters::verify_mail_from(q.ip, &q.helo, &q.receiver, &q.sender)
+        } else {
+            SpfParameters::verify(q.ip, &q.helo, &q.receiver, &q.sender)
+        }
+    };
     let ptr_cache: MapCache<IpAddr, RecordSet<Box<str>>> = MapCache::default();
-    let mut out = auth
+    let out = auth
         .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
         .await;
     // mail-auth compares the names of a `ptr` mechanism with their trailing dot still on,
@@ -107,11 +118,70 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
             .collect(),
         dnssec_status: set.dnssec_status,
     });
-    if stripped {
-        out = auth
-            .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
-            .await;
+    if !stripped {
+        return out;
     }
+    auth.verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
+        .await
+}
+
+fn value_of(r: SpfResult) -> AuthValue {
+    match r {
+        SpfResult::Pass => AuthValue::Pass,
+        SpfResult::Fail => AuthValue::Fail,
+        SpfResult::SoftFail => AuthValue::SoftFail,
+        SpfResult::Neutral => AuthValue::Neutral,
+        SpfResult::None => AuthValue::None,
+        SpfResult::TempError => AuthValue::TempError,
+        SpfResult::PermError => AuthValue::PermError,
+    }
+}
+
+/// How many SPF records `domain` publishes (RFC 7208 4.5: more than one is an error,
+/// which mail-auth does not notice: it uses the first). The answer is normally in the
+/// resolver's cache already, since the check just asked for it.
+async fn spf_record_count(auth: &MessageAuthenticator, domain: &str) -> Option<usize> {
+    let name = Name::from_str_relaxed(format!("{}.", domain.trim_end_matches('.'))).ok()?;
+    let lookup = auth.resolver().txt_lookup(name).await.ok()?;
+    let count = lookup
+        .answers()
+        .iter()
+        .filter(|r| {
+            let RData::TXT(txt) = &r.data else {
+                return false;
+            };
+            let text: Vec<u8> = txt
+                .txt_data
+                .iter()
+                .flat_map(|p| p.iter().copied())
+                .collect();
+            let head = text.get(..6).unwrap_or(&text);
+            head.eq_ignore_ascii_case(b"v=spf1")
+                && text.get(6).is_none_or(|c| c.is_ascii_whitespace())
+        })
+        .count();
+    Some(count)
+}
+
+/// Runs the SPF check for `q`.
+pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
+    let out = check(auth, q, false).await;
+    let sender_domain = domain_of(&q.sender);
+    // A failing HELO name settles the SMTP-level answer, but DMARC is about the envelope
+    // sender (RFC 7489 3.1.2), so that identity is judged on its own when it was skipped.
+    let (dmarc_result, dmarc_domain) = match sender_domain.as_deref() {
+        Some(sd) if !out.domain().eq_ignore_ascii_case(sd) => {
+            let mf = check(auth, q, true).await;
+            (
+                value_of(mf.result()),
+                Some(mf.domain().to_ascii_lowercase()),
+            )
+        }
+        _ => (
+            value_of(out.result()),
+            Some(out.domain().to_ascii_lowercase()).filter(|d| !d.is_empty()),
+        ),
+    };
     let domain = out.domain().to_ascii_lowercase();
     let identity =
         if !q.sender.is_empty() && domain_of(&q.sender).as_deref() == Some(domain.as_str()) {
@@ -156,6 +226,25 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
             format!("The SPF record of {domain} is broken (a syntax error, or more than 10 lookups), so {ip} cannot be judged"),
         ),
     };
+    let decided = !matches!(out.result(), SpfResult::None | SpfResult::TempError);
+    let records = if decided && !domain.is_empty() {
+        spf_record_count(auth, &domain).await.unwrap_or(1)
+    } else {
+        1
+    };
+    let (value, words) = if records > 1 {
+        (
+            AuthValue::PermError,
+            format!("{domain} publishes {records} SPF records instead of one, which the standard treats as a broken setup, so {ip} cannot be judged"),
+        )
+    } else {
+        (value, words)
+    };
+    let dmarc_result = if records > 1 && dmarc_domain.as_deref() == Some(domain.as_str()) {
+        AuthValue::PermError
+    } else {
+        dmarc_result
+    };
     let words = match out.explanation() {
         Some(exp) if !exp.trim().is_empty() => {
             format!("{words}; the domain explains: \"{}\"", exp.trim())
@@ -164,7 +253,8 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
     };
     SpfAnswer {
         outcome: outcome(value, (!domain.is_empty()).then(|| domain.clone()), words),
-        checked_domain: (!domain.is_empty()).then_some(domain),
+        dmarc_result,
+        dmarc_domain,
     }
 }
 
@@ -178,6 +268,7 @@ fn domain_of(address: &str) -> Option<String> {
 pub fn temp_error(detail: &str) -> SpfAnswer {
     SpfAnswer {
         outcome: outcome(AuthValue::TempError, None, detail.to_string()),
-        checked_domain: None,
+        dmarc_result: AuthValue::TempError,
+        dmarc_domain: None,
     }
 }

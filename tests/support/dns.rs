@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use hickory_proto::op::{Edns, Message, MessageType, ResponseCode};
-use hickory_proto::rr::rdata::{A, AAAA, MX, PTR, TXT};
+use hickory_proto::rr::rdata::{A, AAAA, CNAME, MX, PTR, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 /// How a name answers.
@@ -168,6 +168,36 @@ impl Zone {
         self
     }
 
+    /// An alias: questions for `owner` are answered with `target`'s records.
+    pub fn cname(&mut self, owner: &str, target: &str) -> &mut Self {
+        match Name::from_ascii(fqdn(target)) {
+            Ok(t) => self.add(owner, RData::CNAME(CNAME(t))),
+            Err(_) => self,
+        }
+    }
+
+    /// A PTR record at an already reversed name; invalid targets are left out.
+    pub fn ptr_at(&mut self, owner: &str, target: &str) -> &mut Self {
+        match Name::from_ascii(fqdn(target)) {
+            Ok(t) => self.add(owner, RData::PTR(PTR(t))),
+            Err(_) => self,
+        }
+    }
+
+    /// An MX record; invalid exchange names are left out.
+    pub fn try_mx(&mut self, owner: &str, preference: u16, exchange: &str) -> &mut Self {
+        match Name::from_ascii(fqdn(exchange)) {
+            Ok(t) => self.add(owner, RData::MX(MX::new(preference, t))),
+            Err(_) => self,
+        }
+    }
+
+    /// TXT records given as raw character-strings (any bytes, several strings each).
+    pub fn txt_strings(&mut self, owner: &str, strings: &[Vec<u8>]) -> &mut Self {
+        let parts: Vec<&[u8]> = strings.iter().map(Vec::as_slice).collect();
+        self.add(owner, RData::TXT(TXT::from_bytes(parts)))
+    }
+
     /// The name exists but has no records (NOERROR, no data).
     pub fn empty(&mut self, owner: &str) -> &mut Self {
         self.names
@@ -202,6 +232,15 @@ impl Zone {
 
     /// The answer to one question, or None to stay silent.
     fn answer(&self, qname: &Name, qtype: RecordType) -> Option<(ResponseCode, Vec<Record>)> {
+        self.answer_at(qname, qtype, 0)
+    }
+
+    fn answer_at(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        depth: usize,
+    ) -> Option<(ResponseCode, Vec<Record>)> {
         let key = qname.to_lowercase().to_ascii();
         let key = fqdn(&key);
         if self.failing.iter().any(|f| key.contains(f.as_str())) {
@@ -211,6 +250,26 @@ impl Zone {
             Some(Behaviour::Silent) => None,
             Some(Behaviour::ServFail) => Some((ResponseCode::ServFail, Vec::new())),
             Some(Behaviour::Records(list)) => {
+                let alias = list.iter().find_map(|r| match r {
+                    RData::CNAME(c) if qtype != RecordType::CNAME => Some(c.0.clone()),
+                    _ => None,
+                });
+                if let Some(target) = alias {
+                    // Follow the alias as an authoritative server would, a few steps deep.
+                    let mut records = vec![Record::from_rdata(
+                        qname.clone(),
+                        300,
+                        RData::CNAME(CNAME(target.clone())),
+                    )];
+                    let code = if depth < 8 {
+                        let (code, more) = self.answer_at(&target, qtype, depth + 1)?;
+                        records.extend(more);
+                        code
+                    } else {
+                        ResponseCode::NoError
+                    };
+                    return Some((code, records));
+                }
                 let records = list
                     .iter()
                     .filter(|r| r.record_type() == qtype)
@@ -236,6 +295,7 @@ impl Zone {
 struct Shared {
     zone: Mutex<Zone>,
     queries: AtomicUsize,
+    tcp_queries: AtomicUsize,
     log: Mutex<Vec<String>>,
     stop: AtomicBool,
 }
@@ -257,6 +317,7 @@ impl DnsServer {
         let shared = Arc::new(Shared {
             zone: Mutex::new(zone),
             queries: AtomicUsize::new(0),
+            tcp_queries: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
         });
@@ -282,6 +343,11 @@ impl DnsServer {
     /// Number of DNS questions received so far (UDP and TCP).
     pub fn queries(&self) -> usize {
         self.shared.queries.load(Ordering::SeqCst)
+    }
+
+    /// Number of questions that came over TCP.
+    pub fn tcp_queries(&self) -> usize {
+        self.shared.tcp_queries.load(Ordering::SeqCst)
     }
 
     /// The questions received so far, as "name TYPE".
@@ -401,6 +467,7 @@ fn serve_tcp_conn(mut stream: TcpStream, shared: Arc<Shared>) {
         if stream.read_exact(&mut msg).is_err() {
             return;
         }
+        shared.tcp_queries.fetch_add(1, Ordering::SeqCst);
         let Some(out) = reply(&shared, &msg, None) else {
             continue;
         };

@@ -254,3 +254,200 @@ pub fn spf_documents(text: &str) -> Vec<Vec<SpfStep>> {
     }
     docs
 }
+
+/// One case of the OpenSPF test suite.
+#[derive(Debug, Clone)]
+pub struct OpenSpfCase {
+    pub name: String,
+    pub helo: String,
+    pub host: String,
+    pub mailfrom: String,
+    /// Acceptable results (the suite sometimes allows two).
+    pub results: Vec<String>,
+}
+
+/// One record of an OpenSPF zone: its type and its value(s) as raw bytes.
+#[derive(Debug, Clone)]
+pub struct OpenSpfRecord {
+    pub owner: String,
+    pub rtype: String,
+    pub values: Vec<Vec<u8>>,
+}
+
+/// One document of the OpenSPF suite: its cases and its zone.
+#[derive(Debug, Clone, Default)]
+pub struct OpenSpfDoc {
+    pub cases: Vec<OpenSpfCase>,
+    pub zone: Vec<OpenSpfRecord>,
+}
+
+/// A YAML double-quoted string's escapes (\xNN, \\, \", \n, \t, \r, \0) as bytes.
+fn unescape_double(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        match bytes.get(i + 1) {
+            Some(b'x') => {
+                let hex = s.get(i + 2..i + 4).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 4;
+            }
+            Some(b'n') => {
+                out.push(b'\n');
+                i += 2;
+            }
+            Some(b't') => {
+                out.push(b'\t');
+                i += 2;
+            }
+            Some(b'r') => {
+                out.push(b'\r');
+                i += 2;
+            }
+            Some(b'0') => {
+                out.push(0);
+                i += 2;
+            }
+            Some(&c) => {
+                out.push(c);
+                i += 2;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// A scalar: quoted (either kind) or plain.
+fn scalar(s: &str) -> Vec<u8> {
+    let t = s.trim();
+    if let Some(inner) = t.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        unescape_double(inner)
+    } else if let Some(inner) = t.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+        inner.replace("''", "'").into_bytes()
+    } else {
+        t.as_bytes().to_vec()
+    }
+}
+
+/// A value that may be a flow list `[a, b]`; items split outside quotes.
+fn values(s: &str) -> Vec<Vec<u8>> {
+    let t = s.trim();
+    let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+        return vec![scalar(t)];
+    };
+    let mut items = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for c in inner.chars() {
+        match quote {
+            Some(q) if c == q && prev != '\\' => quote = None,
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == ',' => {
+                items.push(std::mem::take(&mut cur));
+                prev = c;
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+        prev = c;
+    }
+    items.push(cur);
+    items
+        .iter()
+        .filter(|i| !i.trim().is_empty())
+        .map(|i| scalar(i))
+        .collect()
+}
+
+/// Parses the OpenSPF YAML suite (rfc7208-tests.yml and friends).
+pub fn openspf_suite(text: &str) -> Vec<OpenSpfDoc> {
+    let mut docs = Vec::new();
+    for chunk in text.split("\n---") {
+        let mut doc = OpenSpfDoc::default();
+        let mut section = "";
+        let mut current: Option<OpenSpfCase> = None;
+        let mut owner = String::new();
+        for line in chunk.lines() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let ind = indent(line);
+            if ind == 0 {
+                section = match trimmed.split(':').next().unwrap_or("") {
+                    "tests" => "tests",
+                    "zonedata" => "zone",
+                    _ => "",
+                };
+                continue;
+            }
+            match (section, ind) {
+                ("tests", 2) => {
+                    doc.cases.extend(current.take());
+                    current = Some(OpenSpfCase {
+                        name: trimmed.trim_end_matches(':').to_string(),
+                        helo: String::new(),
+                        host: String::new(),
+                        mailfrom: String::new(),
+                        results: Vec::new(),
+                    });
+                }
+                ("tests", 4) => {
+                    let (Some(c), Some((key, rest))) = (current.as_mut(), trimmed.split_once(':'))
+                    else {
+                        continue;
+                    };
+                    let text = |v: &str| String::from_utf8_lossy(&scalar(v)).to_string();
+                    match key {
+                        "helo" => c.helo = text(rest),
+                        "host" => c.host = text(rest),
+                        "mailfrom" => c.mailfrom = text(rest),
+                        "result" => {
+                            c.results = values(rest)
+                                .iter()
+                                .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
+                                .collect();
+                        }
+                        _ => {}
+                    }
+                }
+                ("zone", 2) => {
+                    owner =
+                        String::from_utf8_lossy(&scalar(trimmed.trim_end_matches(':'))).to_string()
+                }
+                ("zone", _) => {
+                    let item = trimmed.trim_start_matches('-').trim();
+                    let Some((rtype, rest)) = item.split_once(':') else {
+                        // A bare `- TIMEOUT` style flag.
+                        doc.zone.push(OpenSpfRecord {
+                            owner: owner.clone(),
+                            rtype: item.to_string(),
+                            values: Vec::new(),
+                        });
+                        continue;
+                    };
+                    doc.zone.push(OpenSpfRecord {
+                        owner: owner.clone(),
+                        rtype: rtype.trim().to_string(),
+                        values: values(rest),
+                    });
+                }
+                _ => {}
+            }
+        }
+        doc.cases.extend(current.take());
+        if !doc.cases.is_empty() {
+            docs.push(doc);
+        }
+    }
+    docs
+}

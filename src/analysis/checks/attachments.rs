@@ -184,7 +184,18 @@ fn display_name(a: &Attachment) -> String {
             }
         })
         .collect();
-    super::util::clip(&shown, 120)
+    clip_middle(&shown, 120)
+}
+
+/// Shortens a file name in the middle: its ending is what matters.
+fn clip_middle(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max / 2).collect();
+    let tail: String = s.chars().skip(n - (max - max / 2)).collect();
+    format!("{head}…{tail}")
 }
 
 fn describe(a: &Attachment) -> String {
@@ -235,6 +246,7 @@ fn kind_words(kind: &str) -> &'static str {
         "pdf" => "a PDF",
         "ole2" => "an old-style Office file",
         "ooxml" => "an Office document",
+        "office-encrypted" => "a password-protected Office document",
         "png" | "jpeg" | "gif" | "webp" | "bmp" | "tiff" | "ico" => "a picture",
         "email" => "an email",
         "text" => "plain text",
@@ -335,7 +347,7 @@ fn double_extension(c: &Ctx) -> Finding {
             let Some((w, fail, why)) = disguised(&name) else {
                 continue;
             };
-            let shown = super::util::clip(
+            let shown = clip_middle(
                 &name
                     .chars()
                     .map(|c| {
@@ -552,11 +564,29 @@ fn archive_attachment(c: &Ctx) -> Finding {
             .enumerate()
             .filter(|(_, a)| is_archive(a))
             .collect();
+    let doc = Doc::of(c.r);
+    let password = cues::password_given(&doc);
+    // A password-protected Office file with its password in the message is the same trick
+    // as a locked archive: scanners cannot read it, the reader can.
+    let locked_doc =
+        c.r.attachments
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.sniffed_type.as_deref() == Some("office-encrypted"));
+    if let (Some((i, a)), Some((s, e)), true) = (locked_doc, password, archives.is_empty()) {
+        return Finding::fail(
+            8,
+            format!(
+                "The document {} is locked with a password given in the message, so virus scanners cannot look inside",
+                display_name(a)
+            ),
+        )
+        .with(Location::Attachment { index: i }, describe(a))
+        .with(Location::Body, cues::sentence_around(doc.body, s, e));
+    }
     if archives.is_empty() {
         return Finding::pass("No archive attached");
     }
-    let doc = Doc::of(c.r);
-    let password = cues::password_given(&doc);
     let mut best: Option<(i32, bool, String, usize)> = None;
     for (i, a) in &archives {
         let name = display_name(a);
@@ -567,6 +597,13 @@ fn archive_attachment(c: &Ctx) -> Finding {
             .map(|m| m.name.as_str())
             .collect();
         let listed = !a.archive_members.is_empty();
+        // An archive inside an archive hides its contents from a one-level listing.
+        let nested: Vec<&str> = a
+            .archive_members
+            .iter()
+            .filter(|m| ext_in(&extension(&m.name), ARCHIVE))
+            .map(|m| m.name.as_str())
+            .collect();
         let (w, fail, why) = if !risky.is_empty() && (a.archive_encrypted || password.is_some()) {
             (
                 12,
@@ -581,8 +618,14 @@ fn archive_attachment(c: &Ctx) -> Finding {
         } else if !listed && password.is_some() {
             (10, true, format!("The archive {name} comes with a password in the message, a trick to get past virus scanners"))
         } else if !risky.is_empty() {
+            // Programs and shortcuts run on a double-click; web pages and macro documents
+            // still need the reader to type or enable something.
+            let runs = a.archive_members.iter().any(|m| {
+                let ext = extension(&m.name);
+                ext_in(&ext, EXECUTABLE) || ext_in(&ext, SHORTCUT) || ext_in(&ext, DISK_IMAGE)
+            });
             (
-                6,
+                if runs { 8 } else { 6 },
                 false,
                 format!(
                     "The archive {name} holds {}, a kind of file that can run code",
@@ -591,11 +634,19 @@ fn archive_attachment(c: &Ctx) -> Finding {
             )
         } else if a.archive_encrypted {
             (4, false, format!("The archive {name} is locked with a password, so nobody can check what is inside"))
+        } else if !nested.is_empty() {
+            (3, false, format!("The archive {name} holds another archive ({}), which hides what is really inside", nested.join(", ")))
         } else if !listed {
+            // A ZIP that will not open is odd; other formats are simply not listed.
+            let zip = a.sniffed_type.as_deref() == Some("zip");
             (
-                2,
+                if zip { 2 } else { 1 },
                 false,
-                format!("The archive {name} could not be looked into"),
+                if zip {
+                    format!("The archive {name} could not be looked into")
+                } else {
+                    format!("The archive {name} is of a kind mailsleuth cannot look into")
+                },
             )
         } else {
             (
@@ -659,7 +710,7 @@ fn expected_kinds(ext: &str) -> Option<&'static [&'static str]> {
     Some(match ext {
         "pdf" => &["pdf"],
         "docx" | "xlsx" | "pptx" | "docm" | "xlsm" | "pptm" | "dotx" | "xltx" | "potx" | "ppsx"
-        | "dotm" | "xltm" | "xlam" | "ppsm" => &["ooxml", "zip"],
+        | "dotm" | "xltm" | "xlam" | "ppsm" => &["ooxml", "zip", "office-encrypted"],
         "doc" | "xls" | "ppt" | "dot" | "xlt" | "pps" => &["ole2", "rtf", "html", "xml", "text"],
         "msg" => &["ole2", "email", "text"],
         "rtf" => &["rtf", "text"],
@@ -716,7 +767,7 @@ fn declared_kinds(declared: &str) -> Option<&'static [&'static str]> {
         }
         "application/zip" | "application/x-zip-compressed" => &["zip", "ooxml", "odf", "jar"],
         _ if declared.starts_with("application/vnd.openxmlformats-officedocument") => {
-            &["ooxml", "zip"]
+            &["ooxml", "zip", "office-encrypted"]
         }
         _ => return None,
     })
@@ -743,7 +794,15 @@ fn type_mismatch(c: &Ctx) -> Finding {
         let Some(claim) = by_ext.or(by_type) else {
             continue;
         };
-        let weight = if dangerous_kind(kind) { 12 } else { 2 };
+        let archive = matches!(kind, "zip" | "rar" | "7z" | "gzip" | "bzip2" | "xz" | "cab");
+        let weight = if dangerous_kind(kind) {
+            12
+        } else if archive {
+            // An archive named like a document is a disguise, though not yet a payload.
+            4
+        } else {
+            2
+        };
         let sentence = format!(
             "The attachment {} is {} but {claim}",
             display_name(a),
@@ -768,6 +827,19 @@ fn type_mismatch(c: &Ctx) -> Finding {
 fn nested_message(c: &Ctx) -> Finding {
     if let Some(f) = skip_no_attachments(c.r) {
         return f;
+    }
+    // Delivery reports (bounces) carry the original message by design.
+    let report = c.r.headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("content-type")
+            && h.value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/report")
+    });
+    if report {
+        return Finding::pass(
+            "This is a delivery report: it carries the original message, which is normal",
+        );
     }
     let nested: Vec<(usize, &Attachment)> =
         c.r.attachments
@@ -1000,6 +1072,43 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_inside_an_archive_is_noted() {
+        let c = run(
+            &report_with(vec![zip(&[("inner.zip", false)])], ""),
+            "archive-attachment",
+        );
+        assert_eq!(c.outcome, Outcome::Warn);
+        assert_eq!(c.weight, 3);
+    }
+
+    #[test]
+    fn long_names_keep_their_ending() {
+        let long = format!("{}.pdf          .exe", "a".repeat(200));
+        let shown = display_name(&att(&long, "application/octet-stream", None));
+        assert!(shown.ends_with(".exe"), "{shown}");
+        assert!(shown.chars().count() <= 121);
+    }
+
+    #[test]
+    fn a_locked_document_with_its_password_in_the_body_fails() {
+        let doc = att(
+            "salary.docx",
+            "application/octet-stream",
+            Some("office-encrypted"),
+        );
+        let c = run(
+            &report_with(vec![doc.clone()], "Open the file.\nPassword: 2231"),
+            "archive-attachment",
+        );
+        assert_eq!(c.outcome, Outcome::Fail, "{c:?}");
+        let c = run(
+            &report_with(vec![doc], "See the attached file."),
+            "archive-attachment",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
     fn type_mismatch_program_posing_as_pdf() {
         let c = run(
             &report_with(
@@ -1017,12 +1126,25 @@ mod tests {
         assert_eq!(c.outcome, Outcome::Pass);
     }
 
+    fn m2() -> Attachment {
+        let mut m = att("fw.eml", "message/rfc822", Some("email"));
+        m.is_message = true;
+        m
+    }
+
     #[test]
     fn nested_message() {
         let mut m = att("fw.eml", "message/rfc822", Some("email"));
         m.is_message = true;
         let c = run(&report_with(vec![m], ""), "nested-message");
         assert_eq!(c.outcome, Outcome::Warn);
+        let mut bounce = report_with(vec![m2()], "");
+        bounce.headers.push(crate::analysis::RawHeader {
+            index: 0,
+            name: "Content-Type".into(),
+            value: "multipart/report; report-type=delivery-status; boundary=x".into(),
+        });
+        assert_eq!(run(&bounce, "nested-message").outcome, Outcome::Pass);
         let c = run(
             &report_with(vec![att("a.pdf", "application/pdf", Some("pdf"))], ""),
             "nested-message",

@@ -143,6 +143,14 @@ pub static CREDENTIAL_STRONG: Cues = Cues::new(&[
     "password|passwords ~2 expire|expires|expired|expiring|expiration",
     "keep|retain|use ~3 same|current|existing password",
     "mailbox|email|storage|inbox ~2 full|quota|exceeded",
+    "update|confirm|verify|validate ~2 payment|billing|card ~1 method|information|details|info",
+    "restore|regain|recover ~2 access ~2 account|mailbox",
+    // Password expiry in other languages
+    "senha ~2 expira|expirou|expirara|vence|venceu",
+    "contrasena ~2 caduca|caducara|expira|expirara",
+    "mot+de+passe ~2 expire|expirera|expirant",
+    "passwort|kennwort ~2 lauft|abgelaufen|verfallt",
+    "password ~2 scade|scadra|scaduta",
     "sign|log in ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
     "login ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
     // Portuguese
@@ -245,7 +253,7 @@ pub static BANK_CHANGE: Cues = Cues::new(&[
     "nova conta ~2 bancaria|corrente",
     "novos dados bancarios",
     "dados bancarios ~2 atualizados|alterados|novos",
-    "alteracao|mudanca|atualizacao ~2 dados+bancarios|conta+bancaria|banco",
+    "alteracao|mudanca|atualizacao de|dos|nos|da dados+bancarios|conta+bancaria|banco",
     // Spanish
     "nueva cuenta ~2 bancaria",
     "nuevos datos bancarios",
@@ -336,7 +344,7 @@ pub static DISPUTE: Cues = Cues::new(&[
     "annullare ~2 ordine|abbonamento|acquisto",
 ]);
 
-fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
+pub(super) fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
     let mut shown: Vec<String> = Vec::new();
     for h in hits {
         if shown.len() >= max {
@@ -353,7 +361,7 @@ fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> 
 }
 
 /// The matched words themselves, quoted, for summaries.
-fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
+pub(super) fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
     let mut words: Vec<String> = Vec::new();
     for h in hits {
         let src = match h.source {
@@ -377,7 +385,7 @@ fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
     words.join(", ")
 }
 
-fn has_text(r: &Report) -> bool {
+pub(super) fn has_text(r: &Report) -> bool {
     !r.content.text.trim().is_empty() || r.subject.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 
@@ -585,7 +593,7 @@ fn phone_numbers(text: &str) -> Vec<(usize, usize)> {
         let next_alnum = bytes.get(j).is_some_and(|n| n.is_ascii_alphanumeric());
         let grouped = groups >= 2 && longest <= 6;
         if (9..=15).contains(&digits) && (grouped || b == b'+') && !next_alnum {
-            let end = text[..].get(i..j).map_or(j, |s| i + s.trim_end().len());
+            let end = text.get(i..j).map_or(j, |s| i + s.trim_end().len());
             out.push((i, end));
         }
         i = j.max(i + 1);
@@ -906,6 +914,45 @@ mod tests {
                 "I set the root password in the image and rebuilt it.",
             ),
             "credential-request",
+        );
+        assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn cues_work_in_other_languages() {
+        let cases = [
+            ("urgent-pressure", "Su cuenta será bloqueada en 24 horas."),
+            (
+                "urgent-pressure",
+                "Votre compte sera suspendu sous 48 heures.",
+            ),
+            ("urgent-pressure", "Il tuo account è stato sospeso."),
+            (
+                "credential-request",
+                "Veuillez vérifier votre compte et saisir votre mot de passe.",
+            ),
+            ("credential-request", "Bitte bestätigen Sie Ihr Konto."),
+            (
+                "credential-request",
+                "Inserisci la password per verificare il tuo account.",
+            ),
+            ("payment-request", "Efetue o pagamento do boleto vencido."),
+            (
+                "payment-request",
+                "Bitte begleichen Sie die offene Rechnung per Überweisung.",
+            ),
+        ];
+        for (id, body) in cases {
+            let c = run(&plain("Aviso", body), id);
+            assert!(fires(&c), "{id} did not fire on {body:?}: {c:?}");
+        }
+    }
+
+    #[test]
+    fn a_disclaimer_about_bank_data_is_not_a_change() {
+        let c = run(
+            &plain("Aviso", "O banco não solicita atualização de cadastro, dados bancários ou pessoais por e-mail."),
+            "bank-detail-change",
         );
         assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
     }

@@ -373,6 +373,23 @@ const ROLES: &[&str] = &[
     "servicio al cliente",
     "direction",
     "assistance",
+    // Official-sounding announcements that no organisation sends from a personal mailbox.
+    "notification",
+    "notifications",
+    "notice",
+    "alert",
+    "alerts",
+    "comunicado",
+    "notificacao",
+    "notificação",
+    "aviso",
+    "cliente",
+    "clientes",
+    "customer care",
+    "account services",
+    "seguranca",
+    "segurança",
+    "sac",
 ];
 
 fn role_in(name: &str) -> Option<&'static str> {

@@ -7,9 +7,11 @@ mod attachments;
 mod auth;
 mod content;
 pub mod cues;
+mod evasion;
 mod filter;
 mod identity;
 mod links;
+mod lures;
 mod path;
 pub mod util;
 
@@ -118,6 +120,8 @@ pub fn catalogue() -> Vec<&'static CheckDef> {
         .chain(auth::CHECKS)
         .chain(path::CHECKS)
         .chain(content::CHECKS)
+        .chain(evasion::CHECKS)
+        .chain(lures::CHECKS)
         .chain(links::CHECKS)
         .chain(attachments::CHECKS)
         .chain(filter::CHECKS)

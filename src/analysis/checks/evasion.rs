@@ -1,0 +1,120 @@
+//! Filter-evasion tricks: random strings bulk phishers add to subjects and sender names so
+//! that no two copies look alike to a spam filter.
+
+use super::{CheckDef, Ctx, Finding};
+use crate::analysis::{Family, Location, Report};
+
+pub const CHECKS: &[CheckDef] = &[CheckDef {
+    id: "random-junk-text",
+    family: Family::Content,
+    run: random_junk_text,
+}];
+
+/// A token that reads like machine-made noise: long, with letters of both cases and digits
+/// switching back and forth ("maHSkh0WLRUIpDf6t"). Words, names in CamelCase, order numbers
+/// and ticket ids ("INC0012345", "PayPal", "A1B2C3") do not qualify.
+pub fn is_junk_token(token: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    if chars.len() < 10 || !chars.iter().all(char::is_ascii_alphanumeric) {
+        return false;
+    }
+    let upper = chars.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let lower = chars.iter().filter(|c| c.is_ascii_lowercase()).count();
+    let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
+    if upper < 2 || lower < 2 || (digits == 0 && upper < 4) {
+        return false;
+    }
+    let class = |c: &char| {
+        if c.is_ascii_uppercase() {
+            0
+        } else if c.is_ascii_lowercase() {
+            1
+        } else {
+            2
+        }
+    };
+    let switches = chars.windows(2).filter(|w| match w {
+        [a, b] => class(a) != class(b),
+        _ => false,
+    });
+    switches.count() >= 6
+}
+
+/// A run of at least nine digits inside a sender's name ("Cod. 37165178664887").
+fn long_digit_run(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() >= 9)
+        .map(str::to_string)
+}
+
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+}
+
+fn header_evidence(f: Finding, r: &Report, name: &str) -> Finding {
+    match r.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)) {
+        Some(h) => f.with_header(r, h.index),
+        None => f.with(Location::Message, name.to_string()),
+    }
+}
+
+fn random_junk_text(c: &Ctx) -> Finding {
+    let r = c.r;
+    let subject = r.subject.as_deref().unwrap_or_default();
+    let name = r
+        .identity
+        .from
+        .as_ref()
+        .and_then(|f| f.display_name.as_deref())
+        .unwrap_or_default();
+    if let Some(junk) = tokens(subject).find(|t| is_junk_token(t)) {
+        let f = Finding::warn(3, format!("The subject carries a string of random letters and digits ({junk}), a trick mass mailers use so that no two copies look alike to spam filters"));
+        return header_evidence(f, r, "Subject");
+    }
+    if let Some(junk) = tokens(name).find(|t| is_junk_token(t)) {
+        let f = Finding::warn(3, format!("The sender's name carries a string of random letters and digits ({junk}), a trick mass mailers use to slip past spam filters"));
+        return header_evidence(f, r, "From");
+    }
+    if let Some(run) = long_digit_run(name) {
+        let f = Finding::warn(2, format!("The sender's name carries a long made-up number ({run}) to look official and to make every copy different"));
+        return header_evidence(f, r, "From");
+    }
+    Finding::pass("No random filler in the subject or the sender's name")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_strings_are_junk() {
+        assert!(is_junk_token("maHSkh0WLRUIpDf6t"));
+        assert!(is_junk_token("HDvRHTDRqwS7abE"));
+        assert!(is_junk_token("fg46qFdZiRVH3jI"));
+    }
+
+    #[test]
+    fn words_names_and_ids_are_not_junk() {
+        for t in [
+            "PayPal",
+            "INC0012345",
+            "A1B2C3D4E5F6",
+            "Notification",
+            "McDonaldsCorp",
+            "iPhone15Pro",
+            "GitHubActions",
+            "2024Q3Report",
+        ] {
+            assert!(!is_junk_token(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn long_numbers_in_names() {
+        assert_eq!(
+            long_digit_run("[BB] - Comunicado - Cod.  37165178664887").as_deref(),
+            Some("37165178664887")
+        );
+        assert_eq!(long_digit_run("Support 24/7"), None);
+    }
+}
