@@ -1,6 +1,8 @@
 //! The training gallery: every scenario is analysed by the real engine to its expected
 //! verdict, its learning points fire, its spots exist, and it uses only reserved names.
 
+mod support;
+
 use std::net::IpAddr;
 
 use mailsleuth::analysis::{Location, Outcome, Report};
@@ -731,4 +733,76 @@ fn a_trainers_message_without_metadata_is_judged_by_the_engine() {
         "{:?}",
         q.points
     );
+}
+
+mod live {
+    //! The gallery's signatures re-checked live, against a DNS server on loopback that
+    //! publishes the keys shipped in `assets/samples/keys/` (as a trainer's demo would).
+
+    use mailsleuth::analysis::AuthValue;
+    use mailsleuth::live::verify_blocking;
+    use mailsleuth::training;
+
+    use super::support::dns::{DnsServer, Zone};
+    use super::support::options;
+
+    fn zone() -> Zone {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/keys");
+        let mut z = Zone::default();
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        for path in names {
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            if let Some(owner) = name.strip_suffix(".txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                z.txt(owner, text.trim());
+            }
+        }
+        // The newsletter's mailing service and Tailspin Toys' policy, so SPF and DMARC
+        // can be shown passing too.
+        z.txt("em.sendwave.example", "v=spf1 ip4:203.0.113.171 -all")
+            .txt("_dmarc.tailspin.example", "v=DMARC1; p=reject");
+        z
+    }
+
+    #[test]
+    fn signed_samples_verify_live_against_the_published_keys() {
+        let server = DnsServer::start(zone());
+        let opts = options(&server);
+        let mut checked = 0;
+        for s in training::gallery() {
+            let report = s.analyze().unwrap();
+            if report.auth.dkim_signatures.is_empty() {
+                continue;
+            }
+            let live = verify_blocking(&s.raw, &report, &opts);
+            assert_eq!(
+                live.dkim.result,
+                AuthValue::Pass,
+                "{}: {:?}",
+                s.meta.id,
+                live.dkim_signatures
+            );
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} signed samples");
+    }
+
+    #[test]
+    fn the_newsletter_passes_spf_dkim_and_dmarc_live() {
+        let server = DnsServer::start(zone());
+        let s = training::gallery()
+            .into_iter()
+            .find(|s| s.meta.id == "newsletter")
+            .unwrap();
+        let report = s.analyze().unwrap();
+        let live = verify_blocking(&s.raw, &report, &options(&server));
+        assert_eq!(live.spf.result, AuthValue::Pass, "{:?}", live.spf);
+        assert_eq!(live.dkim.result, AuthValue::Pass, "{:?}", live.dkim);
+        assert_eq!(live.dmarc.result, AuthValue::Pass, "{:?}", live.dmarc);
+        assert_eq!(live.dmarc_policy.as_deref(), Some("reject"));
+    }
 }
