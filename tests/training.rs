@@ -735,6 +735,31 @@ fn a_trainers_message_without_metadata_is_judged_by_the_engine() {
     );
 }
 
+#[test]
+fn an_unreadable_trainer_message_still_makes_a_question_without_panicking() {
+    use mailsleuth::training::quiz::{Decision, Quiz};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.eml"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.eml"), b"").unwrap();
+    let mut quiz = Quiz::from_scenarios(training::load_folder(dir.path()).unwrap());
+    assert_eq!(quiz.len(), 2);
+    while let Some(q) = quiz.current_mut() {
+        assert!(q.report.is_err(), "{}", q.scenario.meta.id);
+        assert!(q.points.is_empty());
+        let r = q.answer(Decision::DontTrust);
+        assert!(
+            r.decided_right(),
+            "an unreadable message is not to be trusted"
+        );
+        quiz.next();
+    }
+    assert!(quiz.finished());
+}
+
 mod live {
     //! The gallery's signatures re-checked live, against a DNS server on loopback that
     //! publishes the keys shipped in `assets/samples/keys/` (as a trainer's demo would).

@@ -403,6 +403,9 @@ fn mail_ui(ui: &mut egui::Ui, q: &Question, actions: &mut Vec<Action>) {
 fn question_ui(ui: &mut egui::Ui, q: &Question, last: bool, actions: &mut Vec<Action>) {
     match q.result() {
         None => {
+            if let Err(e) = &q.report {
+                ui.colored_label(ui.visuals().warn_fg_color, e.to_string());
+            }
             ui.label("Click every part of this message that looks suspicious to you, then decide: would you act on it?");
             ui.add_space(6.0);
             mail_ui(ui, q, actions);
