@@ -2,8 +2,11 @@
 
 use super::{CheckResult, Family, Outcome, Report, Verdict};
 
-/// Score at or above which the verdict is `danger`.
-pub const DANGER_SCORE: i32 = 10;
+/// Score at or above which the verdict is `danger`: two suspicious signs together, or one
+/// strong sign with something else.
+pub const DANGER_SCORE: i32 = 8;
+/// Weight of a single failure that is decisive on its own, whatever good news says.
+pub const DECISIVE_WEIGHT: i32 = 10;
 /// Score at or above which the verdict is `caution`.
 pub const CAUTION_SCORE: i32 = 4;
 /// How many reasons the verdict shows.
@@ -45,7 +48,7 @@ pub fn decide(report: &mut Report) {
     let decisive = report
         .checks
         .iter()
-        .any(|c| c.outcome == Outcome::Fail && c.weight >= DANGER_SCORE);
+        .any(|c| c.outcome == Outcome::Fail && c.weight >= DECISIVE_WEIGHT);
     report.verdict = if decisive || score >= DANGER_SCORE {
         Verdict::Danger
     } else if score >= CAUTION_SCORE {

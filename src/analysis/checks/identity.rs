@@ -70,6 +70,11 @@ pub const CHECKS: &[CheckDef] = &[
         run: missing_message_id,
     },
     CheckDef {
+        id: "not-addressed-to-you",
+        family: Family::Identity,
+        run: not_addressed_to_you,
+    },
+    CheckDef {
         id: "sender-on-behalf",
         family: Family::Identity,
         run: sender_on_behalf,
@@ -528,9 +533,23 @@ fn mixed_script_name(c: &Ctx) -> Finding {
 }
 
 /// Invisible or direction-changing characters that make text read differently than it is.
-fn deceptive_char(ch: char) -> bool {
-    matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
-        || (ch.is_control() && ch != '\t')
+pub fn deceptive_char(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{180E}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    ) || (ch.is_control() && ch != '\t')
 }
 
 fn encoded_from_tricks(c: &Ctx) -> Finding {
@@ -719,6 +738,40 @@ fn sender_on_behalf(c: &Ctx) -> Finding {
         Finding::warn(1, format!("Sent by {} on behalf of {}", addr(s), addr(f))),
         r,
         "Sender",
+    )
+}
+
+fn not_addressed_to_you(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(envelope) = r.identity.envelope_recipient.as_deref() else {
+        return Finding::skip("It is not recorded who the message was delivered to");
+    };
+    let local = |a: &str| a.split('@').next().unwrap_or_default().to_string();
+    let envelope_domain = domain_of(envelope).unwrap_or_default();
+    if !envelope_domain.contains('.') || envelope_domain.starts_with("localhost") {
+        return Finding::skip("The message was delivered to a local mailbox, so who it was addressed to cannot be compared");
+    }
+    // Forwarding and aliases keep the mailbox name but change the domain.
+    if r.identity
+        .addressed_to
+        .iter()
+        .any(|a| a == envelope || local(a) == local(envelope))
+    {
+        return Finding::pass("The message is addressed to you");
+    }
+    if is_list_message(r) || !list_orgs(r).is_empty() {
+        return Finding::pass(
+            "It came through a mailing list, which is addressed to the list, not to you",
+        );
+    }
+    let to = if r.identity.addressed_to.is_empty() {
+        "nobody (the To line is empty or hidden)".to_string()
+    } else {
+        r.identity.addressed_to.join(", ")
+    };
+    with_named(
+        Finding::warn(1, format!("You got a hidden copy: the message is addressed to {to}, not to you ({envelope}) — mass mailings are sent this way")),
+        r, "To",
     )
 }
 
