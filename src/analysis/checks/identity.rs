@@ -304,8 +304,24 @@ fn names_in_display(name: &str) -> Vec<String> {
                     .last()
                     .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
                 && psl::suffix_str(&d).is_some_and(|s| s != d)
+                && (t.contains('@') || looks_like_web_domain(&labels))
         })
         .collect()
+}
+
+/// Without an @, "R.Hughes" or "Dr.Who" are names with initials, not domains: only the
+/// endings people recognise as web addresses (country codes and the common generic ones)
+/// count, and the name part must be more than an initial.
+fn looks_like_web_domain(labels: &[&str]) -> bool {
+    const GENERIC: &[&str] = &[
+        "com", "net", "org", "info", "biz", "io", "app", "online", "site", "xyz", "top", "shop",
+        "store", "email", "support", "services", "cloud", "live", "gov", "edu",
+    ];
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    let name_ok = labels.first().is_some_and(|l| l.chars().count() >= 2) && labels.len() >= 2;
+    name_ok && (tld.len() == 2 || GENERIC.contains(tld))
 }
 
 fn display_name_address(c: &Ctx) -> Finding {
@@ -851,6 +867,7 @@ mod tests {
             ["support.northwind-bank.com"]
         );
         assert!(names_in_display("Dr. J. Smith").is_empty());
+        assert!(names_in_display("Craig R.Hughes").is_empty());
         assert!(names_in_display("John Smith").is_empty());
     }
 
