@@ -55,7 +55,7 @@ fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Att
     }
 }
 
-/// Describes one MIME part; public so tests and other views can describe raw bytes too.
+/// Describes one MIME part (see `describe_bytes` for the bytes themselves).
 fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
     let recovered = recover_base64(part).or_else(|| uudecode_part(part));
     let bytes = recovered.as_deref().unwrap_or_else(|| part.contents());

@@ -275,9 +275,14 @@ enum Background {
     Unknown,
 }
 
-#[derive(Clone)]
+/// Longest element name kept; longer (custom) names are compared on this prefix.
+const NAME_BYTES: usize = 16;
+
+/// One open element. Plain data (`Copy`) so reading the current state costs nothing.
+#[derive(Clone, Copy)]
 struct Frame {
-    name: Vec<u8>,
+    name: [u8; NAME_BYTES],
+    name_len: usize,
     /// Hidden by CSS on this element or an ancestor.
     hidden: bool,
     /// Font too small to read; unlike `hidden`, a child can set a readable size again.
@@ -292,9 +297,16 @@ struct Frame {
 }
 
 impl Frame {
+    /// Whether this element has the given name (compared on the kept prefix).
+    fn is(&self, name: &[u8]) -> bool {
+        let kept = self.name.get(..self.name_len).unwrap_or(&[]);
+        kept == name.get(..name.len().min(NAME_BYTES)).unwrap_or(&[])
+    }
+
     fn root() -> Frame {
         Frame {
-            name: Vec::new(),
+            name: [0; NAME_BYTES],
+            name_len: 0,
             hidden: false,
             tiny: false,
             invisible: false,
@@ -373,7 +385,7 @@ const SELF_CLOSING_SIBLINGS: &[&[u8]] =
 
 impl HtmlScan {
     fn top(&self) -> Frame {
-        self.stack.last().cloned().unwrap_or_else(Frame::root)
+        self.stack.last().copied().unwrap_or_else(Frame::root)
     }
 
     fn scan(&mut self, html: &str) {
@@ -403,14 +415,12 @@ impl HtmlScan {
                 .get(key)
                 .map(|v| String::from_utf8_lossy(&v.value).into_owned())
         };
-        if SELF_CLOSING_SIBLINGS.contains(&name)
-            && self.stack.last().is_some_and(|f| f.name == name)
-        {
+        if SELF_CLOSING_SIBLINGS.contains(&name) && self.stack.last().is_some_and(|f| f.is(name)) {
             self.stack.pop();
         }
         if name == b"body" {
             // Text after <body> is shown even when the sender never closed <head>.
-            if let Some(pos) = self.stack.iter().position(|f| f.name == b"head") {
+            if let Some(pos) = self.stack.iter().position(|f| f.is(b"head")) {
                 self.stack.truncate(pos);
             }
         }
@@ -488,8 +498,14 @@ impl HtmlScan {
                 None => parent.background,
             },
         };
+        let mut short = [0u8; NAME_BYTES];
+        let name_len = name.len().min(NAME_BYTES);
+        for (dst, src) in short.iter_mut().zip(name.iter()) {
+            *dst = *src;
+        }
         let frame = Frame {
-            name: name.to_vec(),
+            name: short,
+            name_len,
             hidden: parent.hidden || style.hidden || tag.attributes.contains_key(&b"hidden"[..]),
             // Layout templates set font-size:0 on containers (to remove gaps between
             // columns) and a real size on the text inside, so size is inherited, not sticky.
@@ -511,7 +527,7 @@ impl HtmlScan {
         }
         // Only a recent match is closed: a stray end tag must not unwind the whole page.
         let recent = self.stack.len().saturating_sub(32);
-        if let Some(pos) = self.stack.iter().rposition(|f| f.name == name) {
+        if let Some(pos) = self.stack.iter().rposition(|f| f.is(name)) {
             if pos >= recent {
                 self.stack.truncate(pos);
             }

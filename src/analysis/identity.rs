@@ -100,6 +100,20 @@ pub fn extract(msg: &Message, headers: &[RawHeader]) -> Identity {
         in_reply_to: first(headers, "In-Reply-To").is_some(),
         references: first(headers, "References").is_some(),
         recipient_domains,
+        addressed_to: mailboxes(msg.to())
+            .into_iter()
+            .chain(mailboxes(msg.cc()))
+            .filter_map(|m| m.address.map(|a| a.to_ascii_lowercase()))
+            .collect(),
+        envelope_recipient: named(headers, "Delivered-To")
+            .chain(named(headers, "X-Original-To"))
+            .map(|h| {
+                h.value
+                    .trim()
+                    .trim_matches(|c| c == '<' || c == '>')
+                    .to_ascii_lowercase()
+            })
+            .find(|v| v.contains('@') && !v.contains(' ')),
     }
 }
 

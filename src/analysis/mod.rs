@@ -72,6 +72,16 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     };
     report.identity = identity::extract(&msg, &headers);
     report.path = path::extract(&msg, &headers, &report.identity, opts);
+    if report.identity.envelope_recipient.is_none() {
+        // The topmost trusted hop that names a recipient is the recipient's own server speaking.
+        report.identity.envelope_recipient = report
+            .path
+            .hops
+            .iter()
+            .rev()
+            .filter(|h| h.trusted)
+            .find_map(|h| h.for_addr.clone());
+    }
     let from_domain = report.identity.from.as_ref().and_then(|f| f.domain.clone());
     report.auth = auth::extract(&headers, &report.path, from_domain.as_deref());
     report.content = content::extract(&msg);

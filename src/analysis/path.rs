@@ -110,6 +110,15 @@ fn hop_from(header_index: usize, rec: Option<&Received>, raw: String) -> Hop {
         protocol,
         tls,
         tls_version: rec.tls_version.map(|v| format!("{v:?}")),
+        for_addr: rec
+            .for_
+            .as_deref()
+            .map(|f| {
+                f.trim()
+                    .trim_matches(|c| c == '<' || c == '>')
+                    .to_ascii_lowercase()
+            })
+            .filter(|f| f.contains('@')),
         time,
         timestamp,
         raw,

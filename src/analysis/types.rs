@@ -114,6 +114,13 @@ pub struct Identity {
     pub references: bool,
     /// Names of the recipient domains seen in To/Cc/Delivered-To (lowercased).
     pub recipient_domains: Vec<String>,
+    /// The addresses in To and Cc (lowercased).
+    #[serde(default)]
+    pub addressed_to: Vec<String>,
+    /// Who the recipient's own servers delivered it to (Delivered-To, X-Original-To, or a
+    /// trusted Received `for`), lowercased.
+    #[serde(default)]
+    pub envelope_recipient: Option<String>,
 }
 
 /// One `Received` hop, in travel order.
@@ -138,6 +145,9 @@ pub struct Hop {
     pub timestamp: Option<i64>,
     /// Seconds since the previous hop (negative when the clocks disagree).
     pub delay_seconds: Option<i64>,
+    /// The recipient this hop says it delivered to (`for <address>`), lowercased.
+    #[serde(default)]
+    pub for_addr: Option<String>,
     /// Written by the recipient's own infrastructure.
     pub trusted: bool,
     /// The raw header value, unfolded.

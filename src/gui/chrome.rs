@@ -122,7 +122,7 @@ impl MailsleuthApp {
     pub(super) fn status_bar_ui(&self, ui: &mut egui::Ui) {
         let selected = match self.view {
             View::Message(id) => self.entries.iter().find(|e| e.id == id),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         };
         match selected {
             Some(entry) if entry.report().is_some() => {

@@ -20,6 +20,10 @@ pub mod settings;
 pub mod theme;
 mod welcome;
 
+pub mod gallery;
+pub mod presenter;
+pub mod quiz;
+
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
@@ -99,6 +103,10 @@ pub enum View {
     Welcome,
     /// The report of one opened message.
     Message(EntryId),
+    /// The "Spot it first" quiz.
+    Quiz,
+    /// The full-screen presenter view for trainers.
+    Presenter,
 }
 
 /// The sections of a report.
@@ -173,6 +181,8 @@ pub enum Command {
     CloseDialog,
     /// Hide the note bar.
     DismissNote,
+    /// Start the quiz, present or open a training scenario.
+    Training(gallery::GalleryAction),
     /// Run the live re-check of the selected message again (e.g. after changing DNS server).
     RecheckSelected,
     /// Put the selected message's report on the clipboard, as text or as JSON.
@@ -262,6 +272,14 @@ pub struct MailsleuthApp {
     /// The native open dialog running on its own thread, and when it started.
     open_dialog: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     applied_zoom: Option<f32>,
+    /// The training scenarios (the built-in gallery).
+    gallery: Vec<crate::training::Scenario>,
+    /// The quiz round, while the quiz is open.
+    quiz: Option<quiz::QuizScreen>,
+    /// The presentation, while the presenter view is open.
+    presenter: Option<presenter::PresenterScreen>,
+    /// The dialog for a trainer's own scenario folder.
+    folder_picker: gallery::FolderPicker,
     /// The app icon as a texture, for the welcome view.
     logo: Option<egui::TextureHandle>,
     /// The window title last sent, so it is only sent when it changes.
@@ -297,6 +315,10 @@ impl MailsleuthApp {
             note: None,
             open_dialog: None,
             applied_zoom: None,
+            gallery: crate::training::gallery(),
+            quiz: None,
+            presenter: None,
+            folder_picker: gallery::FolderPicker::default(),
             logo: load_logo(&cc.egui_ctx),
             title: "mailsleuth".into(),
             folder_scans: Vec::new(),
@@ -448,7 +470,7 @@ impl MailsleuthApp {
     fn selected_mut(&mut self) -> Option<&mut Entry> {
         match self.view {
             View::Message(id) => self.entry_mut(id),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         }
     }
 
@@ -564,6 +586,7 @@ impl MailsleuthApp {
             commands.push(Command::OpenFileDialog);
         }
         if self.dialog.is_none()
+            && self.view != View::Presenter
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
             if let Some(entry) = self.selected_mut() {
@@ -727,6 +750,7 @@ impl MailsleuthApp {
                     "The report is on the clipboard: paste it into your message to IT".into()
                 });
             }
+            Command::Training(action) => self.run_training(ctx, action),
             Command::RecheckSelected => {
                 let View::Message(id) = self.view else {
                     return;
@@ -766,7 +790,7 @@ impl MailsleuthApp {
                     .and_then(|r| r.subject.clone())
                     .unwrap_or_else(|| e.name.clone())
             }),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         };
         let title = match subject {
             // The subject is the sender's text: no control characters, and not too long.
@@ -796,6 +820,47 @@ impl MailsleuthApp {
         }
     }
 
+    fn run_training(&mut self, ctx: &egui::Context, action: gallery::GalleryAction) {
+        match action {
+            gallery::GalleryAction::UseFolder => self.folder_picker.start(ctx),
+            gallery::GalleryAction::UseBuiltIn => {
+                self.gallery = crate::training::gallery();
+                self.note = Some(format!(
+                    "Using the built-in gallery ({} scenarios)",
+                    self.gallery.len()
+                ));
+            }
+            gallery::GalleryAction::StartQuiz => {
+                self.quiz = Some(quiz::QuizScreen::from_gallery(self.gallery.clone()));
+                self.view = View::Quiz;
+            }
+            gallery::GalleryAction::Present(start) => {
+                self.presenter = Some(presenter::PresenterScreen::new(self.gallery.clone(), start));
+                self.view = View::Presenter;
+            }
+            gallery::GalleryAction::Open(i) => {
+                if let Some(s) = self.gallery.get(i) {
+                    let name = format!("Training: {}", s.meta.title);
+                    self.add_entry(name, Source::Bytes(Arc::from(s.raw.as_slice())));
+                }
+            }
+        }
+    }
+
+    /// The presenter view fills the window; leaving it returns to the start page.
+    fn presenter_view_ui(&mut self, ui: &mut egui::Ui) {
+        let left = egui::CentralPanel::default()
+            .show(ui, |ui| match self.presenter.as_mut() {
+                Some(screen) => presenter::presenter_ui(ui, screen).is_some(),
+                None => true,
+            })
+            .inner;
+        if left {
+            self.presenter = None;
+            self.view = View::Welcome;
+        }
+    }
+
     /// Draws the whole window for one frame, then runs what the person asked for.
     pub fn app_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -805,7 +870,25 @@ impl MailsleuthApp {
         self.poll_folders();
         self.poll_open_dialog(&mut commands);
         self.handle_input(&ctx, &mut commands);
+        match self.folder_picker.poll() {
+            Some(gallery::FolderOutcome::Loaded(scenarios, dir)) => {
+                self.note = Some(format!(
+                    "Using {} scenario{} from {}",
+                    scenarios.len(),
+                    if scenarios.len() == 1 { "" } else { "s" },
+                    dir.display()
+                ));
+                self.gallery = scenarios;
+            }
+            Some(gallery::FolderOutcome::Problem(why)) => self.note = Some(why),
+            None => {}
+        }
 
+        if self.view == View::Presenter {
+            // Full screen for the projector: no toolbar, list or status bar.
+            self.presenter_view_ui(ui);
+            return;
+        }
         egui::Panel::top("toolbar")
             .frame(
                 egui::Frame::side_top_panel(ui.style())
@@ -834,10 +917,24 @@ impl MailsleuthApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.note_ui(ui, &mut commands);
             match self.view {
-                View::Welcome => welcome::welcome_ui(ui, self.logo.as_ref(), &mut commands),
+                View::Welcome | View::Presenter => {
+                    welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                }
                 View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
                     Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
-                    None => welcome::welcome_ui(ui, self.logo.as_ref(), &mut commands),
+                    None => {
+                        welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                    }
+                },
+                View::Quiz => match self.quiz.as_mut() {
+                    Some(screen) => {
+                        if quiz::quiz_ui(ui, screen).is_some() {
+                            commands.push(Command::Show(View::Welcome));
+                        }
+                    }
+                    None => {
+                        welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                    }
                 },
             }
         });
@@ -848,7 +945,7 @@ impl MailsleuthApp {
             self.run_command(&ctx, command);
         }
         self.update_title(&ctx);
-        if self.is_busy() || self.open_dialog.is_some() {
+        if self.is_busy() || self.open_dialog.is_some() || self.folder_picker.is_open() {
             // Spinners animate; workers also request a repaint when they finish.
             ctx.request_repaint_after(Duration::from_millis(100));
         }

@@ -5,6 +5,7 @@ use super::cues::{self, Doc};
 use super::{CheckDef, Ctx, Finding};
 use crate::analysis::{Attachment, Family, Location, Report};
 
+/// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "executable-attachment",

@@ -70,6 +70,11 @@ pub const CHECKS: &[CheckDef] = &[
         run: missing_message_id,
     },
     CheckDef {
+        id: "not-addressed-to-you",
+        family: Family::Identity,
+        run: not_addressed_to_you,
+    },
+    CheckDef {
         id: "sender-on-behalf",
         family: Family::Identity,
         run: sender_on_behalf,
@@ -299,8 +304,24 @@ fn names_in_display(name: &str) -> Vec<String> {
                     .last()
                     .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
                 && psl::suffix_str(&d).is_some_and(|s| s != d)
+                && (t.contains('@') || looks_like_web_domain(&labels))
         })
         .collect()
+}
+
+/// Without an @, "R.Hughes" or "Dr.Who" are names with initials, not domains: only the
+/// endings people recognise as web addresses (country codes and the common generic ones)
+/// count, and the name part must be more than an initial.
+fn looks_like_web_domain(labels: &[&str]) -> bool {
+    const GENERIC: &[&str] = &[
+        "com", "net", "org", "info", "biz", "io", "app", "online", "site", "xyz", "top", "shop",
+        "store", "email", "support", "services", "cloud", "live", "gov", "edu",
+    ];
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    let name_ok = labels.first().is_some_and(|l| l.chars().count() >= 2) && labels.len() >= 2;
+    name_ok && (tld.len() == 2 || GENERIC.contains(tld))
 }
 
 fn display_name_address(c: &Ctx) -> Finding {
@@ -404,6 +425,29 @@ fn role_in(name: &str) -> Option<&'static str> {
         .find(|r| lower.contains(&format!(" {r} ")))
 }
 
+/// A display name that is nothing but a brand's name ("LEDGER", "MetaMask Inc."), even
+/// where the brand's name is also an ordinary word that free text may use.
+fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
+    let norm = |s: &str| -> String {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| {
+                !w.is_empty()
+                    && !matches!(
+                        *w,
+                        "inc" | "ltd" | "llc" | "team" | "official" | "app" | "support"
+                    )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let wanted = norm(name);
+    if wanted.is_empty() {
+        return None;
+    }
+    domains::brands().iter().find(|b| norm(b.name) == wanted)
+}
+
 fn display_name_brand(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -414,14 +458,14 @@ fn display_name_brand(c: &Ctx) -> Finding {
     };
     let domain = f.domain.clone().unwrap_or_default();
     let free = domains::is_free_mail(&domain);
-    if let Some(brand) = domains::brand_named_in(name) {
+    if let Some(brand) = domains::brand_named_in(name).or_else(|| brand_named_exactly(name)) {
         if domains::brand_owns(brand, &domain) {
             return Finding::pass(format!(
                 "The name {} matches the sender's domain",
                 brand.name
             ));
         }
-        let weight = if free { 8 } else { 6 };
+        let weight = if free { 8 } else { 7 };
         let words = if free {
             format!(
                 "The sender calls itself {} but writes from a personal {} address",
@@ -528,9 +572,23 @@ fn mixed_script_name(c: &Ctx) -> Finding {
 }
 
 /// Invisible or direction-changing characters that make text read differently than it is.
-fn deceptive_char(ch: char) -> bool {
-    matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
-        || (ch.is_control() && ch != '\t')
+pub fn deceptive_char(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{180E}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    ) || (ch.is_control() && ch != '\t')
 }
 
 fn encoded_from_tricks(c: &Ctx) -> Finding {
@@ -722,6 +780,40 @@ fn sender_on_behalf(c: &Ctx) -> Finding {
     )
 }
 
+fn not_addressed_to_you(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(envelope) = r.identity.envelope_recipient.as_deref() else {
+        return Finding::skip("It is not recorded who the message was delivered to");
+    };
+    let local = |a: &str| a.split('@').next().unwrap_or_default().to_string();
+    let envelope_domain = domain_of(envelope).unwrap_or_default();
+    if !envelope_domain.contains('.') || envelope_domain.starts_with("localhost") {
+        return Finding::skip("The message was delivered to a local mailbox, so who it was addressed to cannot be compared");
+    }
+    // Forwarding and aliases keep the mailbox name but change the domain.
+    if r.identity
+        .addressed_to
+        .iter()
+        .any(|a| a == envelope || local(a) == local(envelope))
+    {
+        return Finding::pass("The message is addressed to you");
+    }
+    if is_list_message(r) || !list_orgs(r).is_empty() {
+        return Finding::pass(
+            "It came through a mailing list, which is addressed to the list, not to you",
+        );
+    }
+    let to = if r.identity.addressed_to.is_empty() {
+        "nobody (the To line is empty or hidden)".to_string()
+    } else {
+        r.identity.addressed_to.join(", ")
+    };
+    with_named(
+        Finding::warn(1, format!("You got a hidden copy: the message is addressed to {to}, not to you ({envelope}) — mass mailings are sent this way")),
+        r, "To",
+    )
+}
+
 fn mailing_list(c: &Ctx) -> Finding {
     let r = c.r;
     if list_orgs(r).is_empty() {
@@ -798,6 +890,7 @@ mod tests {
             ["support.northwind-bank.com"]
         );
         assert!(names_in_display("Dr. J. Smith").is_empty());
+        assert!(names_in_display("Craig R.Hughes").is_empty());
         assert!(names_in_display("John Smith").is_empty());
     }
 
