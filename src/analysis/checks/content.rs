@@ -70,6 +70,8 @@ pub static URGENCY: Cues = Cues::new(&[
     "act|respond|reply immediately|now|promptly",
     "action|response ~1 required|needed",
     "within|in|next 12|24|48|72 hours|hrs|h",
+    "within|in the|an|one hour",
+    "with immediate effect",
     "final|last notice|warning|reminder|chance",
     "final attempt",
     "2nd|3rd|second|third attempt",

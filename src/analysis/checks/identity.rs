@@ -30,6 +30,16 @@ pub const CHECKS: &[CheckDef] = &[
         run: display_name_brand,
     },
     CheckDef {
+        id: "own-name-outside",
+        family: Family::Identity,
+        run: own_name_outside,
+    },
+    CheckDef {
+        id: "organisation-name-mismatch",
+        family: Family::Identity,
+        run: organisation_name_mismatch,
+    },
+    CheckDef {
         id: "lookalike-domain",
         family: Family::Identity,
         run: lookalike_domain,
@@ -488,6 +498,129 @@ fn display_name_brand(c: &Ctx) -> Finding {
         ));
     }
     Finding::pass("The display name does not claim a brand or an official role")
+}
+
+/// The name part of a registrable domain: `fabrikam.example` → `fabrikam`.
+fn org_label(domain: &str) -> Option<String> {
+    let org = org_domain(domain);
+    let suffix = psl::suffix_str(&org).unwrap_or_default();
+    let label = org.strip_suffix(suffix)?.trim_end_matches('.');
+    (!label.is_empty()).then(|| label.to_string())
+}
+
+/// Letters and digits only, lowercased: "Tailspin Toys" → "tailspintoys".
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn own_name_outside(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let (Some(address), Some(from_org)) = (f.address.as_deref(), f.org_domain.as_deref()) else {
+        return Finding::skip("No sender address");
+    };
+    let mut own: Vec<String> = r.identity.recipient_domains.clone();
+    own.extend(c.opts.own_domains.iter().cloned());
+    let own_orgs: Vec<String> = own.iter().map(|d| org_domain(d)).collect();
+    if own_orgs.iter().any(|o| o == from_org) {
+        return Finding::pass("The sender writes from your own organisation's domain");
+    }
+    if is_list_message(r) {
+        return Finding::pass("A mailing list relays it");
+    }
+    let local = squash(address.split('@').next().unwrap_or_default());
+    let name = squash(f.display_name.as_deref().unwrap_or_default());
+    for label in own_orgs.iter().filter_map(|o| org_label(o)) {
+        let label = squash(&label);
+        // Short names ("abc") match inside too many ordinary words.
+        if label.chars().count() < 5 || domains::is_free_mail(&format!("{label}.com")) {
+            continue;
+        }
+        if local.contains(&label) || name.contains(&label) {
+            return with_named(
+                Finding::warn(5, format!("The sender uses your organisation's name ({label}) but writes from outside it ({from_org})")),
+                r, "From",
+            );
+        }
+    }
+    Finding::pass("The sender does not borrow your organisation's name")
+}
+
+/// Department words that turn a display name into an organisation's voice.
+const DEPARTMENTS: &[&str] = &[
+    "billing",
+    "support",
+    "security",
+    "accounts",
+    "accounting",
+    "payroll",
+    "invoices",
+    "invoice",
+    "helpdesk",
+    "service",
+    "services",
+    "team",
+    "department",
+    "dept",
+    "customer",
+    "care",
+    "notifications",
+    "alerts",
+];
+
+fn organisation_name_mismatch(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let (Some(name), Some(domain)) = (f.display_name.as_deref(), f.domain.as_deref()) else {
+        return Finding::skip("No display name to compare");
+    };
+    let words: Vec<String> = name
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if !words.iter().any(|w| DEPARTMENTS.contains(&w.as_str())) {
+        return Finding::skip("The name does not speak for an organisation's department");
+    }
+    let org_words: Vec<&String> = words
+        .iter()
+        .filter(|w| {
+            !DEPARTMENTS.contains(&w.as_str())
+                && w.chars().count() >= 4
+                && !matches!(w.as_str(), "your" | "from" | "with" | "online")
+        })
+        .collect();
+    let Some(first) = org_words.first() else {
+        return Finding::skip("The name names no organisation");
+    };
+    let domain_text = squash(domain);
+    let local = squash(
+        f.address
+            .as_deref()
+            .unwrap_or_default()
+            .split('@')
+            .next()
+            .unwrap_or_default(),
+    );
+    if org_words.iter().any(|w| domain_text.contains(w.as_str())) {
+        return Finding::pass("The organisation named matches the sender's domain");
+    }
+    // Lists rewrite senders; brands have their own, stronger check.
+    if is_list_message(r) || domains::brand_named_in(name).is_some() {
+        return Finding::skip("Relayed by a mailing list, or judged by the brand check");
+    }
+    let weight = if local.contains(first.as_str()) { 4 } else { 3 };
+    with_named(
+        Finding::warn(weight, format!("The name speaks for \"{name}\", but the address is at {domain}, which has nothing of that name")),
+        r, "From",
+    )
 }
 
 fn lookalike_domain(c: &Ctx) -> Finding {
