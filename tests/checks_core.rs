@@ -199,6 +199,16 @@ fn forged_results_below_the_boundary() {
         "the forged result must not be used"
     );
     assert!(!fires(&report(BASE), "forged-auth-results"));
+
+    // Written straight under the boundary line, as a sender talking directly to the MX
+    // would place it: the receiver's own results above the line still win.
+    let direct = BASE.replace(
+        "Received: from [192.0.2.10]",
+        "Authentication-Results: mx2.corp.example; dkim=pass header.d=bank.example; dmarc=pass header.from=bank.example\r\nReceived: from [192.0.2.10]",
+    );
+    let r = report(&direct);
+    assert!(fires(&r, "forged-auth-results"));
+    assert_eq!(r.auth.dkim.domain.as_deref(), Some("sender.example"));
 }
 
 #[test]

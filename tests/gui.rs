@@ -344,8 +344,14 @@ fn real_window_stays_up_under_xvfb() {
         return;
     }
     use std::os::unix::process::CommandExt;
+    // Offline, and with its own settings folder: the smoke test looks nothing up and
+    // leaves the developer's saved settings alone.
+    let data = tempfile::tempdir().expect("a temporary settings folder");
     let mut child = std::process::Command::new("xvfb-run")
         .process_group(0)
+        .env(mailsleuth::gui::OFFLINE_ENV, "1")
+        .env("XDG_DATA_HOME", data.path())
+        .env("XDG_CONFIG_HOME", data.path())
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env!("CARGO_BIN_EXE_mailsleuth"))
         .arg(sample_path())
@@ -805,6 +811,27 @@ fn fixture_report() -> Report {
     report.auth.spf = recorded(AuthValue::SoftFail, "contoso-invoices.test", 1);
     report.auth.dkim = recorded(AuthValue::Pass, "contoso-invoices.test", 1);
     report.auth.dmarc = recorded(AuthValue::Fail, "contoso.example.com", 1);
+    let now = |result: AuthValue, domain: &str, detail: &str| analysis::AuthOutcome {
+        result,
+        source: analysis::AuthSource::Live,
+        domain: Some(domain.into()),
+        detail: Some(detail.into()),
+        header_index: None,
+    };
+    report.auth.live = Some(analysis::LiveAuth {
+        spf: now(AuthValue::Fail, "contoso-invoices.test", "203.0.113.80 is not in the SPF record"),
+        dkim: now(AuthValue::Fail, "contoso-invoices.test", "the key s1._domainkey.contoso-invoices.test no longer exists"),
+        dmarc: now(AuthValue::Fail, "contoso.example.com", "neither SPF nor DKIM aligns with contoso.example.com"),
+        arc: now(AuthValue::None, "contoso.example.com", "no ARC sets"),
+        dmarc_policy: Some("reject".into()),
+        alignment: Some("Nothing aligned with contoso.example.com".into()),
+        disagreements: vec![
+            "DKIM passed at delivery but fails now: the signing key was removed since. Keys are rotated, so this alone is not suspicious".into(),
+        ],
+        resolver: "192.0.2.53:53".into(),
+        elapsed_ms: 412,
+        ..analysis::LiveAuth::default()
+    });
     report.content.text = "Dear Robin,\n\nOur bank details have changed. Please pay the overdue invoice 4471 today to the new account in the attached file.\n\nKind regards,\nContoso Accounts".into();
     report.content.has_plain = true;
     report.content.links = vec![Link {
@@ -1073,4 +1100,124 @@ fn a_dropped_folder_opens_each_of_its_files() {
         .entries()
         .iter()
         .all(|e| e.report().is_some()));
+}
+
+#[test]
+fn thousands_of_headers_keep_the_raw_headers_view_responsive() {
+    let mut raw = String::new();
+    for i in 0..5000 {
+        raw.push_str(&format!("X-Filler-{i}: {}\r\n", "value ".repeat(12)));
+    }
+    raw.push_str("From: a@example.net\r\nSubject: Many headers\r\n\r\nHello\r\n");
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("many-headers.eml"),
+            bytes: Some(raw.into_bytes()),
+        },
+    );
+    wait_for_results(&mut harness);
+    click_tab(&mut harness, "Raw headers");
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+    }
+    assert!(
+        slowest < Duration::from_millis(500),
+        "a frame of the raw headers view took {slowest:?}"
+    );
+    harness.get_by_label_contains("more headers not shown");
+}
+
+#[test]
+fn a_message_with_thousands_of_hops_keeps_the_path_view_responsive() {
+    let raw = message_with_hops(2000);
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("loop.eml"),
+            bytes: Some(raw),
+        },
+    );
+    wait_for_results(&mut harness);
+    click_tab(&mut harness, "Path");
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+    }
+    assert!(
+        slowest < Duration::from_millis(500),
+        "a frame of the path view took {slowest:?}"
+    );
+    harness.get_by_label_contains("more steps are not drawn here");
+    harness.get_by_label_contains("Step 2000: ");
+    harness.get_by_label_contains("Step 1: ");
+}
+
+#[test]
+fn copy_report_puts_the_text_report_on_the_clipboard() {
+    let expected = sample_report();
+    let mut harness = app_harness(egui::vec2(1200.0, 900.0));
+    open_sample(&mut harness);
+    let button = harness.get_by_label("📋 Copy report for IT");
+    button.scroll_to_me();
+    harness.run_steps(3);
+    harness.get_by_label("📋 Copy report for IT").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let text = copied.first().expect("something was copied");
+    assert!(text.contains(expected.verdict.word()) || text.contains(expected.verdict.as_str()));
+    assert!(text.contains("welcome.eml"));
+    harness.run_steps(2);
+    harness.get_by_label_contains("The report is on the clipboard");
+}
+
+#[test]
+fn the_paste_dialog_checks_what_was_typed_into_it() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    harness.run_steps(2);
+    harness
+        .query_all_by_label("📋 Paste message or headers…")
+        .next()
+        .expect("a paste button")
+        .click();
+    harness.run_steps(3);
+    let source = harness.get_by_label("Message source");
+    source.focus();
+    harness.run_steps(1);
+    harness.get_by_label("Message source").type_text(
+        "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Typed in\n\nHello\n",
+    );
+    harness.run_steps(2);
+    harness.get_by_label("Check this message").click();
+    harness.run_steps(2);
+    wait_for_results(&mut harness);
+    let entries = harness.state().entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries
+            .first()
+            .and_then(|e| e.report())
+            .and_then(|r| r.subject.as_deref()),
+        Some("Typed in")
+    );
+    assert!(
+        harness.query_by_label("Check this message").is_none(),
+        "the dialog closed"
+    );
 }

@@ -289,6 +289,9 @@ fn spf_authority(value: &str) -> Option<String> {
 
 /// Extracts the recorded authentication results.
 pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&str>) -> AuthSummary {
+    // When the receiver wrote its results above its own Received line, anything in its
+    // name below that line is not its own: the Gmail-style exception does not apply.
+    let results_above = named(headers, "Authentication-Results").any(|h| is_trusted(h.index, path));
     let mut results: Vec<AuthResultsHeader> = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
@@ -317,7 +320,8 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&st
             authserv_id,
             trusted: h.name.eq_ignore_ascii_case("Authentication-Results")
                 && (is_trusted(h.index, path)
-                    || attached_to_boundary(h.index, authserv_ref.as_deref(), path)),
+                    || (!results_above
+                        && attached_to_boundary(h.index, authserv_ref.as_deref(), path))),
             methods,
             raw: h.value.clone(),
         });

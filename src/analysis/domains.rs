@@ -69,6 +69,7 @@ impl LookalikeKind {
 pub struct Lookalike {
     /// The domain being imitated (for `MixedScript` with no known target: how the name reads).
     pub target: String,
+    /// How it imitates the target.
     pub kind: LookalikeKind,
     /// One plain sentence saying what the imitation is.
     pub detail: String,
@@ -116,6 +117,14 @@ const COMMON_WORDS: &[&str] = &[
     "norton",
     "disney",
     "fazenda",
+    "ripple",
+    "tether",
+    "kraken",
+    "blockchain",
+    "crypto",
+    "phantom",
+    "exodus",
+    "proton",
 ];
 
 static BRANDS: &[Brand] = &[
@@ -731,7 +740,7 @@ static BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Blockchain.com",
-        domains: &["blockchain.com"],
+        domains: &["blockchain.com", "blockchain.info"],
         keywords: &["blockchain.com"],
     },
     Brand {
@@ -1681,6 +1690,8 @@ pub fn free_host(host: &str) -> Option<&'static FreeHost> {
 
 /// Top-level domains that registries sell for next to nothing and that abuse reports
 /// rank highest for phishing and malware, plus `.zip` and `.mov`, which read as file names.
+/// Endings with a large honest following (.info, .live, .life, .work, .link) are left out:
+/// on their own they say too little.
 const RISKY_TLDS: &[&str] = &[
     "top",
     "xyz",
@@ -1697,10 +1708,8 @@ const RISKY_TLDS: &[&str] = &[
     "rest",
     "bond",
     "click",
-    "link",
     "monster",
     "lat",
-    "work",
     "fun",
     "space",
     "tk",
@@ -1740,9 +1749,6 @@ const RISKY_TLDS: &[&str] = &[
     "country",
     "gdn",
     "webcam",
-    "life",
-    "info",
-    "live",
 ];
 
 /// The top-level domain of `host` when it is one often used for throwaway scam sites.
@@ -1862,6 +1868,12 @@ mod tests {
             "nortonrosefulbright.com",
             "acrobatics.example",
             "fazendafeliz.com.br",
+            "nipple.example",
+            "rippleshot.example",
+            "krakenbeer.example",
+            "blockchain-news.example",
+            "cryptonews.example",
+            "protonstorage.example",
             "contoso.onmicrosoft.com",
             "tenant.mail.onmicrosoft.com",
             "contoso.sharepoint.com",

@@ -8,6 +8,7 @@
 
 mod auth_view;
 mod checklist;
+mod chrome;
 mod folders;
 mod headers_view;
 mod jobs;
@@ -18,6 +19,10 @@ mod report_view;
 pub mod settings;
 pub mod theme;
 mod welcome;
+
+pub mod gallery;
+pub mod presenter;
+pub mod quiz;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
@@ -41,6 +46,10 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/icon-256.png");
 /// (no file-chooser service answered); a person cancelling takes longer.
 const DIALOG_NEVER_SHOWN: Duration = Duration::from_millis(1500);
 
+/// Environment variable that forces offline mode at start, whatever was saved (training
+/// rooms, kiosks, tests): set it to anything but empty or `0`.
+pub const OFFLINE_ENV: &str = "MAILSLEUTH_OFFLINE";
+
 /// Opens the mailsleuth window with `files` opened (or the welcome view when empty).
 pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
@@ -61,7 +70,10 @@ pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
         "mailsleuth",
         options,
         Box::new(move |cc| {
-            let settings = restore_settings(cc.storage);
+            let mut settings = restore_settings(cc.storage);
+            if std::env::var_os(OFFLINE_ENV).is_some_and(|v| !v.is_empty() && v != "0") {
+                settings.offline = true;
+            }
             Ok(Box::new(MailsleuthApp::new(cc, settings, files)))
         }),
     )
@@ -91,6 +103,10 @@ pub enum View {
     Welcome,
     /// The report of one opened message.
     Message(EntryId),
+    /// The "Spot it first" quiz.
+    Quiz,
+    /// The full-screen presenter view for trainers.
+    Presenter,
 }
 
 /// The sections of a report.
@@ -165,8 +181,12 @@ pub enum Command {
     CloseDialog,
     /// Hide the note bar.
     DismissNote,
+    /// Start the quiz, present or open a training scenario.
+    Training(gallery::GalleryAction),
     /// Run the live re-check of the selected message again (e.g. after changing DNS server).
     RecheckSelected,
+    /// Put the selected message's report on the clipboard, as text or as JSON.
+    CopyReport { json: bool },
 }
 
 /// Where the analysis of one message stands.
@@ -252,6 +272,14 @@ pub struct MailsleuthApp {
     /// The native open dialog running on its own thread, and when it started.
     open_dialog: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     applied_zoom: Option<f32>,
+    /// The training scenarios (the built-in gallery).
+    gallery: Vec<crate::training::Scenario>,
+    /// The quiz round, while the quiz is open.
+    quiz: Option<quiz::QuizScreen>,
+    /// The presentation, while the presenter view is open.
+    presenter: Option<presenter::PresenterScreen>,
+    /// The dialog for a trainer's own scenario folder.
+    folder_picker: gallery::FolderPicker,
     /// The app icon as a texture, for the welcome view.
     logo: Option<egui::TextureHandle>,
     /// The window title last sent, so it is only sent when it changes.
@@ -287,6 +315,10 @@ impl MailsleuthApp {
             note: None,
             open_dialog: None,
             applied_zoom: None,
+            gallery: crate::training::gallery(),
+            quiz: None,
+            presenter: None,
+            folder_picker: gallery::FolderPicker::default(),
             logo: load_logo(&cc.egui_ctx),
             title: "mailsleuth".into(),
             folder_scans: Vec::new(),
@@ -386,11 +418,16 @@ impl MailsleuthApp {
     pub fn open_report(&mut self, name: impl Into<String>, report: Report) {
         let id = self.next_id;
         self.next_id += 1;
+        let live = if report.auth.live.is_some() {
+            LiveState::Done
+        } else {
+            LiveState::Off
+        };
         self.entries.push(Entry {
             id,
             name: name.into(),
             state: EntryState::Ready(Box::new(report)),
-            live: LiveState::Off,
+            live,
             raw: None,
             ui: EntryUi {
                 tab: Tab::Verdict,
@@ -433,7 +470,7 @@ impl MailsleuthApp {
     fn selected_mut(&mut self) -> Option<&mut Entry> {
         match self.view {
             View::Message(id) => self.entry_mut(id),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         }
     }
 
@@ -549,6 +586,7 @@ impl MailsleuthApp {
             commands.push(Command::OpenFileDialog);
         }
         if self.dialog.is_none()
+            && self.view != View::Presenter
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
             if let Some(entry) = self.selected_mut() {
@@ -688,6 +726,31 @@ impl MailsleuthApp {
             }
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
+            Command::CopyReport { json } => {
+                let Some(entry) = self.selected_mut() else {
+                    return;
+                };
+                let Some(report) = entry.report() else {
+                    return;
+                };
+                let checked = crate::report::Checked {
+                    path: entry.name.clone(),
+                    group: 0,
+                    result: Ok(report.clone()),
+                };
+                let text = if json {
+                    crate::report::json::to_line(&checked)
+                } else {
+                    crate::report::text::render(&checked, crate::report::text::Style::default())
+                };
+                ctx.copy_text(text);
+                self.note = Some(if json {
+                    "The report is on the clipboard as JSON".into()
+                } else {
+                    "The report is on the clipboard: paste it into your message to IT".into()
+                });
+            }
+            Command::Training(action) => self.run_training(ctx, action),
             Command::RecheckSelected => {
                 let View::Message(id) = self.view else {
                     return;
@@ -700,10 +763,19 @@ impl MailsleuthApp {
                     );
                     return;
                 }
-                if let Some(entry) = self.entry_mut(id) {
-                    if entry.report().is_some() && entry.live != LiveState::Running {
-                        entry.live = LiveState::Pending;
-                    }
+                let Some(entry) = self.entry_mut(id) else {
+                    return;
+                };
+                if entry.raw.is_none() {
+                    self.note = Some(
+                        "This report was prepared in advance without the message itself, so it \
+                         cannot be re-checked"
+                            .into(),
+                    );
+                    return;
+                }
+                if entry.report().is_some() && entry.live != LiveState::Running {
+                    entry.live = LiveState::Pending;
                 }
                 self.start_live(id);
             }
@@ -718,7 +790,7 @@ impl MailsleuthApp {
                     .and_then(|r| r.subject.clone())
                     .unwrap_or_else(|| e.name.clone())
             }),
-            View::Welcome => None,
+            View::Welcome | View::Quiz | View::Presenter => None,
         };
         let title = match subject {
             // The subject is the sender's text: no control characters, and not too long.
@@ -734,190 +806,89 @@ impl MailsleuthApp {
         }
     }
 
-    fn apply_zoom(&mut self, ctx: &egui::Context) {
+    /// Keeps the theme and text size as the settings say. The theme is compared every
+    /// frame because restored egui memory may bring back an older preference.
+    fn apply_appearance(&mut self, ctx: &egui::Context) {
         let zoom = self.settings.text_size.zoom();
         if self.applied_zoom != Some(zoom) {
             ctx.set_zoom_factor(zoom);
             self.applied_zoom = Some(zoom);
         }
+        let theme = self.settings.theme.preference();
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
+        }
     }
 
-    fn dialogs_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        let Some(dialog) = &mut self.dialog else {
-            return;
-        };
-        match dialog {
-            Dialog::Settings(draft) => {
-                let modal = egui::Modal::new(egui::Id::unique("settings-dialog")).show(ctx, |ui| {
-                    ui.set_width(520.0);
-                    ui.heading("Settings");
-                    ui.add_space(4.0);
-                    settings::settings_ui(ui, draft, commands);
-                });
-                if modal.should_close() {
-                    commands.push(Command::CloseDialog);
-                }
+    fn run_training(&mut self, ctx: &egui::Context, action: gallery::GalleryAction) {
+        match action {
+            gallery::GalleryAction::UseFolder => self.folder_picker.start(ctx),
+            gallery::GalleryAction::UseBuiltIn => {
+                self.gallery = crate::training::gallery();
+                self.note = Some(format!(
+                    "Using the built-in gallery ({} scenarios)",
+                    self.gallery.len()
+                ));
             }
-            Dialog::Paste(text) => {
-                let modal = egui::Modal::new(egui::Id::unique("paste-dialog")).show(ctx, |ui| {
-                    ui.set_width(620.0);
-                    ui.heading("Paste message or headers");
-                    ui.label(
-                        "In your mail program, open the message source (often \"Show original\" \
-                         or \"View source\"), copy all of it, and paste it here",
-                    );
-                    egui::ScrollArea::vertical()
-                        .max_height(320.0)
-                        .show(ui, |ui| {
-                            let edit = egui::TextEdit::multiline(text)
-                                .code_editor()
-                                .desired_rows(14)
-                                .desired_width(f32::INFINITY)
-                                .hint_text("Received: from …\nFrom: …\nSubject: …");
-                            let r = ui.add(edit);
-                            r.widget_info(|| {
-                                egui::WidgetInfo::labeled(
-                                    egui::Role::MultilineTextInput,
-                                    true,
-                                    "Message source",
-                                )
-                            });
-                        });
-                    ui.horizontal(|ui| {
-                        let has_text = !text.trim().is_empty();
-                        if ui
-                            .add_enabled(has_text, egui::Button::new("Check this message"))
-                            .clicked()
-                        {
-                            commands.push(Command::OpenBytes {
-                                name: "Pasted message".into(),
-                                bytes: Arc::from(text.clone().into_bytes()),
-                            });
-                            commands.push(Command::CloseDialog);
-                        }
-                        if ui.button("Cancel").clicked() {
-                            commands.push(Command::CloseDialog);
-                        }
-                    });
-                });
-                if modal.should_close() {
-                    commands.push(Command::CloseDialog);
+            gallery::GalleryAction::StartQuiz => {
+                self.quiz = Some(quiz::QuizScreen::from_gallery(self.gallery.clone()));
+                self.view = View::Quiz;
+            }
+            gallery::GalleryAction::Present(start) => {
+                self.presenter = Some(presenter::PresenterScreen::new(self.gallery.clone(), start));
+                self.view = View::Presenter;
+            }
+            gallery::GalleryAction::Open(i) => {
+                if let Some(s) = self.gallery.get(i) {
+                    let name = format!("Training: {}", s.meta.title);
+                    self.add_entry(name, Source::Bytes(Arc::from(s.raw.as_slice())));
                 }
             }
         }
     }
 
-    fn toolbar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
-            let title = egui::RichText::new("🔍 mailsleuth").strong().size(17.0);
-            if ui
-                .add(egui::Button::new(title).frame(false))
-                .on_hover_text("Back to the start page")
-                .clicked()
-            {
-                commands.push(Command::Show(View::Welcome));
-            }
-            ui.separator();
-            let busy = self.open_dialog.is_some();
-            if ui
-                .add_enabled(!busy, egui::Button::new("📂 Open file…"))
-                .on_hover_text("Ctrl+O")
-                .clicked()
-            {
-                commands.push(Command::OpenFileDialog);
-            }
-            if ui
-                .button("📋 Paste message or headers…")
-                .on_hover_text("Or press Ctrl+V anywhere in the window")
-                .clicked()
-            {
-                commands.push(Command::ShowPaste);
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("⚙ Settings…").clicked() {
-                    commands.push(Command::ShowSettings);
-                }
-                let (text, tip) = if self.settings.offline {
-                    (
-                        "✈ Offline: live checks off",
-                        "Only what the message itself records is judged. Change this in Settings",
-                    )
-                } else {
-                    (
-                        "🌐 Live checks on",
-                        "Authentication is re-checked now over DNS. Turn on offline mode in Settings",
-                    )
-                };
-                ui.label(egui::RichText::new(text).small()).on_hover_text(tip);
-            });
-        });
-    }
-
-    fn status_bar_ui(&self, ui: &mut egui::Ui) {
-        let selected = match self.view {
-            View::Message(id) => self.entries.iter().find(|e| e.id == id),
-            View::Welcome => None,
-        };
-        match selected {
-            Some(entry) if entry.report().is_some() => {
-                report_view::live_status_ui(ui, &entry.live, &self.settings);
-            }
-            _ => {
-                let busy = self
-                    .entries
-                    .iter()
-                    .filter(|e| matches!(e.state, EntryState::Loading))
-                    .count();
-                ui.horizontal(|ui| {
-                    if busy > 0 {
-                        ui.add(egui::Spinner::new().size(14.0));
-                        ui.label(format!(
-                            "Checking {busy} message{}…",
-                            if busy == 1 { "" } else { "s" }
-                        ));
-                    } else {
-                        ui.label(
-                            "mailsleuth never opens links or attachments, never loads remote \
-                             images and never changes your files",
-                        );
-                    }
-                });
-            }
+    /// The presenter view fills the window; leaving it returns to the start page.
+    fn presenter_view_ui(&mut self, ui: &mut egui::Ui) {
+        let left = egui::CentralPanel::default()
+            .show(ui, |ui| match self.presenter.as_mut() {
+                Some(screen) => presenter::presenter_ui(ui, screen).is_some(),
+                None => true,
+            })
+            .inner;
+        if left {
+            self.presenter = None;
+            self.view = View::Welcome;
         }
-    }
-
-    fn note_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let Some(note) = &self.note else {
-            return;
-        };
-        let palette = theme::Palette::of(ui.visuals());
-        egui::Frame::new()
-            .fill(palette.caution_bg)
-            .inner_margin(8)
-            .corner_radius(6)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new("ℹ").color(palette.caution));
-                    ui.label(note);
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui.button("Dismiss").clicked() {
-                            commands.push(Command::DismissNote);
-                        }
-                    });
-                });
-            });
     }
 
     /// Draws the whole window for one frame, then runs what the person asked for.
     pub fn app_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.apply_zoom(&ctx);
+        self.apply_appearance(&ctx);
         let mut commands = Vec::new();
         self.poll_jobs();
         self.poll_folders();
         self.poll_open_dialog(&mut commands);
         self.handle_input(&ctx, &mut commands);
+        match self.folder_picker.poll() {
+            Some(gallery::FolderOutcome::Loaded(scenarios, dir)) => {
+                self.note = Some(format!(
+                    "Using {} scenario{} from {}",
+                    scenarios.len(),
+                    if scenarios.len() == 1 { "" } else { "s" },
+                    dir.display()
+                ));
+                self.gallery = scenarios;
+            }
+            Some(gallery::FolderOutcome::Problem(why)) => self.note = Some(why),
+            None => {}
+        }
 
+        if self.view == View::Presenter {
+            // Full screen for the projector: no toolbar, list or status bar.
+            self.presenter_view_ui(ui);
+            return;
+        }
         egui::Panel::top("toolbar")
             .frame(
                 egui::Frame::side_top_panel(ui.style())
@@ -946,21 +917,35 @@ impl MailsleuthApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.note_ui(ui, &mut commands);
             match self.view {
-                View::Welcome => welcome::welcome_ui(ui, self.logo.as_ref(), &mut commands),
+                View::Welcome | View::Presenter => {
+                    welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                }
                 View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
                     Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
-                    None => welcome::welcome_ui(ui, self.logo.as_ref(), &mut commands),
+                    None => {
+                        welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                    }
+                },
+                View::Quiz => match self.quiz.as_mut() {
+                    Some(screen) => {
+                        if quiz::quiz_ui(ui, screen).is_some() {
+                            commands.push(Command::Show(View::Welcome));
+                        }
+                    }
+                    None => {
+                        welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
+                    }
                 },
             }
         });
         self.dialogs_ui(&ctx, &mut commands);
-        drop_overlay_ui(&ctx);
+        chrome::drop_overlay_ui(&ctx);
 
         for command in commands {
             self.run_command(&ctx, command);
         }
         self.update_title(&ctx);
-        if self.is_busy() || self.open_dialog.is_some() {
+        if self.is_busy() || self.open_dialog.is_some() || self.folder_picker.is_open() {
             // Spinners animate; workers also request a repaint when they finish.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -980,49 +965,19 @@ impl eframe::App for MailsleuthApp {
     }
 }
 
-/// The name shown for a file: its file name, or the whole path when it has none.
+/// The name shown for a file: its file name, or the whole path when it has none; control
+/// characters (a hostile file name can carry them) are dropped.
 fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
+    let raw = path
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Dims the window and says what will happen while files are dragged over it.
-fn drop_overlay_ui(ctx: &egui::Context) {
-    let hovered: Vec<String> = ctx.input(|i| {
-        i.raw
-            .hovered_files
-            .iter()
-            .map(|f| f.path.as_deref().map(file_name).unwrap_or_default())
-            .collect()
-    });
-    if hovered.is_empty() {
-        return;
+        .unwrap_or_else(|| path.display().to_string());
+    let clean: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        "Dropped message".into()
+    } else {
+        clean.to_string()
     }
-    let text = match hovered.len() {
-        1 => match hovered.first().filter(|n| !n.is_empty()) {
-            Some(name) => format!("Drop to check {name}"),
-            None => "Drop to check this message".into(),
-        },
-        n => format!("Drop to check these {n} messages"),
-    };
-    let palette = theme::Palette::of(&ctx.global_style().visuals);
-    let layer = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay"));
-    let painter = ctx.layer_painter(layer);
-    let screen = ctx.content_rect();
-    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
-    painter.rect_stroke(
-        screen.shrink(16.0),
-        12.0,
-        egui::Stroke::new(3.0, palette.accent),
-        egui::StrokeKind::Inside,
-    );
-    painter.text(
-        screen.center(),
-        egui::Align2::CENTER_CENTER,
-        format!("📥 {text}"),
-        egui::FontId::proportional(28.0),
-        egui::Color32::WHITE,
-    );
 }

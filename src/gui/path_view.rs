@@ -17,6 +17,10 @@ const BAR_MAX: f32 = 120.0;
 const SCALE_MAX_SECS: f64 = 2.0 * 86400.0;
 /// Height of the row between two hops.
 const EDGE_HEIGHT: f32 = 40.0;
+/// On very long routes, this many of the newest steps are drawn…
+const DRAWN_NEWEST: usize = 40;
+/// …and this many of the oldest.
+const DRAWN_OLDEST: usize = 20;
 
 /// Draws the path tab.
 pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
@@ -87,9 +91,21 @@ pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
             end_node_ui(ui, &palette, "📥", "Your mailbox", delivered_text(report));
             // Newest first, like the raw headers.
             let hops: Vec<&Hop> = path.hops.iter().rev().collect();
+            // A looping or forged route can have thousands of steps; drawing them all would
+            // stall every frame. The newest steps (your side) and the oldest are drawn.
+            let total = hops.len();
+            let hidden = total.saturating_sub(DRAWN_NEWEST + DRAWN_OLDEST);
             for (pos, hop) in hops.iter().enumerate() {
+                if hidden > 0 && pos >= DRAWN_NEWEST && pos < total - DRAWN_OLDEST {
+                    if pos == DRAWN_NEWEST {
+                        let skipped = hops.get(DRAWN_NEWEST..total - DRAWN_OLDEST).unwrap_or(&[]);
+                        gap_ui(ui, &palette, hidden, report, skipped);
+                    }
+                    continue;
+                }
                 let newer = pos.checked_sub(1).and_then(|p| hops.get(p));
-                if let Some(newer) = newer {
+                if let Some(newer) = newer.filter(|_| !(hidden > 0 && pos == total - DRAWN_OLDEST))
+                {
                     if path.boundary == Some(newer.index) {
                         boundary_ui(ui, &palette);
                     }
@@ -125,6 +141,32 @@ pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 format!("Written by {sender} (as the From line says)"),
             );
         });
+}
+
+/// Stands in for the steps of a very long route that are not drawn.
+fn gap_ui(ui: &mut egui::Ui, palette: &Palette, hidden: usize, report: &Report, skipped: &[&Hop]) {
+    edge_ui(ui, palette, None, None);
+    let boundary_inside = skipped
+        .iter()
+        .any(|h| report.path.boundary == Some(h.index));
+    let mut text =
+        format!("… {hidden} more steps are not drawn here; every one is listed in Raw headers");
+    if boundary_inside {
+        text.push_str(". The trust boundary is among them");
+    }
+    let left = ui.available_rect_before_wrap().left();
+    let row = card_scope(ui, |ui| {
+        ui.label(RichText::new(text).strong().color(palette.caution));
+    });
+    ui.painter().extend(egui::Shape::dashed_line(
+        &[
+            pos2(left + SPINE_X, row.top()),
+            pos2(left + SPINE_X, row.bottom()),
+        ],
+        Stroke::new(2.0, palette.neutral),
+        3.0,
+        3.0,
+    ));
 }
 
 fn delivered_text(report: &Report) -> String {

@@ -107,7 +107,12 @@ fn strip_ui(ui: &mut egui::Ui, report: &Report, tab: Tab, commands: &mut Vec<Com
             });
             if tab != Tab::Verdict {
                 ui.horizontal(|ui| {
-                    if ui.link("Why, and what to do now:").clicked() {
+                    let why = if report.verdict == Verdict::Ok {
+                        "Why it looks fine:"
+                    } else {
+                        "Why, and what to do now:"
+                    };
+                    if ui.link(why).clicked() {
                         commands.push(Command::SelectTab(Tab::Verdict));
                     }
                     ui.add(egui::Label::new(report.headline.as_str()).truncate())
@@ -231,6 +236,25 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
     for note in &report.notes {
         ui.label(RichText::new(format!("ℹ {note}")).color(palette.muted));
     }
+    ui.add_space(theme::SECTION_GAP);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("📋 Copy report for IT")
+            .on_hover_text(
+                "Puts this report on the clipboard as plain text, to paste into an email or ticket",
+            )
+            .clicked()
+        {
+            commands.push(Command::CopyReport { json: false });
+        }
+        if ui
+            .button("📋 Copy as JSON")
+            .on_hover_text("The same report as JSON, for scripts and ticket systems")
+            .clicked()
+        {
+            commands.push(Command::CopyReport { json: true });
+        }
+    });
 }
 
 /// Colour + icon + word, the headline, the top reasons, good news and what to do now.

@@ -9,6 +9,7 @@ use super::Command;
 pub fn welcome_ui(
     ui: &mut egui::Ui,
     logo: Option<&egui::TextureHandle>,
+    gallery: &[crate::training::Scenario],
     commands: &mut Vec<Command>,
 ) {
     let palette = Palette::of(ui.visuals());
@@ -66,6 +67,8 @@ pub fn welcome_ui(
                     ui.add_space(theme::SECTION_GAP);
                     ui.label(RichText::new("Not sure where to start?").strong());
                     sample_card_ui(ui, &palette, commands);
+                    ui.add_space(theme::SECTION_GAP);
+                    training_card_ui(ui, &palette, gallery, commands);
                     ui.add_space(theme::SECTION_GAP);
                     how_to_save_ui(ui);
                 });
@@ -182,6 +185,28 @@ fn sample_card_ui(ui: &mut egui::Ui, palette: &Palette, commands: &mut Vec<Comma
     if response.clicked() {
         commands.push(Command::OpenSample);
     }
+}
+
+fn training_card_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    gallery: &[crate::training::Scenario],
+    commands: &mut Vec<Command>,
+) {
+    let mut actions = Vec::new();
+    egui::Frame::new()
+        .fill(palette.card_bg)
+        .stroke(egui::Stroke::new(
+            1.0,
+            ui.visuals().widgets.noninteractive.bg_stroke.color,
+        ))
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(theme::CARD_MARGIN)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            super::gallery::training_ui(ui, gallery, &mut actions);
+        });
+    commands.extend(actions.into_iter().map(Command::Training));
 }
 
 fn how_to_save_ui(ui: &mut egui::Ui) {

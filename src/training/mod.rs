@@ -1,1 +1,14 @@
-//! The training gallery, quiz state and scoring.
+//! The training gallery, trainers' own scenario folders, quiz state and scoring (logic only; drawing lives in `gui`).
+
+mod gallery;
+pub mod presenter;
+pub mod quiz;
+mod spot;
+pub mod summary;
+pub mod view;
+
+pub use gallery::{
+    gallery, gallery_errors, load_folder, FolderError, LearningPoint, Scenario, ScenarioMeta,
+    METADATA_FILE,
+};
+pub use spot::{ItemRef, Spot};

@@ -47,6 +47,26 @@ fn long_digit_run(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Six or more single letters in a row separated by single spaces ("E n t r e g a").
+fn spaced_letters(text: &str) -> Option<String> {
+    let mut run: Vec<&str> = Vec::new();
+    let mut best: Vec<&str> = Vec::new();
+    for w in text.split(' ') {
+        if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
+            run.push(w);
+        } else {
+            if run.len() > best.len() {
+                best = std::mem::take(&mut run);
+            }
+            run.clear();
+        }
+    }
+    if run.len() > best.len() {
+        best = run;
+    }
+    (best.len() >= 6).then(|| best.join(" "))
+}
+
 fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
 }
@@ -74,6 +94,18 @@ fn random_junk_text(c: &Ctx) -> Finding {
     if let Some(junk) = tokens(name).find(|t| is_junk_token(t)) {
         let f = Finding::warn(3, format!("The sender's name carries a string of random letters and digits ({junk}), a trick mass mailers use to slip past spam filters"));
         return header_evidence(f, r, "From");
+    }
+    if let Some(spaced) = [name, subject].into_iter().find_map(spaced_letters) {
+        let f = Finding::warn(3, format!("Words are written with spaces between the letters (\"{spaced}\") so that filters cannot read them"));
+        return header_evidence(
+            f,
+            r,
+            if name.contains(&spaced) {
+                "From"
+            } else {
+                "Subject"
+            },
+        );
     }
     if let Some(run) = long_digit_run(name) {
         let f = Finding::warn(2, format!("The sender's name carries a long made-up number ({run}) to look official and to make every copy different"));
@@ -107,6 +139,15 @@ mod tests {
         ] {
             assert!(!is_junk_token(t), "{t}");
         }
+    }
+
+    #[test]
+    fn spaced_out_words() {
+        assert_eq!(
+            spaced_letters("E n t r e g a fallida").as_deref(),
+            Some("E n t r e g a")
+        );
+        assert_eq!(spaced_letters("A B testing for Q 3"), None);
     }
 
     #[test]

@@ -34,7 +34,7 @@ fn ms_scl(c: &Ctx) -> Finding {
     let finding = match scl {
         -1 => Finding::pass("Microsoft's filter was told to let this through without scanning (SCL -1, an organisation rule)"),
         0..=4 => return Finding::pass(format!("Microsoft's filter did not rate this as spam (SCL {scl})")),
-        5 | 6 => Finding::warn(5, format!("Microsoft's filter rated this as spam (SCL {scl})")),
+        5 | 6 => Finding::warn(6, format!("Microsoft's filter rated this as spam (SCL {scl})")),
         // SCL 7-9 is Microsoft's "high confidence" band: it has seen this campaign before.
         7 => Finding::fail(7, format!("Microsoft's filter was highly confident this is spam or phishing (SCL {scl})")),
         _ => Finding::fail(8, format!("Microsoft's filter was highly confident this is spam or phishing (SCL {scl})")),

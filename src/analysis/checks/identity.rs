@@ -425,6 +425,29 @@ fn role_in(name: &str) -> Option<&'static str> {
         .find(|r| lower.contains(&format!(" {r} ")))
 }
 
+/// A display name that is nothing but a brand's name ("LEDGER", "MetaMask Inc."), even
+/// where the brand's name is also an ordinary word that free text may use.
+fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
+    let norm = |s: &str| -> String {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| {
+                !w.is_empty()
+                    && !matches!(
+                        *w,
+                        "inc" | "ltd" | "llc" | "team" | "official" | "app" | "support"
+                    )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let wanted = norm(name);
+    if wanted.is_empty() {
+        return None;
+    }
+    domains::brands().iter().find(|b| norm(b.name) == wanted)
+}
+
 fn display_name_brand(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -435,14 +458,14 @@ fn display_name_brand(c: &Ctx) -> Finding {
     };
     let domain = f.domain.clone().unwrap_or_default();
     let free = domains::is_free_mail(&domain);
-    if let Some(brand) = domains::brand_named_in(name) {
+    if let Some(brand) = domains::brand_named_in(name).or_else(|| brand_named_exactly(name)) {
         if domains::brand_owns(brand, &domain) {
             return Finding::pass(format!(
                 "The name {} matches the sender's domain",
                 brand.name
             ));
         }
-        let weight = if free { 8 } else { 6 };
+        let weight = if free { 8 } else { 7 };
         let words = if free {
             format!(
                 "The sender calls itself {} but writes from a personal {} address",

@@ -12,6 +12,7 @@ use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::org_domain;
 use crate::analysis::{AuthValue, Family, Link, Location, Report};
 
+/// The links family, in checklist order: the strongest signs first.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "link-text-mismatch",
@@ -487,39 +488,78 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
     let s = sender(c.r);
     let ts = targets(c.r);
     let mut bad: Vec<(&Target, bool)> = Vec::new();
+    let mut excused: Vec<&Target> = Vec::new();
     let mut compared = 0;
+    let borrowed_name = |shown: &str, shown_org: &str| {
+        trusted_name(shown)
+            || c.opts
+                .own_domains
+                .iter()
+                .any(|d| org_domain(d) == shown_org)
+            || s.from_org.as_deref() == Some(shown_org)
+    };
     for t in &ts {
+        if let Some((shown, real)) = mail_pair(t) {
+            compared += 1;
+            let (shown_d, real_d) = (domain_of(&shown), domain_of(&real));
+            let shown_org = org_domain(shown_d);
+            // At a free-mail provider, another mailbox is another person.
+            let other_person = domains::is_free_mail(real_d) && shown != real;
+            if shown_org != org_domain(real_d) || other_person {
+                // A free-mail address borrows no one's name, even at a brand's webmail.
+                let borrowed =
+                    !domains::is_free_mail(shown_d) && borrowed_name(shown_d, &shown_org);
+                bad.push((t, borrowed));
+            }
+            continue;
+        }
         let (Some(shown), Some(host_org)) = (t.shown_host.as_deref(), t.host_org()) else {
             continue;
         };
         compared += 1;
         let shown_org = org_domain(shown);
-        if shown_org == host_org || mismatch_excused(c, &s, t, &shown_org, &host_org) {
+        if shown_org == host_org {
             continue;
         }
-        let borrowed = trusted_name(shown)
-            || c.opts
-                .own_domains
-                .iter()
-                .any(|d| org_domain(d) == shown_org)
-            || s.from_org.as_deref() == Some(shown_org.as_str());
-        bad.push((t, borrowed));
+        if mismatch_excused(c, &s, t, &shown_org, &host_org) {
+            excused.push(t);
+            continue;
+        }
+        bad.push((t, borrowed_name(shown, &shown_org)));
     }
     if compared == 0 {
-        return Finding::skip("No link shows a web address as its text");
+        return Finding::skip("No link shows a web or e-mail address as its text");
     }
     let Some(&(first, _)) = bad.iter().find(|(_, b)| *b).or(bad.first()) else {
+        if let Some(t) = excused.first() {
+            // Worth teaching: the address differs, and here that is normal.
+            let f = Finding::reassure(
+                0,
+                format!(
+                    "Links pass through a click counter ({}) before reaching the site they name; newsletters do that to count clicks{}",
+                    dest(t),
+                    more(excused.len())
+                ),
+            );
+            return with_link(f, t);
+        }
         return Finding::pass(format!(
             "Every link that shows a web address goes to that site ({compared} checked)"
         ));
     };
     let borrowed = bad.iter().any(|(_, b)| *b);
-    let summary = format!(
-        "The link says {} but really goes to {}{}",
-        first.shown_host.as_deref().unwrap_or_default(),
-        dest(first),
-        more(bad.len())
-    );
+    let summary = match mail_pair(first) {
+        Some((shown, real)) => format!(
+            "The link shows the address {shown}, but a message written through it goes to {real}{}",
+            more(bad.len())
+        ),
+        None => format!(
+            "The link says {} but really goes to {}{}",
+            first.shown_host.as_deref().unwrap_or_default(),
+            dest(first),
+            more(bad.len())
+        ),
+    };
     let f = if borrowed {
         Finding::fail(8, summary)
     } else if proven_newsletter(c.r, &s) {
@@ -534,6 +574,37 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
             .filter(|t| t.index != first.index),
     );
     with_links(f, &ordered)
+}
+
+/// An address without the brackets, quotes and punctuation written around it.
+fn edge_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// The domain part of an e-mail address, lowercased.
+fn domain_of(addr: &str) -> &str {
+    addr.rsplit_once('@').map(|(_, d)| d).unwrap_or(addr)
+}
+
+/// For a `mailto:` link whose text is an e-mail address: (shown address, real address).
+fn mail_pair(t: &Target) -> Option<(String, String)> {
+    let href = t.link.href.trim();
+    let rest = href
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))?;
+    let body = href.get(rest.len()..)?;
+    let first = body.split(['?', ',', ';']).next()?;
+    let real: String =
+        url::form_urlencoded::parse(format!("x={}", first.replace('+', "%2B")).as_bytes())
+            .map(|(_, v)| edge_trim(&v).to_ascii_lowercase())
+            .next()?;
+    let shown = edge_trim(&t.link.shown_text).to_ascii_lowercase();
+    let is_addr = |a: &str| {
+        a.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace)
+        })
+    };
+    (is_addr(&shown) && is_addr(&real)).then_some((shown, real))
 }
 
 /// Private, loopback and link-local addresses: an office printer or router, not a web site.
@@ -592,11 +663,19 @@ fn ip_address_link(c: &Ctx) -> Finding {
 }
 
 /// Domains the sender and the reader own, to compare link domains against.
+/// Domains the sender, the reader and the message's recipients own, to compare link
+/// domains against. Free-mail domains are left out: they are nobody's own name.
 fn protected(c: &Ctx, s: &Sender) -> Vec<String> {
     let mut p: Vec<String> = c.opts.own_domains.iter().map(|d| org_domain(d)).collect();
-    if let Some(f) = s.from_org.as_deref().filter(|d| !domains::is_free_mail(d)) {
-        p.push(f.to_string());
-    }
+    p.extend(
+        s.from_org
+            .iter()
+            .chain(&c.r.identity.recipient_domains)
+            .filter(|d| !domains::is_free_mail(d))
+            .map(|d| org_domain(d)),
+    );
+    p.sort();
+    p.dedup();
     p
 }
 
@@ -1164,12 +1243,17 @@ mod tests {
             &[("https://www.shop.example/x", "https://shop.example/x")],
         );
         assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
-        // The sender's own click counter, showing a partner's address.
+        // The sender's own click counter, showing a partner's address: good news to teach.
         let r = report(
             "news@shop.example",
             &[("https://click.shop.example/t/abc", "www.partner.example")],
         );
-        assert_eq!(run("link-text-mismatch", &r).outcome, Outcome::Pass);
+        let f = run("link-text-mismatch", &r);
+        assert!(
+            f.outcome == Outcome::Pass && f.reassuring && f.weight == 0,
+            "{f:?}"
+        );
+        assert!(f.summary.contains("click.shop.example"));
         // A mailing service's click counter showing the proven sender's own site.
         let r = verified(report(
             "news@shop.example",
@@ -1222,6 +1306,38 @@ mod tests {
         r.identity.list_unsubscribe = true;
         assert_eq!(run("link-text-mismatch", &r).weight, 2);
         assert_eq!(run("open-redirect-link", &r).weight, 2);
+    }
+
+    #[test]
+    fn mail_links_that_write_to_someone_else() {
+        let r = report(
+            "support@shop.example",
+            &[(
+                "mailto:refunds.desk@freemail.example?subject=Refund",
+                "support@paypal.com",
+            )],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert_eq!(f.outcome, Outcome::Fail, "{f:?}");
+        assert!(f.summary.contains("refunds.desk@freemail.example"), "{f:?}");
+        let r = report(
+            "jane.doe@gmail.com",
+            &[("mailto:claims.office.2291@gmail.com", "jane.doe@gmail.com")],
+        );
+        let f = run("link-text-mismatch", &r);
+        assert!(f.outcome == Outcome::Warn && f.weight == 4, "{f:?}");
+        // The same address, or another address at the same organisation, is fine.
+        for (href, shown) in [
+            ("mailto:help@shop.example", "help@shop.example"),
+            ("mailto:Help@Mail.Shop.example", "help@shop.example"),
+            ("mailto:help@shop.example", "Write to us"),
+            ("mailto:%3Chelp@shop.example%3E", "help@shop.example."),
+            ("mailto:help@shop.example", "<help@shop.example>,"),
+            ("mailto:jane.doe@gmail.com", "Jane.Doe@gmail.com"),
+        ] {
+            let r = report("support@shop.example", &[(href, shown)]);
+            assert!(!flagged(&run("link-text-mismatch", &r)), "{href}");
+        }
     }
 
     #[test]
@@ -1397,6 +1513,23 @@ mod tests {
             &[("https://northwind-tradres.example/inv", "Invoice")],
         );
         assert!(flagged(&run("lookalike-link-domain", &r)));
+        // Imitating a recipient's domain; a partner site carrying its name is not flagged.
+        let mut r = report(
+            "a@shop.example",
+            &[
+                ("https://harbourworks-portal.example/sso", "Sign in"),
+                ("https://harbourwork.example/sso", "Sign in"),
+            ],
+        );
+        r.identity.recipient_domains = vec!["harbourworks.example".into()];
+        let f = run("lookalike-link-domain", &r);
+        assert!(
+            flagged(&f)
+                && f.evidence
+                    .iter()
+                    .all(|e| e.location == Location::Link { index: 1 }),
+            "{f:?}"
+        );
         // Imitating the reader's own domain, under another ending.
         let opts = Options {
             own_domains: vec!["contoso.example".into()],
@@ -1549,6 +1682,39 @@ mod tests {
     }
 
     #[test]
+    fn whole_message_through_analyze() {
+        let raw = concat!(
+            "From: Northwind Bank <alerts@northwind-alerts.example>\r\n",
+            "To: you@harbourworks.example\r\n",
+            "Subject: Verify your account\r\n",
+            "Date: Tue, 18 Mar 2025 07:00:00 +0000\r\n",
+            "Message-ID: <1@northwind-alerts.example>\r\n",
+            "MIME-Version: 1.0\r\n",
+            "Content-Type: text/html; charset=utf-8\r\n",
+            "\r\n",
+            "<p>Please <a href=\"http://203.0.113.5/login\">www.northwind-bank.example</a>",
+            " or <a href=\"https://bit.ly/3xYz\">track it</a>.</p>\r\n",
+        );
+        let Ok(r) = crate::analysis::analyze(raw.as_bytes(), &Options::default()) else {
+            panic!("the message parses");
+        };
+        let outcome = |id: &str| r.checks.iter().find(|c| c.id == id).map(|c| c.outcome);
+        assert!(
+            matches!(
+                outcome("link-text-mismatch"),
+                Some(Outcome::Warn | Outcome::Fail)
+            ),
+            "{:?}",
+            r.checks.iter().find(|c| c.id == "link-text-mismatch")
+        );
+        assert_eq!(outcome("ip-address-link"), Some(Outcome::Warn));
+        assert_eq!(outcome("shortened-link"), Some(Outcome::Warn));
+        assert_eq!(outcome("risky-download-link"), Some(Outcome::Pass));
+        let mismatch = r.checks.iter().find(|c| c.id == "link-text-mismatch");
+        assert!(mismatch.is_some_and(|c| c.title == "Link text names a different site"));
+    }
+
+    #[test]
     fn hostile_links_do_not_panic() {
         let r = report(
             "a@shop.example",
@@ -1613,6 +1779,7 @@ mod tests {
             // Messages whose links family adds up to ≥1, ≥4 (caution alone), ≥10 (danger alone).
             let mut totals = [0usize; 3];
             let mut verdicts = [0usize; 3];
+            let mut raised = 0;
             let mut other: std::collections::BTreeMap<String, usize> = Default::default();
             let mut counts: Vec<(usize, usize)> = vec![(0, 0); CHECKS.len()];
             for path in &files {
@@ -1627,6 +1794,16 @@ mod tests {
                 }
                 if let Some(v) = verdicts.get_mut(r.verdict as usize) {
                     *v += 1;
+                }
+                // What the verdict would be without this family.
+                let mut without = r.clone();
+                without.checks.retain(|c| c.family != Family::Links);
+                crate::analysis::verdict::decide(&mut without);
+                if without.verdict < r.verdict {
+                    raised += 1;
+                    if show.split(',').any(|s| s == "raised") {
+                        println!("  [{folder}] raised {}: {}", path.display(), r.headline);
+                    }
                 }
                 let mut total = 0;
                 for (i, def) in CHECKS.iter().enumerate() {
@@ -1672,6 +1849,7 @@ mod tests {
                 println!("  {:24} warn {w:4}  fail {f:4}", def.id);
             }
             println!("  identity checks using domains: {other:?}");
+            println!("  verdicts raised by the links family: {raised}");
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Lures that need no sender disguise: crypto giveaways, prizes, and extortion.
+//! Lures that need no sender disguise: crypto giveaways, prizes, extortion, advance-fee
+//! fraud and fake delivery problems.
 
 use super::content::{evidence, has_text, quoted};
 use super::cues::{self, Cues, Doc};
@@ -20,6 +21,16 @@ pub const CHECKS: &[CheckDef] = &[
         id: "extortion-threat",
         family: Family::Content,
         run: extortion_threat,
+    },
+    CheckDef {
+        id: "advance-fee-lure",
+        family: Family::Content,
+        run: advance_fee_lure,
+    },
+    CheckDef {
+        id: "parcel-lure",
+        family: Family::Content,
+        run: parcel_lure,
     },
 ];
 
@@ -71,6 +82,66 @@ static EXTORTION_PAY: Cues = Cues::new(&[
     "send|pay|transfer ~3 bitcoin|btc|usd|dollars|euros",
     "pague|envie|pagar ~3 bitcoin|btc",
 ]);
+
+/// "Dear friend, I am a widow with 10 million dollars": advance-fee fraud.
+static ADVANCE_FEE: Cues = Cues::new(&[
+    "dear|beloved ~1 friend",
+    "my dear beloved",
+    "next of kin",
+    "beneficiary ~3 fund|funds|inheritance|estate|account",
+    "inheritance|donation|compensation|consignment ~3 fund|funds|million|usd|dollars|euros",
+    "million ~1 usd|dollars|euros|us+dollars|pounds",
+    "late ~2 husband|father|client",
+    "widow|orphan|dying|terminally+ill",
+    "charity|charitable ~3 donate|donation|fund",
+    // Portuguese, Spanish, French, German, Italian
+    "doacao|donacion|don|spende|donazione ~3 fundos|fondos|fonds|milhoes|millones|millions",
+    "querido|querida|caro|cher|chere|lieber|liebe ~1 amigo|amiga|ami|amie|freund|freundin",
+    "heranca|herencia|heritage|erbschaft|eredita",
+]);
+
+/// "Your parcel is on hold, pay the fee": fake delivery notices.
+static PARCEL: Cues = Cues::new(&[
+    "package|parcel|shipment|delivery|paquete|envio|entrega|pacote|encomenda|paket|sendung|zustellung|colis|livraison|pacco|spedizione|consegna ~4 pending|failed|suspended|held|hold|delayed|unsuccessful|returned|pendiente|fallida|retenido|retrasado|suspendido|pendente|retido|falhou|suspensa|zuruckgehalten|fehlgeschlagen|ausstehend|suspendu|echec|attente|sospeso|fallita",
+    "delivery|redelivery|customs|shipping|envio|frete|taxa|tasa|zoll|douane|dogana ~3 fee|fees|charge|charges|tasa|taxa|gebuhr|frais|costo",
+    "we|nous|wir|nosotros ~3 tried|attempted|intentamos|tentamos|versucht|essaye ~4 deliver|entregar|zustellen|livrer|erreichen",
+    "schedule|reschedule|confirm ~2 delivery|redelivery|address",
+]);
+
+fn lure(c: &Ctx, cues: &Cues, weights: (i32, i32), fine: &str, what: &str) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let hits = doc.find(cues);
+    let n = cues::distinct(&hits);
+    if n == 0 {
+        return Finding::pass(fine.to_string());
+    }
+    let weight = if n >= 2 { weights.1 } else { weights.0 };
+    let f = Finding::warn(weight, format!("{what}: {}", quoted(&doc, &hits, 3)));
+    evidence(f, c.r, &doc, &hits, 3)
+}
+
+fn advance_fee_lure(c: &Ctx) -> Finding {
+    lure(
+        c,
+        &ADVANCE_FEE,
+        (2, 5),
+        "No stranger offering a fortune",
+        "A stranger writes about a fortune, a donation or an inheritance that needs your help",
+    )
+}
+
+fn parcel_lure(c: &Ctx) -> Finding {
+    lure(
+        c,
+        &PARCEL,
+        (2, 4),
+        "No delivery problem to fix",
+        "The message says a delivery is stuck and needs you to act or pay",
+    )
+}
 
 fn crypto_lure(c: &Ctx) -> Finding {
     if !has_text(c.r) {
@@ -185,6 +256,24 @@ mod tests {
             "Congratulations to Ana on the new role. Lunch is at noon.",
         );
         assert_eq!(outcome(&quiet, "prize-lure"), Outcome::Pass);
+    }
+
+    #[test]
+    fn advance_fee_and_parcel_lures() {
+        let r = report("Dear friend", "My dear beloved friend, I am a widow and I want you to be the beneficiary of a fund of 10 million dollars.");
+        assert_eq!(outcome(&r, "advance-fee-lure"), Outcome::Warn);
+        let quiet = report("Lunch", "Dear Ana, lunch is at noon on Friday.");
+        assert_eq!(outcome(&quiet, "advance-fee-lure"), Outcome::Pass);
+        let p = report(
+            "Tienes (1) paquete pendiente de entrega",
+            "Su paquete está retenido. Pague la tasa de envío para reprogramar la entrega.",
+        );
+        assert_eq!(outcome(&p, "parcel-lure"), Outcome::Warn);
+        let quiet = report(
+            "Minutes",
+            "The delivery of the new laptops went fine; thanks to everyone.",
+        );
+        assert_eq!(outcome(&quiet, "parcel-lure"), Outcome::Pass);
     }
 
     #[test]

@@ -1,0 +1,215 @@
+//! The window's frame around the views: toolbar, status bar, note bar, dialogs and the
+//! drop overlay.
+
+use std::sync::Arc;
+
+use super::{
+    file_name, report_view, settings, theme, Command, Dialog, EntryState, MailsleuthApp, View,
+};
+
+impl MailsleuthApp {
+    pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        match dialog {
+            Dialog::Settings(draft) => {
+                let modal = egui::Modal::new(egui::Id::unique("settings-dialog")).show(ctx, |ui| {
+                    ui.set_width(520.0);
+                    ui.heading("Settings");
+                    ui.add_space(4.0);
+                    settings::settings_ui(ui, draft, commands);
+                });
+                if modal.should_close() {
+                    commands.push(Command::CloseDialog);
+                }
+            }
+            Dialog::Paste(text) => {
+                let modal = egui::Modal::new(egui::Id::unique("paste-dialog")).show(ctx, |ui| {
+                    ui.set_width(620.0);
+                    ui.heading("Paste message or headers");
+                    ui.label(
+                        "In your mail program, open the message source (often \"Show original\" \
+                         or \"View source\"), copy all of it, and paste it here",
+                    );
+                    egui::ScrollArea::vertical()
+                        .max_height(320.0)
+                        .show(ui, |ui| {
+                            let edit = egui::TextEdit::multiline(text)
+                                .code_editor()
+                                .desired_rows(14)
+                                .desired_width(f32::INFINITY)
+                                .hint_text("Received: from …\nFrom: …\nSubject: …");
+                            let r = ui.add(edit);
+                            r.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::MultilineTextInput,
+                                    true,
+                                    "Message source",
+                                )
+                            });
+                        });
+                    ui.horizontal(|ui| {
+                        let has_text = !text.trim().is_empty();
+                        if ui
+                            .add_enabled(has_text, egui::Button::new("Check this message"))
+                            .clicked()
+                        {
+                            commands.push(Command::OpenBytes {
+                                name: "Pasted message".into(),
+                                bytes: Arc::from(text.clone().into_bytes()),
+                            });
+                            commands.push(Command::CloseDialog);
+                        }
+                        if ui.button("Cancel").clicked() {
+                            commands.push(Command::CloseDialog);
+                        }
+                    });
+                });
+                if modal.should_close() {
+                    commands.push(Command::CloseDialog);
+                }
+            }
+        }
+    }
+
+    pub(super) fn toolbar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            let title = egui::RichText::new("🔍 mailsleuth").strong().size(17.0);
+            if ui
+                .add(egui::Button::new(title).frame(false))
+                .on_hover_text("Back to the start page")
+                .clicked()
+            {
+                commands.push(Command::Show(View::Welcome));
+            }
+            ui.separator();
+            let busy = self.open_dialog.is_some();
+            if ui
+                .add_enabled(!busy, egui::Button::new("📂 Open file…"))
+                .on_hover_text("Ctrl+O")
+                .clicked()
+            {
+                commands.push(Command::OpenFileDialog);
+            }
+            if ui
+                .button("📋 Paste message or headers…")
+                .on_hover_text("Or press Ctrl+V anywhere in the window")
+                .clicked()
+            {
+                commands.push(Command::ShowPaste);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("⚙ Settings…").clicked() {
+                    commands.push(Command::ShowSettings);
+                }
+                let (text, tip) = if self.settings.offline {
+                    (
+                        "✈ Offline: live checks off",
+                        "Only what the message itself records is judged. Change this in Settings",
+                    )
+                } else {
+                    (
+                        "🌐 Live checks on",
+                        "Authentication is re-checked now over DNS. Turn on offline mode in Settings",
+                    )
+                };
+                ui.label(egui::RichText::new(text).small()).on_hover_text(tip);
+            });
+        });
+    }
+
+    pub(super) fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        let selected = match self.view {
+            View::Message(id) => self.entries.iter().find(|e| e.id == id),
+            View::Welcome | View::Quiz | View::Presenter => None,
+        };
+        match selected {
+            Some(entry) if entry.report().is_some() => {
+                report_view::live_status_ui(ui, &entry.live, &self.settings);
+            }
+            _ => {
+                let busy = self
+                    .entries
+                    .iter()
+                    .filter(|e| matches!(e.state, EntryState::Loading))
+                    .count();
+                ui.horizontal(|ui| {
+                    if busy > 0 {
+                        ui.add(egui::Spinner::new().size(14.0));
+                        ui.label(format!(
+                            "Checking {busy} message{}…",
+                            if busy == 1 { "" } else { "s" }
+                        ));
+                    } else {
+                        ui.label(
+                            "mailsleuth never opens links or attachments, never loads remote \
+                             images and never changes your files",
+                        );
+                    }
+                });
+            }
+        }
+    }
+
+    pub(super) fn note_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(note) = &self.note else {
+            return;
+        };
+        let palette = theme::Palette::of(ui.visuals());
+        egui::Frame::new()
+            .fill(palette.caution_bg)
+            .inner_margin(8)
+            .corner_radius(6)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new("ℹ").color(palette.caution));
+                    ui.label(note);
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.button("Dismiss").clicked() {
+                            commands.push(Command::DismissNote);
+                        }
+                    });
+                });
+            });
+    }
+}
+
+/// Dims the window and says what will happen while files are dragged over it.
+pub(super) fn drop_overlay_ui(ctx: &egui::Context) {
+    let hovered: Vec<String> = ctx.input(|i| {
+        i.raw
+            .hovered_files
+            .iter()
+            .map(|f| f.path.as_deref().map(file_name).unwrap_or_default())
+            .collect()
+    });
+    if hovered.is_empty() {
+        return;
+    }
+    let text = match hovered.len() {
+        1 => match hovered.first().filter(|n| !n.is_empty()) {
+            Some(name) => format!("Drop to check {name}"),
+            None => "Drop to check this message".into(),
+        },
+        n => format!("Drop to check these {n} messages"),
+    };
+    let palette = theme::Palette::of(&ctx.global_style().visuals);
+    let layer = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay"));
+    let painter = ctx.layer_painter(layer);
+    let screen = ctx.content_rect();
+    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
+    painter.rect_stroke(
+        screen.shrink(16.0),
+        12.0,
+        egui::Stroke::new(3.0, palette.accent),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        format!("📥 {text}"),
+        egui::FontId::proportional(28.0),
+        egui::Color32::WHITE,
+    );
+}

@@ -1,0 +1,427 @@
+//! Presenter view: full screen, large text, one step at a time, for a trainer at a projector.
+//!
+//! Steps (see `training::presenter`): the message with the verdict hidden, then each tell,
+//! then the path with the trust boundary, then the verdict and the lesson. Space or →
+//! goes forward, ← goes back, Esc leaves.
+
+use egui::{Color32, Frame, Key, Margin, RichText, Stroke, ViewportCommand};
+
+use crate::analysis::{Report, Verdict};
+use crate::training::presenter::{Presentation, Step};
+use crate::training::quiz::Question;
+use crate::training::view::{MailView, Part};
+use crate::training::Scenario;
+
+/// Text size of the presenter view's body text, in points.
+const BODY_SIZE: f32 = 24.0;
+const HEADING_SIZE: f32 = 38.0;
+const SMALL_SIZE: f32 = 18.0;
+
+/// What the presenter asks of the app around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresenterExit {
+    /// Leave the presenter view (full screen has been switched off).
+    Leave,
+}
+
+/// The presenter screen.
+#[derive(Debug)]
+pub struct PresenterScreen {
+    pub presentation: Presentation,
+    /// Ask for full screen once, on the first frame.
+    entered: bool,
+    /// Switch the window to full screen (off in tests).
+    pub fullscreen: bool,
+}
+
+impl PresenterScreen {
+    /// Presents `scenarios`, starting with the one at `start`.
+    pub fn new(scenarios: Vec<Scenario>, start: usize) -> PresenterScreen {
+        PresenterScreen {
+            presentation: Presentation::new(scenarios, start),
+            entered: false,
+            fullscreen: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Next,
+    Back,
+    Leave,
+}
+
+/// Draws the presenter view and handles its keys. Returns `Some` when the app should
+/// leave it.
+pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<PresenterExit> {
+    if !screen.entered {
+        screen.entered = true;
+        if screen.fullscreen {
+            ui.ctx()
+                .send_viewport_cmd(ViewportCommand::Fullscreen(true));
+        }
+    }
+    let mut actions: Vec<Action> = ui.input(|i| {
+        let mut v = Vec::new();
+        if i.key_pressed(Key::Space)
+            || i.key_pressed(Key::ArrowRight)
+            || i.key_pressed(Key::PageDown)
+        {
+            v.push(Action::Next);
+        }
+        if i.key_pressed(Key::ArrowLeft) || i.key_pressed(Key::PageUp) {
+            v.push(Action::Back);
+        }
+        if i.key_pressed(Key::Escape) {
+            v.push(Action::Leave);
+        }
+        v
+    });
+    // A projector washes out grey text: everything is drawn in the strongest colour.
+    let strong = ui.visuals().strong_text_color();
+    ui.visuals_mut().override_text_color = Some(strong);
+    Frame::new().inner_margin(Margin::same(28)).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        match screen.presentation.question() {
+            Some(q) => slide_ui(ui, &screen.presentation, q, &mut actions),
+            None => {
+                ui.label(RichText::new("There is nothing to present.").size(BODY_SIZE));
+                controls_ui(ui, &screen.presentation, &mut actions);
+            }
+        }
+    });
+    let mut exit = None;
+    for a in actions {
+        match a {
+            Action::Next => {
+                screen.presentation.forward();
+            }
+            Action::Back => {
+                screen.presentation.back();
+            }
+            Action::Leave => {
+                if screen.fullscreen {
+                    ui.ctx()
+                        .send_viewport_cmd(ViewportCommand::Fullscreen(false));
+                }
+                exit = Some(PresenterExit::Leave);
+            }
+        }
+    }
+    exit
+}
+
+fn controls_ui(ui: &mut egui::Ui, p: &Presentation, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        let (s, n) = p.scenario_position();
+        let (step, steps) = p.step_position();
+        ui.label(
+            RichText::new(format!(
+                "Scenario {} of {n} · step {} of {steps} · Space or ➡ next · ⬅ back · Esc leave",
+                s + 1,
+                step + 1
+            ))
+            .size(SMALL_SIZE)
+            .weak(),
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(RichText::new("Leave presenter view").size(SMALL_SIZE))
+                .clicked()
+            {
+                actions.push(Action::Leave);
+            }
+            if ui
+                .button(RichText::new("Next ➡").size(SMALL_SIZE))
+                .clicked()
+            {
+                actions.push(Action::Next);
+            }
+            if ui
+                .button(RichText::new("⬅ Back").size(SMALL_SIZE))
+                .clicked()
+            {
+                actions.push(Action::Back);
+            }
+        });
+    });
+}
+
+fn highlight(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(120, 80, 20)
+    } else {
+        Color32::from_rgb(255, 226, 160)
+    }
+}
+
+fn slide_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, actions: &mut Vec<Action>) {
+    controls_ui(ui, p, actions);
+    ui.add_space(10.0);
+    let step = p.step();
+    let title = match step {
+        Step::Lesson => q.scenario.meta.title.clone(),
+        Step::Path => "The route it took".to_string(),
+        _ => "Would you trust this message?".to_string(),
+    };
+    ui.label(RichText::new(title).size(HEADING_SIZE).strong());
+    ui.add_space(12.0);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| body_ui(ui, p, q, step));
+}
+
+fn body_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, step: Step) {
+    match (step, &q.report) {
+        (Step::Path, Ok(r)) => path_ui(ui, r),
+        (Step::Lesson, Ok(r)) => lesson_ui(ui, q, r),
+        (_, Err(e)) => {
+            ui.label(RichText::new(e.to_string()).size(BODY_SIZE));
+        }
+        _ => {
+            let shown = p.tells_shown();
+            // Columns lay out justified; text reads better ragged-right.
+            let ragged = egui::Layout::top_down(egui::Align::Min);
+            ui.columns(2, |cols| {
+                if let [left, right] = cols {
+                    left.with_layout(ragged, |ui| mail_ui(ui, q, shown));
+                    right.with_layout(ragged, |ui| tells_ui(ui, q, shown));
+                }
+            });
+        }
+    }
+}
+
+/// Parts shown by the first `shown` tells.
+fn lit_parts(q: &Question, shown: usize) -> Vec<(Part, usize)> {
+    q.points
+        .iter()
+        .take(shown)
+        .enumerate()
+        .flat_map(|(n, pt)| {
+            pt.spot
+                .as_ref()
+                .map(|s| q.view.parts_for(s))
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |part| (part, n + 1))
+        })
+        .collect()
+}
+
+fn line_ui(ui: &mut egui::Ui, lit: &[(Part, usize)], part: Part, text: &str) {
+    let numbers: Vec<String> = lit
+        .iter()
+        .filter(|(p, _)| *p == part)
+        .map(|(_, n)| n.to_string())
+        .collect();
+    let mut rich = RichText::new(text).size(BODY_SIZE);
+    if numbers.is_empty() {
+        ui.label(rich);
+        return;
+    }
+    rich = rich.background_color(highlight(ui)).strong();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!("[{}]", numbers.join(",")))
+                .size(BODY_SIZE)
+                .strong(),
+        );
+        ui.label(rich);
+    });
+}
+
+fn mail_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
+    let v: &MailView = &q.view;
+    let lit = lit_parts(q, shown);
+    Frame::group(ui.style())
+        .inner_margin(Margin::same(16))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            line_ui(ui, &lit, Part::From, &format!("From: {}", v.from));
+            if let Some(rt) = &v.reply_to {
+                line_ui(ui, &lit, Part::ReplyTo, &format!("Reply-To: {rt}"));
+            }
+            line_ui(ui, &lit, Part::To, &format!("To: {}", v.to));
+            line_ui(ui, &lit, Part::Subject, &format!("Subject: {}", v.subject));
+            ui.separator();
+            for (i, para) in v.paragraphs.iter().enumerate().take(12) {
+                line_ui(ui, &lit, Part::Paragraph(i), para);
+            }
+            for l in &v.links {
+                line_ui(
+                    ui,
+                    &lit,
+                    Part::Link(l.index),
+                    &format!("Link: {}  ▶  {}", l.text, l.href),
+                );
+            }
+            for a in &v.attachments {
+                line_ui(
+                    ui,
+                    &lit,
+                    Part::Attachment(a.index),
+                    &format!("📎 {} ({})", a.name, a.size),
+                );
+            }
+        });
+}
+
+fn tells_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
+    if shown == 0 {
+        ui.label(
+            RichText::new("Look closely. What gives it away, if anything?")
+                .size(BODY_SIZE)
+                .italics(),
+        );
+        return;
+    }
+    for (n, pt) in q.points.iter().take(shown).enumerate() {
+        let title = crate::lessons::lesson(&pt.check)
+            .map(|l| l.title.clone())
+            .unwrap_or_else(|| pt.check.replace('-', " "));
+        let newest = n + 1 == shown;
+        let frame = if newest {
+            Frame::group(ui.style()).stroke(Stroke::new(3.0, ui.visuals().selection.bg_fill))
+        } else {
+            Frame::group(ui.style())
+        };
+        frame.inner_margin(Margin::same(10)).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(format!("[{}] {title}", n + 1))
+                    .size(BODY_SIZE)
+                    .strong(),
+            );
+            if !pt.note.is_empty() {
+                ui.label(RichText::new(&pt.note).size(BODY_SIZE));
+            }
+            if pt.gap.is_some() {
+                ui.label(
+                    RichText::new("mailsleuth does not flag this one yet: a careful reader does.")
+                        .size(SMALL_SIZE)
+                        .weak(),
+                );
+            }
+            if pt.spot.as_ref().is_some_and(|s| !s.is_visible()) {
+                ui.label(
+                    RichText::new("Hidden in the headers: mailsleuth shows it for you.")
+                        .size(SMALL_SIZE)
+                        .weak(),
+                );
+            }
+        });
+        ui.add_space(6.0);
+    }
+}
+
+fn path_ui(ui: &mut egui::Ui, r: &Report) {
+    let boundary = r.path.boundary;
+    let hop_line = |h: &crate::analysis::Hop| {
+        let from = h
+            .from_host
+            .clone()
+            .or_else(|| h.helo.clone())
+            .unwrap_or_else(|| "an unnamed server".into());
+        let ip = h
+            .from_ip
+            .as_deref()
+            .map(|ip| format!(" [{ip}]"))
+            .unwrap_or_default();
+        let by = h.by_host.clone().unwrap_or_else(|| "?".into());
+        format!("{}. {from}{ip}  ▶  {by}", h.index + 1)
+    };
+    ui.label(
+        RichText::new("Read from the sender (top) to you (bottom).")
+            .size(SMALL_SIZE)
+            .weak(),
+    );
+    if boundary == Some(0) {
+        ui.label(
+            RichText::new("(no lines from before your servers: the sender's side wrote none)")
+                .size(SMALL_SIZE)
+                .italics(),
+        );
+    }
+    for h in &r.path.hops {
+        if Some(h.index) == boundary {
+            ui.add_space(6.0);
+            let colour = ui.visuals().warn_fg_color;
+            ui.separator();
+            ui.label(
+                RichText::new("⬆ written before your servers got it: the sender could have forged these lines")
+                    .size(SMALL_SIZE)
+                    .color(colour),
+            );
+            ui.label(
+                RichText::new("⬇ written by your own servers: these can be believed")
+                    .size(SMALL_SIZE)
+                    .color(colour),
+            );
+            ui.separator();
+            ui.add_space(6.0);
+        }
+        let text = RichText::new(hop_line(h)).size(BODY_SIZE);
+        ui.label(if h.trusted {
+            text.strong()
+        } else {
+            text.weak()
+        });
+    }
+    if let Some(ip) = &r.path.connecting_ip {
+        ui.add_space(12.0);
+        ui.label(
+            RichText::new(format!(
+                "The only sender address known for sure: {ip}{}",
+                r.path
+                    .connecting_host
+                    .as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default()
+            ))
+            .size(BODY_SIZE),
+        );
+    }
+}
+
+fn verdict_look(ui: &egui::Ui, v: Verdict) -> (&'static str, Color32) {
+    let dark = ui.visuals().dark_mode;
+    match v {
+        Verdict::Ok => (
+            "✔",
+            if dark {
+                Color32::from_rgb(110, 200, 120)
+            } else {
+                Color32::from_rgb(20, 120, 40)
+            },
+        ),
+        Verdict::Caution => ("⚠", ui.visuals().warn_fg_color),
+        Verdict::Danger => ("⛔", ui.visuals().error_fg_color),
+    }
+}
+
+fn lesson_ui(ui: &mut egui::Ui, q: &Question, r: &Report) {
+    let (icon, colour) = verdict_look(ui, q.truth);
+    ui.label(
+        RichText::new(format!("{icon} {}", q.truth.word()))
+            .size(HEADING_SIZE * 1.3)
+            .strong()
+            .color(colour),
+    );
+    ui.label(RichText::new(&r.headline).size(BODY_SIZE));
+    ui.add_space(12.0);
+    if !q.scenario.meta.story.is_empty() {
+        ui.label(RichText::new(&q.scenario.meta.story).size(BODY_SIZE));
+    }
+    let todo = q
+        .points
+        .iter()
+        .find_map(|p| crate::lessons::lesson(&p.check))
+        .map(|l| l.what_to_do.clone());
+    if let Some(todo) = todo {
+        ui.add_space(12.0);
+        ui.label(RichText::new("What to do").size(BODY_SIZE).strong());
+        ui.label(RichText::new(todo).size(BODY_SIZE));
+    }
+}

@@ -1,0 +1,263 @@
+//! The quiz and presenter screens, driven through AccessKit like a person would.
+
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+use mailsleuth::gui::presenter::{presenter_ui, PresenterExit, PresenterScreen};
+use mailsleuth::gui::quiz::{quiz_ui, QuizExit, QuizScreen};
+use mailsleuth::training::quiz::Quiz;
+use mailsleuth::training::view::Part;
+use mailsleuth::training::{gallery, Scenario};
+
+fn scenario(id: &str) -> Scenario {
+    match gallery().into_iter().find(|s| s.meta.id == id) {
+        Some(s) => s,
+        None => panic!("no scenario {id}"),
+    }
+}
+
+struct QuizState {
+    screen: QuizScreen,
+    exit: Option<QuizExit>,
+}
+
+fn quiz_harness(ids: &[&str]) -> Harness<'static, QuizState> {
+    let mut screen = QuizScreen::new(Vec::new(), 1, 1);
+    screen.quiz = Quiz::from_scenarios(ids.iter().map(|id| scenario(id)).collect());
+    screen.use_dialog = false;
+    let state = QuizState { screen, exit: None };
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 2400.0))
+        .build_ui_state(
+            |ui, s: &mut QuizState| {
+                if let Some(e) = quiz_ui(ui, &mut s.screen) {
+                    s.exit = Some(e);
+                }
+            },
+            state,
+        )
+}
+
+#[test]
+fn mark_a_part_decide_and_see_the_reveal() {
+    let mut h = quiz_harness(&["reply-to-hijack", "newsletter"]);
+    h.run();
+    h.get_by_label_contains("Message 1 of 2");
+    // The verdict is hidden until the learner decides.
+    assert!(h.query_by_label_contains("Dangerous").is_none());
+    h.get_by_label_contains("Reply-To: Chris Novak").click();
+    h.run();
+    let marked: Vec<Part> = h
+        .state()
+        .screen
+        .quiz
+        .current()
+        .map(|q| q.marked().iter().copied().collect())
+        .unwrap_or_default();
+    assert_eq!(marked, [Part::ReplyTo]);
+    h.get_by_label_contains("⚑ Reply-To");
+    h.get_by_label("Don't trust").click();
+    h.run();
+    h.get_by_label("Right: Don't trust");
+    h.get_by_label_contains("Dangerous: Credit control asks");
+    h.get_by_label_contains("Found: ");
+    h.get_by_label_contains("✔ Reply-To");
+    h.get_by_label_contains("You found 1 of");
+    let (score, _) = h.state().screen.quiz.score();
+    assert_eq!(score, 3, "one tell found and the right decision");
+    h.get_by_label_contains("Score: 3 of");
+    // Marking is over once the answer is in.
+    h.get_by_label_contains("From: Chris Novak").click();
+    h.run();
+    assert!(!h
+        .state()
+        .screen
+        .quiz
+        .current()
+        .is_some_and(|q| q.marked().contains(&Part::From)));
+}
+
+#[test]
+fn a_round_ends_with_a_summary_that_can_be_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = quiz_harness(&["gift-card", "newsletter"]);
+    h.state_mut().screen.save_dir = Some(dir.path().to_path_buf());
+    h.run();
+    h.get_by_label("Don't trust").click();
+    h.run();
+    h.get_by_label("Next message").click();
+    h.run();
+    h.get_by_label_contains("Message 2 of 2");
+    h.get_by_label("Trust").click();
+    h.run();
+    h.get_by_label("Right: Trust");
+    h.get_by_label("See the summary").click();
+    h.run();
+    h.get_by_label_contains("Round over:");
+    h.get_by_label("Save summary…").click();
+    h.run();
+    h.get_by_label_contains("No save dialog appeared");
+    h.get_by_label("Save to my documents").click();
+    h.run();
+    h.get_by_label_contains("✔ Saved to");
+    let saved: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(saved.len(), 1);
+    let html = std::fs::read_to_string(saved[0].path()).unwrap();
+    assert!(html.contains("Gift cards for clients"), "{html}");
+    h.get_by_label("Back to start").click();
+    h.run();
+    assert_eq!(h.state().exit, Some(QuizExit::Leave));
+}
+
+struct PresenterState {
+    screen: PresenterScreen,
+    exit: Option<PresenterExit>,
+}
+
+fn presenter_harness(ids: &[&str]) -> Harness<'static, PresenterState> {
+    let mut screen = PresenterScreen::new(ids.iter().map(|id| scenario(id)).collect(), 0);
+    screen.fullscreen = false;
+    Harness::builder()
+        .with_size(egui::vec2(1600.0, 1400.0))
+        .build_ui_state(
+            |ui, s: &mut PresenterState| {
+                if let Some(e) = presenter_ui(ui, &mut s.screen) {
+                    s.exit = Some(e);
+                }
+            },
+            PresenterState { screen, exit: None },
+        )
+}
+
+#[test]
+fn the_presenter_steps_through_tells_path_and_lesson_by_keyboard() {
+    let mut h = presenter_harness(&["ceo-fraud", "newsletter"]);
+    h.run();
+    h.get_by_label("Would you trust this message?");
+    h.get_by_label_contains("step 1 of");
+    assert!(h.query_by_label_contains("[1]").is_none(), "no tell yet");
+    h.key_press(Key::Space);
+    h.run();
+    h.get_by_label_contains("step 2 of");
+    assert!(!h
+        .get_all_by_label_contains("[1]")
+        .collect::<Vec<_>>()
+        .is_empty());
+    h.key_press(Key::ArrowLeft);
+    h.run();
+    h.get_by_label_contains("step 1 of");
+    let tells = h
+        .state()
+        .screen
+        .presentation
+        .question()
+        .map(|q| q.points.len())
+        .unwrap_or(0);
+    for _ in 0..=tells {
+        h.key_press(Key::ArrowRight);
+        h.run();
+    }
+    h.get_by_label("The route it took");
+    h.get_by_label_contains("the sender could have forged these lines");
+    h.key_press(Key::Space);
+    h.run();
+    h.get_by_label_contains("Dangerous");
+    h.get_by_label("The CEO needs the payroll file, now");
+    h.get_by_label("Next ➡").click();
+    h.run();
+    h.get_by_label_contains("Scenario 2 of 2");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().exit, Some(PresenterExit::Leave));
+}
+
+#[test]
+fn the_training_card_starts_a_quiz_and_presents_a_chosen_scenario() {
+    use mailsleuth::gui::gallery::{training_ui, GalleryAction};
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 1600.0))
+        .build_ui_state(
+            |ui, actions: &mut Vec<GalleryAction>| {
+                let g = gallery();
+                training_ui(ui, &g, actions);
+            },
+            Vec::new(),
+        );
+    h.run();
+    h.get_by_label_contains("Start quiz").click();
+    h.run();
+    assert_eq!(h.state().as_slice(), [GalleryAction::StartQuiz]);
+    h.get_by_label_contains("Scenario gallery").click();
+    h.run();
+    h.get_by_label("The CEO needs the payroll file, now");
+    let present = h.get_all_by_label("Present").nth(1);
+    if let Some(b) = present {
+        b.click();
+    }
+    h.run();
+    assert_eq!(h.state().last(), Some(&GalleryAction::Present(1)));
+}
+
+fn app_harness() -> Harness<'static, mailsleuth::gui::MailsleuthApp> {
+    use mailsleuth::gui::{MailsleuthApp, Settings};
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 1000.0))
+        .build_eframe(|cc| MailsleuthApp::new(cc, Settings::offline(), Vec::new()))
+}
+
+#[test]
+fn the_app_opens_the_quiz_and_the_presenter_from_the_start_page() {
+    use mailsleuth::gui::View;
+    let mut h = app_harness();
+    h.run();
+    h.get_by_label_contains("Start quiz").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Quiz);
+    h.get_by_label_contains("Message 1 of 5");
+    h.get_by_label("Leave quiz").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Welcome);
+
+    h.get_by_label_contains("Presenter view").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Presenter);
+    h.get_by_label("Would you trust this message?");
+    // The toolbar is gone: the presenter has the whole screen.
+    assert!(h.query_by_label_contains("Open file").is_none());
+    h.key_press(Key::Space);
+    h.run();
+    h.get_by_label_contains("step 2 of");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().view(), View::Welcome);
+}
+
+#[test]
+fn a_gallery_scenario_opens_as_a_message_with_its_report() {
+    use mailsleuth::gui::View;
+    let mut h = app_harness();
+    h.run();
+    h.get_by_label_contains("Scenario gallery").click();
+    h.run();
+    // The first row of the gallery is the CEO fraud scenario.
+    let open = h.get_all_by_label("Open").next();
+    assert!(open.is_some(), "the gallery rows have Open buttons");
+    if let Some(b) = open {
+        b.click();
+    }
+    // The message is analysed in the background; wait for it like a person would.
+    let start = std::time::Instant::now();
+    h.step();
+    while h.state().is_busy() {
+        assert!(start.elapsed().as_secs() < 30, "analysis did not finish");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run_steps(4);
+    assert!(matches!(h.state().view(), View::Message(_)));
+    h.get_by_label_contains("Training: The CEO needs the payroll file, now");
+}
