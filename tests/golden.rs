@@ -176,7 +176,18 @@ fn fixture(name: &str) -> Value {
 
 #[test]
 fn forged_dkim_pass_below_the_boundary_is_not_believed() {
-    let v = fixture("forged-dkim-below-boundary.eml");
+    forged_results_are_not_believed("forged-dkim-below-boundary.eml");
+}
+
+/// The forgery sits at the top of what the sender sent, so it lands right under the
+/// receiver's own Received line, where some receivers (Gmail) write their real results.
+#[test]
+fn forged_results_right_under_the_receivers_line_are_not_believed() {
+    forged_results_are_not_believed("forged-results-just-below-receiver.eml");
+}
+
+fn forged_results_are_not_believed(name: &str) {
+    let v = fixture(name);
     let forged: Vec<&Value> = v["auth"]["results_headers"]
         .as_array()
         .into_iter()
