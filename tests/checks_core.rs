@@ -483,3 +483,58 @@ fn sender_on_behalf_of() {
     let same = report(&with_header("Sender", "<assistant@sender.example>"));
     assert!(!fires(&same, "sender-on-behalf"));
 }
+
+#[test]
+fn own_organisation_name_from_outside() {
+    let to_fabrikam = BASE.replace("bob@corp.example", "bob@fabrikam.example");
+    let outside = report(&to_fabrikam.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: Morgan Blake <morgan.blake.fabrikam@postbox.example>",
+    ));
+    assert!(fires(&outside, "own-name-outside"));
+    let inside = report(&to_fabrikam.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: Morgan Blake <morgan.blake@fabrikam.example>",
+    ));
+    assert!(!fires(&inside, "own-name-outside"));
+    assert!(!fires(&report(&to_fabrikam), "own-name-outside"));
+}
+
+#[test]
+fn department_voice_from_an_unrelated_domain() {
+    let scam = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: Tailspin Toys Billing <tailspin.billing@postbox.example>",
+    ));
+    assert!(fires(&scam, "organisation-name-mismatch"));
+    let genuine = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: Sender Billing <billing@sender.example>",
+    ));
+    assert!(!fires(&genuine, "organisation-name-mismatch"));
+    assert!(!fires(&report(BASE), "organisation-name-mismatch"));
+}
+
+#[test]
+fn hidden_copy() {
+    let bcc = report(&BASE.replace(
+        "To: Bob <bob@corp.example>",
+        "To: Undisclosed <list@elsewhere.example>\r\nDelivered-To: bob@corp.example",
+    ));
+    assert!(fires(&bcc, "not-addressed-to-you"));
+    let direct = report(&BASE.replace(
+        "To: Bob <bob@corp.example>",
+        "To: Bob <bob@corp.example>\r\nDelivered-To: bob@corp.example",
+    ));
+    assert!(!fires(&direct, "not-addressed-to-you"));
+}
+
+#[test]
+fn random_filler_in_the_subject() {
+    let junk = report(&BASE.replace(
+        "Subject: Minutes from Monday",
+        "Subject: Notificacao de Credito-HDvRHTDRqwS7abE",
+    ));
+    assert!(fires(&junk, "random-junk-text"));
+    assert!(!fires(&report(BASE), "random-junk-text"));
+}
