@@ -492,16 +492,18 @@ fn checklist_text(out: &mut String, r: &Report, style: Style) {
                     }
                 }
                 Outcome::Pass => {
+                    // A title names the red flag ("Replies go somewhere else"); next to "ok"
+                    // it would read as if the flag were raised, so say what was found instead.
+                    let text = if c.reassuring {
+                        format!("{}: {}", clean(&c.title), clean(&c.summary))
+                    } else {
+                        clean(&c.summary).to_string()
+                    };
                     let _ = writeln!(
                         out,
-                        "    {} {}{}",
+                        "    {} {}",
                         style.paint(Tone::Good, outcome_mark(c.outcome)),
-                        clean(&c.title),
-                        if c.reassuring {
-                            format!(": {}", clean(&c.summary))
-                        } else {
-                            String::new()
-                        }
+                        text
                     );
                 }
                 Outcome::Skip => skipped += 1,
