@@ -538,3 +538,13 @@ fn random_filler_in_the_subject() {
     assert!(fires(&junk, "random-junk-text"));
     assert!(!fires(&report(BASE), "random-junk-text"));
 }
+
+#[test]
+fn brand_name_in_the_mailbox() {
+    let borrowed = report(&BASE.replace(
+        "alice@sender.example>",
+        "paypal.service.center@sender.example>",
+    ));
+    assert!(fires(&borrowed, "brand-in-mailbox"));
+    assert!(!fires(&report(BASE), "brand-in-mailbox"));
+}

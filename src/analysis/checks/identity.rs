@@ -30,6 +30,11 @@ pub const CHECKS: &[CheckDef] = &[
         run: display_name_brand,
     },
     CheckDef {
+        id: "brand-in-mailbox",
+        family: Family::Identity,
+        run: brand_in_mailbox,
+    },
+    CheckDef {
         id: "own-name-outside",
         family: Family::Identity,
         run: own_name_outside,
@@ -456,6 +461,36 @@ fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
         return None;
     }
     domains::brands().iter().find(|b| norm(b.name) == wanted)
+}
+
+fn brand_in_mailbox(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(f) = from(r) else {
+        return Finding::skip("No sender");
+    };
+    let (Some(address), Some(domain)) = (f.address.as_deref(), f.domain.as_deref()) else {
+        return Finding::skip("No sender address");
+    };
+    let local = squash(address.split('@').next().unwrap_or_default());
+    let domain_text = squash(domain);
+    for brand in domains::brands() {
+        if domains::brand_owns(brand, domain) {
+            continue;
+        }
+        // Long keywords only: short ones ("ups", "visa") hide inside ordinary names.
+        let hit = brand.keywords.iter().map(|k| squash(k)).find(|k| {
+            k.chars().count() >= 5
+                && local.contains(k.as_str())
+                && !domain_text.contains(k.as_str())
+        });
+        if hit.is_some() {
+            return with_named(
+                Finding::warn(5, format!("The address {address} borrows the name {} in front of the @, but the domain {domain} is not theirs", brand.name)),
+                r, "From",
+            );
+        }
+    }
+    Finding::pass("The sender's mailbox name does not borrow a brand")
 }
 
 fn display_name_brand(c: &Ctx) -> Finding {
