@@ -1852,7 +1852,7 @@ mod tests {
             "hotmail.co.uk",
             "outlook.fr",
             "example.com",
-            "ettus.com",
+            "arduino.cc",
             "python.org",
             "münchen.de",
             "xn--mnchen-3ya.de",
