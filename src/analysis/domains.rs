@@ -748,6 +748,47 @@ static BRANDS: &[Brand] = &[
         domains: &["proton.me", "protonmail.com", "protonmail.ch"],
         keywords: &["proton mail", "protonmail", "proton.me"],
     },
+    // Health insurers and loyalty programmes whose names resellers and scammers borrow.
+    Brand {
+        name: "Amil",
+        domains: &["amil.com.br"],
+        keywords: &["amil"],
+    },
+    Brand {
+        name: "NotreDame Intermédica",
+        domains: &["gndi.com.br", "notredameintermedica.com.br"],
+        keywords: &["notredame intermedica", "intermedica"],
+    },
+    Brand {
+        name: "SulAmérica",
+        domains: &["sulamerica.com.br"],
+        keywords: &["sulamerica"],
+    },
+    Brand {
+        name: "Unimed",
+        domains: &["unimed.coop.br", "unimed.com.br"],
+        keywords: &["unimed"],
+    },
+    Brand {
+        name: "Hapvida",
+        domains: &["hapvida.com.br"],
+        keywords: &["hapvida"],
+    },
+    Brand {
+        name: "Livelo",
+        domains: &["livelo.com.br"],
+        keywords: &["livelo"],
+    },
+    Brand {
+        name: "Standard Chartered",
+        domains: &["sc.com", "standardchartered.com"],
+        keywords: &["standard chartered"],
+    },
+    Brand {
+        name: "Celsius",
+        domains: &["celsius.network"],
+        keywords: &["celsius network", "celsius.network"],
+    },
 ];
 
 /// Well-known, often-impersonated brands: banks, payment, delivery, big tech, streaming,

@@ -44,6 +44,7 @@ static CRYPTO: Cues = Cues::new(&[
     "synchronization|synchronisation required",
     "free ~1 bitcoin|bitcoins|btc|eth|ethereum|crypto|usdt|xrp",
     "bitcoin|btc|eth|usdt|xrp ~3 transfer|balance|mining|received|payout|withdrawal|bonus",
+    "transfer|transaction|balance|payout|withdrawal ~3 bitcoin|btc|eth|usdt|xrp",
     "mining balance",
     // Portuguese, Spanish, French, German, Italian
     "carteira|billetera|cartera|portefeuille|wallet|portafoglio ~2 bloqueada|suspensa|suspendida|bloquee|suspendu|gesperrt|bloccato",
@@ -235,6 +236,8 @@ mod tests {
             "Connect your wallet before the airdrop ends.",
         );
         assert_eq!(outcome(&r, "crypto-lure"), Outcome::Warn);
+        let btc = report("Your transfer of 2 BTC is waiting", "See the attached statement.");
+        assert_eq!(outcome(&btc, "crypto-lure"), Outcome::Warn);
         let quiet = report(
             "Budget",
             "The wallet-sized cards are printed; see the attached budget.",
