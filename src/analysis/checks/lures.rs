@@ -236,7 +236,10 @@ mod tests {
             "Connect your wallet before the airdrop ends.",
         );
         assert_eq!(outcome(&r, "crypto-lure"), Outcome::Warn);
-        let btc = report("Your transfer of 2 BTC is waiting", "See the attached statement.");
+        let btc = report(
+            "Your transfer of 2 BTC is waiting",
+            "See the attached statement.",
+        );
         assert_eq!(outcome(&btc, "crypto-lure"), Outcome::Warn);
         let quiet = report(
             "Budget",
