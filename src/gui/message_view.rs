@@ -121,6 +121,35 @@ fn flags_for<'a>(report: &'a Report, location: &Location) -> Vec<&'a CheckResult
         .collect()
 }
 
+/// A card for one link or attachment: highlighted when a selected check points at it,
+/// and scrolled into view when the reader jumps to it.
+fn evidence_card_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    here: &Location,
+    lit: &[&Location],
+    scroll_to: Option<&Location>,
+    body: impl FnOnce(&mut egui::Ui),
+) {
+    let fill = if lit.contains(&here) {
+        palette.highlight_bg
+    } else {
+        palette.card_bg
+    };
+    let card = egui::Frame::new()
+        .fill(fill)
+        .corner_radius(6)
+        .inner_margin(8)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            body(ui);
+        });
+    if scroll_to == Some(here) {
+        card.response.scroll_to_me(Some(egui::Align::Center));
+    }
+    ui.add_space(4.0);
+}
+
 fn links_ui(
     ui: &mut egui::Ui,
     palette: &Palette,
@@ -142,67 +171,53 @@ fn links_ui(
     for (i, link) in links.iter().enumerate() {
         let here = Location::Link { index: i };
         let flags = flags_for(report, &here);
-        let fill = if lit.contains(&&here) {
-            palette.highlight_bg
-        } else {
-            palette.card_bg
-        };
-        let card = egui::Frame::new()
-            .fill(fill)
-            .corner_radius(6)
-            .inner_margin(8)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                let shown = if link.shown_text.is_empty() {
-                    "(no visible text: an image or an empty link)".to_string()
-                } else {
-                    super::list::shorten(&link.shown_text, 200)
-                };
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("{}.", i + 1)).strong());
-                    ui.label("Says:");
-                    ui.label(RichText::new(shown).italics());
-                });
-                ui.horizontal_wrapped(|ui| {
-                    ui.label("Really goes to:");
-                    ui.label(
-                        RichText::new(link.host.as_deref().unwrap_or("(no host)"))
-                            .strong()
-                            .monospace(),
-                    );
-                });
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(super::list::shorten(&link.href, 400))
-                            .small()
-                            .monospace()
-                            .color(palette.muted),
-                    )
-                    .selectable(true)
-                    .wrap(),
-                );
-                if let (Some(shown), Some(real)) = (&link.shown_host, &link.host) {
-                    if !real.ends_with(shown.as_str()) && !shown.ends_with(real.as_str()) {
-                        ui.label(
-                            RichText::new(format!(
-                                "⚠ The text shows {shown}, but the link goes to {real}"
-                            ))
-                            .strong()
-                            .color(palette.danger),
-                        );
-                    }
-                }
-                for c in flags {
-                    ui.label(
-                        RichText::new(format!("{} {}", theme::outcome_icon(c.outcome), c.title))
-                            .color(palette.outcome(c.outcome)),
-                    );
-                }
+        evidence_card_ui(ui, palette, &here, lit, scroll_to, |ui| {
+            let shown = if link.shown_text.is_empty() {
+                "(no visible text: an image or an empty link)".to_string()
+            } else {
+                super::list::shorten(&link.shown_text, 200)
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}.", i + 1)).strong());
+                ui.label("Says:");
+                ui.label(RichText::new(shown).italics());
             });
-        if scroll_to == Some(&here) {
-            card.response.scroll_to_me(Some(egui::Align::Center));
-        }
-        ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Really goes to:");
+                ui.label(
+                    RichText::new(link.host.as_deref().unwrap_or("(no host)"))
+                        .strong()
+                        .monospace(),
+                );
+            });
+            ui.add(
+                egui::Label::new(
+                    RichText::new(super::list::shorten(&link.href, 400))
+                        .small()
+                        .monospace()
+                        .color(palette.muted),
+                )
+                .selectable(true)
+                .wrap(),
+            );
+            if let (Some(shown), Some(real)) = (&link.shown_host, &link.host) {
+                if !real.ends_with(shown.as_str()) && !shown.ends_with(real.as_str()) {
+                    ui.label(
+                        RichText::new(format!(
+                            "⚠ The text shows {shown}, but the link goes to {real}"
+                        ))
+                        .strong()
+                        .color(palette.danger),
+                    );
+                }
+            }
+            for c in flags {
+                ui.label(
+                    RichText::new(format!("{} {}", theme::outcome_icon(c.outcome), c.title))
+                        .color(palette.outcome(c.outcome)),
+                );
+            }
+        });
     }
 }
 
@@ -227,94 +242,84 @@ fn attachments_ui(
     for (i, a) in atts.iter().enumerate() {
         let here = Location::Attachment { index: i };
         let flags = flags_for(report, &here);
-        let fill = if lit.contains(&&here) {
-            palette.highlight_bg
-        } else {
-            palette.card_bg
-        };
-        let card = egui::Frame::new()
-            .fill(fill)
-            .corner_radius(6)
-            .inner_margin(8)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal_wrapped(|ui| {
+        evidence_card_ui(ui, palette, &here, lit, scroll_to, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "📎 {}",
+                        a.filename.as_deref().unwrap_or("(no name)")
+                    ))
+                    .strong(),
+                );
+                ui.label(
+                    RichText::new(format!(
+                        "{} · {}",
+                        a.declared_type,
+                        crate::load::human_size(a.size as u64)
+                    ))
+                    .small(),
+                );
+            });
+            if let Some(sniffed) = &a.sniffed_type {
+                ui.label(RichText::new(format!("Its first bytes look like: {sniffed}")).small());
+            }
+            if !a.archive_members.is_empty() {
+                ui.label(RichText::new("Inside the archive:").small());
+                for m in a.archive_members.iter().take(50) {
                     ui.label(
                         RichText::new(format!(
-                            "📎 {}",
-                            a.filename.as_deref().unwrap_or("(no name)")
+                            "  {}{}",
+                            m.name,
+                            if m.encrypted {
+                                " (locked with a password)"
+                            } else {
+                                ""
+                            }
                         ))
-                        .strong(),
-                    );
-                    ui.label(
-                        RichText::new(format!(
-                            "{} · {}",
-                            a.declared_type,
-                            crate::load::human_size(a.size as u64)
-                        ))
+                        .monospace()
                         .small(),
                     );
-                });
-                if let Some(sniffed) = &a.sniffed_type {
-                    ui.label(RichText::new(format!("Its first bytes look like: {sniffed}")).small());
                 }
-                if !a.archive_members.is_empty() {
-                    ui.label(RichText::new("Inside the archive:").small());
-                    for m in a.archive_members.iter().take(50) {
-                        ui.label(
-                            RichText::new(format!(
-                                "  {}{}",
-                                m.name,
-                                if m.encrypted { " (locked with a password)" } else { "" }
-                            ))
-                            .monospace()
-                            .small(),
-                        );
-                    }
-                    if a.archive_members.len() > 50 {
-                        ui.label(
-                            RichText::new(format!("  … and {} more", a.archive_members.len() - 50))
-                                .small(),
-                        );
-                    }
-                }
-                if a.archive_encrypted {
+                if a.archive_members.len() > 50 {
                     ui.label(
+                        RichText::new(format!("  … and {} more", a.archive_members.len() - 50))
+                            .small(),
+                    );
+                }
+            }
+            if a.archive_encrypted {
+                ui.label(
                         RichText::new("⚠ The archive is locked with a password, so virus scanners cannot look inside")
                             .color(palette.caution),
                     );
-                }
-                if let Some(e) = &a.archive_error {
-                    ui.label(RichText::new(format!("The archive could not be listed: {e}")).small());
-                }
-                if flags.is_empty() {
-                    ui.label(
+            }
+            if let Some(e) = &a.archive_error {
+                ui.label(RichText::new(format!("The archive could not be listed: {e}")).small());
+            }
+            if flags.is_empty() {
+                ui.label(
                         RichText::new("✔ No red flags found for this attachment; still, only open what you expected")
                             .small()
                             .color(palette.ok),
                     );
-                }
-                for c in flags {
-                    ui.label(
-                        RichText::new(format!(
-                            "{} {}: {}",
-                            theme::outcome_icon(c.outcome),
-                            c.title,
-                            c.summary
-                        ))
-                        .color(palette.outcome(c.outcome)),
-                    );
-                }
+            }
+            for c in flags {
                 ui.label(
-                    RichText::new(format!("SHA-256 {}", a.sha256))
-                        .small()
-                        .monospace()
-                        .color(palette.muted),
+                    RichText::new(format!(
+                        "{} {}: {}",
+                        theme::outcome_icon(c.outcome),
+                        c.title,
+                        c.summary
+                    ))
+                    .color(palette.outcome(c.outcome)),
                 );
-            });
-        if scroll_to == Some(&here) {
-            card.response.scroll_to_me(Some(egui::Align::Center));
-        }
-        ui.add_space(4.0);
+            }
+            ui.label(
+                RichText::new(format!("SHA-256 {}", a.sha256))
+                    .small()
+                    .monospace()
+                    .color(palette.muted),
+            );
+        });
     }
 }

@@ -10,7 +10,7 @@ use super::cache::TxtCache;
 use super::dkim::{error_words, Clock};
 use super::explain::date_words;
 use super::tags;
-use crate::analysis::{AuthOutcome, AuthSource, AuthValue};
+use crate::analysis::{AuthOutcome, AuthValue};
 
 /// Every key name the ARC chain needs (message signatures and seals), for prefetching.
 pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
@@ -21,15 +21,7 @@ pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
         .collect()
 }
 
-fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOutcome {
-    AuthOutcome {
-        result,
-        source: AuthSource::Live,
-        domain,
-        detail: Some(detail),
-        header_index: None,
-    }
-}
+use super::live_outcome as outcome;
 
 /// Verifies the ARC chain.
 pub async fn verify(

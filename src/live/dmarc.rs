@@ -10,7 +10,7 @@ use super::cache::{timed_out, TxtCache};
 use super::dkim::error_words;
 use super::spf::SpfAnswer;
 use crate::analysis::identity::org_domain;
-use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveDkim};
+use crate::analysis::{AuthOutcome, AuthValue, LiveDkim};
 
 /// What DNS says about the From domain's DMARC policy.
 #[derive(Debug, Clone)]
@@ -119,13 +119,7 @@ fn mode_words(mode: Alignment, from: &str) -> String {
 }
 
 fn outcome(result: AuthValue, domain: &str, detail: String) -> AuthOutcome {
-    AuthOutcome {
-        result,
-        source: AuthSource::Live,
-        domain: Some(domain.to_string()),
-        detail: Some(detail),
-        header_index: None,
-    }
+    super::live_outcome(result, Some(domain.to_string()), detail)
 }
 
 /// Judges DMARC for `from` from what DNS published and the live SPF/DKIM results.

@@ -325,3 +325,18 @@ mod tests {
         assert_eq!(live.spf.result, AuthValue::TempError);
     }
 }
+
+/// A result of re-checking now, with what was checked in words.
+pub(crate) fn live_outcome(
+    result: AuthValue,
+    domain: Option<String>,
+    detail: String,
+) -> AuthOutcome {
+    AuthOutcome {
+        result,
+        source: AuthSource::Live,
+        domain,
+        detail: Some(detail),
+        header_index: None,
+    }
+}

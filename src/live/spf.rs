@@ -9,7 +9,7 @@ use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfOutput, SpfResul
 
 use super::cache::MapCache;
 
-use crate::analysis::{AuthOutcome, AuthSource, AuthValue, Report};
+use crate::analysis::{AuthOutcome, AuthValue, Report};
 
 /// What SPF is asked about, taken from the report.
 #[derive(Debug, Clone)]
@@ -82,15 +82,7 @@ pub fn question(report: &Report) -> Result<SpfQuestion, AuthOutcome> {
     })
 }
 
-fn outcome(result: AuthValue, domain: Option<String>, detail: String) -> AuthOutcome {
-    AuthOutcome {
-        result,
-        source: AuthSource::Live,
-        domain,
-        detail: Some(detail),
-        header_index: None,
-    }
-}
+use super::live_outcome as outcome;
 
 /// One run of mail-auth's SPF check: both identities (HELO first, as receivers do), or
 /// the envelope sender alone.

@@ -174,14 +174,7 @@ fn reasons_text(out: &mut String, r: &Report, style: Style) {
         };
         let _ = writeln!(out, "{}", style.paint(Tone::Bold, heading));
         for c in r.reasons.iter().filter_map(|id| find_check(r, id)) {
-            let _ = writeln!(
-                out,
-                "  {} {}: {}",
-                style.paint(outcome_tone(c.outcome), outcome_mark(c.outcome)),
-                clean(&c.title),
-                clean(&c.summary)
-            );
-            evidence_lines(out, c, "         ", style);
+            flagged_line(out, c, "  ", style);
         }
         out.push('\n');
     }
@@ -456,6 +449,18 @@ fn auth_text(out: &mut String, r: &Report, style: Style) {
     out.push('\n');
 }
 
+/// A warning or failure: mark, title and summary, then its evidence indented under it.
+fn flagged_line(out: &mut String, c: &CheckResult, indent: &str, style: Style) {
+    let _ = writeln!(
+        out,
+        "{indent}{} {}: {}",
+        style.paint(outcome_tone(c.outcome), outcome_mark(c.outcome)),
+        clean(&c.title),
+        clean(&c.summary)
+    );
+    evidence_lines(out, c, &format!("{indent}       "), style);
+}
+
 fn checklist_text(out: &mut String, r: &Report, style: Style) {
     let _ = writeln!(out, "{}", style.paint(Tone::Bold, "Checklist"));
     for family in Family::ALL {
@@ -476,14 +481,7 @@ fn checklist_text(out: &mut String, r: &Report, style: Style) {
         for c in in_family {
             match c.outcome {
                 Outcome::Fail | Outcome::Warn => {
-                    let _ = writeln!(
-                        out,
-                        "    {} {}: {}",
-                        style.paint(outcome_tone(c.outcome), outcome_mark(c.outcome)),
-                        clean(&c.title),
-                        clean(&c.summary)
-                    );
-                    evidence_lines(out, c, "           ", style);
+                    flagged_line(out, c, "    ", style);
                     if let Some(l) = lessons::lesson(&c.id) {
                         let _ =
                             writeln!(out, "           What it means: {}", clean(l.plain.trim()));
