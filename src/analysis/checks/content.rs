@@ -69,17 +69,20 @@ pub static URGENCY: Cues = Cues::new(&[
     "immediate action|attention|response",
     "act|respond|reply immediately|now|promptly",
     "action|response ~1 required|needed",
-    "within|in|next 12|24|48|72 hours|hrs|h",
+    "within|in|next|after 12|24|48|72 hours|hrs|h",
+    "within|in|next|after|deadline|prazo|plazo|delai|frist|entro|dentro 12h|24h|48h|72h|12hour|24hour|48hour|72hour|12hours|24hours|48hours|72hours|24hrs|48hrs|72hrs",
     "within|in the|an|one hour",
     "with immediate effect",
     "final|last notice|warning|reminder|chance",
     "final attempt",
     "2nd|3rd|second|third attempt",
     "expires|expire|expiring|expired today|tomorrow|soon",
-    "account|mailbox|access|card|service|subscription|wallet|email|password|profile ~3 suspended|blocked|locked|disabled|deactivated|terminated|closed|restricted|frozen",
+    "account|accounts|mailbox|access|card|service|subscription|wallet|wallets|email|password|profile ~3 suspended|blocked|locked|disabled|deactivated|terminated|closed|restricted|frozen",
     "suspend|block|lock|deactivate|disable|terminate|close|delete ~2 your account|mailbox|access|card|wallet|email",
     "unusual|suspicious|unauthorized|unauthorised|irregular|unrecognized sign|signin|login|activity|access|transaction|attempt",
     "legal action",
+    "lawsuit|summons|subpoena",
+    "court ~2 summons|hearing|order ~3 against|you|your",
     "avoid ~2 suspension|closure|cancellation|deactivation|penalty|penalties|interruption",
     "failure to ~2 comply|verify|respond|update|confirm|pay",
     // Portuguese
@@ -96,6 +99,8 @@ pub static URGENCY: Cues = Cues::new(&[
     "atividade|acesso|transacao|tentativa ~2 suspeit*|incomu*",
     "atividade|acesso|transacao|tentativa ~2 nao autorizad*",
     "protesto|negativacao",
+    "citado|citada|intimado|intimada|intimacao ~4 processo|judicial|audiencia|justica",
+    "processo|acao ~3 em+seu+nome|contra+voce|contra+o+senhor|contra+a+senhora",
     "pendencia|pendencias",
     "regularize|regularizar",
     // Spanish
@@ -108,6 +113,7 @@ pub static URGENCY: Cues = Cues::new(&[
     "actividad|acceso|sesion ~1 sospechos*|inusual",
     "actividad|acceso ~1 no autorizad*",
     "evite|evitar ~2 suspension|bloqueo|cancelacion|sancion",
+    "demanda|citacion|orden ~1 judicial ~3 contra|su|usted",
     // French
     "immediatement",
     "dernier avertissement|rappel|avis",
@@ -332,7 +338,7 @@ pub static MONEY_TOPIC: Cues = Cues::new(&[
 /// "If you did not make this purchase…": the hook of callback scams.
 pub static DISPUTE: Cues = Cues::new(&[
     "not ~1 authorized|authorised|recognize|recognise",
-    "didn+t|did+not ~2 make|authorize|authorise|order|place|request|recognize",
+    "didn't|did+not ~2 make|authorize|authorise|order|place|request|recognize",
     "if this ~2 not you",
     "if this wasn t you",
     "if this isn t you",

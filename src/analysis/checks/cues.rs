@@ -3,7 +3,7 @@
 //!
 //! A pattern is a list of word slots separated by spaces:
 //! - `verify|confirm` — any of these words;
-//! - `did+not|didn+t` — `+` joins words into one alternative;
+//! - `did+not|didn't` — `+` joins words into one alternative (contractions are one word);
 //! - `suspen*` — a word starting with `suspen`;
 //! - `~` or `~3` — up to 2 (or 3) words of anything in between.
 //!
@@ -105,6 +105,25 @@ pub fn tokenize(text: &str) -> Vec<Word> {
             end = i + ch.len_utf8();
             continue;
         }
+        // English contractions stay one word: "won't" is "wont", never "won".
+        if matches!(f, '\'' | '’')
+            && cur.ends_with(|c: char| c.is_alphabetic())
+            && is_contraction_tail(text.get(i + ch.len_utf8()..).unwrap_or(""))
+        {
+            continue;
+        }
+        // A decimal point or thousands separator inside a number ("0.7495", "4.593,21")
+        // belongs to the number; it does not end a sentence.
+        if matches!(f, '.' | ',')
+            && cur.ends_with(|c: char| c.is_ascii_digit())
+            && text
+                .get(i + ch.len_utf8()..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(|n| n.is_ascii_digit())
+        {
+            cur.push(f);
+            continue;
+        }
         if !cur.is_empty() {
             out.push(Word {
                 folded: std::mem::take(&mut cur),
@@ -135,6 +154,19 @@ pub fn tokenize(text: &str) -> Vec<Word> {
         });
     }
     out
+}
+
+/// Whether `rest` (the text after an apostrophe) is the tail of an English contraction:
+/// n't, 've, 're, 'll, 's, 'd, 'm followed by the end of the word.
+fn is_contraction_tail(rest: &str) -> bool {
+    ["t", "ve", "re", "ll", "s", "d", "m"].iter().any(|tail| {
+        rest.get(..tail.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(tail))
+            && rest
+                .get(tail.len()..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// One word of an alternative: `(text, is_prefix)`.
@@ -187,9 +219,12 @@ fn compile(source: &'static str) -> Pattern {
                     slot.split('|')
                         .map(|alt| {
                             alt.split('+')
-                                .map(|w| match w.strip_suffix('*') {
-                                    Some(p) => (fold(p), true),
-                                    None => (fold(w), false),
+                                .map(|w| {
+                                    let w = w.replace(['\'', '’'], "");
+                                    match w.strip_suffix('*') {
+                                        Some(p) => (fold(p), true),
+                                        None => (fold(&w), false),
+                                    }
                                 })
                                 .collect()
                         })
@@ -544,6 +579,28 @@ mod tests {
             "We verify. Account numbers are fine. Hardwire transfer-case.",
         );
         assert!(d.find(&T).is_empty(), "{:?}", d.find(&T));
+    }
+
+    #[test]
+    fn a_decimal_point_is_not_a_sentence_end() {
+        static BTC: Cues = Cues::new(&["transfer ~3 btc"]);
+        let d = Doc::new("Your_transfer_0.7495_BTC", "");
+        assert_eq!(d.find(&BTC).len(), 1);
+        let words = tokenize("R$4.593,21 pendentes. Fim");
+        assert_eq!(words[1].folded, "4.593,21");
+        assert!(words[3].break_before);
+    }
+
+    #[test]
+    fn contractions_are_one_word() {
+        static WON: Cues = Cues::new(&["you ~2 won", "you've been"]);
+        assert!(Doc::new("", "If you do that, you won't lose data.")
+            .find(&WON)
+            .is_empty());
+        assert_eq!(Doc::new("", "You've been chosen").find(&WON).len(), 1);
+        assert_eq!(Doc::new("", "You won the draw").find(&WON).len(), 1);
+        // French elision is not a contraction.
+        assert_eq!(tokenize("l'argent")[1].folded, "argent");
     }
 
     #[test]

@@ -44,7 +44,12 @@ static CRYPTO: Cues = Cues::new(&[
     "synchronization|synchronisation required",
     "free ~1 bitcoin|bitcoins|btc|eth|ethereum|crypto|usdt|xrp",
     "bitcoin|btc|eth|usdt|xrp ~3 transfer|balance|mining|received|payout|withdrawal|bonus",
-    "transfer|transaction|balance|payout|withdrawal ~3 bitcoin|btc|eth|usdt|xrp",
+    "transfer|transaction|balance|payout|withdrawal ~3 bitcoin|btc|eth|usdt|xrp|crypto|cryptocurrency",
+    "win|won|winning|earn|earning|share ~4 bitcoin|bitcoins|btc|crypto|usdt|eth",
+    "bitcoin|btc|crypto dice|casino|lottery|faucet",
+    "wallet|wallets ~4 not ~2 verified",
+    "unverified|inactive wallet|wallets",
+    "kyc ~3 verification|verify|wallet|wallets",
     "mining balance",
     // Portuguese, Spanish, French, German, Italian
     "carteira|billetera|cartera|portefeuille|wallet|portafoglio ~2 bloqueada|suspensa|suspendida|bloquee|suspendu|gesperrt|bloccato",
@@ -62,11 +67,20 @@ static PRIZE: Cues = Cues::new(&[
     "claim ~3 prize|reward|gift|bonus|winnings",
     "unclaimed ~2 funds|inheritance|prize",
     "inheritance ~3 fund|funds|million",
+    "withdraw|withdrawal ~3 funds|balance|winnings|earnings",
+    "funds|balance|payment|money ~3 pending|awaiting|waiting ~2 withdrawal|release|collection|you",
+    "tax refund|rebate",
     // Portuguese, Spanish, French, German, Italian
     "parabens|felicidades|felicitations|gluckwunsch|complimenti ~4 ganhou|ganaste|gagne|gewonnen|vinto|premio|premiado|selecionado|seleccionado",
     "voce|usted ~2 ganhou|gano|foi+sorteado|fue+seleccionado",
     "sorteio|sorteo|loteria|lotteria|tirage",
     "premio|premios ~2 em+dinheiro|en+efectivo|acumulado",
+    "valores|saldo|credito|creditos|dinheiro ~2 a+receber|pendente|pendentes",
+    "pendente|pendentes de ~1 liberacao|saque|resgate",
+    "liberacao|resgate|saque ~1 pendente|pendentes",
+    "realize|efetue|efetuar|concluir ~3 resgate|saque|liberacao",
+    "saldo|fondos|dinero ~3 pendiente|pendientes ~2 retiro|cobro|liberacion",
+    "restituicao|reembolso|devolucion|remboursement ~3 imposto|impostos|irpf|impuestos|impots",
 ]);
 
 /// Sextortion and "I hacked you" threats.
