@@ -548,3 +548,90 @@ fn brand_name_in_the_mailbox() {
     assert!(fires(&borrowed, "brand-in-mailbox"));
     assert!(!fires(&report(BASE), "brand-in-mailbox"));
 }
+
+fn with_body(body: &str) -> String {
+    BASE.replace("Hi Bob, the minutes are below. See you next week.", body)
+}
+
+#[test]
+fn easy_money_offers() {
+    let offer = report(&with_body(
+        "Join our crypto trading platform. Guaranteed daily profits, first payment within 60 minutes!",
+    ));
+    assert!(fires(&offer, "easy-money-lure"));
+    let pt = report(&with_body(
+        "Operar online é a maneira mais fácil. É possível lucrar todos os dias.",
+    ));
+    assert!(fires(&pt, "easy-money-lure"));
+    let quiet = report(&with_body(
+        "The trading hours of the canteen change next week; payment by card only.",
+    ));
+    assert!(!fires(&quiet, "easy-money-lure"));
+}
+
+#[test]
+fn famous_names_as_bait() {
+    let named = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: \"Eco Savings by Elon Musk\" <promo@sender.example>",
+    ));
+    assert!(fires(&named, "celebrity-bait"));
+    let own = report(&BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: Tony Robbins <news@tonyrobbins.example>",
+    ));
+    assert!(!fires(&own, "celebrity-bait"));
+    let pitch = report(&with_body(
+        "Bill Gates backs this new platform: guaranteed daily profits for everyone.",
+    ));
+    assert!(fires(&pitch, "celebrity-bait"));
+    let news = report(&with_body(
+        "Did you see the interview with Bill Gates about malaria nets?",
+    ));
+    assert!(!fires(&news, "celebrity-bait"));
+}
+
+#[test]
+fn answers_sent_to_a_personal_address() {
+    let elsewhere = report(&with_body(
+        "A donation awaits you. For more information contact: claims.desk77@gmail.com",
+    ));
+    assert!(fires(&elsewhere, "contact-elsewhere"));
+    let own = report(&with_body(
+        "Questions? Contact me at alice@sender.example or call the desk.",
+    ));
+    assert!(!fires(&own, "contact-elsewhere"));
+    let mentioned = report(&with_body(
+        "Carol (carol.smith@gmail.com) joined the project today.",
+    ));
+    assert!(!fires(&mentioned, "contact-elsewhere"));
+}
+
+#[test]
+fn footer_signed_by_another_company() {
+    let footer = "Your account is ready.\r\n\r\n© 2024 PayPal, Inc. All rights reserved.";
+    let copied = report(&with_body(footer));
+    assert!(fires(&copied, "copyright-brand-mismatch"));
+    let linked = report(&with_body(&format!(
+        "{footer}\r\nhttps://www.paypal.com/myaccount"
+    )));
+    assert!(!fires(&linked, "copyright-brand-mismatch"));
+    let own = report(&with_body("© 2024 Alice Example Ltd. All rights reserved."));
+    assert!(!fires(&own, "copyright-brand-mismatch"));
+    let socials = report(&with_body("(c) 2024 // Twitter // Discord"));
+    assert!(!fires(&socials, "copyright-brand-mismatch"));
+}
+
+#[test]
+fn random_filler_in_an_attachment_name() {
+    let multipart = |name: &str| {
+        BASE.replace(
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nHi Bob, the minutes are below. See you next week.\r\n",
+            &format!("Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n--b1\r\nContent-Type: application/pdf; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b1--\r\n"),
+        )
+    };
+    let junk = report(&multipart("Statement.UlcxS1fOWbE7h9.pdf"));
+    assert!(fires(&junk, "random-junk-text"));
+    let plain = report(&multipart("Minutes-2024-05-06.pdf"));
+    assert!(!fires(&plain, "random-junk-text"));
+}

@@ -785,6 +785,11 @@ static BRANDS: &[Brand] = &[
         keywords: &["standard chartered"],
     },
     Brand {
+        name: "TotalEnergies",
+        domains: &["totalenergies.com", "totalenergies.fr", "total.com"],
+        keywords: &["totalenergies"],
+    },
+    Brand {
         name: "Celsius",
         domains: &["celsius.network"],
         keywords: &["celsius network", "celsius.network"],
@@ -1697,6 +1702,8 @@ static FREE_HOSTS: &[FreeHost] = &[
     fh("zapto.org", "dynamic DNS", true),
     fh("sytes.net", "dynamic DNS", true),
     fh("notion.site", "Notion pages", true),
+    fh("forms.yandex.com", "Yandex Forms", true),
+    fh("forms.yandex.ru", "Yandex Forms", true),
     fh("run.app", "Google Cloud Run", true),
     fh("cloudfunctions.net", "Google Cloud Functions", true),
     fh("compute.amazonaws.com", "a rented Amazon server", true),

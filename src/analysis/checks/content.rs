@@ -937,6 +937,14 @@ mod tests {
             ),
             ("urgent-pressure", "Il tuo account è stato sospeso."),
             (
+                "urgent-pressure",
+                "All inactive wallets will be closed after 48hour of receiving this email.",
+            ),
+            (
+                "urgent-pressure",
+                "Seu nome foi citado no processo abaixo, em seu nome.",
+            ),
+            (
                 "credential-request",
                 "Veuillez vérifier votre compte et saisir votre mot de passe.",
             ),

@@ -71,7 +71,8 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
 }
 
-fn header_evidence(f: Finding, r: &Report, name: &str) -> Finding {
+/// Evidence from the first header called `name`, or a note naming it when it is absent.
+pub(super) fn header_evidence(f: Finding, r: &Report, name: &str) -> Finding {
     match r.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)) {
         Some(h) => f.with_header(r, h.index),
         None => f.with(Location::Message, name.to_string()),
@@ -111,7 +112,17 @@ fn random_junk_text(c: &Ctx) -> Finding {
         let f = Finding::warn(2, format!("The sender's name carries a long made-up number ({run}) to look official and to make every copy different"));
         return header_evidence(f, r, "From");
     }
-    Finding::pass("No random filler in the subject or the sender's name")
+    for (index, a) in r.attachments.iter().enumerate() {
+        let Some(file) = a.filename.as_deref() else {
+            continue;
+        };
+        let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        if let Some(junk) = tokens(stem).find(|t| is_junk_token(t)) {
+            let f = Finding::warn(2, format!("The attachment's name carries a string of random letters and digits ({junk}), so that no two copies look alike to spam filters"));
+            return f.with(Location::Attachment { index }, file.to_string());
+        }
+    }
+    Finding::pass("No random filler in the subject, the sender's name or attachment names")
 }
 
 #[cfg(test)]

@@ -30,6 +30,11 @@ pub const CHECKS: &[CheckDef] = &[
         run: display_name_brand,
     },
     CheckDef {
+        id: "copyright-brand-mismatch",
+        family: Family::Identity,
+        run: copyright_brand_mismatch,
+    },
+    CheckDef {
         id: "brand-in-mailbox",
         family: Family::Identity,
         run: brand_in_mailbox,
@@ -533,6 +538,90 @@ fn display_name_brand(c: &Ctx) -> Finding {
         ));
     }
     Finding::pass("The display name does not claim a brand or an official role")
+}
+
+/// The brand a copyright line in `text` names ("© 2024 Itaú Personnalité"), with the line.
+fn copyright_brand(text: &str) -> Option<(&'static domains::Brand, String)> {
+    let lower = text.to_lowercase();
+    for marker in ["©", "(c)", "copyright", "&copy;"] {
+        for (i, _) in lower.match_indices(marker).take(20) {
+            let Some(rest) = text.get(i..) else {
+                continue;
+            };
+            let line: String = rest.chars().take_while(|c| *c != '\n').take(80).collect();
+            // The name right after the marker and the year: "© 2003-2024 Northwind Bank".
+            // A list of links ("© 2024 | Twitter | Discord") names no owner.
+            let after: String = line
+                .chars()
+                .skip(marker.chars().count())
+                .skip_while(|c| {
+                    c.is_whitespace() || c.is_ascii_digit() || matches!(c, '-' | '–' | ',' | '.')
+                })
+                .take_while(|c| !matches!(c, '|' | '/' | '•' | '·'))
+                .take(40)
+                .collect();
+            if !after.starts_with(char::is_alphabetic) {
+                continue;
+            }
+            if let Some(brand) = domains::brand_named_in(&after) {
+                return Some((brand, line.trim().to_string()));
+            }
+        }
+    }
+    None
+}
+
+fn copyright_brand_mismatch(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some((brand, line)) = copyright_brand(&r.content.text) else {
+        return Finding::skip("The text names no well-known company as its owner");
+    };
+    let domain = from(r).and_then(|f| f.domain.clone()).unwrap_or_default();
+    let related = [Some(domain.as_str()), r.auth.dkim.domain.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(
+            r.identity
+                .return_path
+                .iter()
+                .filter_map(|m| m.domain.as_deref()),
+        )
+        .any(|d| domains::brand_owns(brand, d));
+    if related {
+        return Finding::pass(format!(
+            "The text signs as {} and the sender is {}",
+            brand.name, brand.name
+        ));
+    }
+    if is_list_message(r) {
+        return Finding::pass(format!(
+            "A mailing list passes on text signed by {}",
+            brand.name
+        ));
+    }
+    let links_to_brand = r
+        .content
+        .links
+        .iter()
+        .filter_map(|l| l.host.as_deref())
+        .any(|h| domains::brand_owns(brand, h));
+    if links_to_brand {
+        return Finding::pass(format!(
+            "The text signs as {} and its links lead to {}",
+            brand.name, brand.name
+        ));
+    }
+    Finding::warn(
+        4,
+        format!(
+            "The text signs off as {} (\u{201c}{}\u{201d}), but it was sent from {} and none of its links lead to {}",
+            brand.name,
+            super::util::clip(&line, 60),
+            if domain.is_empty() { "an unknown domain" } else { &domain },
+            brand.name
+        ),
+    )
+    .with(Location::Body, line)
 }
 
 /// The name part of a registrable domain: `fabrikam.example` → `fabrikam`.

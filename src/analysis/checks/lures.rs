@@ -2,9 +2,10 @@
 //! fraud and fake delivery problems.
 
 use super::content::{evidence, has_text, quoted};
-use super::cues::{self, Cues, Doc};
+use super::cues::{self, Cues, Doc, Source};
+use super::evasion::header_evidence;
 use super::{CheckDef, Ctx, Finding};
-use crate::analysis::Family;
+use crate::analysis::{domains, Family, Location};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -31,6 +32,21 @@ pub const CHECKS: &[CheckDef] = &[
         id: "parcel-lure",
         family: Family::Content,
         run: parcel_lure,
+    },
+    CheckDef {
+        id: "easy-money-lure",
+        family: Family::Content,
+        run: easy_money_lure,
+    },
+    CheckDef {
+        id: "celebrity-bait",
+        family: Family::Content,
+        run: celebrity_bait,
+    },
+    CheckDef {
+        id: "contact-elsewhere",
+        family: Family::Content,
+        run: contact_elsewhere,
     },
 ];
 
@@ -70,6 +86,7 @@ static PRIZE: Cues = Cues::new(&[
     "withdraw|withdrawal ~3 funds|balance|winnings|earnings",
     "funds|balance|payment|money ~3 pending|awaiting|waiting ~2 withdrawal|release|collection|you",
     "tax refund|rebate",
+    "benefits|compensation|funds|refund ~2 you ~2 entitled|deserve",
     // Portuguese, Spanish, French, German, Italian
     "parabens|felicidades|felicitations|gluckwunsch|complimenti ~4 ganhou|ganaste|gagne|gewonnen|vinto|premio|premiado|selecionado|seleccionado",
     "voce|usted ~2 ganhou|gano|foi+sorteado|fue+seleccionado",
@@ -123,6 +140,72 @@ static PARCEL: Cues = Cues::new(&[
     "schedule|reschedule|confirm ~2 delivery|redelivery|address",
 ]);
 
+/// Easy money: trading and investment profits, guaranteed returns, paid "online work",
+/// casino and betting offers.
+static EASY_MONEY: Cues = Cues::new(&[
+    "guaranteed|guarantee ~2 profit|profits|returns|return|income|payout|payouts|payments",
+    "daily|weekly ~1 payments|payouts|profit|profits|returns|income|earnings",
+    "passive income",
+    "online|remote|home work|job|jobs ~5 payment|pay|paid|earn|income|money",
+    "work|working from home",
+    "first payment ~3 within|today|minutes|hours",
+    "earn|make ~3 per+day|per+week|a+day|a+week|daily|weekly|from+home",
+    "double|triple|multiply ~2 your ~1 money|investment|deposit|bitcoin|btc|crypto",
+    "investment ~2 opportunity|opportunities|fund|plan|platform",
+    "crypto|bitcoin|forex ~2 investment|trading|profits|profit|fund",
+    "trading ~3 profit|profits|platform|signals|robot|bot",
+    "financial freedom",
+    "casino|betting|bookmaker ~4 bonus|bonuses|tournament|rebate|free+spins|jackpot",
+    "free spins",
+    // Portuguese, Spanish, French, German, Italian
+    "lucro|lucros|lucrar|rendimento|rendimentos ~4 garantido|garantidos|diario|diarios|trading|operar|investir|investimento",
+    "operar|investir ~2 online",
+    "possivel|pode|podera|facil ~2 lucrar",
+    "seu|o+seu ~1 dinheiro ~3 trabalhar|render|multiplicar",
+    "renda extra|passiva",
+    "trabalho|trabalhe|trabalhar ~2 online|de+casa|em+casa",
+    "ganancias|rentabilidad ~3 garantizada|garantizadas|diarias|trading|inversion",
+    "ingresos ~1 pasivos|extra|diarios",
+    "trabajo|trabaja|trabajar ~2 desde+casa|en+linea|online",
+    "rendement|rendements|gains|profits ~3 garantis|garanti|exceptionnel|exceptionnels|quotidiens",
+    "potentiel exceptionnel",
+    "revenus passifs|complementaires",
+    "travail|travailler ~2 domicile",
+    "garantierte|garantiert ~1 rendite|gewinne|gewinn|einnahmen",
+    "passives einkommen",
+    "geld ~2 verdienen",
+    "guadagni|guadagno|rendimento|rendimenti ~2 garantito|garantiti|giornalieri",
+    "lavoro|lavorare da casa",
+    "reddito passivo",
+]);
+
+/// Famous people whose names are borrowed to sell investment and crypto scams.
+static CELEBRITY: Cues = Cues::new(&[
+    "elon|elons ~1 musk",
+    "elon|elons",
+    "bill gates",
+    "jeff bezos",
+    "warren buffett|buffet",
+    "mark zuckerberg",
+    "richard branson",
+    "martin lewis",
+    "cristiano ronaldo",
+    "oprah",
+    "mrbeast|mr+beast",
+    "tony robbins",
+    "keanu reeves",
+    "luciano huck",
+    "silvio santos",
+    "drauzio varella",
+]);
+
+/// Words that ask the reader to write or get in touch.
+static CONTACT: Cues = Cues::new(&[
+    "contact|contacte|contacto|contato|contactar|contatar|contactez|kontakt|kontaktieren|contatti|contattare|contattami",
+    "write|email|e-mail|reply|respond|escreva|escreve|escriba|escribe|ecrivez|ecris|schreiben|schreib|scrivi|scrivimi|scrivete|responda|responde|repondez",
+    "reach ~2 me|us",
+]);
+
 fn lure(c: &Ctx, cues: &Cues, weights: (i32, i32), fine: &str, what: &str) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
@@ -156,6 +239,162 @@ fn parcel_lure(c: &Ctx) -> Finding {
         "No delivery problem to fix",
         "The message says a delivery is stuck and needs you to act or pay",
     )
+}
+
+fn easy_money_lure(c: &Ctx) -> Finding {
+    lure(
+        c,
+        &EASY_MONEY,
+        (2, 4),
+        "No promise of easy money",
+        "The message promises easy money: trading or investment profits, paid online work or casino bonuses",
+    )
+}
+
+/// The surname (or only name) of the celebrity a hit names, squashed: "Elon Musk" → "musk".
+fn celebrity_key(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(cues::fold)
+        .collect();
+    words.last().cloned().unwrap_or_default()
+}
+
+fn celebrity_bait(c: &Ctx) -> Finding {
+    let r = c.r;
+    let from = r.identity.from.as_ref();
+    let name = from.and_then(|f| f.display_name.as_deref()).unwrap_or("");
+    let domain = from
+        .and_then(|f| f.domain.as_deref())
+        .unwrap_or("")
+        .to_lowercase();
+    let in_name = Doc::new(name, "").find(&CELEBRITY);
+    if let Some(h) = in_name.iter().max_by_key(|h| h.end - h.start) {
+        let who = name.get(h.start..h.end).unwrap_or(name).to_string();
+        // A famous person's own newsletter comes from a domain that carries the name.
+        let key = celebrity_key(&who);
+        if key.len() >= 3 && cues::fold(&domain).replace(['-', '.'], "").contains(&key) {
+            return Finding::pass(format!("The name {who} matches the sender's domain"));
+        }
+        let f = Finding::warn(
+            3,
+            format!("The sender's name borrows a famous person ({who}), but celebrities do not write to strangers from {domain}; their names are used to sell scams"),
+        );
+        return header_evidence(f, r, "From");
+    }
+    if !has_text(r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(r);
+    let named = doc.find(&CELEBRITY);
+    if named.is_empty() {
+        return Finding::pass("No famous name used as bait");
+    }
+    let mut money = doc.find(&EASY_MONEY);
+    money.extend(doc.find(&CRYPTO));
+    if money.is_empty() {
+        return Finding::pass(
+            "A famous person is mentioned, but nothing is being sold with the name",
+        );
+    }
+    let mut all = named;
+    all.extend(money);
+    let f = Finding::warn(
+        2,
+        format!(
+            "The message uses a famous name to sell money-making: {}",
+            quoted(&doc, &all, 3)
+        ),
+    );
+    evidence(f, r, &doc, &all, 3)
+}
+
+/// Email addresses written in `text`, with their byte ranges.
+fn addresses_in(text: &str) -> Vec<(usize, usize, String)> {
+    let local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-');
+    let host = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        let before = text.get(..at).unwrap_or("");
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| local(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let after = text.get(at + 1..).unwrap_or("");
+        let len = after.find(|c: char| !host(c)).unwrap_or(after.len());
+        let domain = after.get(..len).unwrap_or("").trim_end_matches(['.', '-']);
+        let user = text.get(start..at).unwrap_or("").trim_start_matches('.');
+        if user.is_empty() || !domain.contains('.') {
+            continue;
+        }
+        let end = at + 1 + domain.len();
+        out.push((start, end, format!("{user}@{domain}").to_lowercase()));
+    }
+    out
+}
+
+fn contact_elsewhere(c: &Ctx) -> Finding {
+    let r = c.r;
+    if r.content.text.trim().is_empty() {
+        return Finding::skip("The message has no text to read");
+    }
+    let sender = r
+        .identity
+        .from
+        .as_ref()
+        .and_then(|f| f.address.as_deref())
+        .unwrap_or("")
+        .to_lowercase();
+    let mine: Vec<String> = r
+        .identity
+        .addressed_to
+        .iter()
+        .map(|a| a.to_lowercase())
+        .collect();
+    let doc = Doc::of(r);
+    let verbs: Vec<cues::Hit> = doc
+        .find(&CONTACT)
+        .into_iter()
+        .filter(|h| h.source == Source::Body)
+        .collect();
+    if verbs.is_empty() {
+        return Finding::pass("The message does not ask you to write to another address");
+    }
+    for (start, end, addr) in addresses_in(doc.body) {
+        let domain = addr.rsplit('@').next().unwrap_or("");
+        if addr == sender || mine.contains(&addr) || !domains::is_free_mail(domain) {
+            continue;
+        }
+        // A contact word shortly before the address, in the same sentence.
+        let asked = verbs.iter().find(|h| {
+            h.end <= start
+                && start - h.end <= 80
+                && doc
+                    .body
+                    .get(h.end..start)
+                    .is_some_and(|gap| !gap.contains(". ") && !gap.contains("\n\n"))
+        });
+        let Some(h) = asked else {
+            continue;
+        };
+        let excerpt = doc.body.get(h.start..end).unwrap_or(&addr).to_string();
+        let f = Finding::warn(
+            2,
+            format!(
+                "The message asks you to write to {addr}, a personal address that is not the sender's{}",
+                if sender.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({sender})")
+                }
+            ),
+        );
+        return f.with(Location::Body, excerpt);
+    }
+    Finding::pass("The message does not ask you to write to another address")
 }
 
 fn crypto_lure(c: &Ctx) -> Finding {
@@ -271,6 +510,18 @@ mod tests {
         assert_eq!(outcome(&r, "prize-lure"), Outcome::Warn);
         let pt = report("Parabéns!", "Parabéns, você ganhou um prêmio no sorteio.");
         assert_eq!(outcome(&pt, "prize-lure"), Outcome::Warn);
+        let pending = report(
+            "Notificação de Crédito",
+            "Você possui R$4.593,21 pendentes de saque. Siga as instruções para concluir a liberação do saque.",
+        );
+        assert_eq!(outcome(&pending, "prize-lure"), Outcome::Warn);
+        let refund = report("IRS", "Your tax refund is waiting for you.");
+        assert_eq!(outcome(&refund, "prize-lure"), Outcome::Warn);
+        let wont = report(
+            "Backups",
+            "If you skip this step, you won't be able to restore.",
+        );
+        assert_eq!(outcome(&wont, "prize-lure"), Outcome::Pass);
         let quiet = report(
             "Team lunch",
             "Congratulations to Ana on the new role. Lunch is at noon.",
