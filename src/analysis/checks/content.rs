@@ -743,9 +743,8 @@ fn image_only_body(c: &Ctx) -> Finding {
             .iter()
             .filter(|a| a.parent.is_none() && a.declared_type.starts_with("image/"))
             .count();
-    let images = content
-        .images
-        .max(if content.has_html { 0 } else { inline_images });
+    // Pictures in the HTML, or pictures attached to a message with next to no text.
+    let images = content.images.max(inline_images);
     if images == 0 {
         return Finding::pass("The message is not just a picture");
     }
@@ -1095,6 +1094,20 @@ mod tests {
             "hidden-text",
         );
         assert_eq!(c.outcome, Outcome::Pass, "{c:?}");
+    }
+
+    #[test]
+    fn image_only_body_counts_an_attached_picture() {
+        let with_picture = |text: &str| {
+            format!("From: Someone <someone@example.com>\r\nTo: you@example.org\r\nSubject: Hi\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>{text}</p>\r\n--b\r\nContent-Type: image/png; name=\"a.png\"\r\nContent-Disposition: attachment; filename=\"a.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n")
+        };
+        let c = run(&with_picture("#A0SC480A4S__"), "image-only-body");
+        assert!(fires(&c), "{c:?}");
+        let c = run(
+            &with_picture("Here are the photos from Saturday's match; the team played very well and we won the cup."),
+            "image-only-body",
+        );
+        assert!(!fires(&c), "{c:?}");
     }
 
     #[test]
