@@ -34,6 +34,11 @@ pub const CHECKS: &[CheckDef] = &[
         run: parcel_lure,
     },
     CheckDef {
+        id: "romance-lure",
+        family: Family::Content,
+        run: romance_lure,
+    },
+    CheckDef {
         id: "easy-money-lure",
         family: Family::Content,
         run: easy_money_lure,
@@ -140,6 +145,21 @@ static PARCEL: Cues = Cues::new(&[
     "schedule|reschedule|confirm ~2 delivery|redelivery|address",
 ]);
 
+/// A stranger looking for love or company: the opening of romance and dating scams.
+static ROMANCE: Cues = Cues::new(&[
+    "lonely|solitary|single ~2 woman|female|girl|lady|women|girls|ladies|mom|moms",
+    "how old are|r you",
+    "where are|r you from",
+    "my photo|photos|pics|pictures|picture",
+    "looking for ~2 man|men|husband|boyfriend|partner|love|soulmate|relationship",
+    "sexy|hot ~1 girls|women|ladies|singles",
+    "dating site|sites|app|apps",
+    "mulher|garota|menina ~2 solitaria|solteira|sozinha",
+    "mujer|chica ~2 solitaria|soltera|sola",
+    "minha|minhas foto|fotos",
+    "mi|mis foto|fotos",
+]);
+
 /// Easy money: trading and investment profits, guaranteed returns, paid "online work",
 /// casino and betting offers.
 static EASY_MONEY: Cues = Cues::new(&[
@@ -239,6 +259,27 @@ fn parcel_lure(c: &Ctx) -> Finding {
         "No delivery problem to fix",
         "The message says a delivery is stuck and needs you to act or pay",
     )
+}
+
+fn romance_lure(c: &Ctx) -> Finding {
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = Doc::of(c.r);
+    let hits = doc.find(&ROMANCE);
+    // One cue alone ("my photos", "single women") is ordinary talk; the scam's opening
+    // line puts several together.
+    if cues::distinct(&hits) < 2 {
+        return Finding::pass("No stranger looking for love or company");
+    }
+    let f = Finding::warn(
+        4,
+        format!(
+            "A stranger writes about being lonely or looking for a partner: {}",
+            quoted(&doc, &hits, 3)
+        ),
+    );
+    evidence(f, c.r, &doc, &hits, 3)
 }
 
 fn easy_money_lure(c: &Ctx) -> Finding {
@@ -545,6 +586,26 @@ mod tests {
             "The delivery of the new laptops went fine; thanks to everyone.",
         );
         assert_eq!(outcome(&quiet, "parcel-lure"), Outcome::Pass);
+    }
+
+    #[test]
+    fn romance_lures() {
+        let r = report(
+            "Salutations",
+            "I'm a lonely young woman. Where are you from and how old are you? I'll send my photo.",
+        );
+        let c = r.checks.iter().find(|c| c.id == "romance-lure").unwrap();
+        assert_eq!(c.outcome, Outcome::Warn);
+        assert_eq!(c.weight, 4);
+        let quiet = report("Trip", "The photos from the trip are on the shared drive.");
+        let c = quiet
+            .checks
+            .iter()
+            .find(|c| c.id == "romance-lure")
+            .unwrap();
+        assert!(c.weight <= 1);
+        let none = report("Budget", "The budget is attached.");
+        assert_eq!(outcome(&none, "romance-lure"), Outcome::Pass);
     }
 
     #[test]
