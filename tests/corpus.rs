@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use mailsleuth::analysis::{self, Options, Report};
+use mailsleuth::analysis::{self, Options, Outcome, Report, Verdict};
 use mailsleuth::report::{json, text, Checked};
 
 fn corpus_root() -> Option<PathBuf> {
@@ -49,6 +49,10 @@ struct Folder {
     spf: usize,
     dkim: usize,
     dmarc: usize,
+    ok: usize,
+    danger: usize,
+    /// Non-ok verdicts that name no flagged check with evidence.
+    unexplained: Vec<String>,
 }
 
 impl Folder {
@@ -61,6 +65,16 @@ impl Folder {
                 self.spf += usize::from(r.auth.recorded.spf.is_some());
                 self.dkim += usize::from(r.auth.recorded.dkim.is_some());
                 self.dmarc += usize::from(r.auth.recorded.dmarc.is_some());
+                self.ok += usize::from(r.verdict == Verdict::Ok);
+                self.danger += usize::from(r.verdict == Verdict::Danger);
+                let explained = r.checks.iter().any(|c| {
+                    c.weight > 0
+                        && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
+                        && !c.evidence.is_empty()
+                });
+                if r.verdict != Verdict::Ok && !explained {
+                    self.unexplained.push(r.subject.clone().unwrap_or_default());
+                }
             }
             Err(e) => *self.errors.entry(e.kind()).or_default() += 1,
         }
@@ -219,5 +233,35 @@ fn phishing_mail_has_a_path_and_trusted_recorded_authentication() {
             share >= 95.0,
             "phishing/: only {share:.1} % have a trusted recorded {what} result"
         );
+    }
+}
+
+#[test]
+fn verdicts_on_labelled_mail() {
+    let Some(run) = corpus_run() else {
+        println!("{NO_CORPUS}");
+        return;
+    };
+    for (name, f) in &run.folders {
+        println!(
+            "  {name:<10} ok {:.1} %  danger {:.1} %",
+            pct(f.ok, f.reports),
+            pct(f.danger, f.reports)
+        );
+        assert!(
+            f.unexplained.is_empty(),
+            "{name}/: {} non-ok verdicts without a flagged check and its evidence: {:?}",
+            f.unexplained.len(),
+            f.unexplained
+        );
+    }
+    if let Some(ph) = run.folders.get("phishing") {
+        let (ok, danger) = (pct(ph.ok, ph.reports), pct(ph.danger, ph.reports));
+        assert!(danger >= 90.0, "phishing/: only {danger:.1} % danger");
+        assert!(ok <= 1.0, "phishing/: {ok:.1} % ok");
+    }
+    if let Some(ham) = run.folders.get("ham-list") {
+        let danger = pct(ham.danger, ham.reports);
+        assert!(danger <= 2.0, "ham-list/: {danger:.1} % danger");
     }
 }
