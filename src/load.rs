@@ -99,7 +99,61 @@ pub fn check_bytes(raw: &[u8], max_size: usize) -> Result<&[u8], LoadError> {
                 .into(),
         ));
     }
+    if !has_mail_header(body) {
+        return Err(LoadError::NotEmail(
+            "its header lines name none of the fields every email has (From, To, Subject, Date, Received, Content-Type…)"
+                .into(),
+        ));
+    }
     Ok(body)
+}
+
+/// Whether the header block names at least one field that email carries. A Debian
+/// copyright file or an HTTP dump also starts with `Name: value` lines.
+fn has_mail_header(raw: &[u8]) -> bool {
+    const NAMES: &[&str] = &[
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "message-id",
+        "received",
+        "return-path",
+        "mime-version",
+        "reply-to",
+        "sender",
+        "delivered-to",
+        "in-reply-to",
+        "references",
+        "dkim-signature",
+        "arc-seal",
+        "authentication-results",
+        "list-id",
+        "x-mailer",
+        "x-original-to",
+        "envelope-to",
+        "thread-topic",
+        "content-type",
+    ];
+    let head = raw.get(..raw.len().min(256 * 1024)).unwrap_or_default();
+    for line in head.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(line.get(..colon).unwrap_or_default())
+            .trim()
+            .to_ascii_lowercase();
+        if NAMES.contains(&name.as_str()) {
+            return true;
+        }
+    }
+    false
 }
 
 fn trim_leading_blank(raw: &[u8]) -> &[u8] {
@@ -159,6 +213,17 @@ fn starts_with_header(raw: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_shaped_files_without_mail_fields_are_not_email() {
+        let copyright = b"Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: spf\n\nFiles: *\nLicense: Expat\n";
+        assert!(matches!(
+            check_bytes(copyright, 10_000),
+            Err(LoadError::NotEmail(_))
+        ));
+        let minimal = b"X-Test: 1\nSubject: hello\n\nbody\n";
+        assert!(check_bytes(minimal, 10_000).is_ok());
+    }
 
     #[test]
     fn empty_and_whitespace_are_empty() {
