@@ -87,6 +87,7 @@ pub fn extract(msg: &Message) -> Content {
     content.html_visible_chars = html.visible;
     content.form_inputs = html.inputs;
     content.password_inputs = html.passwords;
+    content.pushed_out_of_view = html.pushed;
     content
 }
 
@@ -341,6 +342,8 @@ struct HtmlScan {
     hidden_run: String,
     hidden: usize,
     visible: usize,
+    /// The first style seen that pushes content far out of view.
+    pushed: Option<String>,
 }
 
 const VOID: &[&[u8]] = &[
@@ -474,7 +477,11 @@ impl HtmlScan {
             return;
         }
         let parent = self.top();
-        let style = attr(b"style").map(|s| Style::parse(&s)).unwrap_or_default();
+        let inline = attr(b"style");
+        if self.pushed.is_none() {
+            self.pushed = inline.as_deref().and_then(far_push);
+        }
+        let style = inline.map(|s| Style::parse(&s)).unwrap_or_default();
         let mut color = style.color.or(parent.color);
         if name == b"font" {
             if let Some(c) = attr(b"color").and_then(|c| parse_color(&c)) {
@@ -542,6 +549,9 @@ impl HtmlScan {
     fn text(&mut self, s: &str) {
         let frame = self.top();
         if frame.skip {
+            if frame.is(b"style") && self.pushed.is_none() {
+                self.pushed = far_push(s);
+            }
             return;
         }
         let chars = count_visible(s);
@@ -661,6 +671,56 @@ impl Style {
         out.hidden |= zero_height && overflow_hidden;
         out
     }
+}
+
+/// A declaration in `css` (a style attribute or a style sheet) that opens a blank space
+/// of thousands of pixels or many screen heights, or pushes an element that far down:
+/// whatever follows is out of the reader's sight. Negative offsets ("left: -9999px", the
+/// usual way to hide a label for screen readers) are not counted.
+fn far_push(css: &str) -> Option<String> {
+    let lower = css.to_ascii_lowercase();
+    for decl in lower.split(['{', '}', ';']).take(4096) {
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let prop = prop.trim();
+        if !matches!(
+            prop,
+            "height" | "min-height" | "margin-top" | "padding-top" | "top" | "line-height"
+        ) {
+            continue;
+        }
+        let value = value.replace("!important", "");
+        let value = value.trim();
+        let num: String = value
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let Ok(n) = num.parse::<f64>() else {
+            continue;
+        };
+        let unit = value
+            .get(num.len()..)
+            .unwrap_or("")
+            .trim()
+            .split(|c: char| !c.is_ascii_alphabetic() && c != '%')
+            .next()
+            .unwrap_or("");
+        let far = match unit {
+            "px" | "" => n >= 8000.0,
+            "pt" => n >= 6000.0,
+            "vh" | "%" => n >= 500.0,
+            "em" | "rem" => n >= 300.0,
+            "cm" => n >= 210.0,
+            "mm" => n >= 2100.0,
+            "in" => n >= 83.0,
+            _ => false,
+        };
+        if far {
+            return Some(format!("{prop}: {}", clip(value, 40)));
+        }
+    }
+    None
 }
 
 /// A CSS length of zero.
@@ -1055,6 +1115,19 @@ mod tests {
         );
         assert_eq!(c.hidden_chars, 0);
         assert!(c.text.contains("White on a dark theme"));
+    }
+
+    #[test]
+    fn content_pushed_out_of_view_is_noticed() {
+        let c = html_mail("<a href=\"https://x.example/\"><img src=a.png></a><style>.below { margin-top: 470500px; /* far */ }</style><div class=below>Welcome to our newsletter</div>");
+        assert_eq!(
+            c.pushed_out_of_view.as_deref(),
+            Some("margin-top: 470500px")
+        );
+        let c = html_mail("<div style=\"height: 2000vh\"></div><p>Text</p>");
+        assert_eq!(c.pushed_out_of_view.as_deref(), Some("height: 2000vh"));
+        let c = html_mail("<style>.sr { position:absolute; left:-9999px } td { height: 600px; line-height: 24px }</style><p>Hello</p><div style=\"top:-5000px\">x</div>");
+        assert_eq!(c.pushed_out_of_view, None);
     }
 
     #[test]

@@ -429,6 +429,10 @@ pub struct Content {
     /// Password fields inside the message's HTML.
     #[serde(default)]
     pub password_inputs: usize,
+    /// A style that opens a giant blank space or pushes content far down ("margin-top:
+    /// 470500px"), so that what follows is out of the reader's sight; the declaration seen.
+    #[serde(default)]
+    pub pushed_out_of_view: Option<String>,
     /// The body was larger than mailsleuth reads; only the start was looked at.
     #[serde(default)]
     pub truncated: bool,

@@ -778,6 +778,18 @@ fn hidden_text(c: &Ctx) -> Finding {
         return Finding::skip("The message has no HTML part, so nothing can be hidden with styles");
     }
     let hidden = content.hidden_chars;
+    if let Some(push) = content.pushed_out_of_view.as_deref() {
+        let f = Finding::warn(
+            3,
+            format!("The message's layout opens a giant blank space ({push}), so part of its content sits far out of your sight, where only spam filters read it"),
+        );
+        let f = f.with(Location::Body, format!("style: {push}"));
+        return content
+            .hidden_text
+            .iter()
+            .take(2)
+            .fold(f, |f, sample| f.with(Location::Body, sample.clone()));
+    }
     if hidden == 0 {
         return Finding::pass("No hidden text");
     }
