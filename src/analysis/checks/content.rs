@@ -1109,6 +1109,21 @@ mod tests {
     }
 
     #[test]
+    fn hidden_text_fires_on_content_pushed_out_of_view() {
+        let c = run(
+            &html("Offer", "<a href=\"https://x.example/\"><img src=\"https://x.example/a.png\"></a><div style=\"height: 2000vh\"></div><p>Welcome to our newsletter, here is this week's news about gardening and the weather.</p>"),
+            "hidden-text",
+        );
+        assert!(fires(&c), "{c:?}");
+        assert!(c.evidence.iter().any(|e| e.text.contains("2000vh")));
+        let c = run(
+            &html("News", "<table><tr><td style=\"height: 600px\">Welcome to our newsletter, here is this week's news.</td></tr></table>"),
+            "hidden-text",
+        );
+        assert!(!fires(&c), "{c:?}");
+    }
+
+    #[test]
     fn image_only_body_counts_an_attached_picture() {
         let with_picture = |text: &str| {
             format!("From: Someone <someone@example.com>\r\nTo: you@example.org\r\nSubject: Hi\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>{text}</p>\r\n--b\r\nContent-Type: image/png; name=\"a.png\"\r\nContent-Disposition: attachment; filename=\"a.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n")
