@@ -198,7 +198,7 @@ pub fn auth_word(v: AuthValue) -> &'static str {
         AuthValue::Fail => "Failed",
         AuthValue::SoftFail => "Weak fail",
         AuthValue::Neutral => "No opinion",
-        AuthValue::None => "Not checked",
+        AuthValue::None => "None found",
         AuthValue::TempError => "Could not check (temporary error)",
         AuthValue::PermError => "Broken record",
         AuthValue::Policy => "Blocked by policy",
