@@ -137,8 +137,8 @@ fn has_mail_header(raw: &[u8]) -> bool {
         "thread-topic",
         "content-type",
     ];
-    let head = raw.get(..raw.len().min(256 * 1024)).unwrap_or_default();
-    for line in head.split(|&b| b == b'\n') {
+    // Up to the blank line that ends the headers, however many there are.
+    for line in raw.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             break;
@@ -223,6 +223,9 @@ mod tests {
         ));
         let minimal = b"X-Test: 1\nSubject: hello\n\nbody\n";
         assert!(check_bytes(minimal, 10_000).is_ok());
+        let mut padded = "X-Filler: 0123456789012345678901234567890123456789\n".repeat(20_000);
+        padded.push_str("From: a@example.net\n\nHello\n");
+        assert!(check_bytes(padded.as_bytes(), 10_000_000).is_ok());
     }
 
     #[test]
