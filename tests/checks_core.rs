@@ -635,3 +635,67 @@ fn random_filler_in_an_attachment_name() {
     let plain = report(&multipart("Minutes-2024-05-06.pdf"));
     assert!(!fires(&plain, "random-junk-text"));
 }
+
+/// BASE with one PDF attachment holding `pdf` (its bytes, before base64).
+fn with_pdf(pdf: &[u8]) -> String {
+    let b64 = base64_encode(pdf);
+    BASE.replace(
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nHi Bob, the minutes are below. See you next week.\r\n",
+        &format!("Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nThe statement is attached.\r\n--b1\r\nContent-Type: application/pdf; name=\"Statement.pdf\"\r\nContent-Disposition: attachment; filename=\"Statement.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--b1--\r\n"),
+    )
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn links_inside_a_pdf_are_checked_like_the_message_links() {
+    let lure = report(&with_pdf(
+        b"%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /Link /A << /S /URI /URI (https://bit.ly/3abcDEF) >> >> endobj\n%%EOF",
+    ));
+    assert!(fires(&lure, "shortened-link"));
+    let c = lure
+        .checks
+        .iter()
+        .find(|c| c.id == "shortened-link")
+        .unwrap();
+    assert!(c
+        .evidence
+        .iter()
+        .any(|e| e.text.contains("inside the attachment Statement.pdf")));
+    let plain = report(&with_pdf(
+        b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF",
+    ));
+    assert!(!fires(&plain, "shortened-link"));
+}
+
+#[test]
+fn a_pdf_that_runs_something() {
+    let launch = report(&with_pdf(
+        b"%PDF-1.4\n<< /OpenAction << /S /Launch /F (cmd.exe) >> >>\n%%EOF",
+    ));
+    assert!(fires(&launch, "pdf-active-content"));
+    let script = report(&with_pdf(b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.launchURL('https://x.example')) >> >>\n%%EOF"));
+    assert!(fires(&script, "pdf-active-content"));
+    let plain = report(&with_pdf(
+        b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF",
+    ));
+    assert!(!fires(&plain, "pdf-active-content"));
+    assert_eq!(outcome(&report(BASE), "pdf-active-content"), Outcome::Skip);
+}

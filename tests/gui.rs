@@ -840,6 +840,7 @@ fn fixture_report() -> Report {
         host: Some("contoso-payments.test".into()),
         shown_host: Some("pay.contoso.example.com".into()),
         from_html: true,
+        in_attachment: None,
     }];
     report.attachments = vec![analysis::Attachment {
         filename: Some("invoice-4471.zip".into()),

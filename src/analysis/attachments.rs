@@ -193,6 +193,10 @@ pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: Str
         }
     }
 
+    if sniffed == Some("pdf") {
+        att.pdf = Some(crate::analysis::pdf::scan(bytes));
+    }
+
     let lower_name = filename.as_deref().unwrap_or("").to_ascii_lowercase();
     att.is_message = declared_type == "message/rfc822"
         || sniffed == Some("email")

@@ -616,6 +616,7 @@ impl HtmlScan {
             href: clip(href, MAX_HREF_CHARS),
             shown_text: shown,
             from_html: true,
+            in_attachment: None,
         });
     }
 }
@@ -1019,6 +1020,7 @@ fn bare_urls(text: &str, from_html: bool, links: &mut Vec<Link>) {
             shown_host: host.clone(),
             host,
             from_html,
+            in_attachment: None,
         });
     }
 }

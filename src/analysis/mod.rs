@@ -9,6 +9,7 @@ pub mod filter;
 pub mod headers;
 pub mod identity;
 pub mod path;
+pub mod pdf;
 mod types;
 pub mod verdict;
 
@@ -93,6 +94,7 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
         ));
     }
     report.attachments = attachments::extract(&msg);
+    add_pdf_links(&mut report);
     report.filter = filter::extract(&headers);
     report.headers = headers;
     finish(&mut report, opts);
@@ -109,4 +111,31 @@ pub fn finish(report: &mut Report, opts: &Options) {
 pub fn apply_live(report: &mut Report, live: LiveAuth, opts: &Options) {
     auth::merge_live(&mut report.auth, live);
     finish(report, opts);
+}
+
+/// Puts the web links found inside PDF attachments among the message's links, marked with
+/// the file they sit in, so every link check looks at them too.
+fn add_pdf_links(report: &mut Report) {
+    for a in &report.attachments {
+        let Some(pdf) = a.pdf.as_ref() else {
+            continue;
+        };
+        let name = a
+            .filename
+            .clone()
+            .unwrap_or_else(|| "an attached PDF".to_string());
+        for href in &pdf.links {
+            if report.content.links.len() >= content::MAX_LINKS {
+                return;
+            }
+            report.content.links.push(Link {
+                href: href.clone(),
+                shown_text: String::new(),
+                host: content::host_of(href),
+                shown_host: None,
+                from_html: false,
+                in_attachment: Some(name.clone()),
+            });
+        }
+    }
 }

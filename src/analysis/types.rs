@@ -450,6 +450,9 @@ pub struct Link {
     pub shown_host: Option<String>,
     /// Found in the HTML (true) or in plain text (false).
     pub from_html: bool,
+    /// The attachment (file name) the link sits inside, for links found in a PDF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_attachment: Option<String>,
 }
 
 /// An attachment, listed but never opened.
@@ -476,6 +479,9 @@ pub struct Attachment {
     /// Index of the attachment this one sits inside (an attached message), if any.
     #[serde(default)]
     pub parent: Option<usize>,
+    /// What a look inside a PDF attachment found (never rendered or run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<crate::analysis::pdf::PdfFindings>,
 }
 
 /// One entry of an archive attachment.

@@ -172,7 +172,9 @@ fn links_ui(
         let here = Location::Link { index: i };
         let flags = flags_for(report, &here);
         evidence_card_ui(ui, palette, &here, lit, scroll_to, |ui| {
-            let shown = if link.shown_text.is_empty() {
+            let shown = if let Some(file) = link.in_attachment.as_deref() {
+                format!("(a link inside the attachment {file})")
+            } else if link.shown_text.is_empty() {
                 "(no visible text: an image or an empty link)".to_string()
             } else {
                 super::list::shorten(&link.shown_text, 200)

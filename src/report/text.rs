@@ -576,7 +576,15 @@ fn links_text(out: &mut String, r: &Report) {
     let _ = writeln!(out, "Links (where they really go)");
     for (i, l) in links.iter().take(MAX_LINKS).enumerate() {
         let shown = l.shown_text.trim();
-        if shown.is_empty() || shown == l.href {
+        if let Some(file) = l.in_attachment.as_deref() {
+            let _ = writeln!(
+                out,
+                "  {}. {} (inside the attachment {})",
+                i + 1,
+                clean(&l.href),
+                clean(file)
+            );
+        } else if shown.is_empty() || shown == l.href {
             let _ = writeln!(out, "  {}. {}", i + 1, clean(&l.href));
         } else {
             let _ = writeln!(

@@ -142,7 +142,8 @@ impl MailView {
             .links
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.from_html == any_html)
+            // Links found inside attached PDFs are not part of the text the trainee reads.
+            .filter(|(_, l)| l.from_html == any_html && l.in_attachment.is_none())
             .take(MAX_ITEMS)
             .map(|(index, l)| ShownLink {
                 index,

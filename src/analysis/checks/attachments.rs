@@ -38,6 +38,11 @@ pub const CHECKS: &[CheckDef] = &[
         run: macro_office_attachment,
     },
     CheckDef {
+        id: "pdf-active-content",
+        family: Family::Attachments,
+        run: pdf_active_content,
+    },
+    CheckDef {
         id: "archive-attachment",
         family: Family::Attachments,
         run: archive_attachment,
@@ -501,6 +506,68 @@ fn html_attachment(c: &Ctx) -> Finding {
         if a.html_has_script { "yes" } else { "no" }
     );
     f.with(Location::Attachment { index: i }, detail)
+}
+
+fn pdf_active_content(c: &Ctx) -> Finding {
+    let pdfs: Vec<(usize, &Attachment, &crate::analysis::pdf::PdfFindings)> =
+        c.r.attachments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.pdf.as_ref().map(|p| (i, a, p)))
+            .collect();
+    if pdfs.is_empty() {
+        return Finding::skip("No PDF attachment");
+    }
+    // The most dangerous finding across all PDFs decides.
+    let mut worst: Option<(i32, bool, String, usize, &Attachment)> = None;
+    for (i, a, p) in pdfs {
+        let name = display_name(a);
+        let found = if p.launch {
+            Some((
+                8,
+                true,
+                format!(
+                    "The PDF {name} holds an action that starts a program or opens another file"
+                ),
+            ))
+        } else if p.javascript && p.open_action {
+            Some((
+                5,
+                false,
+                format!(
+                    "The PDF {name} holds a script (JavaScript) set to run as soon as it is opened"
+                ),
+            ))
+        } else if p.javascript {
+            Some((
+                3,
+                false,
+                format!("The PDF {name} holds a script (JavaScript)"),
+            ))
+        } else if p.embedded_files {
+            Some((
+                3,
+                false,
+                format!("The PDF {name} carries other files inside it"),
+            ))
+        } else {
+            None
+        };
+        if let Some((weight, fail, words)) = found {
+            if worst.as_ref().is_none_or(|w| weight > w.0) {
+                worst = Some((weight, fail, words, i, a));
+            }
+        }
+    }
+    let Some((weight, fail, words, index, a)) = worst else {
+        return Finding::pass("No script, launch action or hidden file inside the PDF attachments");
+    };
+    let f = if fail {
+        Finding::fail(weight, words)
+    } else {
+        Finding::warn(weight, words)
+    };
+    f.with(Location::Attachment { index }, describe(a))
 }
 
 fn macro_office_attachment(c: &Ctx) -> Finding {

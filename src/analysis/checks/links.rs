@@ -206,17 +206,24 @@ fn bare_url(value: &str) -> Option<Url> {
         .filter(|u| u.host_str().is_some())
 }
 
-/// The first absolute URL found in the query of `u`.
+/// The first absolute URL found in the query of `u`, or base64-encoded in a segment of its
+/// path (".../click/aHR0cHM6Ly9…/").
 fn embedded_url(u: &Url) -> Option<Url> {
-    u.query_pairs().find_map(|(k, v)| {
-        absolute_url(&v).or_else(|| {
-            REDIRECT_PARAMS
-                .iter()
-                .any(|p| k.eq_ignore_ascii_case(p))
-                .then(|| bare_url(&v))
-                .flatten()
+    u.query_pairs()
+        .find_map(|(k, v)| {
+            absolute_url(&v).or_else(|| {
+                REDIRECT_PARAMS
+                    .iter()
+                    .any(|p| k.eq_ignore_ascii_case(p))
+                    .then(|| bare_url(&v))
+                    .flatten()
+            })
         })
-    })
+        .or_else(|| {
+            u.path_segments()?
+                .filter(|seg| seg.starts_with("aHR0c") || seg.starts_with("a1aHR0c"))
+                .find_map(absolute_url)
+        })
 }
 
 /// The destination inside a link-protection wrapper added by the reader's mail filter.
@@ -404,6 +411,9 @@ impl Sender {
 fn with_link(f: Finding, t: &Target) -> Finding {
     let loc = Location::Link { index: t.index };
     let f = f.with(loc.clone(), t.link.href.clone());
+    if let Some(file) = t.link.in_attachment.as_deref() {
+        return f.with(loc, format!("inside the attachment {file}"));
+    }
     let shown = t.link.shown_text.trim();
     if shown.is_empty() || shown == t.link.href.trim() {
         f
@@ -1148,6 +1158,7 @@ mod tests {
                     .and_then(|u| u.host_str().map(str::to_string)),
                 shown_host: host_in_text(shown),
                 from_html: true,
+                in_attachment: None,
             })
             .collect();
         r
