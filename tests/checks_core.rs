@@ -699,3 +699,19 @@ fn a_pdf_that_runs_something() {
     assert!(!fires(&plain, "pdf-active-content"));
     assert_eq!(outcome(&report(BASE), "pdf-active-content"), Outcome::Skip);
 }
+
+#[test]
+fn a_forwarded_original_is_judged_by_its_own_sender_line() {
+    let forward = |from_line: &str| {
+        report(&BASE.replace("Subject: Minutes from Monday", "Subject: Fwd: Account notice").replace(
+            "Hi Bob, the minutes are below. See you next week.",
+            &format!("Is this real?\r\n\r\n---------- Forwarded message ---------\r\nFrom: {from_line}\r\nDate: Mon, 6 May 2024\r\nSubject: Account notice\r\nTo: alice@sender.example\r\n\r\nPlease review your account."),
+        ))
+    };
+    let fake = forward("PayPal Service <service@account-review.example>");
+    assert!(fires(&fake, "inline-forward"));
+    let colleague = forward("Carol Jones <carol@partner.example>");
+    assert!(!fires(&colleague, "inline-forward"));
+    assert_eq!(outcome(&colleague, "inline-forward"), Outcome::Pass);
+    assert_eq!(outcome(&report(BASE), "inline-forward"), Outcome::Skip);
+}

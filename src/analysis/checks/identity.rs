@@ -114,6 +114,11 @@ pub const CHECKS: &[CheckDef] = &[
         family: Family::Identity,
         run: forwarded,
     },
+    CheckDef {
+        id: "inline-forward",
+        family: Family::Identity,
+        run: inline_forward,
+    },
 ];
 
 fn from(r: &Report) -> Option<&Mailbox> {
@@ -1132,9 +1137,215 @@ fn forwarded(c: &Ctx) -> Finding {
     Finding::skip("Not a forwarded message")
 }
 
+/// The sender of a message forwarded inline, as its header block in the body shows it.
+#[derive(Debug, PartialEq)]
+struct ForwardedFrom {
+    name: Option<String>,
+    address: String,
+    /// The header line, as written.
+    line: String,
+}
+
+/// Labels mail programs put before the original sender in a forwarded message's text.
+const FROM_LABELS: &[&str] = &["from", "de", "von", "da", "van", "från", "fra", "od"];
+/// Labels of the lines that follow it.
+const NEXT_LABELS: &[&str] = &[
+    "sent",
+    "date",
+    "to",
+    "cc",
+    "subject",
+    "enviado",
+    "enviada",
+    "data",
+    "fecha",
+    "para",
+    "assunto",
+    "asunto",
+    "gesendet",
+    "datum",
+    "an",
+    "betreff",
+    "envoyé",
+    "à",
+    "objet",
+    "a",
+    "inviato",
+    "oggetto",
+    "verzonden",
+    "aan",
+    "onderwerp",
+];
+/// Lines that open a forwarded message. ("Original message" lines and plain separators
+/// also open the quoted message in a reply, so they count only under a forward subject.)
+const FORWARD_MARKERS: &[&str] = &[
+    "forwarded message",
+    "begin forwarded message",
+    "mensagem encaminhada",
+    "mensaje reenviado",
+    "message transféré",
+    "weitergeleitete nachricht",
+    "messaggio inoltrato",
+    "doorgestuurd bericht",
+];
+
+/// `label: value` of a header-like line, with quoting marks and bold stars removed.
+fn label_line(line: &str) -> Option<(String, &str)> {
+    let t = line.trim_start_matches(['>', ' ', '\t', '*']);
+    let (label, value) = t.split_once(':')?;
+    let label = label.trim_end_matches('*').trim().to_lowercase();
+    if label.is_empty() || label.chars().count() > 12 {
+        return None;
+    }
+    Some((label, value.trim_start_matches('*').trim()))
+}
+
+fn subject_says_forward(subject: &str) -> bool {
+    let lower = subject.trim_start().to_lowercase();
+    [
+        "fw:", "fwd:", "enc:", "rv:", "wg:", "tr:", "i:", "doorst:", "vs:",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// The original sender of a message forwarded inline, if the text shows one.
+fn forwarded_from(subject: &str, text: &str) -> Option<ForwardedFrom> {
+    let head = text
+        .get(..text.floor_char_boundary(16 * 1024))
+        .unwrap_or("");
+    let lines: Vec<&str> = head.lines().take(400).collect();
+    let mut marked = subject_says_forward(subject);
+    for (i, line) in lines.iter().enumerate() {
+        let lower = line.to_lowercase();
+        if FORWARD_MARKERS.iter().any(|m| lower.contains(m)) {
+            marked = true;
+            continue;
+        }
+        if !marked {
+            continue;
+        }
+        let Some((label, value)) = label_line(line) else {
+            continue;
+        };
+        if !FROM_LABELS.contains(&label.as_str()) || !value.contains('@') {
+            continue;
+        }
+        let follows = lines
+            .iter()
+            .skip(i + 1)
+            .take(6)
+            .filter_map(|l| label_line(l))
+            .any(|(l, _)| NEXT_LABELS.contains(&l.as_str()));
+        if !follows {
+            continue;
+        }
+        let (name, address) = match (value.find(['<', '[']), value.rfind(['>', ']'])) {
+            (Some(a), Some(b)) if a < b => {
+                let inner = value.get(a + 1..b).unwrap_or("");
+                let inner = inner.trim().trim_start_matches("mailto:");
+                let name = value
+                    .get(..a)
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\'', ' '])
+                    .to_string();
+                (Some(name).filter(|n| !n.is_empty()), inner.to_string())
+            }
+            _ => (
+                None,
+                value
+                    .split_whitespace()
+                    .find(|w| w.contains('@'))?
+                    .to_string(),
+            ),
+        };
+        let address = address
+            .trim_matches(['<', '>', '(', ')', ',', ';', '"'])
+            .to_string();
+        let domain = address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        if !domain.contains('.') || address.contains(' ') {
+            continue;
+        }
+        return Some(ForwardedFrom {
+            name,
+            address,
+            line: line.trim().to_string(),
+        });
+    }
+    None
+}
+
+fn inline_forward(c: &Ctx) -> Finding {
+    let r = c.r;
+    let subject = r.subject.as_deref().unwrap_or("");
+    let Some(orig) = forwarded_from(subject, &r.content.text) else {
+        return Finding::skip("The text does not hold a forwarded message");
+    };
+    let domain = orig
+        .address
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_lowercase())
+        .unwrap_or_default();
+    let who = match &orig.name {
+        Some(n) => format!("{n} <{}>", orig.address),
+        None => orig.address.clone(),
+    };
+    if let Some(name) = orig.name.as_deref() {
+        if let Some(brand) = domains::brand_named_in(name).or_else(|| brand_named_exactly(name)) {
+            if !domains::brand_owns(brand, &domain) {
+                return Finding::warn(
+                    4,
+                    format!("The forwarded message came from {who}: it uses the name {} but its address does not belong to {}", brand.name, brand.name),
+                )
+                .with(Location::Body, orig.line);
+            }
+        }
+        if let Some(role) = role_in(name) {
+            if domains::is_free_mail(&domain) {
+                return Finding::warn(
+                    3,
+                    format!("The forwarded message came from {who}: it presents as \"{role}\" but wrote from a personal {domain} address"),
+                )
+                .with(Location::Body, orig.line);
+            }
+        }
+    }
+    Finding::pass(format!(
+        "This forwards a message from {who}: mailsleuth reads its text, but its own route and signatures are not part of the copy"
+    ))
+    .with(Location::Body, orig.line)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_sender_is_read_from_the_text() {
+        let outlook = "FYI\n\n________________________________\nFrom: Tax Refund Mail <refund@mailer.example>\nSent: Tuesday, November 21, 2023 7:20 PM\nTo: me@corp.example\nSubject: Confirm\n\nBody";
+        let f = forwarded_from("Fwd: Confirm", outlook).unwrap();
+        assert_eq!(f.address, "refund@mailer.example");
+        assert_eq!(f.name.as_deref(), Some("Tax Refund Mail"));
+        let gmail = "---------- Forwarded message ---------\nDe: *Banco* <avisos@banco.example>\nDate: seg., 1 de jan.\nSubject: Aviso\n";
+        assert_eq!(
+            forwarded_from("", gmail).unwrap().address,
+            "avisos@banco.example"
+        );
+        let old = "-----Original Message-----\nFrom: Ana [mailto:ana@corp.example]\nSent: Monday\nTo: Bob\n";
+        assert_eq!(
+            forwarded_from("FW: x", old).unwrap().address,
+            "ana@corp.example"
+        );
+        // The same block under a reply quotes the message being answered.
+        assert_eq!(forwarded_from("RE: x", old), None);
+        // A signature line with an address is not a forwarded header block.
+        assert_eq!(
+            forwarded_from("Lunch", "Thanks!\nFrom: ana@corp.example\n"),
+            None
+        );
+        assert_eq!(forwarded_from("Fwd: x", "Hello\nsee below\n"), None);
+    }
 
     #[test]
     fn names_in_display_finds_domains_and_addresses() {
