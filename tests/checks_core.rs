@@ -567,6 +567,10 @@ fn easy_money_offers() {
         "The trading hours of the canteen change next week; payment by card only.",
     ));
     assert!(!fires(&quiet, "easy-money-lure"));
+    let home = report(&with_body(
+        "I am working from home tomorrow; call me if the payment run needs me.",
+    ));
+    assert!(!fires(&home, "easy-money-lure"));
 }
 
 #[test]
