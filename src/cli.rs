@@ -391,61 +391,6 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
         .unwrap_or_else(|p| Err(Failure::internal(&panic_text(p.as_ref()))))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_becomes_an_internal_failure() {
-        let r: Result<(), Failure> = guarded(|| panic!("boom"));
-        let f = r.unwrap_err();
-        assert_eq!(f.kind, "internal");
-        assert!(f.message.contains("boom"), "{}", f.message);
-    }
-
-    #[test]
-    fn results_are_printed_in_input_order_whatever_order_they_finish_in() {
-        let items: Vec<u64> = (0..200).collect();
-        let mut seen = Vec::new();
-        for_each_ordered(
-            &items,
-            4,
-            |&i| {
-                // Later items finish first, so the printer must reorder.
-                std::thread::sleep(std::time::Duration::from_micros((200 - i) * 20));
-                i
-            },
-            |i| {
-                seen.push(i);
-                Ok(())
-            },
-        )
-        .unwrap();
-        assert_eq!(seen, items);
-    }
-
-    #[test]
-    fn a_failing_writer_stops_the_run_without_hanging() {
-        let items: Vec<u32> = (0..1000).collect();
-        let mut n = 0;
-        let r = for_each_ordered(
-            &items,
-            3,
-            |&i| i,
-            |_| {
-                n += 1;
-                if n == 5 {
-                    Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-                } else {
-                    Ok(())
-                }
-            },
-        );
-        assert!(r.is_err());
-        assert_eq!(n, 5);
-    }
-}
-
 /// How far workers may run ahead of the printer, so a slow input does not pile up reports in memory.
 const WINDOW: usize = 64;
 /// Live checks wait on the network, not the CPU: this many run at once.
@@ -609,5 +554,60 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
         // A reader that stopped early (`| head`) is not an error of the run.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
         Err(e) => Err(anyhow::Error::new(e).context("could not write the output")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_failure() {
+        let r: Result<(), Failure> = guarded(|| panic!("boom"));
+        let f = r.unwrap_err();
+        assert_eq!(f.kind, "internal");
+        assert!(f.message.contains("boom"), "{}", f.message);
+    }
+
+    #[test]
+    fn results_are_printed_in_input_order_whatever_order_they_finish_in() {
+        let items: Vec<u64> = (0..200).collect();
+        let mut seen = Vec::new();
+        for_each_ordered(
+            &items,
+            4,
+            |&i| {
+                // Later items finish first, so the printer must reorder.
+                std::thread::sleep(std::time::Duration::from_micros((200 - i) * 20));
+                i
+            },
+            |i| {
+                seen.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, items);
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_run_without_hanging() {
+        let items: Vec<u32> = (0..1000).collect();
+        let mut n = 0;
+        let r = for_each_ordered(
+            &items,
+            3,
+            |&i| i,
+            |_| {
+                n += 1;
+                if n == 5 {
+                    Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(r.is_err());
+        assert_eq!(n, 5);
     }
 }

@@ -250,10 +250,7 @@ mod tests {
     #[test]
     fn too_large_names_both_sizes() {
         let err = check_bytes(&[b'a'; 2048], 1024).unwrap_err();
-        assert_eq!(
-            err.to_string().contains("2 KB") && err.to_string().contains("1 KB"),
-            true
-        );
+        assert!(err.to_string().contains("2 KB") && err.to_string().contains("1 KB"));
     }
 
     #[test]

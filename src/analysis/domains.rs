@@ -861,7 +861,7 @@ pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
                 let upper = k.to_uppercase();
                 return contains_word(&words(text), &upper);
             }
-            contains_word(&folded, &words(&fold(k)).trim().to_string())
+            contains_word(&folded, words(&fold(k)).trim())
         })
     })
 }

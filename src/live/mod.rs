@@ -297,6 +297,21 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     })
 }
 
+/// A result of re-checking now, with what was checked in words.
+pub(crate) fn live_outcome(
+    result: AuthValue,
+    domain: Option<String>,
+    detail: String,
+) -> AuthOutcome {
+    AuthOutcome {
+        result,
+        source: AuthSource::Live,
+        domain,
+        detail: Some(detail),
+        header_index: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,20 +338,5 @@ mod tests {
         report.path.connecting_ip = Some("192.0.2.1".to_string());
         let live = unavailable(&report, "Could not check now: no DNS configuration");
         assert_eq!(live.spf.result, AuthValue::TempError);
-    }
-}
-
-/// A result of re-checking now, with what was checked in words.
-pub(crate) fn live_outcome(
-    result: AuthValue,
-    domain: Option<String>,
-    detail: String,
-) -> AuthOutcome {
-    AuthOutcome {
-        result,
-        source: AuthSource::Live,
-        domain,
-        detail: Some(detail),
-        header_index: None,
     }
 }

@@ -363,8 +363,8 @@ fn auth_text(out: &mut String, r: &Report, style: Style) {
     let _ = writeln!(out, "{}", style.paint(Tone::Bold, "Proof of sender"));
     let _ = writeln!(
         out,
-        "  {:<6} {:<10} {:<30} {}",
-        "", "used", "recorded at delivery", "re-checked now"
+        "  {:<6} {:<10} {:<30} re-checked now",
+        "", "used", "recorded at delivery"
     );
     let live = a.live.as_ref();
     let rows: [(
