@@ -605,6 +605,10 @@ fn answers_sent_to_a_personal_address() {
         "Questions? Contact me at alice@sender.example or call the desk.",
     ));
     assert!(!fires(&own, "contact-elsewhere"));
+    let label = report(&with_body(
+        "Kind regards,\r\nDan Smith\r\nEmail: dan.smith.home@gmail.com",
+    ));
+    assert!(!fires(&label, "contact-elsewhere"));
     let mentioned = report(&with_body(
         "Carol (carol.smith@gmail.com) joined the project today.",
     ));

@@ -224,7 +224,9 @@ static CELEBRITY: Cues = Cues::new(&[
 /// Words that ask the reader to write or get in touch.
 static CONTACT: Cues = Cues::new(&[
     "contact|contacte|contacto|contato|contactar|contatar|contactez|kontakt|kontaktieren|contatti|contattare|contattami",
-    "write|email|e-mail|reply|respond|escreva|escreve|escriba|escribe|ecrivez|ecris|schreiben|schreib|scrivi|scrivimi|scrivete|responda|responde|repondez",
+    // Verbs only: "E-mail:" before an address is a label, not a request.
+    "write|reply|respond|escreva|escreve|escriba|escribe|ecrivez|ecris|schreiben|schreib|scrivi|scrivimi|scrivete|responda|responde|repondez",
+    "email|mail|e+mail ~1 me|us",
     "reach ~2 me|us",
 ]);
 
