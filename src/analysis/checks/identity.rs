@@ -547,7 +547,8 @@ fn display_name_brand(c: &Ctx) -> Finding {
 
 /// The brand a copyright line in `text` names ("© 2024 Itaú Personnalité"), with the line.
 fn copyright_brand(text: &str) -> Option<(&'static domains::Brand, String)> {
-    let lower = text.to_lowercase();
+    // ASCII lowering keeps every byte offset, so a match in `lower` is one in `text`.
+    let lower = text.to_ascii_lowercase();
     for marker in ["©", "(c)", "copyright", "&copy;"] {
         for (i, _) in lower.match_indices(marker).take(20) {
             let Some(rest) = text.get(i..) else {
