@@ -1,6 +1,8 @@
 //! Every identity, authentication, path and filter check: one message that makes it fire,
 //! one that keeps it quiet.
 
+mod support;
+
 use mailsleuth::analysis::{analyze, Options, Outcome, Report, Verdict};
 
 /// A clean message: received by the recipient's own server, authenticated and aligned.
@@ -646,30 +648,11 @@ fn random_filler_in_an_attachment_name() {
 
 /// BASE with one PDF attachment holding `pdf` (its bytes, before base64).
 fn with_pdf(pdf: &[u8]) -> String {
-    let b64 = base64_encode(pdf);
+    let b64 = support::base64(pdf);
     BASE.replace(
         "Content-Type: text/plain; charset=utf-8\r\n\r\nHi Bob, the minutes are below. See you next week.\r\n",
         &format!("Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nThe statement is attached.\r\n--b1\r\nContent-Type: application/pdf; name=\"Statement.pdf\"\r\nContent-Disposition: attachment; filename=\"Statement.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--b1--\r\n"),
     )
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[test]

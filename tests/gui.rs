@@ -1,6 +1,8 @@
 //! The desktop app, driven through AccessKit with egui_kittest: dropping files, reading the
 //! verdict, the path and the checklist, opening lessons, errors, and image snapshots.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -1221,4 +1223,24 @@ fn the_paste_dialog_checks_what_was_typed_into_it() {
         harness.query_by_label("Check this message").is_none(),
         "the dialog closed"
     );
+}
+
+#[test]
+fn links_inside_an_attached_pdf_are_listed_with_the_message_links() {
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /Link /A << /S /URI /URI (https://statement.z13.web.core.windows.net/) >> >> endobj\n%%EOF";
+    let b64 = support::base64(pdf);
+    let raw = format!("From: Billing <billing@shop.example>\r\nTo: robin@corp.example\r\nSubject: Your statement\r\nDate: Mon, 6 May 2024 10:00:00 +0000\r\nMessage-ID: <s1@shop.example>\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nYour statement is attached.\r\n--b1\r\nContent-Type: application/pdf; name=\"statement.pdf\"\r\nContent-Disposition: attachment; filename=\"statement.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--b1--\r\n");
+    let mut harness = app_harness(egui::vec2(1100.0, 800.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("statement.eml"),
+            bytes: Some(raw.into_bytes()),
+        },
+    );
+    wait_for_results(&mut harness);
+    click_tab(&mut harness, "Message");
+    harness.get_by_label_contains("(a link inside the attachment statement.pdf)");
+    harness.get_by_label("statement.z13.web.core.windows.net");
+    harness.get_by_label_contains("Inside the PDF: 1 web link");
 }

@@ -298,6 +298,9 @@ fn attachments_ui(
             if let Some(e) = &a.archive_error {
                 ui.label(RichText::new(format!("The archive could not be listed: {e}")).small());
             }
+            if let Some(pdf) = &a.pdf {
+                ui.label(RichText::new(pdf_summary(pdf)).small());
+            }
             if flags.is_empty() {
                 ui.label(
                         RichText::new("✔ No red flags found for this attachment; still, only open what you expected")
@@ -324,4 +327,31 @@ fn attachments_ui(
             );
         });
     }
+}
+
+/// One line on what a look inside a PDF attachment found.
+fn pdf_summary(pdf: &crate::analysis::pdf::PdfFindings) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match pdf.links.len() {
+        0 => {}
+        1 => parts.push("1 web link (listed with the links above)".into()),
+        n => parts.push(format!("{n} web links (listed with the links above)")),
+    }
+    if pdf.javascript {
+        parts.push("a script (JavaScript)".into());
+    }
+    if pdf.launch {
+        parts.push("an action that starts a program".into());
+    }
+    if pdf.embedded_files {
+        parts.push("files packed inside".into());
+    }
+    if parts.is_empty() {
+        return if pdf.encrypted {
+            "Inside the PDF: it is encrypted, so its links cannot be read".into()
+        } else {
+            "Inside the PDF: no web links, scripts or packed files".into()
+        };
+    }
+    format!("Inside the PDF: {}", parts.join(", "))
 }
