@@ -107,6 +107,12 @@ pub const EXECUTABLE: &[&str] = &[
     "a3x",
     "au3",
     "ahk",
+    // Installers of settings: an Apple configuration profile can add a mail account, a VPN
+    // or a trusted certificate; Windows provisioning and App Installer files install too.
+    "mobileconfig",
+    "ppkg",
+    "appinstaller",
+    "diagcab",
 ];
 /// Shortcut-like files that point somewhere else or run something.
 pub const SHORTCUT: &[&str] = &[
@@ -1010,6 +1016,15 @@ mod tests {
             c.evidence[0].location,
             Location::Attachment { index: 0 }
         ));
+        let r = report_with(
+            vec![att(
+                "email-setup.mobileconfig",
+                "application/octet-stream",
+                None,
+            )],
+            "",
+        );
+        assert_eq!(run(&r, "executable-attachment").outcome, Outcome::Fail);
         let r = report_with(vec![att("notes.txt", "text/plain", Some("script"))], "");
         assert_eq!(run(&r, "executable-attachment").outcome, Outcome::Pass);
         let r = report_with(vec![], "");

@@ -71,6 +71,9 @@ static CRYPTO: Cues = Cues::new(&[
     "wallet|wallets ~4 not ~2 verified",
     "unverified|inactive wallet|wallets",
     "kyc ~3 verification|verify|wallet|wallets",
+    "free mint",
+    "mint|minting ~3 nft|nfts",
+    "withdraw|withdrawing|withdrawal ~3 digital+assets|crypto|usdc|usdt|tokens",
     "mining balance",
     // Portuguese, Spanish, French, German, Italian
     "carteira|billetera|cartera|portefeuille|wallet|portafoglio ~2 bloqueada|suspensa|suspendida|bloquee|suspendu|gesperrt|bloccato",
@@ -175,6 +178,7 @@ static EASY_MONEY: Cues = Cues::new(&[
     "crypto|bitcoin|forex ~2 investment|trading|profits|profit|fund",
     "trading ~3 profit|profits|platform|signals|robot|bot",
     "financial freedom",
+    "part time ~1 job|jobs|position|positions ~2 offer|opportunity|opening|available",
     "casino|betting|bookmaker ~4 bonus|bonuses|tournament|rebate|free+spins|jackpot",
     "free spins",
     // Portuguese, Spanish, French, German, Italian
@@ -539,11 +543,21 @@ mod tests {
             "See the attached statement.",
         );
         assert_eq!(outcome(&btc, "crypto-lure"), Outcome::Warn);
+        let mint = report(
+            "Own a CyberLama",
+            "The first 500 are a free mint: mint your NFT today.",
+        );
+        assert_eq!(outcome(&mint, "crypto-lure"), Outcome::Warn);
         let quiet = report(
             "Budget",
             "The wallet-sized cards are printed; see the attached budget.",
         );
         assert_eq!(outcome(&quiet, "crypto-lure"), Outcome::Pass);
+        let herbs = report(
+            "Garden",
+            "We planted mint and basil; withdraw the old pots.",
+        );
+        assert_eq!(outcome(&herbs, "crypto-lure"), Outcome::Pass);
     }
 
     #[test]
