@@ -824,6 +824,9 @@ const RUNNABLE: &[&str] = &[
     "application",
     "dmg",
     "pkg",
+    "mobileconfig",
+    "appinstaller",
+    "ppkg",
 ];
 /// Containers and macro documents: they can carry something runnable. Unix compression
 /// formats (.tar.gz, .xz) are left out: they are how source code and disk images are
@@ -1581,6 +1584,14 @@ mod tests {
         );
         let f = run("risky-download-link", &r);
         assert!(flagged(&f) && f.outcome == Outcome::Warn, "{f:?}");
+        let r = report(
+            "a@shop.example",
+            &[(
+                "https://it-support.example/mail-setup.mobileconfig",
+                "Install",
+            )],
+        );
+        assert_eq!(run("risky-download-link", &r).outcome, Outcome::Fail);
         // A proven sender's own download, and ordinary pages.
         let r = verified(report(
             "release@tools.example",
