@@ -8,6 +8,7 @@ pub mod domains;
 pub mod filter;
 pub mod headers;
 pub mod identity;
+pub mod knowledge;
 pub mod path;
 pub mod pdf;
 mod types;
