@@ -617,6 +617,7 @@ impl HtmlScan {
             shown_text: shown,
             from_html: true,
             in_attachment: None,
+            ..Link::default()
         });
     }
 }
@@ -1021,6 +1022,7 @@ fn bare_urls(text: &str, from_html: bool, links: &mut Vec<Link>) {
             host,
             from_html,
             in_attachment: None,
+            ..Link::default()
         });
     }
 }

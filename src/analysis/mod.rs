@@ -9,8 +9,10 @@ pub mod filter;
 pub mod headers;
 pub mod identity;
 pub mod knowledge;
+pub mod links;
 pub mod path;
 pub mod pdf;
+pub mod sender;
 mod types;
 pub mod verdict;
 
@@ -96,14 +98,17 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     }
     report.attachments = attachments::extract(&msg);
     add_pdf_links(&mut report);
+    links::resolve(&mut report.content.links);
     report.filter = filter::extract(&headers);
     report.headers = headers;
     finish(&mut report, opts);
     Ok(report)
 }
 
-/// Runs the checklist and decides the verdict from what the report holds now.
+/// Works out the sender facts, runs the checklist and decides the verdict from what the
+/// report holds now.
 pub fn finish(report: &mut Report, opts: &Options) {
+    (report.sender, report.kind) = sender::derive(report);
     report.checks = checks::run(report, opts);
     verdict::decide(report);
 }
@@ -136,6 +141,7 @@ fn add_pdf_links(report: &mut Report) {
                 shown_host: None,
                 from_html: false,
                 in_attachment: Some(name.clone()),
+                ..Link::default()
             });
         }
     }

@@ -49,6 +49,12 @@ pub struct Report {
     pub content: Content,
     pub attachments: Vec<Attachment>,
     pub filter: FilterVerdicts,
+    /// Who is proven to have sent the message, and what kind of mail it is: worked out
+    /// once from identity and authentication, before any check runs.
+    #[serde(default)]
+    pub sender: SenderFacts,
+    #[serde(default)]
+    pub kind: MessageKind,
     /// Every header field in the order it appears (top first).
     pub headers: Vec<RawHeader>,
     /// The red-flag checklist, in catalogue order.
@@ -453,6 +459,28 @@ pub struct Link {
     /// The attachment (file name) the link sits inside, for links found in a PDF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_attachment: Option<String>,
+    /// Where the link was found, in words: "the HTML body", "the text body", "the
+    /// attachment invoice.pdf".
+    #[serde(default)]
+    pub found_in: String,
+    /// Where the link really leads: the href with the reader's link-protection wrappers
+    /// removed (None when the href is not a valid address).
+    #[serde(default)]
+    pub destination: Option<String>,
+    /// Lowercased host of `destination` (punycode form).
+    #[serde(default)]
+    pub destination_host: Option<String>,
+    /// Organisational domain of `destination_host` (public suffix list).
+    #[serde(default)]
+    pub destination_org_domain: Option<String>,
+    /// The link-protection wrapper that was removed to find the destination, if any
+    /// ("Microsoft Safe Links").
+    #[serde(default)]
+    pub unwrapped_from: Option<String>,
+    /// The address a redirect at the destination says it passes the reader on to (a click
+    /// counter's or an open redirect's target), if it names one.
+    #[serde(default)]
+    pub redirects_to: Option<String>,
 }
 
 /// An attachment, listed but never opened.
@@ -619,4 +647,70 @@ pub struct CheckResult {
     pub reassuring: bool,
     /// How strongly this outcome weighs on the verdict (0 for pass/skip).
     pub weight: i32,
+}
+
+/// What the message's own records prove about who sent it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SenderFacts {
+    /// Organisational domain of the From address: who the message claims to be from.
+    pub from_org_domain: Option<String>,
+    /// Organisational domains the sender controls on its own say-so: From, Sender, the
+    /// envelope (Return-Path) and every DKIM signer.
+    pub org_domains: Vec<String>,
+    /// Domains a passing DKIM signature or SPF check vouches for (organisational domains).
+    pub authenticated_domains: Vec<String>,
+    /// The From domain is proven: DMARC passed, or SPF or DKIM passed for the From
+    /// organisation.
+    pub from_proven: bool,
+    /// A DKIM signature passed for a domain aligned with the From domain.
+    pub dkim_aligned: bool,
+    /// The receiving side (or a live check) found the forwarders' ARC seals intact.
+    pub arc_vouched: bool,
+    /// Organisational domains of the mailing list the message says it came through
+    /// (List-Id, List-Post, List-Help, Mailing-List).
+    pub list_org_domains: Vec<String>,
+    /// A mailing list rewrote or relayed the message: a list header plus a sign of the
+    /// list's own handling that the sender cannot simply write.
+    pub via_list: bool,
+    /// A known mailing service (bulk e-mail platform) that carried the message, by the
+    /// domain seen in the envelope, a DKIM signature or the Message-ID.
+    pub mailing_service: Option<String>,
+}
+
+/// What kind of mail a message is, from its structure and headers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// Written by a person to one or a few people.
+    #[default]
+    Person,
+    /// Relayed by a mailing list to its members.
+    List,
+    /// A newsletter or other bulk mail: an unsubscribe link, bulk precedence or a
+    /// mailing service.
+    Bulk,
+    /// Written by a machine: a delivery report (bounce), read receipt, feedback or
+    /// DMARC/TLS report, or an automatic reply.
+    Machine,
+}
+
+impl MessageKind {
+    /// Lowercase machine name, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Person => "person",
+            MessageKind::List => "list",
+            MessageKind::Bulk => "bulk",
+            MessageKind::Machine => "machine",
+        }
+    }
+    /// The kind in plain words, for the reader.
+    pub fn describe(self) -> &'static str {
+        match self {
+            MessageKind::Person => "a personal message",
+            MessageKind::List => "a mailing-list message",
+            MessageKind::Bulk => "a newsletter or other bulk mail",
+            MessageKind::Machine => "an automatic message from a mail system",
+        }
+    }
 }

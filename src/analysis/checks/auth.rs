@@ -112,9 +112,9 @@ fn domain_words(o: &AuthOutcome) -> String {
 }
 
 /// True when a mailing list or a forwarder explains broken authentication. Only signs the
-/// sender cannot simply write into the message count: see `identity::is_list_message`.
+/// sender cannot simply write into the message count (see `SenderFacts::via_list`).
 fn relayed(r: &Report) -> bool {
-    super::identity::is_list_message(r) || super::identity::arc_vouched(r)
+    r.sender.via_list || r.sender.arc_vouched
 }
 
 fn spf_fail(c: &Ctx) -> Finding {

@@ -3,10 +3,9 @@
 use unicode_security::MixedScript;
 
 use super::{CheckDef, Ctx, Finding};
-use crate::analysis::auth::aligned;
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::{domain_of, org_domain};
-use crate::analysis::{AuthValue, Family, Location, Mailbox, Report};
+use crate::analysis::{Family, Location, Mailbox, Report};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -143,84 +142,6 @@ fn addr(m: &Mailbox) -> &str {
     m.address.as_deref().unwrap_or("(no address)")
 }
 
-/// A mailing list rewrote or relayed the message: a List-Id plus a sign of the list's own
-/// handling ("X via List", the list's own envelope or Sender, or seals vouched for by the
-/// receiver). List-Id alone is just a header anyone can write.
-pub fn is_list_message(r: &Report) -> bool {
-    let orgs = list_orgs(r);
-    if orgs.is_empty() {
-        return false;
-    }
-    let via = from(r)
-        .and_then(|f| f.display_name.as_deref())
-        .is_some_and(|n| n.to_lowercase().contains(" via "));
-    let envelope_is_list = [r.identity.return_path.as_ref(), r.identity.sender.as_ref()]
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.org_domain.as_ref())
-        .any(|o| orgs.contains(o));
-    via || envelope_is_list || arc_vouched(r)
-}
-
-/// The receiving side (or a live check) found the forwarders' ARC seals intact. A sender
-/// can write ARC headers, but not make a receiver vouch for them.
-pub fn arc_vouched(r: &Report) -> bool {
-    r.auth.arc_sets > 0 && r.auth.arc.result == AuthValue::Pass && r.auth.arc.header_index.is_some()
-        || r.auth.arc.source == crate::analysis::AuthSource::Live
-            && r.auth.arc.result == AuthValue::Pass
-}
-
-/// Organisational domains of the mailing list the message says it came through
-/// (List-Id, List-Post, List-Help, Mailing-List).
-fn list_orgs(r: &Report) -> Vec<String> {
-    let mut orgs = Vec::new();
-    for h in &r.headers {
-        let name = h.name.to_ascii_lowercase();
-        // List-Unsubscribe is left out: every newsletter has one; it does not make a list.
-        if !matches!(
-            name.as_str(),
-            "list-id" | "list-post" | "mailing-list" | "list-help"
-        ) {
-            continue;
-        }
-        for token in h
-            .value
-            .split(|c: char| c.is_whitespace() || "<>,;\"".contains(c))
-        {
-            let token = token.trim_start_matches("mailto:");
-            let host = if let Some(d) = domain_of(token) {
-                Some(d)
-            } else if let Some(rest) = token.split_once("://").map(|(_, rest)| rest) {
-                rest.split(['/', '?', ':'])
-                    .next()
-                    .map(str::to_ascii_lowercase)
-            } else {
-                token
-                    .contains('.')
-                    .then(|| token.trim_matches('.').to_ascii_lowercase())
-            };
-            if let Some(host) = host.filter(|h| h.contains('.')) {
-                let org = org_domain(&host);
-                if !orgs.contains(&org) {
-                    orgs.push(org);
-                }
-            }
-        }
-    }
-    orgs
-}
-
-/// DKIM passes for a domain aligned with From.
-fn aligned_dkim_pass(r: &Report) -> bool {
-    let (Some(f), Some(d)) = (
-        from(r).and_then(|f| f.domain.as_deref()),
-        r.auth.dkim.domain.as_deref(),
-    ) else {
-        return false;
-    };
-    r.auth.dkim.result == AuthValue::Pass && aligned(d, f)
-}
-
 fn reply_to_mismatch(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -245,8 +166,8 @@ fn reply_to_mismatch(c: &Ctx) -> Finding {
     let Some(first) = odd.first() else {
         return Finding::pass("Replies go to the sender's own domain");
     };
-    let list_orgs = list_orgs(r);
-    if is_list_message(r)
+    let list_orgs = &r.sender.list_org_domains;
+    if r.sender.via_list
         || odd.iter().all(|m| {
             m.org_domain
                 .as_ref()
@@ -286,13 +207,13 @@ fn return_path_mismatch(c: &Ctx) -> Finding {
     if fo == ro {
         return Finding::pass("Bounces go to the sender's own domain");
     }
-    if aligned_dkim_pass(r) {
+    if r.sender.dkim_aligned {
         return with_named(
             Finding::reassure(0, format!("Sent through a mailing service ({ro}) but signed by the sender's own domain {fo}: that is normal for newsletters and notifications")),
             r, "Return-Path",
         );
     }
-    if is_list_message(r) {
+    if r.sender.via_list {
         return Finding::pass(format!(
             "Bounces go to the mailing list's server ({ro}), as lists do"
         ));
@@ -358,7 +279,7 @@ fn display_name_address(c: &Ctx) -> Finding {
         return Finding::skip("The sender has no display name");
     };
     let from_org = f.org_domain.clone().unwrap_or_default();
-    if is_list_message(r) {
+    if r.sender.via_list {
         return Finding::pass(
             "A mailing list shows the author's address in the sender's name, as lists do",
         );
@@ -599,7 +520,7 @@ fn copyright_brand_mismatch(c: &Ctx) -> Finding {
             brand.name, brand.name
         ));
     }
-    if is_list_message(r) {
+    if r.sender.via_list {
         return Finding::pass(format!(
             "A mailing list passes on text signed by {}",
             brand.name
@@ -660,7 +581,7 @@ fn own_name_outside(c: &Ctx) -> Finding {
     if own_orgs.iter().any(|o| o == from_org) {
         return Finding::pass("The sender writes from your own organisation's domain");
     }
-    if is_list_message(r) {
+    if r.sender.via_list {
         return Finding::pass("A mailing list relays it");
     }
     let local = squash(address.split('@').next().unwrap_or_default());
@@ -743,7 +664,7 @@ fn organisation_name_mismatch(c: &Ctx) -> Finding {
         return Finding::pass("The organisation named matches the sender's domain");
     }
     // Lists rewrite senders; brands have their own, stronger check.
-    if is_list_message(r) || domains::brand_named_in(name).is_some() {
+    if r.sender.via_list || domains::brand_named_in(name).is_some() {
         return Finding::skip("Relayed by a mailing list, or judged by the brand check");
     }
     let weight = if local.contains(first.as_str()) { 4 } else { 3 };
@@ -1033,7 +954,7 @@ fn sender_on_behalf(c: &Ctx) -> Finding {
     if f.org_domain == s.org_domain {
         return Finding::pass("The Sender is in the same organisation as From");
     }
-    if is_list_message(r) {
+    if r.sender.via_list {
         return Finding::pass("The Sender is the mailing list, as usual");
     }
     with_named(
@@ -1061,7 +982,7 @@ fn not_addressed_to_you(c: &Ctx) -> Finding {
     {
         return Finding::pass("The message is addressed to you");
     }
-    if is_list_message(r) || !list_orgs(r).is_empty() {
+    if r.sender.via_list || !r.sender.list_org_domains.is_empty() {
         return Finding::pass(
             "It came through a mailing list, which is addressed to the list, not to you",
         );
@@ -1079,10 +1000,10 @@ fn not_addressed_to_you(c: &Ctx) -> Finding {
 
 fn mailing_list(c: &Ctx) -> Finding {
     let r = c.r;
-    if list_orgs(r).is_empty() {
+    if r.sender.list_org_domains.is_empty() {
         return Finding::skip("Not a mailing-list message");
     }
-    if is_list_message(r) {
+    if r.sender.via_list {
         let name = ["List-Id", "Mailing-List", "List-Post"]
             .into_iter()
             .find(|n| header_index(r, n).is_some())
@@ -1102,7 +1023,7 @@ fn bulk_sender(c: &Ctx) -> Finding {
     if !r.identity.list_unsubscribe {
         return Finding::skip("Not a bulk mailing (no unsubscribe header)");
     }
-    if aligned_dkim_pass(r) {
+    if r.sender.dkim_aligned {
         return with_named(
             Finding::reassure(
                 2,
@@ -1121,7 +1042,7 @@ fn forwarded(c: &Ctx) -> Finding {
         .headers
         .iter()
         .find(|h| h.name.to_ascii_lowercase().starts_with("resent-"));
-    if arc_vouched(r) {
+    if r.sender.arc_vouched {
         let f = Finding::reassure(
             2,
             "Forwarding servers sealed the message on its way (ARC), and the seals are intact",

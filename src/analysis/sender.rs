@@ -1,0 +1,265 @@
+//! Sender facts and message kind: who is proven to have sent a message, what it claims,
+//! and whether it is a person's mail, a list's, a newsletter or a machine's.
+//!
+//! Worked out once per analysis (and again after live results arrive, since they change
+//! what is proven), before any check runs; checks and views read the results from the
+//! `Report` instead of deriving them again.
+
+use super::auth::aligned;
+use super::headers::first;
+use super::identity::{domain_of, org_domain};
+use super::{domains, AuthOutcome, AuthSource, AuthValue, MessageKind, Report, SenderFacts};
+
+/// Works out the sender facts and the message kind of `r` from what it holds now.
+pub fn derive(r: &Report) -> (SenderFacts, MessageKind) {
+    let facts = sender_facts(r);
+    let kind = kind(r, &facts);
+    (facts, kind)
+}
+
+fn sender_facts(r: &Report) -> SenderFacts {
+    let id = &r.identity;
+    let from_org_domain = id.from.as_ref().and_then(|m| m.org_domain.clone());
+    let mut org_domains: Vec<String> = [
+        id.from.as_ref(),
+        id.sender.as_ref(),
+        id.return_path.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|m| m.org_domain.clone())
+    .chain(
+        r.auth
+            .dkim_signatures
+            .iter()
+            .filter_map(|s| s.domain.as_deref().map(org_domain)),
+    )
+    .collect();
+    org_domains.sort();
+    org_domains.dedup();
+
+    let passes = |o: &AuthOutcome| o.result == AuthValue::Pass;
+    let mut authenticated_domains: Vec<String> = [&r.auth.dkim, &r.auth.spf]
+        .into_iter()
+        .filter(|o| passes(o))
+        .filter_map(|o| o.domain.as_deref().map(org_domain))
+        .chain(r.auth.live.iter().flat_map(|l| {
+            l.dkim_signatures
+                .iter()
+                .filter(|s| s.result == AuthValue::Pass)
+                .map(|s| org_domain(&s.domain))
+        }))
+        .collect();
+    authenticated_domains.sort();
+    authenticated_domains.dedup();
+
+    let passes_for_from = |o: &AuthOutcome| {
+        passes(o) && o.domain.as_deref().map(org_domain).as_ref() == from_org_domain.as_ref()
+    };
+    let from_proven = from_org_domain.is_some()
+        && (r.auth.dmarc.result == AuthValue::Pass
+            || passes_for_from(&r.auth.dkim)
+            || passes_for_from(&r.auth.spf));
+
+    let from_domain = id.from.as_ref().and_then(|f| f.domain.as_deref());
+    let dkim_aligned = match (from_domain, r.auth.dkim.domain.as_deref()) {
+        (Some(f), Some(d)) => passes(&r.auth.dkim) && aligned(d, f),
+        _ => false,
+    };
+
+    let arc = &r.auth.arc;
+    let arc_vouched = r.auth.arc_sets > 0 && passes(arc) && arc.header_index.is_some()
+        || arc.source == AuthSource::Live && passes(arc);
+
+    let list_org_domains = list_orgs(r);
+    let via_list = !list_org_domains.is_empty() && {
+        let via = id
+            .from
+            .as_ref()
+            .and_then(|f| f.display_name.as_deref())
+            .is_some_and(|n| n.to_lowercase().contains(" via "));
+        let envelope_is_list = [id.return_path.as_ref(), id.sender.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.org_domain.as_ref())
+            .any(|o| list_org_domains.contains(o));
+        via || envelope_is_list || arc_vouched
+    };
+
+    let mailing_service = id
+        .return_path
+        .as_ref()
+        .and_then(|m| m.domain.clone())
+        .into_iter()
+        .chain(
+            r.auth
+                .dkim_signatures
+                .iter()
+                .filter_map(|s| s.domain.clone()),
+        )
+        .chain(id.message_id_domain.clone())
+        .find(|d| domains::is_bulk_sender(d))
+        .map(|d| org_domain(&d));
+
+    SenderFacts {
+        from_org_domain,
+        org_domains,
+        authenticated_domains,
+        from_proven,
+        dkim_aligned,
+        arc_vouched,
+        list_org_domains,
+        via_list,
+        mailing_service,
+    }
+}
+
+/// Organisational domains of the mailing list the message says it came through
+/// (List-Id, List-Post, List-Help, Mailing-List).
+fn list_orgs(r: &Report) -> Vec<String> {
+    let mut orgs = Vec::new();
+    for h in &r.headers {
+        let name = h.name.to_ascii_lowercase();
+        // List-Unsubscribe is left out: every newsletter has one; it does not make a list.
+        if !matches!(
+            name.as_str(),
+            "list-id" | "list-post" | "mailing-list" | "list-help"
+        ) {
+            continue;
+        }
+        for token in h
+            .value
+            .split(|c: char| c.is_whitespace() || "<>,;\"".contains(c))
+        {
+            let token = token.trim_start_matches("mailto:");
+            let host = if let Some(d) = domain_of(token) {
+                Some(d)
+            } else if let Some(rest) = token.split_once("://").map(|(_, rest)| rest) {
+                rest.split(['/', '?', ':'])
+                    .next()
+                    .map(str::to_ascii_lowercase)
+            } else {
+                token
+                    .contains('.')
+                    .then(|| token.trim_matches('.').to_ascii_lowercase())
+            };
+            if let Some(host) = host.filter(|h| h.contains('.')) {
+                let org = org_domain(&host);
+                if !orgs.contains(&org) {
+                    orgs.push(org);
+                }
+            }
+        }
+    }
+    orgs
+}
+
+/// The kind of mail, from structure first: a report or an automatic reply says so in its
+/// MIME type or its Auto-Submitted header (RFC 3464, 8098, 5965, 3834).
+fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
+    let header = |name: &str| first(&r.headers, name).map(|h| h.value.to_ascii_lowercase());
+    let report_type =
+        header("Content-Type").is_some_and(|v| v.trim_start().starts_with("multipart/report"));
+    let auto_submitted = header("Auto-Submitted").is_some_and(|v| {
+        let v = v.trim();
+        !v.is_empty() && !v.starts_with("no")
+    });
+    let auto_reply = ["X-Autoreply", "X-Autorespond"]
+        .iter()
+        .any(|n| first(&r.headers, n).is_some());
+    let system_sender = r
+        .identity
+        .from
+        .as_ref()
+        .and_then(|m| m.address.as_deref())
+        .and_then(|a| a.split_once('@'))
+        .is_some_and(|(local, _)| {
+            matches!(
+                local.to_ascii_lowercase().as_str(),
+                "mailer-daemon" | "postmaster"
+            )
+        });
+    if report_type || auto_submitted || auto_reply || system_sender {
+        return MessageKind::Machine;
+    }
+    if facts.via_list {
+        return MessageKind::List;
+    }
+    let bulk_precedence =
+        header("Precedence").is_some_and(|v| matches!(v.trim(), "bulk" | "list" | "junk"));
+    if r.identity.list_unsubscribe || bulk_precedence || facts.mailing_service.is_some() {
+        return MessageKind::Bulk;
+    }
+    MessageKind::Person
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Options};
+
+    fn analysed(raw: &str) -> Report {
+        match analyze(raw.as_bytes(), &Options::default()) {
+            Ok(r) => r,
+            Err(e) => panic!("not analysed: {e}"),
+        }
+    }
+
+    #[test]
+    fn a_bounce_is_machine_mail_by_its_structure() {
+        let r = analysed(
+            "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: a@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThis is the mail system.\r\n--b--\r\n",
+        );
+        assert_eq!(r.kind, MessageKind::Machine);
+    }
+
+    #[test]
+    fn an_auto_reply_is_machine_mail_and_auto_submitted_no_is_not() {
+        let reply = analysed(
+            "From: Ann <ann@example.org>\r\nTo: b@example.net\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nI am away.\r\n",
+        );
+        assert_eq!(reply.kind, MessageKind::Machine);
+        let person = analysed(
+            "From: Ann <ann@example.org>\r\nTo: b@example.net\r\nSubject: Lunch\r\nAuto-Submitted: no\r\n\r\nNoon?\r\n",
+        );
+        assert_eq!(person.kind, MessageKind::Person);
+    }
+
+    #[test]
+    fn newsletters_are_bulk_and_a_list_header_alone_is_not_a_list() {
+        let news = analysed(
+            "From: Shop <news@shop.example>\r\nTo: b@example.net\r\nSubject: Sale\r\nList-Unsubscribe: <https://shop.example/u>\r\nList-Id: <news.shop.example>\r\n\r\nSale!\r\n",
+        );
+        assert_eq!(news.kind, MessageKind::Bulk);
+        assert_eq!(news.sender.list_org_domains, ["shop.example"]);
+        assert!(!news.sender.via_list);
+    }
+
+    #[test]
+    fn a_list_that_relays_under_its_own_envelope_is_a_list() {
+        let r = analysed(
+            "From: Ann via Users <users@lists.example.org>\r\nReturn-Path: <users-bounces@lists.example.org>\r\nTo: users@lists.example.org\r\nSubject: Question\r\nList-Id: Users <users.lists.example.org>\r\n\r\nHello\r\n",
+        );
+        assert!(r.sender.via_list);
+        assert_eq!(r.kind, MessageKind::List);
+    }
+
+    #[test]
+    fn proof_comes_only_from_passing_authentication() {
+        let mut r = analysed(
+            "From: Bank <alerts@bank.example>\r\nReturn-Path: <bounce@mailer.example.net>\r\nTo: b@example.net\r\nSubject: Notice\r\n\r\nHello\r\n",
+        );
+        assert!(!r.sender.from_proven);
+        assert_eq!(r.sender.from_org_domain.as_deref(), Some("bank.example"));
+        assert_eq!(r.sender.org_domains, ["bank.example", "example.net"]);
+        r.auth.dkim = AuthOutcome {
+            result: AuthValue::Pass,
+            domain: Some("mail.bank.example".into()),
+            ..AuthOutcome::default()
+        };
+        let (facts, _) = derive(&r);
+        assert!(facts.from_proven);
+        assert!(facts.dkim_aligned);
+        assert_eq!(facts.authenticated_domains, ["bank.example"]);
+    }
+}
