@@ -842,7 +842,7 @@ fn fixture_report() -> Report {
         host: Some("contoso-payments.test".into()),
         shown_host: Some("pay.contoso.example.com".into()),
         from_html: true,
-        in_attachment: None,
+        ..Link::default()
     }];
     report.attachments = vec![analysis::Attachment {
         filename: Some("invoice-4471.zip".into()),
@@ -948,6 +948,9 @@ fn fixture_report() -> Report {
             vec![],
         ),
     ];
+    // The facts stage, as `analyze` runs it before the checks.
+    analysis::links::resolve(&mut report.content.links);
+    (report.sender, report.kind) = analysis::sender::derive(&report);
     report.reasons = vec![
         "fixture-dmarc".into(),
         "fixture-link".into(),
@@ -1010,10 +1013,57 @@ fn fixture_report_shows_negative_delay_anomalies_and_link_destination() {
     harness.get_by_label("Delay: -2 min 33 s (clocks disagree)");
     harness.get_by_label_contains("This server's clock says it got the message 2 min 33 s");
     click_tab(&mut harness, "Message");
-    harness.get_by_label_contains(
-        "The text shows pay.contoso.example.com, but the link goes to contoso-payments.test",
-    );
+    // The card shows the link's destination fact and the check that flagged it, never a
+    // judgement of its own.
+    harness.get_by_label("contoso-payments.test");
+    assert!(harness
+        .query_all_by_label("✖ Link text names a different site")
+        .next()
+        .is_some());
     harness.get_by_label("📎 invoice-4471.zip");
+}
+
+#[test]
+fn a_safe_links_wrapped_look_alike_shows_its_real_destination_and_the_flag() {
+    let raw = "From: \"Microsoft account team\" <account-security@alerts-mail.example>\r\nTo: robin@northwind.example\r\nSubject: Unusual sign-in activity\r\nDate: Mon, 2 Jun 2025 09:00:00 +0000\r\nMessage-ID: <1@alerts-mail.example>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>We detected an unusual sign-in. <a href=\"https://eur02.safelinks.protection.outlook.com/?url=https%3A%2F%2Flogin.microsofft.com%2Fverify&amp;data=05%7C01&amp;reserved=0\">Review your account</a></p>\r\n";
+    let mut harness = app_harness(egui::vec2(1100.0, 800.0));
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: PathBuf::from("sign-in.eml"),
+            bytes: Some(raw.as_bytes().to_vec()),
+        },
+    );
+    wait_for_results(&mut harness);
+    click_tab(&mut harness, "Message");
+    harness.get_by_label("login.microsofft.com");
+    harness.get_by_label("(behind your mail filter's Microsoft Safe Links)");
+    let report = harness
+        .state()
+        .entries()
+        .first()
+        .and_then(|e| e.report())
+        .expect("the message is analysed");
+    let link = report.content.links.first().expect("the link is listed");
+    assert_eq!(
+        link.destination_host.as_deref(),
+        Some("login.microsofft.com")
+    );
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.id == "lookalike-link-domain")
+        .expect("the look-alike link check ran");
+    assert!(matches!(check.outcome, Outcome::Warn | Outcome::Fail));
+    let flag = format!(
+        "{} {}",
+        mailsleuth::gui::theme::outcome_icon(check.outcome),
+        check.title
+    );
+    assert!(
+        harness.query_all_by_label(&flag).next().is_some(),
+        "no flag {flag}"
+    );
 }
 
 #[test]

@@ -17,6 +17,23 @@ pub fn derive(r: &Report) -> (SenderFacts, MessageKind) {
     (facts, kind)
 }
 
+/// The kind of mail and who is proven to have sent it, in one plain sentence for the reader
+/// ("a newsletter or other bulk mail; the sender's domain shop.example is proven").
+pub fn describe(r: &Report) -> String {
+    let s = &r.sender;
+    let proof = match (&s.from_org_domain, s.from_proven) {
+        (Some(d), true) => format!("the sender's domain {d} is proven"),
+        (Some(d), false) => format!("nothing proves it comes from {d}"),
+        (None, _) => "no sender address to prove".to_string(),
+    };
+    let service = s
+        .mailing_service
+        .as_deref()
+        .map(|m| format!("; sent through the mailing service {m}"))
+        .unwrap_or_default();
+    format!("{}; {proof}{service}", r.kind.describe())
+}
+
 fn sender_facts(r: &Report) -> SenderFacts {
     let id = &r.identity;
     let from_org_domain = id.from.as_ref().and_then(|m| m.org_domain.clone());

@@ -276,7 +276,7 @@ fn location_words(report: &Report, location: &Location) -> (String, Option<&'sta
                 .content
                 .links
                 .get(*index)
-                .and_then(|l| l.host.clone())
+                .and_then(|l| l.destination_host.clone())
                 .unwrap_or_else(|| "?".into());
             (
                 format!("Link {} (goes to {host})", index + 1),

@@ -56,6 +56,12 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                     ui.label(RichText::new("Size").strong());
                     ui.label(crate::load::human_size(report.size_bytes as u64));
                     ui.end_row();
+                    ui.label(RichText::new("What it is").strong()).on_hover_text(
+                        "The kind of mail, from its structure and headers, and whether its \
+                         authentication proves the sender's domain",
+                    );
+                    ui.label(crate::analysis::sender::describe(report));
+                    ui.end_row();
                 });
             ui.add_space(theme::SECTION_GAP);
 
@@ -187,11 +193,31 @@ fn links_ui(
             ui.horizontal_wrapped(|ui| {
                 ui.label("Really goes to:");
                 ui.label(
-                    RichText::new(link.host.as_deref().unwrap_or("(no host)"))
-                        .strong()
-                        .monospace(),
+                    RichText::new(
+                        link.destination_host
+                            .as_deref()
+                            .unwrap_or("(no web address)"),
+                    )
+                    .strong()
+                    .monospace(),
                 );
+                if let Some(wrapper) = link.unwrapped_from.as_deref() {
+                    ui.label(
+                        RichText::new(format!("(behind your mail filter's {wrapper})"))
+                            .color(palette.muted),
+                    );
+                }
             });
+            if let Some(next) = link.redirects_to.as_deref() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Says it passes you on to:");
+                    ui.label(
+                        RichText::new(super::list::shorten(next, 200))
+                            .monospace()
+                            .color(palette.muted),
+                    );
+                });
+            }
             ui.add(
                 egui::Label::new(
                     RichText::new(super::list::shorten(&link.href, 400))
@@ -202,17 +228,6 @@ fn links_ui(
                 .selectable(true)
                 .wrap(),
             );
-            if let (Some(shown), Some(real)) = (&link.shown_host, &link.host) {
-                if !real.ends_with(shown.as_str()) && !shown.ends_with(real.as_str()) {
-                    ui.label(
-                        RichText::new(format!(
-                            "⚠ The text shows {shown}, but the link goes to {real}"
-                        ))
-                        .strong()
-                        .color(palette.danger),
-                    );
-                }
-            }
             for c in flags {
                 ui.label(
                     RichText::new(format!("{} {}", theme::outcome_icon(c.outcome), c.title))

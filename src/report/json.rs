@@ -9,6 +9,7 @@ use super::{Checked, Failure};
 use crate::analysis::{
     Attachment, AuthOutcome, AuthResultsHeader, CheckResult, DkimSignatureInfo, Evidence,
     FilterVerdicts, Hop, Link, LiveAuth, Mailbox, Outcome, PathAnomaly, ReceivedSpf, Report,
+    SenderFacts,
 };
 use crate::lessons;
 
@@ -50,6 +51,10 @@ struct Doc<'a> {
     sender: Option<&'a Mailbox>,
     reply_to: &'a [Mailbox],
     return_path: Option<&'a Mailbox>,
+    /// person | list | bulk | machine
+    message_kind: Option<&'static str>,
+    /// Who is proven to have sent the message (see `SenderFacts`).
+    sender_facts: Option<&'a SenderFacts>,
     hops: Vec<HopJson<'a>>,
     boundary: Option<BoundaryJson<'a>>,
     connecting_ip: Option<&'a str>,
@@ -83,6 +88,8 @@ impl<'a> Doc<'a> {
             sender: r.identity.sender.as_ref(),
             reply_to: &r.identity.reply_to,
             return_path: r.identity.return_path.as_ref(),
+            message_kind: Some(r.kind.as_str()),
+            sender_facts: Some(&r.sender),
             hops: r.path.hops.iter().map(HopJson::from).collect(),
             boundary: r.path.boundary.map(|hop| BoundaryJson {
                 hop,
@@ -117,6 +124,8 @@ impl<'a> Doc<'a> {
             sender: None,
             reply_to: &[],
             return_path: None,
+            message_kind: None,
+            sender_facts: None,
             hops: Vec::new(),
             boundary: None,
             connecting_ip: None,

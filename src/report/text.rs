@@ -132,6 +132,11 @@ fn report_text(out: &mut String, r: &Report, style: Style) {
         let _ = writeln!(out, "Subject: {}", clean(s));
     }
     let _ = writeln!(out, "From:    {}", from_line(r));
+    let _ = writeln!(
+        out,
+        "Kind:    {}",
+        clean(&crate::analysis::sender::describe(r))
+    );
     out.push('\n');
 
     reasons_text(out, r, style);
@@ -593,6 +598,21 @@ fn links_text(out: &mut String, r: &Report) {
                 i + 1,
                 clean(&crate::analysis::checks::util::clip(shown, 80)),
                 clean(&l.href)
+            );
+        }
+        if let (Some(wrapper), Some(dest)) = (&l.unwrapped_from, &l.destination_host) {
+            let _ = writeln!(
+                out,
+                "     really goes to {} ({} removed)",
+                clean(dest),
+                clean(wrapper)
+            );
+        }
+        if let Some(next) = &l.redirects_to {
+            let _ = writeln!(
+                out,
+                "     which says it passes you on to {}",
+                clean(&crate::analysis::checks::util::clip(next, 120))
             );
         }
     }
