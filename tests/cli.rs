@@ -265,6 +265,52 @@ fn text_output_shows_where_a_link_really_goes() {
     );
 }
 
+/// A sign-in lure whose link the reader's own filter wrapped in Microsoft Safe Links.
+const SAFE_LINKS_LURE: &str = "From: \"Microsoft account team\" <account-security@alerts-mail.example>\r\nTo: robin@northwind.example\r\nSubject: Unusual sign-in activity\r\nDate: Mon, 2 Jun 2025 09:00:00 +0000\r\nMessage-ID: <1@alerts-mail.example>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>We detected an unusual sign-in. <a href=\"https://eur02.safelinks.protection.outlook.com/?url=https%3A%2F%2Flogin.microsofft.com%2Fverify&amp;data=05%7C01&amp;reserved=0\">Review your account</a></p>\r\n";
+
+#[test]
+fn json_and_text_show_the_destination_behind_a_safe_links_wrapper() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sign-in.eml");
+    std::fs::write(&path, SAFE_LINKS_LURE).expect("write the message");
+
+    let o = check(&["--json", s(&path)]);
+    let docs = json_lines(&o);
+    let doc = docs.first().expect("one JSON line");
+    let link = &doc["links"][0];
+    assert_eq!(link["destination"], "https://login.microsofft.com/verify");
+    assert_eq!(link["destination_host"], "login.microsofft.com");
+    assert_eq!(link["destination_org_domain"], "microsofft.com");
+    assert_eq!(link["unwrapped_from"], "Microsoft Safe Links");
+    assert_eq!(link["found_in"], "the HTML body");
+    assert_eq!(doc["message_kind"], "person");
+    assert_eq!(doc["sender_facts"]["from_proven"], false);
+    let lookalike = doc["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == "lookalike-link-domain"))
+        .expect("the look-alike link check ran");
+    assert!(
+        matches!(lookalike["outcome"].as_str(), Some("warn" | "fail")),
+        "{lookalike}"
+    );
+    assert!(lookalike["evidence"].to_string().contains("safelinks"));
+    assert!(lookalike["title"].is_string());
+    assert!(lookalike["evidence"][0]["text"].is_string());
+    assert!(doc["checks"].to_string().contains("login.microsofft.com"));
+
+    let text = stdout(&check(&[s(&path)]));
+    assert!(
+        text.contains("really goes to login.microsofft.com (Microsoft Safe Links removed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Kind:    a personal message; nothing proves it comes from alerts-mail.example"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn text_output_shows_verdict_path_boundary_and_auth() {
     let o = check(&[s(&fixture("clock-skew.eml"))]);

@@ -3,7 +3,7 @@
 //! delivered by a large provider) must yield a path and recorded authentication results.
 //!
 //! The corpus lives outside the repository: `$MAILSLEUTH_CORPUS`, else `../shared/corpus`
-//! beside the project, else `/work/shared/corpus`. Without one the test prints a note and passes.
+//! beside the project. Without one the test prints a note and passes.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -18,10 +18,7 @@ fn corpus_root() -> Option<PathBuf> {
     std::env::var_os("MAILSLEUTH_CORPUS")
         .map(PathBuf::from)
         .into_iter()
-        .chain([
-            manifest.join("../shared/corpus"),
-            PathBuf::from("/work/shared/corpus"),
-        ])
+        .chain([manifest.join("../shared/corpus")])
         .find(|p| p.is_dir())
 }
 

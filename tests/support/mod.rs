@@ -18,12 +18,11 @@ use rustls_pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer};
 
 use dns::DnsServer;
 
-/// The shared corpus: `MAILSLEUTH_CORPUS`, else `../shared/corpus`, else `/work/shared/corpus`.
+/// The shared corpus: `MAILSLEUTH_CORPUS`, else `../shared/corpus` beside the project.
 pub fn corpus() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("MAILSLEUTH_CORPUS").map(PathBuf::from),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(PathBuf::from("/work/shared/corpus")),
     ];
     candidates.into_iter().flatten().find(|p| p.is_dir())
 }

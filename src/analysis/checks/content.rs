@@ -1252,7 +1252,6 @@ mod corpus {
         let candidates = [
             std::env::var_os("MAILSLEUTH_CORPUS").map(PathBuf::from),
             Some(PathBuf::from("../shared/corpus")),
-            Some(PathBuf::from("/work/shared/corpus")),
         ];
         candidates.into_iter().flatten().find(|p| p.is_dir())
     }
