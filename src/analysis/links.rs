@@ -9,7 +9,7 @@
 use url::Url;
 
 use super::identity::org_domain;
-use super::Link;
+use super::{content, Attachment, Link};
 
 /// Wrappers are unwrapped at most this many times (a wrapper inside a wrapper is common
 /// when mail is forwarded between organisations; more is a loop or a trick).
@@ -63,6 +63,31 @@ fn resolve_one(link: &mut Link) {
         (None, true) => "the HTML body".to_string(),
         (None, false) => "the text body".to_string(),
     };
+}
+
+/// Puts the web links found inside PDF attachments among the message's links, marked with
+/// the file they sit in, so every link check looks at them too.
+pub fn add_attachment_links(links: &mut Vec<Link>, attachments: &[Attachment]) {
+    for a in attachments {
+        let Some(pdf) = a.pdf.as_ref() else {
+            continue;
+        };
+        let name = a
+            .filename
+            .clone()
+            .unwrap_or_else(|| "an attached PDF".to_string());
+        for href in &pdf.links {
+            if links.len() >= content::MAX_LINKS {
+                return;
+            }
+            links.push(Link {
+                href: href.clone(),
+                host: content::host_of(href),
+                in_attachment: Some(name.clone()),
+                ..Link::default()
+            });
+        }
+    }
 }
 
 /// Parses an href the way a mail client would, tolerating the line breaks and missing

@@ -1,4 +1,25 @@
 //! Pure analysis: raw bytes → `Report`. Never touches the network or the GUI.
+//!
+//! `analyze` runs the stages in order: extractors read the message into facts, the facts
+//! stage derives what several checks and views need (link destinations, sender facts,
+//! message kind), then the checklist reads those facts and the verdict weighs the checks.
+//!
+//! Module map:
+//! - `types`: the `Report` and every type it holds, plus `Options` (shared by all stages)
+//! - `headers`: the raw header block, unfolded, in order
+//! - `identity`: From / Sender / Reply-To / Return-Path and organisational domains
+//! - `path`: the Received chain → hops, delays, trust boundary, anomalies
+//! - `auth`: recorded SPF/DKIM/DMARC/ARC results, believed only inside the boundary
+//! - `content`: bodies → safe text, links (href vs shown text), forms, hidden text
+//! - `attachments`: names, declared vs sniffed types, archives listed, hashes
+//! - `pdf`: links and active content inside PDF attachments, read as bytes
+//! - `filter`: what the receiving mail filter already said
+//! - `links`: link facts: destination behind protection wrappers, redirect target, where found
+//! - `sender`: sender facts (who is proven, aligned, list, mailing service) and message kind
+//! - `domains`: brand, look-alike and provider logic over the knowledge tables
+//! - `knowledge`: the knowledge of the field, loaded from `assets/knowledge/*.toml`
+//! - `checks`: the red-flag checklist, one small unit per check, read facts only
+//! - `verdict`: checks → verdict, headline and ranked reasons
 
 pub mod attachments;
 pub mod auth;
@@ -19,41 +40,6 @@ pub mod verdict;
 pub use types::*;
 
 use crate::load::{self, LoadError};
-
-/// Settings for one analysis.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Largest message read, in bytes.
-    pub max_size: usize,
-    /// "Now" as Unix seconds, for future-date checks. None = do not judge dates against the clock.
-    pub now: Option<i64>,
-    /// The reader's own domains (for lookalike checks), lowercased.
-    pub own_domains: Vec<String>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            max_size: load::DEFAULT_MAX_SIZE,
-            now: None,
-            own_domains: Vec::new(),
-        }
-    }
-}
-
-impl Options {
-    /// Default options with `now` taken from the system clock.
-    pub fn with_clock() -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_secs()).ok());
-        Options {
-            now,
-            ..Options::default()
-        }
-    }
-}
 
 /// Analyses one message. Same bytes and options → same report.
 pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
@@ -97,7 +83,7 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
         ));
     }
     report.attachments = attachments::extract(&msg);
-    add_pdf_links(&mut report);
+    links::add_attachment_links(&mut report.content.links, &report.attachments);
     links::resolve(&mut report.content.links);
     report.filter = filter::extract(&headers);
     report.headers = headers;
@@ -117,32 +103,4 @@ pub fn finish(report: &mut Report, opts: &Options) {
 pub fn apply_live(report: &mut Report, live: LiveAuth, opts: &Options) {
     auth::merge_live(&mut report.auth, live);
     finish(report, opts);
-}
-
-/// Puts the web links found inside PDF attachments among the message's links, marked with
-/// the file they sit in, so every link check looks at them too.
-fn add_pdf_links(report: &mut Report) {
-    for a in &report.attachments {
-        let Some(pdf) = a.pdf.as_ref() else {
-            continue;
-        };
-        let name = a
-            .filename
-            .clone()
-            .unwrap_or_else(|| "an attached PDF".to_string());
-        for href in &pdf.links {
-            if report.content.links.len() >= content::MAX_LINKS {
-                return;
-            }
-            report.content.links.push(Link {
-                href: href.clone(),
-                shown_text: String::new(),
-                host: content::host_of(href),
-                shown_host: None,
-                from_html: false,
-                in_attachment: Some(name.clone()),
-                ..Link::default()
-            });
-        }
-    }
 }

@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn newsletters_are_bulk_and_a_list_header_alone_is_not_a_list() {
         let news = analysed(
-            "From: Shop <news@shop.example>\r\nTo: b@example.net\r\nSubject: Sale\r\nList-Unsubscribe: <https://shop.example/u>\r\nList-Id: <news.shop.example>\r\n\r\nSale!\r\n",
+            "From: Shop <news@shop.example>\r\nReturn-Path: <bounce-77@mailer.esp-example.net>\r\nTo: b@example.net\r\nSubject: Sale\r\nList-Unsubscribe: <https://shop.example/u>\r\nList-Id: <news.shop.example>\r\n\r\nSale!\r\n",
         );
         assert_eq!(news.kind, MessageKind::Bulk);
         assert_eq!(news.sender.list_org_domains, ["shop.example"]);

@@ -2,6 +2,43 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::load;
+
+/// Settings for one analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Largest message read, in bytes.
+    pub max_size: usize,
+    /// "Now" as Unix seconds, for future-date checks. None = do not judge dates against the clock.
+    pub now: Option<i64>,
+    /// The reader's own domains (for lookalike checks), lowercased.
+    pub own_domains: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_size: load::DEFAULT_MAX_SIZE,
+            now: None,
+            own_domains: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Default options with `now` taken from the system clock.
+    pub fn with_clock() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok());
+        Options {
+            now,
+            ..Options::default()
+        }
+    }
+}
+
 /// The overall answer for one message.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,

@@ -1413,6 +1413,7 @@ mod tests {
             )],
         );
         assert_eq!(run("open-redirect-link", &r).outcome, Outcome::Pass);
+        let r = with_facts(&r);
         let ts = targets(&r);
         assert_eq!(
             ts.first().and_then(|t| t.host.clone()).as_deref(),
