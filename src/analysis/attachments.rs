@@ -9,7 +9,7 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
-use super::{ArchiveMember, Attachment};
+use super::types::{ArchiveMember, Attachment};
 
 /// Most attachments listed (attached messages included).
 pub const MAX_ATTACHMENTS: usize = 200;

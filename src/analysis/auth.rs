@@ -4,7 +4,7 @@
 
 use super::headers::named;
 use super::identity::org_domain;
-use super::{
+use super::types::{
     AuthOutcome, AuthResultsHeader, AuthSource, AuthSummary, AuthValue, DkimSignatureInfo,
     HeaderPath, LiveAuth, MethodResult, RawHeader, ReceivedSpf, RecordedAuth,
 };

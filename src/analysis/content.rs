@@ -6,7 +6,8 @@
 use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 use mail_parser::{Message, PartType};
 
-use super::{Content, Link};
+use super::text::clip;
+use super::types::{Content, Link};
 
 /// Most bytes of plain-text rendering kept.
 pub const MAX_TEXT_BYTES: usize = 200 * 1024;
@@ -808,10 +809,6 @@ fn same_colour(text: Option<Rgb>, background: Background) -> bool {
 /// Whitespace runs → one space, trimmed.
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn clip(s: &str, max: usize) -> String {
-    crate::analysis::checks::util::clip(s, max)
 }
 
 /// Attributes kept per tag before only the ones that matter are kept.

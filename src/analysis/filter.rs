@@ -1,7 +1,7 @@
 //! What the receiving mail filter already said: Microsoft SCL/SFV/CAT/BCL, SpamAssassin.
 
 use super::headers::first;
-use super::{FilterVerdicts, RawHeader};
+use super::types::{FilterVerdicts, RawHeader};
 
 fn field<'a>(value: &'a str, key: &str) -> Option<&'a str> {
     value.split(';').find_map(|p| {

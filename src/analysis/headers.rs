@@ -2,7 +2,7 @@
 
 use mail_parser::Message;
 
-use super::RawHeader;
+use super::types::RawHeader;
 
 /// Largest header value kept verbatim; longer ones are cut (and marked).
 const MAX_VALUE: usize = 16 * 1024;

@@ -3,7 +3,7 @@
 use mail_parser::{Address, HeaderValue, Message};
 
 use super::headers::{first, named};
-use super::{Identity, Mailbox, RawHeader};
+use super::types::{Identity, Mailbox, RawHeader};
 
 /// The registrable ("organisational") domain of `domain`, per the public suffix list.
 /// `mail.example.co.uk` → `example.co.uk`. Falls back to the domain itself.

@@ -8,8 +8,9 @@
 
 use url::Url;
 
+use super::content;
 use super::identity::org_domain;
-use super::{content, Attachment, Link};
+use super::types::{Attachment, Link};
 
 /// Wrappers are unwrapped at most this many times (a wrapper inside a wrapper is common
 /// when mail is forwarded between organisations; more is a loop or a trick).

@@ -20,6 +20,7 @@
 //! - `knowledge`: the knowledge of the field, loaded from `assets/knowledge/*.toml`
 //! - `checks`: the red-flag checklist, one small unit per check, read facts only
 //! - `verdict`: checks → verdict, headline and ranked reasons
+//! - `text`: small text helpers shared by extractors, checks and views
 
 pub mod attachments;
 pub mod auth;
@@ -34,6 +35,7 @@ pub mod links;
 pub mod path;
 pub mod pdf;
 pub mod sender;
+pub mod text;
 mod types;
 pub mod verdict;
 

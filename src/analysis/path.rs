@@ -6,7 +6,7 @@ use mail_parser::{Host, Message, Protocol, Received};
 
 use super::headers::named;
 use super::identity::org_domain;
-use super::{AnomalyKind, HeaderPath, Hop, Identity, Options, PathAnomaly, RawHeader};
+use super::types::{AnomalyKind, HeaderPath, Hop, Identity, Options, PathAnomaly, RawHeader};
 
 /// Delays longer than this between two hops are called implausible.
 pub const LONG_DELAY_SECS: i64 = 24 * 3600;

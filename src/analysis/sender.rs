@@ -6,9 +6,10 @@
 //! `Report` instead of deriving them again.
 
 use super::auth::aligned;
+use super::domains;
 use super::headers::first;
 use super::identity::{domain_of, org_domain};
-use super::{domains, AuthOutcome, AuthSource, AuthValue, MessageKind, Report, SenderFacts};
+use super::types::{AuthOutcome, AuthSource, AuthValue, MessageKind, Report, SenderFacts};
 
 /// Works out the sender facts and the message kind of `r` from what it holds now.
 pub fn derive(r: &Report) -> (SenderFacts, MessageKind) {

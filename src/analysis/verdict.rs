@@ -1,6 +1,6 @@
 //! Checks → verdict, ranked reasons and a one-sentence headline.
 
-use super::{CheckResult, Family, Outcome, Report, Verdict};
+use super::types::{CheckResult, Family, Outcome, Report, Verdict};
 
 /// Score at or above which the verdict is `danger`: two suspicious signs together, or one
 /// strong sign with something else.

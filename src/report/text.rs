@@ -596,7 +596,7 @@ fn links_text(out: &mut String, r: &Report) {
                 out,
                 "  {}. \"{}\" -> {}",
                 i + 1,
-                clean(&crate::analysis::checks::util::clip(shown, 80)),
+                clean(&crate::analysis::text::clip(shown, 80)),
                 clean(&l.href)
             );
         }
@@ -612,7 +612,7 @@ fn links_text(out: &mut String, r: &Report) {
             let _ = writeln!(
                 out,
                 "     which says it passes you on to {}",
-                clean(&crate::analysis::checks::util::clip(next, 120))
+                clean(&crate::analysis::text::clip(next, 120))
             );
         }
     }

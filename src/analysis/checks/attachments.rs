@@ -2,8 +2,8 @@
 //! archives, contents that do not match their name, and attached emails.
 
 use super::cues::{self, Doc};
-use super::{CheckDef, Ctx, Finding};
-use crate::analysis::{Attachment, Family, Location, Report};
+use super::finding::{CheckDef, Ctx, Finding};
+use crate::analysis::types::{Attachment, Family, Location, Report};
 
 /// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[

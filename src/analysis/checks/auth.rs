@@ -1,9 +1,9 @@
 //! Authentication checks: SPF, DKIM, DMARC, ARC, Microsoft's composite result, and
 //! authentication claims written where the sender could forge them.
 
-use super::{CheckDef, Ctx, Finding};
+use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::auth::aligned;
-use crate::analysis::{AuthOutcome, AuthSource, AuthValue, Family, Location, Report};
+use crate::analysis::types::{AuthOutcome, AuthSource, AuthValue, Family, Location, Report};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {

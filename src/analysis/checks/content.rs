@@ -5,8 +5,9 @@
 //! word never makes a message scary; asks that come with pressure do.
 
 use super::cues::{self, Cues, Doc, Hit};
-use super::{CheckDef, Ctx, Finding};
-use crate::analysis::{Family, Location, Report};
+use super::finding::{CheckDef, Ctx, Finding};
+use super::util::{evidence, has_text, quoted};
+use crate::analysis::types::{Family, Location};
 
 /// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[
@@ -352,51 +353,6 @@ pub static DISPUTE: Cues = Cues::new(&[
     "kundigen|stornieren",
     "annullare ~2 ordine|abbonamento|acquisto",
 ]);
-
-pub(super) fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
-    let mut shown: Vec<String> = Vec::new();
-    for h in hits {
-        if shown.len() >= max {
-            break;
-        }
-        let text = doc.excerpt(h);
-        if text.is_empty() || shown.contains(&text) {
-            continue;
-        }
-        f = f.with(cues::location(r, h), text.clone());
-        shown.push(text);
-    }
-    f
-}
-
-/// The matched words themselves, quoted, for summaries.
-pub(super) fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
-    let mut words: Vec<String> = Vec::new();
-    for h in hits {
-        let src = match h.source {
-            cues::Source::Subject => doc.subject,
-            cues::Source::Body => doc.body,
-        };
-        let w = src
-            .get(h.start..h.end)
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let w = format!("\u{201c}{}\u{201d}", super::util::clip(&w, 60));
-        if !words.contains(&w) {
-            words.push(w);
-        }
-        if words.len() >= max {
-            break;
-        }
-    }
-    words.join(", ")
-}
-
-pub(super) fn has_text(r: &Report) -> bool {
-    !r.content.text.trim().is_empty() || r.subject.as_deref().is_some_and(|s| !s.trim().is_empty())
-}
 
 fn urgent_pressure(c: &Ctx) -> Finding {
     if !has_text(c.r) {

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::analysis::{Location, Report};
+use crate::analysis::types::{Location, Report};
 
 /// How much body text cue matching reads: lures are short, and long newsletters or
 /// quoted threads should not cost much.

@@ -1,8 +1,9 @@
 //! Filter-evasion tricks: random strings bulk phishers add to subjects and sender names so
 //! that no two copies look alike to a spam filter.
 
-use super::{CheckDef, Ctx, Finding};
-use crate::analysis::{Family, Location, Report};
+use super::finding::{CheckDef, Ctx, Finding};
+use super::util::header_evidence;
+use crate::analysis::types::{Family, Location};
 
 pub const CHECKS: &[CheckDef] = &[CheckDef {
     id: "random-junk-text",
@@ -69,14 +70,6 @@ fn spaced_letters(text: &str) -> Option<String> {
 
 fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
-}
-
-/// Evidence from the first header called `name`, or a note naming it when it is absent.
-pub(super) fn header_evidence(f: Finding, r: &Report, name: &str) -> Finding {
-    match r.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)) {
-        Some(h) => f.with_header(r, h.index),
-        None => f.with(Location::Message, name.to_string()),
-    }
 }
 
 fn random_junk_text(c: &Ctx) -> Finding {

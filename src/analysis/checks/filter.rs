@@ -1,7 +1,7 @@
 //! Filter checks: what the receiving mail filter already said, decoded into words.
 
-use super::{CheckDef, Ctx, Finding};
-use crate::analysis::Family;
+use super::finding::{CheckDef, Ctx, Finding};
+use crate::analysis::types::Family;
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {

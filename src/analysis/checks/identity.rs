@@ -2,10 +2,10 @@
 
 use unicode_security::MixedScript;
 
-use super::{CheckDef, Ctx, Finding};
+use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::{domain_of, org_domain};
-use crate::analysis::{Family, Location, Mailbox, Report};
+use crate::analysis::types::{Family, Location, Mailbox, Report};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {

@@ -7,10 +7,10 @@
 
 use url::{Host, Url};
 
-use super::{CheckDef, Ctx, Finding};
+use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::org_domain;
-use crate::analysis::{Family, Link, Location, Report, SenderFacts};
+use crate::analysis::types::{Family, Link, Location, Report, SenderFacts};
 
 /// The links family, in checklist order: the strongest signs first.
 pub const CHECKS: &[CheckDef] = &[
@@ -256,7 +256,7 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
         if shown_org == host_org {
             continue;
         }
-        if mismatch_excused(c, &s, t, &shown_org, &host_org) {
+        if mismatch_excused(c, s, t, &shown_org, &host_org) {
             excused.push(t);
             continue;
         }
@@ -297,7 +297,7 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
     };
     let f = if borrowed {
         Finding::fail(8, summary)
-    } else if proven_newsletter(c.r, &s) {
+    } else if proven_newsletter(c.r, s) {
         Finding::warn(2, summary)
     } else {
         Finding::warn(4, summary)
@@ -428,7 +428,7 @@ fn lookalike_link_domain(c: &Ctx) -> Finding {
         return f;
     }
     let s = &c.r.sender;
-    let prot = protected(c, &s);
+    let prot = protected(c, s);
     let own: Vec<String> = c.opts.own_domains.iter().map(|d| org_domain(d)).collect();
     let ts = targets(c.r);
     let mut hits: Vec<(&Target, domains::Lookalike)> = Vec::new();
@@ -762,7 +762,7 @@ fn open_redirect_link(c: &Ctx) -> Finding {
     let Some((first, inner)) = hits.first() else {
         return Finding::pass("No link bounces through another site to hide where it leads");
     };
-    let weight = if proven_newsletter(c.r, &s) { 2 } else { 4 };
+    let weight = if proven_newsletter(c.r, s) { 2 } else { 4 };
     let f = Finding::warn(
         weight,
         format!(

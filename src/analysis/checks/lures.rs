@@ -1,11 +1,11 @@
 //! Lures that need no sender disguise: crypto giveaways, prizes, extortion, advance-fee
 //! fraud and fake delivery problems.
 
-use super::content::{evidence, has_text, quoted};
 use super::cues::{self, Cues, Doc, Source};
-use super::evasion::header_evidence;
-use super::{CheckDef, Ctx, Finding};
-use crate::analysis::{domains, Family, Location};
+use super::finding::{CheckDef, Ctx, Finding};
+use super::util::{evidence, has_text, header_evidence, quoted};
+use crate::analysis::domains;
+use crate::analysis::types::{Family, Location};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {

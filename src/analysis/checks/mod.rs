@@ -1,7 +1,14 @@
 //! The red-flag checklist: one small unit per check, grouped by family.
 //!
-//! A check reads the `Report` (never the raw message) and returns a `Finding`. Its id keys
-//! the lesson in `assets/lessons/en.toml`; its title comes from there too.
+//! A check reads the `Report`'s facts (never the raw message) and returns a `Finding`. Its
+//! id keys the lesson in `assets/lessons/en/*.toml`; its title comes from there too.
+//!
+//! Module map:
+//! - `finding`: what a check sees (`Ctx`) and returns (`Finding`), and its catalogue entry
+//! - `identity`, `auth`, `path`, `content`, `evasion`, `lures`, `links`, `attachments`,
+//!   `filter`: the checks of each family, in checklist order
+//! - `cues`: the phrase-matching engine for language cues (phrases in `assets/knowledge`)
+//! - `util`: helpers shared by checks (clipping, evidence from cue hits and headers)
 
 mod attachments;
 mod auth;
@@ -9,109 +16,16 @@ mod content;
 pub mod cues;
 mod evasion;
 mod filter;
+pub mod finding;
 mod identity;
 mod links;
 mod lures;
 mod path;
 pub mod util;
 
-use super::{CheckResult, Evidence, Family, Location, Options, Outcome, Report};
+pub use finding::{CheckDef, Ctx, Finding};
 
-/// What a check sees.
-pub struct Ctx<'a> {
-    pub r: &'a Report,
-    pub opts: &'a Options,
-}
-
-/// What one check found in one message.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub outcome: Outcome,
-    pub summary: String,
-    pub evidence: Vec<Evidence>,
-    pub reassuring: bool,
-    pub weight: i32,
-}
-
-impl Finding {
-    /// Not applicable to this message.
-    pub fn skip(summary: impl Into<String>) -> Finding {
-        Finding {
-            outcome: Outcome::Skip,
-            summary: summary.into(),
-            evidence: Vec::new(),
-            reassuring: false,
-            weight: 0,
-        }
-    }
-    /// Checked, nothing wrong.
-    pub fn pass(summary: impl Into<String>) -> Finding {
-        Finding {
-            outcome: Outcome::Pass,
-            summary: summary.into(),
-            evidence: Vec::new(),
-            reassuring: false,
-            weight: 0,
-        }
-    }
-    /// Something is off (weight: how much it counts towards the verdict).
-    pub fn warn(weight: i32, summary: impl Into<String>) -> Finding {
-        Finding {
-            outcome: Outcome::Warn,
-            summary: summary.into(),
-            evidence: Vec::new(),
-            reassuring: false,
-            weight,
-        }
-    }
-    /// A strong sign of an impostor or a malicious payload.
-    pub fn fail(weight: i32, summary: impl Into<String>) -> Finding {
-        Finding {
-            outcome: Outcome::Fail,
-            summary: summary.into(),
-            evidence: Vec::new(),
-            reassuring: false,
-            weight,
-        }
-    }
-    /// Good news that explains why something odd-looking is fine; `relief` lowers the score.
-    pub fn reassure(relief: i32, summary: impl Into<String>) -> Finding {
-        Finding {
-            outcome: Outcome::Pass,
-            summary: summary.into(),
-            evidence: Vec::new(),
-            reassuring: true,
-            weight: -relief.abs(),
-        }
-    }
-    /// Adds a piece of evidence.
-    pub fn with(mut self, location: Location, text: impl Into<String>) -> Finding {
-        let text: String = text.into();
-        self.evidence.push(Evidence {
-            location,
-            text: util::clip(&text, 400),
-        });
-        self
-    }
-    /// Adds evidence from a header by index.
-    pub fn with_header(self, r: &Report, index: usize) -> Finding {
-        match r.headers.get(index) {
-            Some(h) => {
-                let name = h.name.clone();
-                let text = format!("{}: {}", h.name, h.value);
-                self.with(Location::Header { name, index }, text)
-            }
-            None => self,
-        }
-    }
-}
-
-/// One check in the catalogue.
-pub struct CheckDef {
-    pub id: &'static str,
-    pub family: Family,
-    pub run: fn(&Ctx) -> Finding,
-}
+use crate::analysis::{CheckResult, Options, Outcome, Report};
 
 /// Every check, in the order the checklist shows them.
 pub fn catalogue() -> Vec<&'static CheckDef> {

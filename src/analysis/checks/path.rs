@@ -1,7 +1,7 @@
 //! Path checks: what the Received chain says about the route, the clocks and the servers.
 
-use super::{CheckDef, Ctx, Finding};
-use crate::analysis::{AnomalyKind, Family, Location, PathAnomaly};
+use super::finding::{CheckDef, Ctx, Finding};
+use crate::analysis::types::{AnomalyKind, Family, Location, PathAnomaly};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {

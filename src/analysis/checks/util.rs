@@ -1,11 +1,61 @@
-//! Small helpers shared by checks.
+//! Small helpers shared by checks: clipping, evidence from cue hits and headers.
 
-/// Cuts `s` to at most `max` characters, marking the cut.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
+use super::cues::{self, Doc, Hit};
+use super::finding::Finding;
+pub use crate::analysis::text::clip;
+use crate::analysis::types::{Location, Report};
+
+/// Adds up to `max` distinct excerpts around cue hits as evidence.
+pub fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
+    let mut shown: Vec<String> = Vec::new();
+    for h in hits {
+        if shown.len() >= max {
+            break;
+        }
+        let text = doc.excerpt(h);
+        if text.is_empty() || shown.contains(&text) {
+            continue;
+        }
+        f = f.with(cues::location(r, h), text.clone());
+        shown.push(text);
     }
-    let mut out: String = s.chars().take(max).collect();
-    out.push('…');
-    out
+    f
+}
+
+/// The matched words themselves, quoted, for summaries.
+pub fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for h in hits {
+        let src = match h.source {
+            cues::Source::Subject => doc.subject,
+            cues::Source::Body => doc.body,
+        };
+        let w = src
+            .get(h.start..h.end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let w = format!("\u{201c}{}\u{201d}", clip(&w, 60));
+        if !words.contains(&w) {
+            words.push(w);
+        }
+        if words.len() >= max {
+            break;
+        }
+    }
+    words.join(", ")
+}
+
+/// Whether the message has any text (body or subject) to read.
+pub fn has_text(r: &Report) -> bool {
+    !r.content.text.trim().is_empty() || r.subject.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+/// Evidence from the first header called `name`, or a note naming it when it is absent.
+pub fn header_evidence(f: Finding, r: &Report, name: &str) -> Finding {
+    match r.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)) {
+        Some(h) => f.with_header(r, h.index),
+        None => f.with(Location::Message, name.to_string()),
+    }
 }

@@ -1,0 +1,100 @@
+//! What a check sees (`Ctx`), what it returns (`Finding`) and its entry in the catalogue.
+
+use super::util;
+use crate::analysis::types::{Evidence, Family, Location, Options, Outcome, Report};
+
+/// What a check sees.
+pub struct Ctx<'a> {
+    pub r: &'a Report,
+    pub opts: &'a Options,
+}
+
+/// What one check found in one message.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub outcome: Outcome,
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    pub reassuring: bool,
+    pub weight: i32,
+}
+
+impl Finding {
+    /// Not applicable to this message.
+    pub fn skip(summary: impl Into<String>) -> Finding {
+        Finding {
+            outcome: Outcome::Skip,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight: 0,
+        }
+    }
+    /// Checked, nothing wrong.
+    pub fn pass(summary: impl Into<String>) -> Finding {
+        Finding {
+            outcome: Outcome::Pass,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight: 0,
+        }
+    }
+    /// Something is off (weight: how much it counts towards the verdict).
+    pub fn warn(weight: i32, summary: impl Into<String>) -> Finding {
+        Finding {
+            outcome: Outcome::Warn,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight,
+        }
+    }
+    /// A strong sign of an impostor or a malicious payload.
+    pub fn fail(weight: i32, summary: impl Into<String>) -> Finding {
+        Finding {
+            outcome: Outcome::Fail,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: false,
+            weight,
+        }
+    }
+    /// Good news that explains why something odd-looking is fine; `relief` lowers the score.
+    pub fn reassure(relief: i32, summary: impl Into<String>) -> Finding {
+        Finding {
+            outcome: Outcome::Pass,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            reassuring: true,
+            weight: -relief.abs(),
+        }
+    }
+    /// Adds a piece of evidence.
+    pub fn with(mut self, location: Location, text: impl Into<String>) -> Finding {
+        let text: String = text.into();
+        self.evidence.push(Evidence {
+            location,
+            text: util::clip(&text, 400),
+        });
+        self
+    }
+    /// Adds evidence from a header by index.
+    pub fn with_header(self, r: &Report, index: usize) -> Finding {
+        match r.headers.get(index) {
+            Some(h) => {
+                let name = h.name.clone();
+                let text = format!("{}: {}", h.name, h.value);
+                self.with(Location::Header { name, index }, text)
+            }
+            None => self,
+        }
+    }
+}
+
+/// One check in the catalogue.
+pub struct CheckDef {
+    pub id: &'static str,
+    pub family: Family,
+    pub run: fn(&Ctx) -> Finding,
+}
