@@ -181,7 +181,7 @@ fn drop_overlay_ui(ctx: &egui::Context) {
     let layer = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay"));
     let painter = ctx.layer_painter(layer);
     let screen = ctx.content_rect();
-    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
+    painter.rect_filled(screen, 0.0, theme::DROP_DIM);
     painter.rect_stroke(
         screen.shrink(16.0),
         12.0,
@@ -193,6 +193,6 @@ fn drop_overlay_ui(ctx: &egui::Context) {
         egui::Align2::CENTER_CENTER,
         format!("📥 {text}"),
         egui::FontId::proportional(28.0),
-        egui::Color32::WHITE,
+        theme::DROP_TEXT,
     );
 }
