@@ -1,11 +1,9 @@
-//! The window's frame around the views: toolbar, status bar, note bar, dialogs and the
-//! drop overlay.
+//! The window's frame around the views: toolbar, status bar, note bar and dialogs.
 
 use std::sync::Arc;
 
-use super::{
-    file_name, report_view, settings, theme, Command, Dialog, EntryState, MailsleuthApp, View,
-};
+use super::app::Dialog;
+use super::{report_view, settings, theme, Command, EntryState, MailsleuthApp, View};
 
 impl MailsleuthApp {
     pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
@@ -173,43 +171,4 @@ impl MailsleuthApp {
                 });
             });
     }
-}
-
-/// Dims the window and says what will happen while files are dragged over it.
-pub(super) fn drop_overlay_ui(ctx: &egui::Context) {
-    let hovered: Vec<String> = ctx.input(|i| {
-        i.raw
-            .hovered_files
-            .iter()
-            .map(|f| f.path.as_deref().map(file_name).unwrap_or_default())
-            .collect()
-    });
-    if hovered.is_empty() {
-        return;
-    }
-    let text = match hovered.len() {
-        1 => match hovered.first().filter(|n| !n.is_empty()) {
-            Some(name) => format!("Drop to check {name}"),
-            None => "Drop to check this message".into(),
-        },
-        n => format!("Drop to check these {n} messages"),
-    };
-    let palette = theme::Palette::of(&ctx.global_style().visuals);
-    let layer = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay"));
-    let painter = ctx.layer_painter(layer);
-    let screen = ctx.content_rect();
-    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
-    painter.rect_stroke(
-        screen.shrink(16.0),
-        12.0,
-        egui::Stroke::new(3.0, palette.accent),
-        egui::StrokeKind::Inside,
-    );
-    painter.text(
-        screen.center(),
-        egui::Align2::CENTER_CENTER,
-        format!("📥 {text}"),
-        egui::FontId::proportional(28.0),
-        egui::Color32::WHITE,
-    );
 }

@@ -84,7 +84,7 @@ pub fn headers_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 } else if boundary.is_some_and(|b| h.index <= b) && is_received(&h.name) {
                     palette.trusted_bg
                 } else {
-                    egui::Color32::TRANSPARENT
+                    theme::NO_FILL
                 };
                 let row = egui::Frame::new()
                     .fill(fill)

@@ -257,7 +257,7 @@ fn end_node_ui(ui: &mut egui::Ui, palette: &Palette, icon: &str, title: &str, de
         Align2::CENTER_CENTER,
         icon,
         FontId::proportional(15.0),
-        Color32::WHITE,
+        theme::TEXT_ON_DOT,
     );
 }
 
@@ -496,7 +496,7 @@ fn hop_ui(
         Align2::CENTER_CENTER,
         format!("{}", hop.index + 1),
         FontId::proportional(13.0),
-        Color32::WHITE,
+        theme::TEXT_ON_DOT,
     );
     let side = if hop.trusted {
         "🏢 Your servers"

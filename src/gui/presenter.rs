@@ -12,6 +12,8 @@ use crate::training::quiz::Question;
 use crate::training::view::{MailView, Part};
 use crate::training::Scenario;
 
+use super::theme::Palette;
+
 /// Text size of the presenter view's body text, in points.
 const BODY_SIZE: f32 = 24.0;
 const HEADING_SIZE: f32 = 38.0;
@@ -148,14 +150,6 @@ fn controls_ui(ui: &mut egui::Ui, p: &Presentation, actions: &mut Vec<Action>) {
     });
 }
 
-fn highlight(ui: &egui::Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(120, 80, 20)
-    } else {
-        Color32::from_rgb(255, 226, 160)
-    }
-}
-
 fn slide_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, actions: &mut Vec<Action>) {
     controls_ui(ui, p, actions);
     ui.add_space(10.0);
@@ -221,7 +215,9 @@ fn line_ui(ui: &mut egui::Ui, lit: &[(Part, usize)], part: Part, text: &str) {
         ui.label(rich);
         return;
     }
-    rich = rich.background_color(highlight(ui)).strong();
+    rich = rich
+        .background_color(Palette::of(ui.visuals()).tell_bg)
+        .strong();
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!("[{}]", numbers.join(",")))
@@ -386,16 +382,8 @@ fn path_ui(ui: &mut egui::Ui, r: &Report) {
 }
 
 fn verdict_look(ui: &egui::Ui, v: Verdict) -> (&'static str, Color32) {
-    let dark = ui.visuals().dark_mode;
     match v {
-        Verdict::Ok => (
-            "✔",
-            if dark {
-                Color32::from_rgb(110, 200, 120)
-            } else {
-                Color32::from_rgb(20, 120, 40)
-            },
-        ),
+        Verdict::Ok => ("✔", Palette::of(ui.visuals()).presenter_ok),
         Verdict::Caution => ("⚠", ui.visuals().warn_fg_color),
         Verdict::Danger => ("⛔", ui.visuals().error_fg_color),
     }

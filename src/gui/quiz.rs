@@ -9,13 +9,15 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use egui::{Button, Color32, Frame, Margin, RichText, Stroke, TextWrapMode};
+use egui::{Button, Frame, Margin, RichText, Stroke, TextWrapMode};
 
 use crate::analysis::Verdict;
 use crate::training::quiz::{Decision, PointStatus, Question, QuestionResult, Quiz, DEFAULT_ROUND};
 use crate::training::summary::{self, Format, SaveError};
 use crate::training::view::{MailView, Part};
 use crate::training::Scenario;
+
+use super::theme::Palette;
 
 /// A save dialog that returns this fast with nothing chosen was almost certainly never
 /// shown (no file-chooser service answered); a person cancelling takes longer.
@@ -262,22 +264,6 @@ enum Look {
     FalseAlarm,
 }
 
-fn found_colour(ui: &egui::Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(40, 110, 60)
-    } else {
-        Color32::from_rgb(200, 236, 205)
-    }
-}
-
-fn missed_colour(ui: &egui::Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(130, 80, 20)
-    } else {
-        Color32::from_rgb(255, 222, 170)
-    }
-}
-
 fn look_of(q: &Question, part: Part) -> Look {
     let marked = q.marked().contains(&part);
     let Some(r) = q.result() else {
@@ -312,11 +298,12 @@ fn part_ui(ui: &mut egui::Ui, q: &Question, part: Part, text: &str, actions: &mu
         RichText::new(format!("{prefix}{text}")),
     )
     .wrap_mode(TextWrapMode::Wrap);
+    let palette = Palette::of(ui.visuals());
     match look {
-        Look::Found => button = button.fill(found_colour(ui)),
+        Look::Found => button = button.fill(palette.found_bg),
         Look::Missed => {
             button = button
-                .fill(missed_colour(ui))
+                .fill(palette.missed_bg)
                 .stroke(Stroke::new(1.5, ui.visuals().warn_fg_color))
         }
         _ => {}

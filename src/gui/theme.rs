@@ -20,6 +20,15 @@ pub const VERDICT_SIZE: f32 = 26.0;
 /// Heading size inside views.
 pub const HEADING_SIZE: f32 = 18.0;
 
+/// Text and icons drawn on a filled accent- or verdict-coloured dot (path steps, hops).
+pub const TEXT_ON_DOT: Color32 = Color32::WHITE;
+/// What dims the window while files are dragged over it.
+pub const DROP_DIM: Color32 = Color32::from_black_alpha(170);
+/// The words on the drop overlay.
+pub const DROP_TEXT: Color32 = Color32::WHITE;
+/// No fill (a plain row among highlighted ones).
+pub const NO_FILL: Color32 = Color32::TRANSPARENT;
+
 /// Colours that depend on light or dark mode.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
@@ -49,6 +58,14 @@ pub struct Palette {
     pub boundary: Color32,
     /// The drop-zone outline.
     pub accent: Color32,
+    /// Fill of a quiz part the learner found (a real tell).
+    pub found_bg: Color32,
+    /// Fill of a tell the learner missed in the quiz.
+    pub missed_bg: Color32,
+    /// Background of a numbered tell in the presenter view.
+    pub tell_bg: Color32,
+    /// The "looks fine" verdict colour in the presenter view.
+    pub presenter_ok: Color32,
 }
 
 impl Palette {
@@ -69,6 +86,10 @@ impl Palette {
                 muted: Color32::from_rgb(165, 170, 180),
                 boundary: Color32::from_rgb(120, 170, 255),
                 accent: Color32::from_rgb(120, 170, 255),
+                found_bg: Color32::from_rgb(40, 110, 60),
+                missed_bg: Color32::from_rgb(130, 80, 20),
+                tell_bg: Color32::from_rgb(120, 80, 20),
+                presenter_ok: Color32::from_rgb(110, 200, 120),
             }
         } else {
             Palette {
@@ -85,6 +106,10 @@ impl Palette {
                 muted: Color32::from_rgb(85, 90, 100),
                 boundary: Color32::from_rgb(30, 90, 200),
                 accent: Color32::from_rgb(30, 90, 200),
+                found_bg: Color32::from_rgb(200, 236, 205),
+                missed_bg: Color32::from_rgb(255, 222, 170),
+                tell_bg: Color32::from_rgb(255, 226, 160),
+                presenter_ok: Color32::from_rgb(20, 120, 40),
             }
         }
     }

@@ -1,0 +1,275 @@
+//! What the UI asks for: the [`Command`] enum, and running commands after the frame is
+//! drawn (opening files, switching views, applying settings, training).
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::analysis::Location;
+
+use super::app::Dialog;
+use super::entry::file_name;
+use super::{
+    gallery, presenter, quiz, EntryId, LiveState, MailsleuthApp, Settings, Source, Tab, View,
+    SAMPLE_EML, SAMPLE_NAME,
+};
+
+/// A dialog that returns this fast with nothing chosen was almost certainly never shown
+/// (no file-chooser service answered); a person cancelling takes longer.
+const DIALOG_NEVER_SHOWN: Duration = Duration::from_millis(1500);
+
+/// Things the UI asks for; run after the frame is drawn.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Show the native open-file dialog (off the UI thread).
+    OpenFileDialog,
+    /// Open files from disk.
+    OpenPaths(Vec<PathBuf>),
+    /// Open in-memory bytes under a name (pasted text, the sample).
+    OpenBytes { name: String, bytes: Arc<[u8]> },
+    /// Open the built-in sample.
+    OpenSample,
+    /// Show a view.
+    Show(View),
+    /// Close one opened message.
+    Close(EntryId),
+    /// Switch the report tab of the selected message.
+    SelectTab(Tab),
+    /// Select a check (its lesson opens) or clear the selection.
+    SelectCheck(Option<String>),
+    /// Jump to a piece of evidence (switches tab and highlights it).
+    ShowEvidence(Location),
+    /// Open the paste dialog.
+    ShowPaste,
+    /// Open the settings dialog.
+    ShowSettings,
+    /// Save and apply settings.
+    ApplySettings(Settings),
+    /// Close whatever dialog is open.
+    CloseDialog,
+    /// Hide the note bar.
+    DismissNote,
+    /// Start the quiz, present or open a training scenario.
+    Training(gallery::GalleryAction),
+    /// Run the live re-check of the selected message again (e.g. after changing DNS server).
+    RecheckSelected,
+    /// Put the selected message's report on the clipboard, as text or as JSON.
+    CopyReport { json: bool },
+}
+
+impl MailsleuthApp {
+    /// Picks up the result of the native open dialog.
+    pub(super) fn poll_open_dialog(&mut self, commands: &mut Vec<Command>) {
+        let Some((rx, started)) = &self.open_dialog else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Some(paths)) if !paths.is_empty() => {
+                commands.push(Command::OpenPaths(paths));
+                self.open_dialog = None;
+            }
+            Ok(_) => {
+                if started.elapsed() < DIALOG_NEVER_SHOWN {
+                    // Too fast for a person to have cancelled: most likely no file-chooser
+                    // service answered. Say so without claiming it for certain.
+                    self.note = Some(
+                        "No file was opened. If no file dialog appeared, this desktop has no \
+                         file-chooser service: drag the message file onto this window, or copy \
+                         the message and press Ctrl+V"
+                            .into(),
+                    );
+                }
+                self.open_dialog = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.note = Some(
+                    "The file dialog stopped unexpectedly. Drag the message file onto this \
+                     window instead"
+                        .into(),
+                );
+                self.open_dialog = None;
+            }
+        }
+    }
+
+    pub(super) fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::OpenFileDialog => {
+                if self.open_dialog.is_some() {
+                    return;
+                }
+                let (tx, rx) = mpsc::channel();
+                let repaint = ctx.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("open-dialog".into())
+                    .spawn(move || {
+                        let picked = rfd::FileDialog::new()
+                            .set_title("Open an email")
+                            .add_filter("Email messages", &["eml", "msg", "txt", "mbox"])
+                            .add_filter("All files", &["*"])
+                            .pick_files();
+                        // The app may have closed meanwhile; nothing to tell then.
+                        let _ = tx.send(picked);
+                        repaint.request_repaint();
+                    });
+                match spawned {
+                    Ok(_) => self.open_dialog = Some((rx, Instant::now())),
+                    Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
+                }
+            }
+            Command::OpenPaths(paths) => {
+                for path in paths {
+                    if path.is_dir() {
+                        self.open_folder(ctx, path);
+                        continue;
+                    }
+                    let name = file_name(&path);
+                    self.add_entry(name, Source::Path(path));
+                }
+            }
+            Command::OpenBytes { name, bytes } => self.add_entry(name, Source::Bytes(bytes)),
+            Command::OpenSample => {
+                self.add_entry(SAMPLE_NAME.into(), Source::Bytes(Arc::from(SAMPLE_EML)));
+            }
+            Command::Show(view) => self.view = view,
+            Command::Close(id) => {
+                let pos = self.entries.iter().position(|e| e.id == id);
+                self.entries.retain(|e| e.id != id);
+                if self.view == View::Message(id) {
+                    let next = pos
+                        .and_then(|p| self.entries.get(p).or_else(|| self.entries.last()))
+                        .map(|e| e.id);
+                    self.view = next.map(View::Message).unwrap_or(View::Welcome);
+                }
+            }
+            Command::SelectTab(tab) => {
+                if let Some(entry) = self.selected_mut() {
+                    entry.ui.tab = tab;
+                }
+            }
+            Command::SelectCheck(check) => {
+                if let Some(entry) = self.selected_mut() {
+                    entry.ui.check = check;
+                }
+            }
+            Command::ShowEvidence(location) => {
+                if let Some(entry) = self.selected_mut() {
+                    entry.ui.tab = match location {
+                        Location::Header { .. } => Tab::Headers,
+                        Location::Hop { .. } => Tab::Path,
+                        Location::Body
+                        | Location::Link { .. }
+                        | Location::Attachment { .. }
+                        | Location::Message => Tab::Message,
+                    };
+                    entry.ui.scroll_to = Some(location);
+                }
+            }
+            Command::ShowPaste => self.dialog = Some(Dialog::Paste(String::new())),
+            Command::ShowSettings => self.dialog = Some(Dialog::Settings(self.settings.clone())),
+            Command::ApplySettings(new) => {
+                let went_online = self.settings.offline && !new.offline;
+                ctx.set_theme(new.theme.preference());
+                self.settings = new;
+                if went_online {
+                    let ready: Vec<EntryId> = self
+                        .entries
+                        .iter()
+                        .filter(|e| e.live == LiveState::Off && e.report().is_some())
+                        .map(|e| e.id)
+                        .collect();
+                    for id in ready {
+                        if let Some(entry) = self.entry_mut(id) {
+                            entry.live = LiveState::Pending;
+                        }
+                        self.start_live(id);
+                    }
+                }
+            }
+            Command::CloseDialog => self.dialog = None,
+            Command::DismissNote => self.note = None,
+            Command::CopyReport { json } => {
+                let Some(entry) = self.selected_mut() else {
+                    return;
+                };
+                let Some(report) = entry.report() else {
+                    return;
+                };
+                let checked = crate::report::Checked {
+                    path: entry.name.clone(),
+                    group: 0,
+                    result: Ok(report.clone()),
+                };
+                let text = if json {
+                    crate::report::json::to_line(&checked)
+                } else {
+                    crate::report::text::render(&checked, crate::report::text::Style::default())
+                };
+                ctx.copy_text(text);
+                self.note = Some(if json {
+                    "The report is on the clipboard as JSON".into()
+                } else {
+                    "The report is on the clipboard: paste it into your message to IT".into()
+                });
+            }
+            Command::Training(action) => self.run_training(ctx, action),
+            Command::RecheckSelected => {
+                let View::Message(id) = self.view else {
+                    return;
+                };
+                if self.settings.offline {
+                    self.note = Some(
+                        "Offline mode is on, so nothing is looked up. Turn it off in Settings to \
+                         re-check now"
+                            .into(),
+                    );
+                    return;
+                }
+                let Some(entry) = self.entry_mut(id) else {
+                    return;
+                };
+                if entry.raw.is_none() {
+                    self.note = Some(
+                        "This report was prepared in advance without the message itself, so it \
+                         cannot be re-checked"
+                            .into(),
+                    );
+                    return;
+                }
+                if entry.report().is_some() && entry.live != LiveState::Running {
+                    entry.live = LiveState::Pending;
+                }
+                self.start_live(id);
+            }
+        }
+    }
+
+    pub(super) fn run_training(&mut self, ctx: &egui::Context, action: gallery::GalleryAction) {
+        match action {
+            gallery::GalleryAction::UseFolder => self.folder_picker.start(ctx),
+            gallery::GalleryAction::UseBuiltIn => {
+                self.gallery = crate::training::gallery();
+                self.note = Some(format!(
+                    "Using the built-in gallery ({} scenarios)",
+                    self.gallery.len()
+                ));
+            }
+            gallery::GalleryAction::StartQuiz => {
+                self.quiz = Some(quiz::QuizScreen::from_gallery(self.gallery.clone()));
+                self.view = View::Quiz;
+            }
+            gallery::GalleryAction::Present(start) => {
+                self.presenter = Some(presenter::PresenterScreen::new(self.gallery.clone(), start));
+                self.view = View::Presenter;
+            }
+            gallery::GalleryAction::Open(i) => {
+                if let Some(s) = self.gallery.get(i) {
+                    let name = format!("Training: {}", s.meta.title);
+                    self.add_entry(name, Source::Bytes(Arc::from(s.raw.as_slice())));
+                }
+            }
+        }
+    }
+}

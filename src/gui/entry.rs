@@ -1,0 +1,334 @@
+//! One opened message: its analysis, its live re-check and what the person is looking at;
+//! opening messages (files, folders, drops, bytes, prepared reports) and applying the
+//! background work that fills them in.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use crate::analysis::{Location, Options, Report};
+use crate::load::LoadError;
+
+use super::{folders, jobs, EntryId, MailsleuthApp, Source, View};
+
+/// The sections of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The verdict, its reasons and what to do now.
+    Verdict,
+    /// The red-flag checklist and lessons.
+    Checklist,
+    /// The drawn header path.
+    Path,
+    /// SPF, DKIM, DMARC and ARC, recorded and re-checked.
+    Authentication,
+    /// The safe view of sender, links, attachments and text.
+    Message,
+    /// Every header, with the glossary.
+    Headers,
+}
+
+impl Tab {
+    /// All tabs, in the order shown.
+    pub const ALL: [Tab; 6] = [
+        Tab::Verdict,
+        Tab::Checklist,
+        Tab::Path,
+        Tab::Authentication,
+        Tab::Message,
+        Tab::Headers,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Verdict => "Verdict",
+            Tab::Checklist => "Checklist",
+            Tab::Path => "Path",
+            Tab::Authentication => "Authentication",
+            Tab::Message => "Message",
+            Tab::Headers => "Raw headers",
+        }
+    }
+}
+
+/// Where the analysis of one message stands.
+#[derive(Debug)]
+pub enum EntryState {
+    /// Reading and analysing on a background thread.
+    Loading,
+    /// Analysed.
+    Ready(Box<Report>),
+    /// Could not be read as an email.
+    Failed(LoadError),
+}
+
+/// Where the live re-check of one message stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveState {
+    /// Not started (waiting for the first report).
+    Pending,
+    /// Offline mode: live checks are off.
+    Off,
+    /// Re-checking now.
+    Running,
+    /// Results merged into the report.
+    Done,
+    /// The live check could not run.
+    Failed(String),
+}
+
+/// Per-message view state (tab, selected check, highlighted evidence).
+#[derive(Debug, Clone)]
+pub struct EntryUi {
+    /// The tab showing.
+    pub tab: Tab,
+    /// The check whose lesson is open.
+    pub check: Option<String>,
+    /// Evidence to scroll to once, after a jump.
+    pub scroll_to: Option<Location>,
+}
+
+/// One opened message.
+#[derive(Debug)]
+pub struct Entry {
+    /// Identifies the entry while the app runs.
+    pub id: EntryId,
+    /// File name or a description ("Pasted message").
+    pub name: String,
+    /// Loading, analysed or unreadable.
+    pub state: EntryState,
+    /// Where the live re-check stands.
+    pub live: LiveState,
+    pub(super) raw: Option<Arc<[u8]>>,
+    /// What the person is looking at in this message.
+    pub ui: EntryUi,
+}
+
+impl Entry {
+    /// The report, once analysed.
+    pub fn report(&self) -> Option<&Report> {
+        match &self.state {
+            EntryState::Ready(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+impl MailsleuthApp {
+    /// Opens a dropped file or folder (tests and the drop handler use this).
+    pub fn open_dropped(&mut self, ctx: &egui::Context, handle: egui::DroppedFileHandle) {
+        let path = handle.path();
+        if path.is_dir() {
+            self.open_folder(ctx, path.to_path_buf());
+            return;
+        }
+        let name = file_name(path);
+        self.add_entry(name, Source::Dropped(handle));
+    }
+
+    /// Lists a folder in the background; its files open when the list arrives.
+    pub(super) fn open_folder(&mut self, ctx: &egui::Context, folder: PathBuf) {
+        match folders::scan(folder.clone(), ctx.clone()) {
+            Ok(rx) => self.folder_scans.push(rx),
+            Err(e) => {
+                self.note = Some(format!("Could not look into {}: {e}", folder.display()));
+            }
+        }
+    }
+
+    /// Opens the files of folders whose listing has arrived.
+    pub(super) fn poll_folders(&mut self) {
+        let mut done = Vec::new();
+        let mut pending = Vec::new();
+        for rx in std::mem::take(&mut self.folder_scans) {
+            match rx.try_recv() {
+                Ok(scan) => done.push(scan),
+                Err(mpsc::TryRecvError::Empty) => pending.push(rx),
+                Err(mpsc::TryRecvError::Disconnected) => {}
+            }
+        }
+        self.folder_scans = pending;
+        for scan in done {
+            let folder = file_name(&scan.folder);
+            if scan.files.is_empty() {
+                self.note = Some(match scan.error {
+                    Some(e) => format!("Could not look into {folder}: {e}"),
+                    None => format!(
+                        "The folder {folder} has no files to check (hidden files are skipped)"
+                    ),
+                });
+                continue;
+            }
+            if scan.truncated {
+                self.note = Some(format!(
+                    "Opened the first {} files of {folder}. To check a whole mail archive, use \
+                     \"mailsleuth check\" on the folder",
+                    folders::MAX_FOLDER_FILES
+                ));
+            } else if let Some(e) = scan.error {
+                self.note = Some(format!("Some of {folder} could not be read: {e}"));
+            }
+            for path in scan.files {
+                let name = file_name(&path);
+                self.add_entry(name, Source::Path(path));
+            }
+        }
+    }
+
+    /// Opens an already analysed report (a prepared training scenario, or a fixed report in
+    /// tests). It has no message bytes, so it cannot be re-checked live.
+    pub fn open_report(&mut self, name: impl Into<String>, report: Report) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let live = if report.auth.live.is_some() {
+            LiveState::Done
+        } else {
+            LiveState::Off
+        };
+        self.entries.push(Entry {
+            id,
+            name: name.into(),
+            state: EntryState::Ready(Box::new(report)),
+            live,
+            raw: None,
+            ui: EntryUi {
+                tab: Tab::Verdict,
+                check: None,
+                scroll_to: None,
+            },
+        });
+        self.view = View::Message(id);
+    }
+
+    pub(super) fn add_entry(&mut self, name: String, source: Source) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let state = match self.jobs.analyse(id, source, Options::with_clock()) {
+            Ok(()) => EntryState::Loading,
+            Err(reason) => EntryState::Failed(LoadError::Unreadable {
+                path: name.clone(),
+                reason,
+            }),
+        };
+        self.entries.push(Entry {
+            id,
+            name,
+            state,
+            live: LiveState::Pending,
+            raw: None,
+            ui: EntryUi {
+                tab: Tab::Verdict,
+                check: None,
+                scroll_to: None,
+            },
+        });
+        self.view = View::Message(id);
+    }
+
+    pub(super) fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    pub(super) fn selected_mut(&mut self) -> Option<&mut Entry> {
+        match self.view {
+            View::Message(id) => self.entry_mut(id),
+            View::Welcome | View::Quiz | View::Presenter => None,
+        }
+    }
+
+    /// Applies finished background work.
+    pub(super) fn poll_jobs(&mut self) {
+        for result in self.jobs.poll() {
+            match result {
+                jobs::JobResult::Analysed { id, raw, result } => {
+                    let offline = self.settings.offline;
+                    let Some(entry) = self.entry_mut(id) else {
+                        continue; // closed while it was being analysed
+                    };
+                    entry.raw = raw;
+                    match result {
+                        Ok(report) => {
+                            entry.state = EntryState::Ready(report);
+                            entry.live = if offline {
+                                LiveState::Off
+                            } else {
+                                LiveState::Pending
+                            };
+                        }
+                        Err(e) => {
+                            entry.state = EntryState::Failed(e);
+                            entry.live = LiveState::Off;
+                        }
+                    }
+                    self.start_live(id);
+                }
+                jobs::JobResult::Live { id, report } => {
+                    if let Some(entry) = self.entry_mut(id) {
+                        entry.state = EntryState::Ready(report);
+                        entry.live = LiveState::Done;
+                    }
+                }
+                jobs::JobResult::LiveFailed { id, message } => {
+                    if let Some(entry) = self.entry_mut(id) {
+                        entry.live = LiveState::Failed(message);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts the live re-check of an analysed message, unless offline.
+    pub(super) fn start_live(&mut self, id: EntryId) {
+        if self.settings.offline {
+            return;
+        }
+        let dns = match self.settings.dns_server() {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(entry) = self.entry_mut(id) {
+                    entry.live = LiveState::Failed(format!("the DNS server setting is wrong: {e}"));
+                }
+                return;
+            }
+        };
+        let Some(entry) = self.entries.iter().find(|e| e.id == id) else {
+            return;
+        };
+        let (Some(report), Some(raw), LiveState::Pending) =
+            (entry.report(), &entry.raw, &entry.live)
+        else {
+            return;
+        };
+        let queued = self.jobs.live_check(
+            id,
+            Arc::clone(raw),
+            report.clone(),
+            dns,
+            Options::with_clock(),
+        );
+        if let Some(entry) = self.entry_mut(id) {
+            entry.live = match queued {
+                Ok(()) => LiveState::Running,
+                Err(e) => LiveState::Failed(e),
+            };
+        }
+    }
+}
+
+/// The name shown for a file: its file name, or the whole path when it has none; control
+/// characters (a hostile file name can carry them) are dropped.
+pub(super) fn file_name(path: &std::path::Path) -> String {
+    let raw = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| path.display().to_string());
+    let clean: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        "Dropped message".into()
+    } else {
+        clean.to_string()
+    }
+}
