@@ -1,32 +1,38 @@
 //! Domain knowledge shared by the checks: often-impersonated brands, look-alike domains,
 //! free-mail providers, link shorteners, mailing services and free web hosts.
 //!
-//! Everything here is a pure function of its arguments and the compiled-in tables.
+//! Everything here is a pure function of its arguments and the tables in
+//! `assets/knowledge/` (brands, mail providers, shorteners, mailing services, free hosts,
+//! risky endings and naming rules; see `knowledge::domains`).
 //! Domains are compared by their organisational domain (public suffix list), so
 //! `mail.paypal.com` and `paypal.com` are the same owner.
 //!
 //! Tables are lists of domains. An entry `name.*` stands for a brand's national sites:
 //! `name` under any country-code suffix (`paypal.de`, `amazon.co.uk`, `google.com.br`),
-//! except the country codes most often used for typo-squatting `.com` (`.co`, `.cm`,
-//! `.om`, `.ne`), which no brand in the table relies on.
+//! except the country codes most often used for typo-squatting `.com` (`typo_cctlds`
+//! in `domain_rules.toml`), which no brand in the table relies on.
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unicode_security::{skeleton, MixedScript};
 
 use super::identity::org_domain;
+use super::knowledge::domains as tables;
 
-/// A well-known, often-impersonated organisation.
-#[derive(Debug, Clone, Serialize)]
+/// A well-known, often-impersonated organisation (one `[[brand]]` of `brands.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Brand {
     /// The name people know it by.
-    pub name: &'static str,
+    pub name: String,
+    /// Why scammers borrow the name, for the person reading the table.
+    pub why: String,
     /// Domains it owns (organisational domains, or `name.*` for its national sites).
-    pub domains: &'static [&'static str],
+    pub domains: Vec<String>,
     /// Words that name it in text, lowercase. Keywords of three letters or fewer must be
     /// written in capitals to count ("UPS", not "follow-ups").
-    pub keywords: &'static [&'static str],
+    pub keywords: Vec<String>,
 }
 
 /// The ways a domain can imitate another.
@@ -78,728 +84,15 @@ pub struct Lookalike {
     pub brand: Option<&'static str>,
 }
 
-/// Country codes that are mostly typos of `.com`/`.net` when they carry a brand's name.
-const TYPO_CCTLDS: &[&str] = &["co", "cm", "om", "ne"];
-
-/// Brand names that are also everyday words, surnames or word stems: they only count as a
-/// whole word or label, never inside a longer one, and never by edit distance ("officer"
-/// is not "office", "amazonas" is not Amazon, "applebees" is not Apple, "telegraph" is not
-/// Telegram's telegra.ph).
-const COMMON_WORDS: &[&str] = &[
-    "amazon",
-    "apple",
-    "office",
-    "outlook",
-    "windows",
-    "live",
-    "messenger",
-    "android",
-    "correios",
-    "receita",
-    "chase",
-    "target",
-    "orange",
-    "delta",
-    "prime",
-    "inter",
-    "azure",
-    "meta",
-    "steam",
-    "youtu",
-    "ledger",
-    "caixa",
-    "booking",
-    "livelo",
-    "telegra",
-    "audible",
-    "blogger",
-    "acrobat",
-    "norton",
-    "disney",
-    "fazenda",
-    "ripple",
-    "tether",
-    "kraken",
-    "blockchain",
-    "crypto",
-    "phantom",
-    "exodus",
-    "proton",
-];
-
-static BRANDS: &[Brand] = &[
-    // Payment
-    Brand {
-        name: "PayPal",
-        domains: &["paypal.com", "paypal.me", "paypalobjects.com", "paypal.*"],
-        keywords: &["paypal"],
-    },
-    Brand {
-        name: "Mercado Pago",
-        domains: &[
-            "mercadopago.com",
-            "mercadopago.com.br",
-            "mercadolivre.com.br",
-            "mercadolibre.com",
-            "mercadolibre.*",
-            "mercadopago.*",
-        ],
-        keywords: &[
-            "mercado pago",
-            "mercadopago",
-            "mercado livre",
-            "mercado libre",
-        ],
-    },
-    Brand {
-        name: "PicPay",
-        domains: &["picpay.com", "picpay.com.br"],
-        keywords: &["picpay"],
-    },
-    Brand {
-        name: "American Express",
-        domains: &[
-            "americanexpress.com",
-            "aexp.com",
-            "amex.com",
-            "americanexpress.*",
-        ],
-        keywords: &["american express", "americanexpress", "amex"],
-    },
-    Brand {
-        name: "Visa",
-        domains: &["visa.com", "visa.*"],
-        keywords: &["visa card", "verified by visa"],
-    },
-    Brand {
-        name: "Mastercard",
-        domains: &["mastercard.com", "mastercard.*"],
-        keywords: &["mastercard"],
-    },
-    Brand {
-        name: "Coinbase",
-        domains: &["coinbase.com"],
-        keywords: &["coinbase"],
-    },
-    Brand {
-        name: "Binance",
-        domains: &["binance.com"],
-        keywords: &["binance"],
-    },
-    Brand {
-        name: "Ledger",
-        domains: &["ledger.com"],
-        keywords: &["ledger live", "ledger wallet", "ledger nano"],
-    },
-    Brand {
-        name: "Trust Wallet",
-        domains: &["trustwallet.com"],
-        keywords: &["trust wallet", "trustwallet"],
-    },
-    Brand {
-        name: "MetaMask",
-        domains: &["metamask.io"],
-        keywords: &["metamask"],
-    },
-    Brand {
-        name: "Venmo",
-        domains: &["venmo.com"],
-        keywords: &["venmo"],
-    },
-    Brand {
-        name: "Cash App",
-        domains: &["cash.app", "squareup.com"],
-        keywords: &["cash app", "cashapp"],
-    },
-    Brand {
-        name: "Zelle",
-        domains: &["zellepay.com", "zelle.com"],
-        keywords: &["zelle"],
-    },
-    // Banks
-    Brand {
-        name: "Chase",
-        domains: &["chase.com", "jpmorgan.com", "jpmorganchase.com"],
-        keywords: &["chase bank", "jpmorgan", "jp morgan"],
-    },
-    Brand {
-        name: "Bank of America",
-        domains: &["bankofamerica.com", "bofa.com"],
-        keywords: &["bank of america", "bankofamerica"],
-    },
-    Brand {
-        name: "Wells Fargo",
-        domains: &["wellsfargo.com", "wf.com"],
-        keywords: &["wells fargo", "wellsfargo"],
-    },
-    Brand {
-        name: "Citibank",
-        domains: &["citi.com", "citibank.com", "citigroup.com"],
-        keywords: &["citibank"],
-    },
-    Brand {
-        name: "Capital One",
-        domains: &["capitalone.com"],
-        keywords: &["capital one", "capitalone"],
-    },
-    Brand {
-        name: "HSBC",
-        domains: &["hsbc.com", "hsbc.*"],
-        keywords: &["hsbc"],
-    },
-    Brand {
-        name: "Barclays",
-        domains: &["barclays.com", "barclays.co.uk", "barclaycard.co.uk"],
-        keywords: &["barclays", "barclaycard"],
-    },
-    Brand {
-        name: "Lloyds Bank",
-        domains: &["lloydsbank.com", "lloydsbank.co.uk"],
-        keywords: &["lloyds bank", "lloydsbank"],
-    },
-    Brand {
-        name: "NatWest",
-        domains: &["natwest.com"],
-        keywords: &["natwest"],
-    },
-    Brand {
-        name: "Santander",
-        domains: &["santander.com", "santander.com.br", "santander.*"],
-        keywords: &["santander"],
-    },
-    Brand {
-        name: "Banco do Brasil",
-        domains: &["bb.com.br", "bancodobrasil.com.br"],
-        keywords: &["banco do brasil", "bancodobrasil"],
-    },
-    Brand {
-        name: "Itaú",
-        domains: &["itau.com.br", "itau.com", "xn--ita-boa.com.br"],
-        keywords: &["itau", "itaucard"],
-    },
-    Brand {
-        name: "Bradesco",
-        domains: &["bradesco.com.br", "bradesco.com", "bradescard.com.br"],
-        keywords: &["bradesco"],
-    },
-    Brand {
-        name: "Caixa",
-        domains: &["caixa.gov.br"],
-        keywords: &["caixa economica", "caixa economica federal", "caixa tem"],
-    },
-    Brand {
-        name: "Nubank",
-        domains: &["nubank.com.br", "nu.com.br", "nubank.com"],
-        keywords: &["nubank"],
-    },
-    Brand {
-        name: "Banco Inter",
-        domains: &["bancointer.com.br", "inter.co"],
-        keywords: &["banco inter", "bancointer"],
-    },
-    Brand {
-        name: "Sicoob",
-        domains: &["sicoob.com.br"],
-        keywords: &["sicoob"],
-    },
-    Brand {
-        name: "Sicredi",
-        domains: &["sicredi.com.br"],
-        keywords: &["sicredi"],
-    },
-    Brand {
-        name: "Serasa",
-        domains: &["serasa.com.br", "serasaexperian.com.br"],
-        keywords: &["serasa"],
-    },
-    Brand {
-        name: "Livelo",
-        domains: &["livelo.com.br", "pontolivelo.com.br"],
-        keywords: &["livelo"],
-    },
-    // Delivery
-    Brand {
-        name: "DHL",
-        domains: &["dhl.com", "dhl.*", "dhl.de", "dpdhl.com"],
-        keywords: &["dhl"],
-    },
-    Brand {
-        name: "FedEx",
-        domains: &["fedex.com"],
-        keywords: &["fedex"],
-    },
-    Brand {
-        name: "UPS",
-        domains: &["ups.com"],
-        keywords: &["ups", "united parcel service"],
-    },
-    Brand {
-        name: "USPS",
-        domains: &["usps.com", "usps.gov"],
-        keywords: &["usps", "postal service"],
-    },
-    Brand {
-        name: "Correios",
-        domains: &["correios.com.br"],
-        keywords: &["correios"],
-    },
-    Brand {
-        name: "Royal Mail",
-        domains: &["royalmail.com", "royalmail.co.uk", "royalmailgroup.com"],
-        keywords: &["royal mail", "royalmail"],
-    },
-    Brand {
-        name: "Canada Post",
-        domains: &[
-            "canadapost.ca",
-            "postescanada.ca",
-            "canadapost-postescanada.ca",
-        ],
-        keywords: &["canada post", "canadapost"],
-    },
-    Brand {
-        name: "Australia Post",
-        domains: &["auspost.com.au"],
-        keywords: &["australia post", "auspost"],
-    },
-    Brand {
-        name: "PostNL",
-        domains: &["postnl.nl", "postnl.com"],
-        keywords: &["postnl"],
-    },
-    // Big tech
-    Brand {
-        name: "Microsoft",
-        // Tenant domains (onmicrosoft.com, sharepoint.com) are deliberately absent:
-        // anyone can get one, so they prove nothing about Microsoft.
-        domains: &[
-            "microsoft.com",
-            "microsoftonline.com",
-            "microsoft365.com",
-            "office.com",
-            "office365.com",
-            "office.net",
-            "live.com",
-            "live.*",
-            "outlook.com",
-            "outlook.*",
-            "hotmail.com",
-            "hotmail.*",
-            "msn.com",
-            "bing.com",
-            "onedrive.com",
-            "1drv.ms",
-            "aka.ms",
-            "azure.com",
-            "windows.com",
-            "windows.net",
-            "skype.com",
-            "xbox.com",
-            "microsoftstore.com",
-        ],
-        keywords: &[
-            "microsoft",
-            "office365",
-            "office 365",
-            "microsoft 365",
-            "onedrive",
-            "one drive",
-            "sharepoint",
-            "hotmail",
-            "outlook web",
-            "outlook team",
-        ],
-    },
-    Brand {
-        name: "Apple",
-        domains: &[
-            "apple.com",
-            "icloud.com",
-            "me.com",
-            "mac.com",
-            "itunes.com",
-            "apple.co",
-            "apple.news",
-        ],
-        keywords: &["apple", "icloud", "itunes", "apple id", "appleid"],
-    },
-    Brand {
-        name: "Google",
-        domains: &[
-            "google.com",
-            "google.*",
-            "gmail.com",
-            "googlemail.com",
-            "youtube.com",
-            "youtu.be",
-            "gstatic.com",
-            "googleusercontent.com",
-            "googleapis.com",
-            "googlegroups.com",
-            "withgoogle.com",
-            "goo.gl",
-            "g.co",
-            "android.com",
-            "blogger.com",
-            "google-analytics.com",
-            "googleadservices.com",
-            "googlesyndication.com",
-            "googletagmanager.com",
-            "googlevideo.com",
-            "googlesource.com",
-            "googlecode.com",
-            "google.org",
-            "ggpht.com",
-            "abc.xyz",
-        ],
-        keywords: &["google", "gmail", "youtube", "google drive", "google docs"],
-    },
-    Brand {
-        name: "Amazon",
-        domains: &[
-            "amazon.com",
-            "amazon.*",
-            "amazonaws.com",
-            "amazonses.com",
-            "media-amazon.com",
-            "ssl-images-amazon.com",
-            "primevideo.com",
-            "audible.com",
-            "amzn.com",
-            "amzn.to",
-            "a.co",
-        ],
-        keywords: &["amazon", "amazon prime", "prime video"],
-    },
-    Brand {
-        name: "Meta (Facebook)",
-        domains: &[
-            "facebook.com",
-            "facebookmail.com",
-            "fb.com",
-            "fb.me",
-            "meta.com",
-            "messenger.com",
-        ],
-        keywords: &["facebook", "meta platforms"],
-    },
-    Brand {
-        name: "Instagram",
-        domains: &["instagram.com", "cdninstagram.com"],
-        keywords: &["instagram"],
-    },
-    Brand {
-        name: "WhatsApp",
-        domains: &["whatsapp.com", "whatsapp.net", "wa.me"],
-        keywords: &["whatsapp"],
-    },
-    Brand {
-        name: "LinkedIn",
-        domains: &["linkedin.com", "lnkd.in", "licdn.com"],
-        keywords: &["linkedin"],
-    },
-    Brand {
-        name: "X (Twitter)",
-        domains: &["twitter.com", "x.com", "t.co", "twimg.com"],
-        keywords: &["twitter"],
-    },
-    Brand {
-        name: "Adobe",
-        domains: &[
-            "adobe.com",
-            "adobesign.com",
-            "acrobat.com",
-            "adobelogin.com",
-        ],
-        keywords: &["adobe", "adobe sign", "adobe acrobat"],
-    },
-    Brand {
-        name: "DocuSign",
-        domains: &["docusign.com", "docusign.net"],
-        keywords: &["docusign"],
-    },
-    Brand {
-        name: "Dropbox",
-        domains: &["dropbox.com", "dropboxmail.com", "db.tt"],
-        keywords: &["dropbox"],
-    },
-    Brand {
-        name: "WeTransfer",
-        domains: &["wetransfer.com", "we.tl"],
-        keywords: &["wetransfer"],
-    },
-    Brand {
-        name: "Zoom",
-        domains: &["zoom.us", "zoom.com"],
-        keywords: &["zoom meeting", "zoom video"],
-    },
-    Brand {
-        name: "Yahoo",
-        domains: &["yahoo.com", "yahoo.*", "ymail.com", "rocketmail.com"],
-        keywords: &["yahoo"],
-    },
-    Brand {
-        name: "eBay",
-        domains: &["ebay.com", "ebay.*"],
-        keywords: &["ebay"],
-    },
-    Brand {
-        name: "Norton",
-        domains: &["norton.com", "nortonlifelock.com", "gen.digital"],
-        keywords: &[
-            "norton antivirus",
-            "norton 360",
-            "norton security",
-            "nortonlifelock",
-        ],
-    },
-    Brand {
-        name: "McAfee",
-        domains: &["mcafee.com"],
-        keywords: &["mcafee"],
-    },
-    Brand {
-        name: "Geek Squad",
-        domains: &["geeksquad.com", "bestbuy.com"],
-        keywords: &["geek squad", "geeksquad"],
-    },
-    Brand {
-        name: "Telegram",
-        domains: &["telegram.org", "t.me", "telegra.ph"],
-        keywords: &["telegram"],
-    },
-    Brand {
-        name: "TikTok",
-        domains: &["tiktok.com"],
-        keywords: &["tiktok"],
-    },
-    // Shops and travel
-    Brand {
-        name: "Walmart",
-        domains: &["walmart.com"],
-        keywords: &["walmart"],
-    },
-    Brand {
-        name: "Costco",
-        domains: &["costco.com", "costcotravel.com"],
-        keywords: &["costco"],
-    },
-    Brand {
-        name: "Shopee",
-        domains: &["shopee.com.br", "shopee.com", "shopee.*"],
-        keywords: &["shopee"],
-    },
-    Brand {
-        name: "Magazine Luiza",
-        domains: &["magazineluiza.com.br", "magalu.com.br", "magalu.com"],
-        keywords: &["magazine luiza", "magazineluiza", "magalu"],
-    },
-    Brand {
-        name: "Booking.com",
-        domains: &["booking.com"],
-        keywords: &["booking.com"],
-    },
-    Brand {
-        name: "Airbnb",
-        domains: &["airbnb.com", "airbnb.*"],
-        keywords: &["airbnb"],
-    },
-    // Streaming and games
-    Brand {
-        name: "Netflix",
-        domains: &[
-            "netflix.com",
-            "netflix.net",
-            "nflxext.com",
-            "nflximg.net",
-            "nflxso.net",
-        ],
-        keywords: &["netflix"],
-    },
-    Brand {
-        name: "Spotify",
-        domains: &["spotify.com", "scdn.co"],
-        keywords: &["spotify"],
-    },
-    Brand {
-        name: "Disney+",
-        domains: &["disneyplus.com", "disney.com"],
-        keywords: &["disney+", "disney plus", "disneyplus"],
-    },
-    Brand {
-        name: "Steam",
-        domains: &["steampowered.com", "steamcommunity.com"],
-        keywords: &["steampowered", "steam community", "steam support"],
-    },
-    // Tax and government
-    Brand {
-        name: "Receita Federal",
-        domains: &["gov.br", "fazenda.gov.br"],
-        keywords: &["receita federal", "receitafederal"],
-    },
-    Brand {
-        name: "Detran",
-        domains: &["gov.br"],
-        keywords: &["detran"],
-    },
-    Brand {
-        name: "INSS",
-        domains: &["gov.br"],
-        keywords: &["inss"],
-    },
-    Brand {
-        name: "IRS",
-        domains: &["irs.gov"],
-        keywords: &["irs", "internal revenue service"],
-    },
-    Brand {
-        name: "HMRC",
-        domains: &["hmrc.gov.uk", "gov.uk"],
-        keywords: &["hmrc"],
-    },
-    // Crypto wallets, exchanges and projects: giveaway and "wallet suspended" lures.
-    Brand {
-        name: "Trezor",
-        domains: &["trezor.io"],
-        keywords: &["trezor"],
-    },
-    Brand {
-        name: "OpenSea",
-        domains: &["opensea.io"],
-        keywords: &["opensea"],
-    },
-    Brand {
-        name: "Uniswap",
-        domains: &["uniswap.org"],
-        keywords: &["uniswap"],
-    },
-    Brand {
-        name: "PancakeSwap",
-        domains: &["pancakeswap.finance"],
-        keywords: &["pancakeswap"],
-    },
-    Brand {
-        name: "zkSync",
-        domains: &["zksync.io"],
-        keywords: &["zksync"],
-    },
-    Brand {
-        name: "Lido",
-        domains: &["lido.fi"],
-        keywords: &["lido-fi", "lido finance", "lido dao"],
-    },
-    Brand {
-        name: "Tether",
-        domains: &["tether.to"],
-        keywords: &["tether"],
-    },
-    Brand {
-        name: "Ripple",
-        domains: &["ripple.com"],
-        keywords: &["ripple"],
-    },
-    Brand {
-        name: "Bitget",
-        domains: &["bitget.com"],
-        keywords: &["bitget"],
-    },
-    Brand {
-        name: "Bybit",
-        domains: &["bybit.com"],
-        keywords: &["bybit"],
-    },
-    Brand {
-        name: "OKX",
-        domains: &["okx.com"],
-        keywords: &["okx"],
-    },
-    Brand {
-        name: "KuCoin",
-        domains: &["kucoin.com"],
-        keywords: &["kucoin"],
-    },
-    Brand {
-        name: "Kraken",
-        domains: &["kraken.com"],
-        keywords: &["kraken"],
-    },
-    Brand {
-        name: "Crypto.com",
-        domains: &["crypto.com"],
-        keywords: &["crypto.com"],
-    },
-    Brand {
-        name: "Phantom",
-        domains: &["phantom.app"],
-        keywords: &["phantom wallet"],
-    },
-    Brand {
-        name: "Exodus",
-        domains: &["exodus.com"],
-        keywords: &["exodus wallet"],
-    },
-    Brand {
-        name: "Blockchain.com",
-        domains: &["blockchain.com", "blockchain.info"],
-        keywords: &["blockchain.com"],
-    },
-    Brand {
-        name: "Proton",
-        domains: &["proton.me", "protonmail.com", "protonmail.ch"],
-        keywords: &["proton mail", "protonmail", "proton.me"],
-    },
-    // Health insurers and loyalty programmes whose names resellers and scammers borrow.
-    Brand {
-        name: "Amil",
-        domains: &["amil.com.br"],
-        keywords: &["amil"],
-    },
-    Brand {
-        name: "NotreDame Intermédica",
-        domains: &["gndi.com.br", "notredameintermedica.com.br"],
-        keywords: &["notredame intermedica", "intermedica"],
-    },
-    Brand {
-        name: "SulAmérica",
-        domains: &["sulamerica.com.br"],
-        keywords: &["sulamerica"],
-    },
-    Brand {
-        name: "Unimed",
-        domains: &["unimed.coop.br", "unimed.com.br"],
-        keywords: &["unimed"],
-    },
-    Brand {
-        name: "Hapvida",
-        domains: &["hapvida.com.br"],
-        keywords: &["hapvida"],
-    },
-    Brand {
-        name: "Livelo",
-        domains: &["livelo.com.br"],
-        keywords: &["livelo"],
-    },
-    Brand {
-        name: "Standard Chartered",
-        domains: &["sc.com", "standardchartered.com"],
-        keywords: &["standard chartered"],
-    },
-    Brand {
-        name: "TotalEnergies",
-        domains: &["totalenergies.com", "totalenergies.fr", "total.com"],
-        keywords: &["totalenergies"],
-    },
-    Brand {
-        name: "Celsius",
-        domains: &["celsius.network"],
-        keywords: &["celsius network", "celsius.network"],
-    },
-];
-
 /// Well-known, often-impersonated brands: banks, payment, delivery, big tech, streaming,
 /// tax and government. Generic roles ("IT helpdesk", "webmail") are not brands.
 pub fn brands() -> &'static [Brand] {
-    BRANDS
+    tables::brands()
+}
+
+/// Whether a name is also an everyday word or word stem, so it only counts whole.
+fn everyday_word(label: &str) -> bool {
+    tables::rules().everyday_words.iter().any(|w| w == label)
 }
 
 /// Text folded for comparison: lowercase, accents dropped, look-alike characters mapped to
@@ -854,7 +147,7 @@ fn contains_word(hay: &str, needle: &str) -> bool {
 /// "Applebees" does not name Apple, "PаyPal" with a Cyrillic а names PayPal.
 pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
     let folded = words(&fold(text));
-    BRANDS.iter().find(|b| {
+    brands().iter().find(|b| {
         b.keywords.iter().any(|k| {
             if k.chars().count() <= 3 {
                 // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
@@ -881,12 +174,11 @@ fn national_site(org: &str, label: &str) -> bool {
         return false;
     };
     let parts: Vec<&str> = rest.split('.').collect();
+    let rules = tables::rules();
     let cc = |s: &str| s.len() == 2 && s.chars().all(|c| c.is_ascii_lowercase());
     match parts.as_slice() {
-        [one] => cc(one) && !TYPO_CCTLDS.contains(one),
-        [second, one] => {
-            matches!(*second, "co" | "com" | "ne" | "or" | "org" | "net" | "ac") && cc(one)
-        }
+        [one] => cc(one) && !rules.typo_cctlds.iter().any(|t| t == one),
+        [second, one] => rules.national_second_levels.iter().any(|l| l == second) && cc(one),
         _ => false,
     }
 }
@@ -907,33 +199,33 @@ impl Norm {
 
     /// Whether the domain equals a table entry or lies under it. Entries are stored
     /// lowercase and in punycode (a test keeps them so).
-    fn in_table(&self, table: &[&str]) -> bool {
+    fn in_table(&self, table: &[String]) -> bool {
         table.iter().any(|entry| match entry.strip_suffix(".*") {
             Some(label) => national_site(&self.org, label),
             None => {
                 self.host == *entry
                     || self
                         .host
-                        .strip_suffix(entry)
+                        .strip_suffix(entry.as_str())
                         .is_some_and(|p| p.ends_with('.'))
             }
         })
     }
 }
 
-fn in_table(domain: &str, table: &[&str]) -> bool {
+fn in_table(domain: &str, table: &[String]) -> bool {
     Norm::new(domain).in_table(table)
 }
 
 /// Whether `domain` belongs to `brand` (it is, or lies under, one of the brand's domains).
 pub fn brand_owns(brand: &Brand, domain: &str) -> bool {
-    in_table(domain, brand.domains)
+    in_table(domain, &brand.domains)
 }
 
 /// The brand that owns `domain`, if any.
 pub fn owner_brand(domain: &str) -> Option<&'static Brand> {
     let n = Norm::new(domain);
-    BRANDS.iter().find(|b| n.in_table(b.domains))
+    brands().iter().find(|b| n.in_table(&b.domains))
 }
 
 /// A domain split for comparison: `login.paypal.co.uk` → label `paypal`, suffix `co.uk`.
@@ -1001,7 +293,7 @@ struct Target {
 fn target(domain: &str, brand: Option<&'static Brand>) -> Option<Target> {
     let p = parts(domain)?;
     let folded = fold_swaps(&p.label);
-    let exact_only = p.label.chars().count() <= 3 || COMMON_WORDS.contains(&p.label.as_str());
+    let exact_only = p.label.chars().count() <= 3 || everyday_word(&p.label);
     Some(Target {
         domain: p.org,
         label: p.label,
@@ -1015,7 +307,7 @@ fn target(domain: &str, brand: Option<&'static Brand>) -> Option<Target> {
 fn brand_targets() -> &'static [Target] {
     static T: OnceLock<Vec<Target>> = OnceLock::new();
     T.get_or_init(|| {
-        BRANDS
+        brands()
             .iter()
             .flat_map(|b| {
                 b.domains
@@ -1033,7 +325,7 @@ fn brand_tokens() -> &'static [(String, bool, &'static Brand)] {
     static T: OnceLock<Vec<(String, bool, &'static Brand)>> = OnceLock::new();
     T.get_or_init(|| {
         let mut out: Vec<(String, bool, &'static Brand)> = Vec::new();
-        for b in BRANDS {
+        for b in brands() {
             let from_keywords = b.keywords.iter().map(|k| {
                 k.chars()
                     .filter(|c| c.is_alphanumeric())
@@ -1048,13 +340,12 @@ fn brand_tokens() -> &'static [(String, bool, &'static Brand)] {
                         .iter()
                         .filter_map(|d| d.strip_suffix(".*").map(str::to_string)),
                 )
-                .filter(|l| l.chars().count() >= 5 && !COMMON_WORDS.contains(&l.as_str()));
+                .filter(|l| l.chars().count() >= 5 && !everyday_word(l));
             for raw in from_keywords.chain(from_domains) {
                 if raw.chars().count() < 3 {
                     continue;
                 }
-                let substring_ok =
-                    raw.chars().count() >= 6 && !COMMON_WORDS.contains(&raw.as_str());
+                let substring_ok = raw.chars().count() >= 6 && !everyday_word(&raw);
                 let tok = fold_swaps(&raw);
                 if !out
                     .iter()
@@ -1091,32 +382,25 @@ pub fn brand_in_host(host: &str) -> Option<&'static Brand> {
     let labels: Vec<String> = p.labels.iter().map(|l| fold_swaps(l)).collect();
     brand_tokens()
         .iter()
-        .filter(|(_, _, b)| Some(b.name) != tenant_of)
+        .filter(|(_, _, b)| Some(b.name.as_str()) != tenant_of)
         .find(|(tok, sub, _)| labels.iter().any(|l| token_in_label(l, tok, *sub)))
         .map(|(_, _, b)| *b)
 }
 
-/// Namespaces where a company hands out names to its customers: the company runs the
+/// The brand whose customer namespace `host` lies in, if any: the company runs the
 /// servers, but anyone chooses the name (`yourname.onmicrosoft.com`,
 /// `bucket.s3.amazonaws.com`). Such a host neither belongs to nor imitates the company;
 /// the customer's part can still imitate someone else.
-const TENANT_NAMESPACES: &[(&str, &str)] = &[
-    ("onmicrosoft.com", "Microsoft"),
-    ("sharepoint.com", "Microsoft"),
-    ("windows.net", "Microsoft"),
-    ("azurewebsites.net", "Microsoft"),
-    ("awsapps.com", "Amazon"),
-    ("amazonaws.com", "Amazon"),
-    ("googleusercontent.com", "Google"),
-];
-
-/// The brand whose customer namespace `host` lies in, if any.
 pub fn tenant_namespace(host: &str) -> Option<&'static str> {
     let h = ascii_host(host);
-    TENANT_NAMESPACES
+    tables::rules()
+        .tenant_namespaces
         .iter()
-        .find(|(ns, _)| h.strip_suffix(ns).is_some_and(|p| p.ends_with('.')))
-        .map(|(_, b)| *b)
+        .find(|(ns, _)| {
+            h.strip_suffix(ns.as_str())
+                .is_some_and(|p| p.ends_with('.'))
+        })
+        .map(|(_, b)| b.as_str())
 }
 
 /// What changed between two similar strings: "\"1\" instead of \"l\"".
@@ -1155,7 +439,7 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if p.org == t.domain {
         return None;
     }
-    let brand = t.brand.map(|b| b.name);
+    let brand = t.brand.map(|b| b.name.as_str());
     let make = |kind, detail: String| Lookalike {
         target: t.domain.clone(),
         kind,
@@ -1267,7 +551,7 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
                 "{domain} uses the name {} but does not belong to {}",
                 b.name, b.name
             ),
-            brand: Some(b.name),
+            brand: Some(b.name.as_str()),
         });
     }
     for t in &prot {
@@ -1321,95 +605,6 @@ pub fn lookalike(domain: &str, protected: &[String]) -> Option<Lookalike> {
     lookalikes(domain, protected).into_iter().next()
 }
 
-const FREE_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "outlook.*",
-    "hotmail.com",
-    "hotmail.*",
-    "live.com",
-    "live.*",
-    "msn.com",
-    "yahoo.com",
-    "yahoo.*",
-    "ymail.com",
-    "rocketmail.com",
-    "aol.com",
-    "aim.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "proton.me",
-    "protonmail.com",
-    "protonmail.ch",
-    "pm.me",
-    "gmx.com",
-    "gmx.net",
-    "gmx.*",
-    "web.de",
-    "mail.com",
-    "email.com",
-    "mail.ru",
-    "inbox.ru",
-    "list.ru",
-    "bk.ru",
-    "yandex.ru",
-    "yandex.com",
-    "ya.ru",
-    "zoho.com",
-    "zohomail.com",
-    "tutanota.com",
-    "tuta.io",
-    "fastmail.com",
-    "hushmail.com",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "sina.com",
-    "naver.com",
-    "daum.net",
-    "hanmail.net",
-    "uol.com.br",
-    "bol.com.br",
-    "terra.com.br",
-    "ig.com.br",
-    "r7.com",
-    "globo.com",
-    "globomail.com",
-    "zipmail.com.br",
-    "rediffmail.com",
-    "libero.it",
-    "virgilio.it",
-    "orange.fr",
-    "wanadoo.fr",
-    "laposte.net",
-    "free.fr",
-    "sfr.fr",
-    "t-online.de",
-    "freenet.de",
-    "seznam.cz",
-    "wp.pl",
-    "o2.pl",
-    "interia.pl",
-    "onet.pl",
-    "btinternet.com",
-    "sky.com",
-    "comcast.net",
-    "verizon.net",
-    "att.net",
-    "sbcglobal.net",
-    "cox.net",
-    "earthlink.net",
-    "juno.com",
-    "mailinator.com",
-    "guerrillamail.com",
-];
-
-/// Labels that mark a government's own namespace in a public suffix (`gov.br`, `gob.mx`,
-/// `gouv.fr`, `go.jp`, `gv.at`, `govt.nz`) or a government top-level domain.
-const GOVERNMENT_LABELS: &[&str] = &["gov", "gob", "gouv", "go", "gv", "govt", "mil"];
-
 /// Whether `domain` sits in a government namespace (tax offices, traffic departments,
 /// courts): names people trust and scammers borrow.
 pub fn is_government(domain: &str) -> bool {
@@ -1418,392 +613,80 @@ pub fn is_government(domain: &str) -> bool {
         return false;
     };
     let labels: Vec<&str> = sfx.split('.').collect();
+    let rules = tables::rules();
     match labels.split_last() {
-        Some((tld, [])) => matches!(*tld, "gov" | "mil"),
+        Some((tld, [])) => rules.government_tlds.iter().any(|t| t == tld),
         // "gov.br", and state namespaces below it such as "sp.gov.br".
-        Some((_cc, rest)) => rest.iter().any(|l| GOVERNMENT_LABELS.contains(l)),
+        Some((_cc, rest)) => rest
+            .iter()
+            .any(|l| rules.government_labels.iter().any(|g| g == l)),
         None => false,
     }
 }
 
 /// Whether anyone can get an address at `domain` for free (webmail providers).
 pub fn is_free_mail(domain: &str) -> bool {
-    in_table(domain, FREE_MAIL)
+    in_table(domain, tables::free_mail())
 }
-
-const SHORTENERS: &[&str] = &[
-    "bit.ly",
-    "bitly.com",
-    "j.mp",
-    "tinyurl.com",
-    "t.co",
-    "goo.gl",
-    "ow.ly",
-    "is.gd",
-    "v.gd",
-    "cutt.ly",
-    "rebrand.ly",
-    "buff.ly",
-    "t.ly",
-    "tiny.cc",
-    "tiny.one",
-    "rb.gy",
-    "shorturl.at",
-    "s.id",
-    "bl.ink",
-    "lnkd.in",
-    "fb.me",
-    "amzn.to",
-    "aka.ms",
-    "shorte.st",
-    "adf.ly",
-    "bc.vc",
-    "soo.gd",
-    "qr.ae",
-    "x.gd",
-    "tr.im",
-    "u.to",
-    "clck.ru",
-    "gg.gg",
-    "surl.li",
-    "urlz.fr",
-    "trib.al",
-    "dlvr.it",
-    "ift.tt",
-    "snip.ly",
-    "po.st",
-    "bit.do",
-    "qrco.de",
-    "urlr.me",
-    "shor.by",
-    "tny.im",
-    "1url.com",
-    "shorturl.com",
-    "2no.co",
-    "hyperurl.co",
-    "cli.re",
-    "short.gy",
-    "lnk.bio",
-];
 
 /// Whether `host` is a link shortener: a short address that hides where it leads.
 pub fn is_shortener(host: &str) -> bool {
     let h = ascii_host(host);
     let h = h.strip_prefix("www.").unwrap_or(&h);
-    SHORTENERS.contains(&h)
+    tables::shorteners().iter().any(|s| s == h)
 }
-
-const BULK_SENDERS: &[&str] = &[
-    // SendGrid (Twilio)
-    "sendgrid.net",
-    "sendgrid.com",
-    // Mailchimp / Mandrill
-    "mailchimp.com",
-    "mcsv.net",
-    "mcdlv.net",
-    "rsgsv.net",
-    "list-manage.com",
-    "mailchimpapp.net",
-    "mailchi.mp",
-    "mcusercontent.com",
-    "mandrillapp.com",
-    // Amazon SES
-    "amazonses.com",
-    "awstrack.me",
-    // Mailgun, SparkPost, Postmark
-    "mailgun.org",
-    "mailgun.net",
-    "mailgun.com",
-    "sparkpostmail.com",
-    "sparkpost.com",
-    "postmarkapp.com",
-    "mtasv.net",
-    "pstmrk.it",
-    // Constant Contact
-    "constantcontact.com",
-    "rs6.net",
-    "ccsend.com",
-    // HubSpot
-    "hubspot.com",
-    "hubspotemail.net",
-    "hubspotlinks.com",
-    "hs-sites.com",
-    // Salesforce Marketing Cloud, Pardot
-    "exacttarget.com",
-    "exct.net",
-    "marketingcloudapps.com",
-    "sfmc-content.com",
-    "pardot.com",
-    "salesforce.com",
-    // Marketo, Eloqua, Responsys
-    "mktomail.com",
-    "marketo.com",
-    "mktoweb.com",
-    "eloqua.com",
-    "en25.com",
-    "responsys.net",
-    "rsys1.net",
-    "rsys2.net",
-    "rsys3.net",
-    "rsys4.net",
-    "rsys5.net",
-    // Mailjet, Brevo (Sendinblue)
-    "mailjet.com",
-    "mjt.lu",
-    "sendinblue.com",
-    "brevo.com",
-    "sendibt2.com",
-    "sendibt3.com",
-    "sendibm1.com",
-    "sendibm2.com",
-    // Campaign Monitor
-    "createsend.com",
-    "createsend1.com",
-    "cmail1.com",
-    "cmail2.com",
-    "cmail19.com",
-    "cmail20.com",
-    // Klaviyo, Customer.io, Iterable, Braze
-    "klaviyo.com",
-    "klaviyomail.com",
-    "klclick.com",
-    "klclick1.com",
-    "klclick2.com",
-    "klclick3.com",
-    "customeriomail.com",
-    "customer.io",
-    "iterable.com",
-    "braze.com",
-    // ActiveCampaign
-    "activecampaign.com",
-    "activehosted.com",
-    "acemlna.com",
-    "acemlnb.com",
-    "acemlnc.com",
-    "acemlnd.com",
-    // Others
-    "mailerlite.com",
-    "mlsend.com",
-    "aweber.com",
-    "getresponse.com",
-    "icontact.com",
-    "icptrack.com",
-    "emarsys.net",
-    "emarsys.com",
-    "sendpulse.com",
-    "mailersend.net",
-    "zcsend.net",
-    "maillist-manage.com",
-    "bmetrack.com",
-    "benchmarkemail.com",
-    "convertkit.com",
-    "convertkit-mail.com",
-    "convertkit-mail2.com",
-    "ck.page",
-    "beehiiv.com",
-    "substack.com",
-    "moosend.com",
-    "omnisend.com",
-    "getdrip.com",
-    "vresp.com",
-    "ymlp.com",
-    "e2ma.net",
-    "myemma.com",
-    "sailthru.com",
-    "cheetahmail.com",
-    "bronto.com",
-    "dmtrk.net",
-    "trackedlink.net",
-    "dotdigital.com",
-    "emlnk.com",
-    "returnpath.net",
-];
 
 /// Whether `domain` belongs to a mailing service that sends (and tracks clicks in) bulk
 /// mail on behalf of its customers.
 pub fn is_bulk_sender(domain: &str) -> bool {
-    in_table(domain, BULK_SENDERS)
+    in_table(domain, tables::mailing_services())
 }
 
 /// A service where anyone can publish a web page under the service's name.
 #[derive(Debug, Clone, Serialize)]
 pub struct FreeHost {
     /// The domain the service publishes under.
-    pub suffix: &'static str,
+    pub suffix: String,
     /// The service's name.
-    pub name: &'static str,
+    pub name: String,
     /// Often used for fake login pages (not just blogs and project pages).
     pub abused: bool,
 }
 
-const fn fh(suffix: &'static str, name: &'static str, abused: bool) -> FreeHost {
-    FreeHost {
-        suffix,
-        name,
-        abused,
-    }
-}
-
-static FREE_HOSTS: &[FreeHost] = &[
-    fh("firebaseapp.com", "Firebase", true),
-    fh("web.app", "Firebase", true),
-    fh("firebasestorage.googleapis.com", "Firebase storage", true),
-    fh("storage.googleapis.com", "Google Cloud storage", true),
-    fh("appspot.com", "Google App Engine", true),
-    fh("translate.goog", "Google Translate proxy", true),
-    fh("sites.google.com", "Google Sites", true),
-    fh("weebly.com", "Weebly", true),
-    fh("weeblysite.com", "Weebly", true),
-    fh("wixsite.com", "Wix", true),
-    fh("wixstudio.io", "Wix", true),
-    fh("filesusr.com", "Wix", true),
-    fh("000webhostapp.com", "000webhost", true),
-    fh("ipfs.io", "IPFS gateway", true),
-    fh("dweb.link", "IPFS gateway", true),
-    fh("cloudflare-ipfs.com", "IPFS gateway", true),
-    fh("gateway.pinata.cloud", "IPFS gateway", true),
-    fh("nftstorage.link", "IPFS gateway", true),
-    fh("w3s.link", "IPFS gateway", true),
-    fh("ngrok.io", "ngrok tunnel", true),
-    fh("ngrok-free.app", "ngrok tunnel", true),
-    fh("ngrok.app", "ngrok tunnel", true),
-    fh("trycloudflare.com", "Cloudflare tunnel", true),
-    fh("loca.lt", "localtunnel", true),
-    fh("r2.dev", "Cloudflare R2 storage", true),
-    fh("pages.dev", "Cloudflare Pages", true),
-    fh("workers.dev", "Cloudflare Workers", true),
-    fh("azurewebsites.net", "Azure web apps", true),
-    fh("web.core.windows.net", "Azure storage", true),
-    fh("blob.core.windows.net", "Azure storage", true),
-    fh("s3.amazonaws.com", "Amazon S3 storage", true),
-    fh("amplifyapp.com", "AWS Amplify", true),
-    fh("herokuapp.com", "Heroku", true),
-    fh("netlify.app", "Netlify", true),
-    fh("vercel.app", "Vercel", true),
-    fh("glitch.me", "Glitch", true),
-    fh("repl.co", "Replit", true),
-    fh("replit.app", "Replit", true),
-    fh("surge.sh", "Surge", true),
-    fh("onrender.com", "Render", true),
-    fh("fly.dev", "Fly.io", true),
-    fh("godaddysites.com", "GoDaddy sites", true),
-    fh("square.site", "Square sites", true),
-    fh("webflow.io", "Webflow", true),
-    fh("mystrikingly.com", "Strikingly", true),
-    fh("yolasite.com", "Yola", true),
-    fh("jimdosite.com", "Jimdo", true),
-    fh("digitaloceanspaces.com", "DigitalOcean storage", true),
-    fh("backblazeb2.com", "Backblaze storage", true),
-    fh("linodeobjects.com", "Linode storage", true),
-    fh("arweave.net", "Arweave", true),
-    fh("ddns.net", "dynamic DNS", true),
-    fh("duckdns.org", "dynamic DNS", true),
-    fh("hopto.org", "dynamic DNS", true),
-    fh("zapto.org", "dynamic DNS", true),
-    fh("sytes.net", "dynamic DNS", true),
-    fh("notion.site", "Notion pages", true),
-    fh("forms.yandex.com", "Yandex Forms", true),
-    fh("forms.yandex.ru", "Yandex Forms", true),
-    fh("run.app", "Google Cloud Run", true),
-    fh("cloudfunctions.net", "Google Cloud Functions", true),
-    fh("compute.amazonaws.com", "a rented Amazon server", true),
-    fh("compute-1.amazonaws.com", "a rented Amazon server", true),
-    fh("host.secureserver.net", "a rented GoDaddy server", true),
-    fh("cloudfront.net", "Amazon CloudFront", false),
-    fh("github.io", "GitHub Pages", false),
-    fh("gitlab.io", "GitLab Pages", false),
-    fh("blogspot.com", "Blogger", false),
-    fh("wordpress.com", "WordPress.com", false),
-    fh("readthedocs.io", "Read the Docs", false),
-];
-
-/// Amazon S3 buckets live under many regional names (`bucket.s3.us-east-1.amazonaws.com`,
-/// `bucket.s3-website-eu-west-1.amazonaws.com`).
-static S3: FreeHost = fh("s3.amazonaws.com", "Amazon S3 storage", true);
-
 /// The free web host `host` lives on, if any.
 pub fn free_host(host: &str) -> Option<&'static FreeHost> {
     let h = ascii_host(host);
-    let found = FREE_HOSTS
-        .iter()
-        .find(|f| h == f.suffix || h.strip_suffix(f.suffix).is_some_and(|p| p.ends_with('.')));
+    let hosts = tables::free_hosts();
+    let found = hosts.iter().find(|f| {
+        h == f.suffix
+            || h.strip_suffix(f.suffix.as_str())
+                .is_some_and(|p| p.ends_with('.'))
+    });
     if found.is_some() {
         return found;
     }
+    // Amazon S3 buckets also live under many regional names
+    // (`bucket.s3.us-east-1.amazonaws.com`, `bucket.s3-website-eu-west-1.amazonaws.com`),
+    // which count as the table's S3 entry.
     let s3 = h
         .strip_suffix(".amazonaws.com")
         .is_some_and(|rest| rest.split('.').any(|l| l == "s3" || l.starts_with("s3-")));
-    s3.then_some(&S3)
+    if !s3 {
+        return None;
+    }
+    hosts.iter().find(|f| f.suffix == "s3.amazonaws.com")
 }
 
-/// Top-level domains that registries sell for next to nothing and that abuse reports
-/// rank highest for phishing and malware, plus `.zip` and `.mov`, which read as file names.
-/// Endings with a large honest following (.info, .live, .life, .work, .link) are left out:
-/// on their own they say too little.
-const RISKY_TLDS: &[&str] = &[
-    "top",
-    "xyz",
-    "icu",
-    "shop",
-    "online",
-    "site",
-    "club",
-    "buzz",
-    "cyou",
-    "sbs",
-    "cfd",
-    "quest",
-    "rest",
-    "bond",
-    "click",
-    "monster",
-    "lat",
-    "fun",
-    "space",
-    "tk",
-    "ml",
-    "ga",
-    "cf",
-    "gq",
-    "zip",
-    "mov",
-    "best",
-    "beauty",
-    "hair",
-    "skin",
-    "makeup",
-    "boats",
-    "autos",
-    "yachts",
-    "mom",
-    "lol",
-    "pics",
-    "uno",
-    "win",
-    "bid",
-    "loan",
-    "date",
-    "racing",
-    "review",
-    "stream",
-    "download",
-    "men",
-    "party",
-    "trade",
-    "accountant",
-    "science",
-    "cricket",
-    "faith",
-    "country",
-    "gdn",
-    "webcam",
-];
-
-/// The top-level domain of `host` when it is one often used for throwaway scam sites.
+/// The top-level domain of `host` when it is one often used for throwaway scam sites
+/// (cheap endings that abuse reports rank highest, and `.zip`/`.mov`, which read as file
+/// names; see `risky_tlds.toml`).
 pub fn risky_tld(host: &str) -> Option<&'static str> {
     let h = ascii_host(host);
     let tld = h.rsplit('.').next()?;
-    RISKY_TLDS.iter().find(|t| **t == tld).copied()
+    tables::risky_tlds()
+        .iter()
+        .find(|t| *t == tld)
+        .map(String::as_str)
 }
 
 #[cfg(test)]
@@ -1870,7 +753,7 @@ mod tests {
             Some(Some("PayPal"))
         );
         assert_eq!(
-            brand_in_host("paypal-login.blob.core.windows.net").map(|b| b.name),
+            brand_in_host("paypal-login.blob.core.windows.net").map(|b| b.name.as_str()),
             Some("PayPal")
         );
         // A site on a free host named after a brand.
@@ -1886,16 +769,13 @@ mod tests {
 
     #[test]
     fn real_and_unrelated_domains_are_not_lookalikes() {
-        for d in [
+        // Real brand domains, national sites and unrelated names.
+        let real = [
             "paypal.com",
             "www.paypal.com",
             "github.com",
             "ibm.com",
             "abc.com",
-            "applebees.com",
-            "officedepot.com",
-            "officer.com",
-            "amazonas.am.gov.br",
             "mail.google.com",
             "hotmail.co.uk",
             "outlook.fr",
@@ -1906,9 +786,16 @@ mod tests {
             "xn--mnchen-3ya.de",
             "cnn.com",
             "bbc.co.uk",
-            "windowscentral.com",
             "mail.com",
             "email.com",
+        ];
+        // Everyday words and names that brand names share or start.
+        let words = [
+            "applebees.com",
+            "officedepot.com",
+            "officer.com",
+            "amazonas.am.gov.br",
+            "windowscentral.com",
             "lively.com",
             "telegraph.co.uk",
             "bookings.example",
@@ -1922,12 +809,16 @@ mod tests {
             "blockchain-news.example",
             "cryptonews.example",
             "protonstorage.example",
+        ];
+        // Customer names in a company's own namespace, imitating no one.
+        let tenants = [
             "contoso.onmicrosoft.com",
             "tenant.mail.onmicrosoft.com",
             "contoso.sharepoint.com",
             "my-bucket.s3.amazonaws.com",
             "login.windows.net",
-        ] {
+        ];
+        for d in real.into_iter().chain(words).chain(tenants) {
             assert_eq!(lookalike(d, &[]), None, "{d} should not be a lookalike");
         }
     }
@@ -1959,29 +850,35 @@ mod tests {
     #[test]
     fn brands_named_in_text() {
         assert_eq!(
-            brand_named_in("PayPal Service").map(|b| b.name),
+            brand_named_in("PayPal Service").map(|b| b.name.as_str()),
             Some("PayPal")
         );
         assert_eq!(
-            brand_named_in("Pаypal Support").map(|b| b.name),
+            brand_named_in("Pаypal Support").map(|b| b.name.as_str()),
             Some("PayPal")
         );
-        assert_eq!(brand_named_in("Banco Itaú").map(|b| b.name), Some("Itaú"));
         assert_eq!(
-            brand_named_in("Caixa Econômica Federal").map(|b| b.name),
+            brand_named_in("Banco Itaú").map(|b| b.name.as_str()),
+            Some("Itaú")
+        );
+        assert_eq!(
+            brand_named_in("Caixa Econômica Federal").map(|b| b.name.as_str()),
             Some("Caixa")
         );
         assert_eq!(
-            brand_named_in("UPS delivery notice").map(|b| b.name),
+            brand_named_in("UPS delivery notice").map(|b| b.name.as_str()),
             Some("UPS")
         );
         assert_eq!(
-            brand_named_in("Your Microsoft 365 password").map(|b| b.name),
+            brand_named_in("Your Microsoft 365 password").map(|b| b.name.as_str()),
             Some("Microsoft")
         );
-        assert_eq!(brand_named_in("DETRAN-SP").map(|b| b.name), Some("Detran"));
         assert_eq!(
-            brand_named_in("Booking.com").map(|b| b.name),
+            brand_named_in("DETRAN-SP").map(|b| b.name.as_str()),
+            Some("Detran")
+        );
+        assert_eq!(
+            brand_named_in("Booking.com").map(|b| b.name.as_str()),
             Some("Booking.com")
         );
         assert!(brand_named_in("Booking your next trip").is_none());
@@ -2046,20 +943,20 @@ mod tests {
 
     #[test]
     fn tables_are_lowercase_punycode() {
-        let all = BRANDS
+        let all = brands()
             .iter()
             .flat_map(|b| b.domains.iter())
-            .chain(FREE_MAIL)
-            .chain(SHORTENERS)
-            .chain(BULK_SENDERS)
-            .chain(FREE_HOSTS.iter().map(|f| &f.suffix));
+            .chain(tables::free_mail())
+            .chain(tables::shorteners())
+            .chain(tables::mailing_services())
+            .chain(tables::free_hosts().iter().map(|f| &f.suffix));
         for d in all {
             assert!(
                 d.is_ascii() && *d == d.to_ascii_lowercase() && !d.ends_with('.'),
                 "{d}"
             );
         }
-        for b in BRANDS {
+        for b in brands() {
             assert!(
                 !b.domains.is_empty() && !b.keywords.is_empty(),
                 "{}",

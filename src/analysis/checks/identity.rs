@@ -391,7 +391,7 @@ fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
     if wanted.is_empty() {
         return None;
     }
-    domains::brands().iter().find(|b| norm(b.name) == wanted)
+    domains::brands().iter().find(|b| norm(&b.name) == wanted)
 }
 
 fn brand_in_mailbox(c: &Ctx) -> Finding {
