@@ -88,6 +88,7 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     links::add_attachment_links(&mut report.content.links, &report.attachments);
     links::resolve(&mut report.content.links);
     report.filter = filter::extract(&headers);
+    report.report_type = sender::report_type(&headers);
     report.headers = headers;
     finish(&mut report, opts);
     Ok(report)

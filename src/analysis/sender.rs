@@ -9,7 +9,9 @@ use super::auth::aligned;
 use super::domains;
 use super::headers::first;
 use super::identity::{domain_of, org_domain};
-use super::types::{AuthOutcome, AuthSource, AuthValue, MessageKind, Report, SenderFacts};
+use super::types::{
+    AuthOutcome, AuthSource, AuthValue, MessageKind, RawHeader, Report, SenderFacts,
+};
 
 /// Works out the sender facts and the message kind of `r` from what it holds now.
 pub fn derive(r: &Report) -> (SenderFacts, MessageKind) {
@@ -172,12 +174,34 @@ fn list_orgs(r: &Report) -> Vec<String> {
     orgs
 }
 
+/// The report-type of a `multipart/report` message (RFC 6522), if the message is one:
+/// delivery-status notifications, read receipts, abuse and DMARC/TLS reports.
+pub fn report_type(headers: &[RawHeader]) -> Option<String> {
+    headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("content-type"))
+        .find_map(|h| {
+            let v = h.value.trim_start().to_ascii_lowercase();
+            if !v.starts_with("multipart/report") {
+                return None;
+            }
+            let kind = v
+                .split(';')
+                .filter_map(|p| p.trim().strip_prefix("report-type="))
+                .map(|t| {
+                    t.trim_matches(|c: char| c == '"' || c.is_whitespace())
+                        .to_string()
+                })
+                .find(|t| !t.is_empty());
+            Some(kind.unwrap_or_else(|| "unspecified".to_string()))
+        })
+}
+
 /// The kind of mail, from structure first: a report or an automatic reply says so in its
 /// MIME type or its Auto-Submitted header (RFC 3464, 8098, 5965, 3834).
 fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
     let header = |name: &str| first(&r.headers, name).map(|h| h.value.to_ascii_lowercase());
-    let report_type =
-        header("Content-Type").is_some_and(|v| v.trim_start().starts_with("multipart/report"));
+    let report_type = r.report_type.is_some();
     let auto_submitted = header("Auto-Submitted").is_some_and(|v| {
         let v = v.trim();
         !v.is_empty() && !v.starts_with("no")
@@ -229,6 +253,7 @@ mod tests {
             "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: a@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThis is the mail system.\r\n--b--\r\n",
         );
         assert_eq!(r.kind, MessageKind::Machine);
+        assert_eq!(r.report_type.as_deref(), Some("delivery-status"));
     }
 
     #[test]

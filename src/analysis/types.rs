@@ -92,6 +92,11 @@ pub struct Report {
     pub sender: SenderFacts,
     #[serde(default)]
     pub kind: MessageKind,
+    /// When the message is a machine report (`multipart/report`, RFC 6522): its
+    /// report-type, such as `delivery-status` (a bounce), `disposition-notification` (a read
+    /// receipt) or `feedback-report` (an abuse report); "unspecified" when none is named.
+    #[serde(default)]
+    pub report_type: Option<String>,
     /// Every header field in the order it appears (top first).
     pub headers: Vec<RawHeader>,
     /// The red-flag checklist, in catalogue order.

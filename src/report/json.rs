@@ -53,6 +53,8 @@ struct Doc<'a> {
     return_path: Option<&'a Mailbox>,
     /// person | list | bulk | machine
     message_kind: Option<&'static str>,
+    /// The report-type of a `multipart/report` message (a bounce, a read receipt…).
+    report_type: Option<&'a str>,
     /// Who is proven to have sent the message (see `SenderFacts`).
     sender_facts: Option<&'a SenderFacts>,
     hops: Vec<HopJson<'a>>,
@@ -89,6 +91,7 @@ impl<'a> Doc<'a> {
             reply_to: &r.identity.reply_to,
             return_path: r.identity.return_path.as_ref(),
             message_kind: Some(r.kind.as_str()),
+            report_type: r.report_type.as_deref(),
             sender_facts: Some(&r.sender),
             hops: r.path.hops.iter().map(HopJson::from).collect(),
             boundary: r.path.boundary.map(|hop| BoundaryJson {
@@ -125,6 +128,7 @@ impl<'a> Doc<'a> {
             reply_to: &[],
             return_path: None,
             message_kind: None,
+            report_type: None,
             sender_facts: None,
             hops: Vec::new(),
             boundary: None,

@@ -903,14 +903,7 @@ fn nested_message(c: &Ctx) -> Finding {
         return f;
     }
     // Delivery reports (bounces) carry the original message by design.
-    let report = c.r.headers.iter().any(|h| {
-        h.name.eq_ignore_ascii_case("content-type")
-            && h.value
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/report")
-    });
-    if report {
+    if c.r.report_type.is_some() {
         return Finding::pass(
             "This is a delivery report: it carries the original message, which is normal",
         );
@@ -1227,6 +1220,8 @@ mod tests {
             name: "Content-Type".into(),
             value: "multipart/report; report-type=delivery-status; boundary=x".into(),
         });
+        // The facts stage reads the report structure from the headers, as `analyze` does.
+        bounce.report_type = crate::analysis::sender::report_type(&bounce.headers);
         assert_eq!(run(&bounce, "nested-message").outcome, Outcome::Pass);
         let c = run(
             &report_with(vec![att("a.pdf", "application/pdf", Some("pdf"))], ""),

@@ -859,26 +859,13 @@ fn multiple_from(c: &Ctx) -> Finding {
 
 /// Well-known mailbox providers generate Message-IDs on their own hosts for their users.
 fn message_id_explained(r: &Report, mid_org: &str) -> bool {
-    let mut orgs: Vec<String> = Vec::new();
-    if let Some(f) = from(r).and_then(|f| f.org_domain.clone()) {
-        orgs.push(f);
-    }
-    for m in r
-        .identity
-        .reply_to
-        .iter()
-        .chain(r.identity.return_path.as_ref())
-        .chain(r.identity.sender.as_ref())
-    {
-        if let Some(o) = m.org_domain.clone() {
-            orgs.push(o);
-        }
-    }
+    // The sender's own domains (From, Sender, envelope, signers) and where replies go.
+    let mut orgs: Vec<String> = r.sender.org_domains.clone();
     orgs.extend(
-        r.auth
-            .dkim_signatures
+        r.identity
+            .reply_to
             .iter()
-            .filter_map(|d| d.domain.as_deref().map(org_domain)),
+            .filter_map(|m| m.org_domain.clone()),
     );
     orgs.extend(r.path.receiver_domains.iter().cloned());
     orgs.extend(
