@@ -4,6 +4,8 @@
 //! Adding a brand, a provider or a phrase is a data change; `tests` below load every file
 //! and reject unknown keys and duplicate entries.
 
+pub mod cues;
+
 use serde::de::DeserializeOwned;
 
 /// Parses one embedded knowledge file. The files ship inside the binary and every one is
