@@ -1,5 +1,5 @@
-//! Words and phrases as data: the cue lists the content checks match and the words around
-//! a password given in a message.
+//! Words and phrases as data: the cue lists the content checks match, the words around a
+//! password given in a message, and the role names impostors put in a display name.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
@@ -10,6 +10,7 @@ use super::{first_duplicate, parse};
 
 const CUES: &str = include_str!("../../../assets/knowledge/cues.toml");
 const PASSWORD_WORDS: &str = include_str!("../../../assets/knowledge/password_words.toml");
+const ROLES: &str = include_str!("../../../assets/knowledge/roles.toml");
 
 /// Entries grouped by language, with what they catch.
 #[derive(Debug, Deserialize)]
@@ -135,6 +136,51 @@ pub fn is_password_filler(word: &str) -> bool {
     password_words().filler.contains(word)
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Words {
+    why: String,
+    words: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolesFile {
+    roles: Words,
+    announcements: Words,
+}
+
+fn load_roles(text: &str) -> RolesFile {
+    const FILE: &str = "roles.toml";
+    let f: RolesFile = parse(FILE, text);
+    for (name, list) in [("roles", &f.roles), ("announcements", &f.announcements)] {
+        if list.why.trim().is_empty() {
+            panic!("assets/knowledge/{FILE}: {name} has no why");
+        }
+    }
+    let all = f.roles.words.iter().chain(&f.announcements.words);
+    if let Some(dup) = first_duplicate(all.map(String::as_str)) {
+        panic!("assets/knowledge/{FILE}: {dup:?} is listed twice");
+    }
+    f
+}
+
+fn roles_file() -> &'static RolesFile {
+    static FILE: OnceLock<RolesFile> = OnceLock::new();
+    FILE.get_or_init(|| load_roles(ROLES))
+}
+
+/// Role, department and announcement names ("helpdesk", "suporte", "notification"),
+/// lowercase, in the order they are looked for.
+pub fn roles() -> impl Iterator<Item = &'static str> {
+    let f = roles_file();
+    f.roles
+        .words
+        .iter()
+        .chain(&f.announcements.words)
+        .map(String::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +289,33 @@ mod tests {
             "a word is both a password's name and filler"
         );
         assert!(is_password_name("senha") && is_password_filler("arquivo"));
+    }
+
+    #[test]
+    fn roles_reject_unknown_keys() {
+        let extra = "[roles]\nwhy = \"x\"\nwords = []\nlang = \"en\"\n[announcements]\nwhy = \"y\"\nwords = []\n";
+        assert!(toml::from_str::<RolesFile>(extra).is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "twice")]
+    fn a_role_listed_twice_is_rejected() {
+        let text = "[roles]\nwhy = \"x\"\nwords = [\"admin\"]\n[announcements]\nwhy = \"y\"\nwords = [\"admin\"]\n";
+        load_roles(text);
+    }
+
+    #[test]
+    fn role_words_can_match_a_display_name() {
+        let all: Vec<&str> = roles().collect();
+        assert!(all.len() > 30);
+        for r in all {
+            // Display names are lowercased and everything but letters, digits and "-"
+            // becomes a single-space word break before roles are looked for.
+            let ok = r == r.to_lowercase()
+                && r.split(' ').all(|w| !w.is_empty())
+                && r.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == ' ');
+            assert!(ok, "the role {r:?} could never match a display name");
+        }
     }
 }
