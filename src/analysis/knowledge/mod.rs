@@ -5,6 +5,7 @@
 //! and reject unknown keys and duplicate entries.
 
 pub mod cues;
+pub mod files;
 
 use serde::de::DeserializeOwned;
 
