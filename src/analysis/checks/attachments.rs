@@ -3,6 +3,7 @@
 
 use super::cues::{self, Doc};
 use super::finding::{CheckDef, Ctx, Finding};
+use crate::analysis::knowledge::files::{self, FileType, Kind};
 use crate::analysis::types::{Attachment, Family, Location, Report};
 
 /// The checks of this family, in checklist order.
@@ -59,97 +60,6 @@ pub const CHECKS: &[CheckDef] = &[
     },
 ];
 
-/// Extensions Windows (or macOS) runs as a program or script when opened.
-pub const EXECUTABLE: &[&str] = &[
-    "exe",
-    "scr",
-    "com",
-    "bat",
-    "cmd",
-    "ps1",
-    "psm1",
-    "psd1",
-    "vbs",
-    "vbe",
-    "js",
-    "jse",
-    "wsf",
-    "wsh",
-    "ws",
-    "hta",
-    "msi",
-    "msp",
-    "msix",
-    "msixbundle",
-    "appx",
-    "appxbundle",
-    "jar",
-    "dll",
-    "cpl",
-    "reg",
-    "pif",
-    "application",
-    "gadget",
-    "msc",
-    "inf",
-    "chm",
-    "xll",
-    "ocx",
-    "sys",
-    "apk",
-    "app",
-    "pkg",
-    "run",
-    "iqy",
-    "slk",
-    "sct",
-    "vb",
-    "a3x",
-    "au3",
-    "ahk",
-    // Installers of settings: an Apple configuration profile can add a mail account, a VPN
-    // or a trusted certificate; Windows provisioning and App Installer files install too.
-    "mobileconfig",
-    "ppkg",
-    "appinstaller",
-    "diagcab",
-];
-/// Shortcut-like files that point somewhere else or run something.
-pub const SHORTCUT: &[&str] = &[
-    "lnk",
-    "url",
-    "scf",
-    "library-ms",
-    "searchconnector-ms",
-    "website",
-    "appref-ms",
-    "settingcontent-ms",
-    "desktop",
-    "webloc",
-    "inetloc",
-];
-/// Disk images: opened with a double-click, and they hide their contents from scanners.
-pub const DISK_IMAGE: &[&str] = &["iso", "img", "vhd", "vhdx", "udf", "dmg"];
-/// Web pages and vector images that can hold scripts and forms.
-pub const MARKUP: &[&str] = &[
-    "html", "htm", "shtml", "xhtml", "svg", "mht", "mhtml", "xht",
-];
-/// Office formats that carry macros.
-pub const MACRO_OFFICE: &[&str] = &[
-    "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "ppsm", "sldm", "xlsb",
-];
-/// Archive formats.
-pub const ARCHIVE: &[&str] = &[
-    "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "arj", "ace", "lzh", "lha", "zipx",
-    "z", "uue",
-];
-/// What people expect to receive: the decoy half of "invoice.pdf.exe".
-pub const DOCUMENT: &[&str] = &[
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "rtf", "odt", "ods", "csv", "jpg",
-    "jpeg", "png", "gif", "bmp", "tif", "tiff", "mp3", "mp4", "wav", "avi", "mov", "eml", "msg",
-    "zip", "rar", "xml", "html", "htm",
-];
-
 /// Characters that reverse or hide text direction, used to disguise names.
 fn has_bidi_control(name: &str) -> bool {
     name.chars().any(|c| {
@@ -176,8 +86,23 @@ fn inner_extension(name: &str) -> Option<String> {
     (!inner.is_empty()).then_some(inner)
 }
 
-fn ext_in(ext: &Option<String>, list: &[&str]) -> bool {
-    ext.as_deref().is_some_and(|e| list.contains(&e))
+/// What the knowledge table says about an extension, if it knows it.
+fn file_type(ext: &Option<String>) -> Option<&'static FileType> {
+    ext.as_deref().and_then(files::lookup)
+}
+
+/// An extension Windows (or macOS) runs as a program or script when the file is opened.
+fn runs_on_open(ext: &Option<String>) -> bool {
+    file_type(ext).is_some_and(|t| t.runs_on_open)
+}
+
+fn ext_is(ext: &Option<String>, kind: Kind) -> bool {
+    file_type(ext).is_some_and(|t| t.kind == kind)
+}
+
+/// What people expect to receive: the decoy half of "invoice.pdf.exe".
+fn is_decoy(ext: &str) -> bool {
+    files::lookup(ext).is_some_and(|t| t.decoy)
 }
 
 fn display_name(a: &Attachment) -> String {
@@ -237,7 +162,7 @@ fn sniffed_program(a: &Attachment) -> bool {
     match a.sniffed_type.as_deref() {
         Some("pe-executable" | "elf" | "mach-o" | "msix" | "chm") => true,
         // A script only runs when its name lets it.
-        Some("script") => ext.is_none() || ext_in(&ext, EXECUTABLE),
+        Some("script") => ext.is_none() || runs_on_open(&ext),
         _ => false,
     }
 }
@@ -278,7 +203,7 @@ fn executable_attachment(c: &Ctx) -> Finding {
             .enumerate()
             .filter(|(_, a)| {
                 let ext = a.filename.as_deref().and_then(extension);
-                ext_in(&ext, EXECUTABLE) || sniffed_program(a)
+                runs_on_open(&ext) || sniffed_program(a)
             })
             .collect();
     let Some((_, first)) = bad.first() else {
@@ -298,10 +223,10 @@ fn executable_attachment(c: &Ctx) -> Finding {
 }
 
 fn risky_ext(ext: &Option<String>) -> bool {
-    ext_in(ext, EXECUTABLE)
-        || ext_in(ext, SHORTCUT)
-        || ext_in(ext, DISK_IMAGE)
-        || ext_in(ext, MARKUP)
+    runs_on_open(ext)
+        || ext_is(ext, Kind::Shortcut)
+        || ext_is(ext, Kind::DiskImage)
+        || ext_is(ext, Kind::WebPage)
 }
 
 /// Why a name is disguised, if it is: weight and words.
@@ -318,7 +243,7 @@ fn disguised(name: &str) -> Option<(i32, bool, String)> {
     let inner = inner_extension(name);
     let padded = name.contains("   ") || name.contains("___");
     if let Some(inner) = inner.as_deref() {
-        if DOCUMENT.contains(&inner) && risky_ext(&ext) {
+        if is_decoy(inner) && risky_ext(&ext) {
             return Some((
                 12,
                 true,
@@ -328,7 +253,7 @@ fn disguised(name: &str) -> Option<(i32, bool, String)> {
                 ),
             ));
         }
-        if DOCUMENT.contains(&inner) && ext_in(&ext, ARCHIVE) && inner != "zip" && inner != "rar" {
+        if is_decoy(inner) && ext_is(&ext, Kind::Archive) && inner != "zip" && inner != "rar" {
             return Some((
                 2,
                 false,
@@ -411,7 +336,7 @@ fn disk_image_attachment(c: &Ctx) -> Finding {
         matches!(
             a.sniffed_type.as_deref(),
             Some("iso9660" | "udf" | "vhd" | "vhdx")
-        ) || (ext_in(&ext, DISK_IMAGE) && !image_sniff(a))
+        ) || (ext_is(&ext, Kind::DiskImage) && !image_sniff(a))
     });
     let Some((i, a)) = hit else {
         return Finding::pass("No attachment is a disk image");
@@ -432,7 +357,7 @@ fn shortcut_attachment(c: &Ctx) -> Finding {
     }
     let hit = c.r.attachments.iter().enumerate().find(|(_, a)| {
         let ext = a.filename.as_deref().and_then(extension);
-        ext_in(&ext, SHORTCUT)
+        ext_is(&ext, Kind::Shortcut)
             || matches!(
                 a.sniffed_type.as_deref(),
                 Some("lnk" | "url-shortcut" | "scf" | "library-ms")
@@ -453,7 +378,7 @@ fn shortcut_attachment(c: &Ctx) -> Finding {
 
 fn is_markup(a: &Attachment) -> bool {
     let ext = a.filename.as_deref().and_then(extension);
-    ext_in(&ext, MARKUP)
+    ext_is(&ext, Kind::WebPage)
         || matches!(a.sniffed_type.as_deref(), Some("html" | "svg"))
             && !matches!(ext.as_deref(), Some("txt" | "xml" | "csv" | "log" | "eml"))
 }
@@ -595,11 +520,12 @@ fn macro_office_attachment(c: &Ctx) -> Finding {
         )
         .with(Location::Attachment { index: i }, describe(a));
     }
-    let by_name =
-        c.r.attachments
-            .iter()
-            .enumerate()
-            .find(|(_, a)| ext_in(&a.filename.as_deref().and_then(extension), MACRO_OFFICE));
+    let by_name = c.r.attachments.iter().enumerate().find(|(_, a)| {
+        ext_is(
+            &a.filename.as_deref().and_then(extension),
+            Kind::MacroDocument,
+        )
+    });
     if let Some((i, a)) = by_name {
         return Finding::warn(
             5,
@@ -618,13 +544,14 @@ fn is_archive(a: &Attachment) -> bool {
     matches!(
         a.sniffed_type.as_deref(),
         Some("zip" | "rar" | "7z" | "gzip" | "bzip2" | "xz" | "cab")
-    ) || (ext_in(&ext, ARCHIVE) && !matches!(a.sniffed_type.as_deref(), Some("ooxml" | "odf")))
+    ) || (ext_is(&ext, Kind::Archive)
+        && !matches!(a.sniffed_type.as_deref(), Some("ooxml" | "odf")))
 }
 
 fn risky_member(name: &str) -> bool {
     let ext = extension(name);
     risky_ext(&ext)
-        || ext_in(&ext, MACRO_OFFICE)
+        || ext_is(&ext, Kind::MacroDocument)
         || disguised(name).is_some_and(|(w, _, _)| w >= 10)
 }
 
@@ -675,7 +602,7 @@ fn archive_attachment(c: &Ctx) -> Finding {
         let nested: Vec<&str> = a
             .archive_members
             .iter()
-            .filter(|m| ext_in(&extension(&m.name), ARCHIVE))
+            .filter(|m| ext_is(&extension(&m.name), Kind::Archive))
             .map(|m| m.name.as_str())
             .collect();
         let (w, fail, why) = if !risky.is_empty() && (a.archive_encrypted || password.is_some()) {
@@ -696,7 +623,7 @@ fn archive_attachment(c: &Ctx) -> Finding {
             // still need the reader to type or enable something.
             let runs = a.archive_members.iter().any(|m| {
                 let ext = extension(&m.name);
-                ext_in(&ext, EXECUTABLE) || ext_in(&ext, SHORTCUT) || ext_in(&ext, DISK_IMAGE)
+                runs_on_open(&ext) || ext_is(&ext, Kind::Shortcut) || ext_is(&ext, Kind::DiskImage)
             });
             (
                 if runs { 8 } else { 6 },

@@ -1,8 +1,9 @@
 //! Content checks: what the message asks of the reader (urgency, passwords, payments, gift
 //! cards, phone calls) and how its body is built (fake replies, image-only, hidden text, forms).
 //!
-//! Cue lists cover English, Portuguese, Spanish, French, German and Italian. A single weak
-//! word never makes a message scary; asks that come with pressure do.
+//! Cue lists (`assets/knowledge/cues.toml`) cover English, Portuguese, Spanish, French,
+//! German and Italian. A single weak word never makes a message scary; asks that come
+//! with pressure do.
 
 use super::cues::{self, Cues, Doc, Hit};
 use super::finding::{CheckDef, Ctx, Finding};
@@ -64,295 +65,37 @@ pub const CHECKS: &[CheckDef] = &[
 ];
 
 /// Urgency, deadlines and threats of losing something.
-pub static URGENCY: Cues = Cues::new(&[
-    // English
-    "urgent|urgently",
-    "immediate action|attention|response",
-    "act|respond|reply immediately|now|promptly",
-    "action|response ~1 required|needed",
-    "within|in|next|after 12|24|48|72 hours|hrs|h",
-    "within|in|next|after|deadline|prazo|plazo|delai|frist|entro|dentro 12h|24h|48h|72h|12hour|24hour|48hour|72hour|12hours|24hours|48hours|72hours|24hrs|48hrs|72hrs",
-    "within|in the|an|one hour",
-    "with immediate effect",
-    "final|last notice|warning|reminder|chance",
-    "final attempt",
-    "2nd|3rd|second|third attempt",
-    "expires|expire|expiring|expired today|tomorrow|soon",
-    "account|accounts|mailbox|access|card|service|subscription|wallet|wallets|email|password|profile ~3 suspended|blocked|locked|disabled|deactivated|terminated|closed|restricted|frozen",
-    "suspend|block|lock|deactivate|disable|terminate|close|delete ~2 your account|mailbox|access|card|wallet|email",
-    "unusual|suspicious|unauthorized|unauthorised|irregular|unrecognized sign|signin|login|activity|access|transaction|attempt",
-    "legal action",
-    "lawsuit|summons|subpoena",
-    "court ~2 summons|hearing|order ~3 against|you|your",
-    "avoid ~2 suspension|closure|cancellation|deactivation|penalty|penalties|interruption",
-    "failure to ~2 comply|verify|respond|update|confirm|pay",
-    // Portuguese
-    "urgente",
-    "imediatamente",
-    "ultimo|ultima aviso|chance|oportunidade|notificacao",
-    "aviso final",
-    "acao necessaria|imediata|requerida",
-    "em|nas|dentro ~2 24|48|72 horas",
-    "conta|acesso|cartao|cadastro|servico|chave|pontos ~3 bloquead*|suspens*|cancelad*|desativad*|encerrad*|expirad*|restrit*",
-    "sera|serao|foi|foram|sendo bloquead*|suspens*|cancelad*|desativad*|encerrad*|expirad*",
-    "evite|evitar ~2 bloqueio|suspensao|cancelamento|multa|protesto|bloqueios",
-    "expira|expiram|vence|vencem|expirara|expirarao hoje|amanha|breve",
-    "atividade|acesso|transacao|tentativa ~2 suspeit*|incomu*",
-    "atividade|acesso|transacao|tentativa ~2 nao autorizad*",
-    "protesto|negativacao",
-    "citado|citada|intimado|intimada|intimacao ~4 processo|judicial|audiencia|justica",
-    "processo|acao ~3 em+seu+nome|contra+voce|contra+o+senhor|contra+a+senhora",
-    "pendencia|pendencias",
-    "regularize|regularizar",
-    // Spanish
-    "inmediatamente",
-    "de inmediato",
-    "ultimo aviso",
-    "accion requerida|inmediata|necesaria",
-    "en|dentro ~2 24|48|72 horas",
-    "cuenta|acceso|tarjeta|servicio ~3 bloquead*|suspendid*|cancelad*|desactivad*|restringid*",
-    "actividad|acceso|sesion ~1 sospechos*|inusual",
-    "actividad|acceso ~1 no autorizad*",
-    "evite|evitar ~2 suspension|bloqueo|cancelacion|sancion",
-    "demanda|citacion|orden ~1 judicial ~3 contra|su|usted",
-    // French
-    "immediatement",
-    "dernier avertissement|rappel|avis",
-    "action requise|immediate",
-    "sous|dans ~2 24|48|72 heures|h",
-    "compte|acces|carte|service ~3 bloque*|suspendu*|desactive*|ferme*|restreint*",
-    "activite|connexion ~1 suspecte|inhabituelle",
-    "activite|connexion ~1 non autorisee",
-    "eviter|evitez ~2 suspension|blocage|fermeture|penalite*",
-    // German
-    "dringend|dringende|dringender",
-    "umgehend",
-    "letzte|letzter mahnung|warnung|erinnerung|chance|aufforderung",
-    "innerhalb ~2 24|48|72 stunden",
-    "gesperrt|sperrung|deaktiviert|eingeschrankt",
-    "verdachtig*|ungewohnlich* ~1 aktivitat*|anmeldung*|zugriff*",
-    "handlungsbedarf",
-    // Italian
-    "immediatamente",
-    "ultimo avviso",
-    "azione richiesta|immediata",
-    "entro 24|48|72 ore",
-    "account|conto|accesso|carta|servizio ~3 bloccat*|sospes*|disattivat*|limitat*",
-    "attivita|accesso ~1 sospett*|insolit*",
-    "attivita|accesso ~1 non autorizzat*",
-]);
+pub static URGENCY: Cues = Cues::named("urgency");
 
 /// Asks for a password, a code or "account verification" (strong cues).
-pub static CREDENTIAL_STRONG: Cues = Cues::new(&[
-    // English
-    "verify|confirm|validate|update|reactivate|restore|unlock|reconfirm|revalidate ~2 account|identity|password|credentials|login|mailbox",
-    "verify|confirm|validate|update ~1 your ~1 details|information|info|data",
-    "enter|provide|type|submit|input|reenter ~2 password|passcode|pin|credentials",
-    "provide|submit|send ~2 security|verification code",
-    "enter|provide|submit ~2 login details",
-    "password|passwords ~2 expire|expires|expired|expiring|expiration",
-    "keep|retain|use ~3 same|current|existing password",
-    "mailbox|email|storage|inbox ~2 full|quota|exceeded",
-    "update|confirm|verify|validate ~2 payment|billing|card ~1 method|information|details|info",
-    "restore|regain|recover ~2 access ~2 account|mailbox",
-    // Password expiry in other languages
-    "senha ~2 expira|expirou|expirara|vence|venceu",
-    "contrasena ~2 caduca|caducara|expira|expirara",
-    "mot+de+passe ~2 expire|expirera|expirant",
-    "passwort|kennwort ~2 lauft|abgelaufen|verfallt",
-    "password ~2 scade|scadra|scaduta",
-    "sign|log in ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
-    "login ~2 to ~1 verify|confirm|restore|unlock|reactivate|secure",
-    // Portuguese
-    "confirm*|atualiz*|valid*|verifi*|regulariz*|recadastr*|reativ*|desbloque* ~2 dados|conta|cadastro|senha|identidade|acesso|informacoes|credenciais|token|cartao|chave",
-    "dados cadastrais",
-    "recadastramento|recadastro",
-    "atualizacao cadastral",
-    "informe|digite|insira|forneca ~2 senha|codigo|cpf|token|dados",
-    // Spanish
-    "verifi*|confirm*|actualic*|actualiz*|valid*|reactiv*|desbloque* ~2 cuenta|datos|identidad|contrasena|credenciales|informacion|acceso",
-    "introduzca|ingrese|introduce|ingresa|proporcione ~2 contrasena|clave|codigo|datos|credenciales",
-    // French
-    "verifi*|confirm*|valid*|reactiv*|debloqu* ~2 compte|identite|passe|informations|donnees|identifiants|coordonnees",
-    "mettre|mettez a jour ~2 compte|informations|donnees|identifiants|coordonnees",
-    "saisi*|entrez|entrer|fournir ~2 mot de passe",
-    "saisi*|entrez|entrer|fournir ~2 identifiant*",
-    // German
-    "bestatig*|verifizier*|aktualisier*|validier*|reaktivier*|entsperr* ~3 konto|kontos|identitat|passwort|kennwort|daten|zugangsdaten|angaben|informationen",
-    "konto|kontos|identitat|daten|zugangsdaten|angaben ~2 bestatig*|verifizier*|aktualisier*|validier*|entsperr*",
-    "geben sie ~2 passwort|kennwort|pin|tan|zugangsdaten",
-    // Italian
-    "verific*|confermar*|conferma|aggiorn*|convalid*|riattiv*|sblocc* ~2 account|conto|identita|password|credenziali|dati|informazioni",
-    "inserisci|inserire|fornire ~2 password|codice|credenziali|dati",
-]);
+pub static CREDENTIAL_STRONG: Cues = Cues::named("credential_strong");
 
 /// Mentions of passwords and sign-in (weak alone).
-pub static CREDENTIAL_WEAK: Cues = Cues::new(&[
-    "password|passcode|passwort|kennwort|senha|contrasena|credentials|credenciais|credenciales|credenziali|identifiants|zugangsdaten",
-    "mot de passe",
-    "one time password|code",
-    "otp",
-    "verification|security|authentication code",
-    "codigo de seguranca|verificacao|seguridad|verificacion",
-    "sign|log in",
-    "login|logon",
-    "iniciar sesion",
-    "pin",
-]);
+pub static CREDENTIAL_WEAK: Cues = Cues::named("credential_weak");
 
 /// Asks to pay or move money (strong cues).
-pub static PAYMENT_STRONG: Cues = Cues::new(&[
-    // English
-    "wire|bank|swift|telegraphic transfer|payment",
-    "transfer ~2 funds|money|amount|payment",
-    "pay|settle ~2 invoice|balance|amount|outstanding|bill|debt|fee|fine",
-    "payment ~2 overdue|due|outstanding|pending|required|failed|declined|unsuccessful",
-    "overdue|outstanding|unpaid ~2 invoice|payment|balance|bill|amount",
-    "past due",
-    "remittance|remit",
-    "proof of payment",
-    "make|process|complete ~2 payment",
-    // Portuguese
-    "boleto|boletos",
-    "fatura|faturas|conta ~2 aberto|vencid*|pendente*|atraso|atrasad*",
-    "pagamento ~2 pendente|atraso|vencido|aberto|imediato|recusado|negado",
-    "efetue|efetuar|realize|realizar|faca|fazer ~2 pagamento|transferencia|pix|deposito",
-    "via|chave|pelo|por pix",
-    "transferencia bancaria",
-    "debito|debitos|divida|dividas ~2 pendente*|aberto|atraso",
-    "quitar|quite|pague|pagar ~2 divida|debito|fatura|boleto|valor",
-    "segunda via",
-    // Spanish
-    "transferencia ~1 bancaria|urgente",
-    "pago ~2 pendiente|vencido|atrasado|rechazado",
-    "factura|facturas ~2 pendiente*|vencida*|impagada*",
-    "realice|realizar|efectue|efectuar|haga ~2 pago|transferencia|deposito",
-    // French
-    "virement|virements",
-    "effectuer|effectuez|regler|reglez ~2 paiement|virement|facture|montant",
-    "facture|factures ~2 impayee*|attente|souffrance|retard",
-    "paiement ~2 attente|retard|requis|echoue|refuse",
-    // German
-    "uberweisung|uberweisen",
-    "zahlung ~2 ausstehend|fallig|uberfallig|fehlgeschlagen|abgelehnt",
-    "rechnung ~2 offen|unbezahlt|fallig|uberfallig",
-    "offene|ausstehende|unbezahlte ~2 rechnung|betrag|zahlung|forderung",
-    "mahnung|zahlungserinnerung",
-    // Italian
-    "bonifico|bonifici",
-    "fattura|fatture ~2 scadut*|insolut*|sospeso|pagat*",
-    "pagamento ~2 sospeso|scaduto|richiesto|riuscito",
-    "effettuare|effettua|saldare ~2 pagamento|bonifico|fattura|importo",
-]);
+pub static PAYMENT_STRONG: Cues = Cues::named("payment_strong");
 
 /// Mentions of invoices and payments (weak alone).
-pub static PAYMENT_WEAK: Cues = Cues::new(&[
-    "invoice|invoices|fatura|faturas|factura|facture|rechnung|fattura",
-    "payment|pagamento|pago|paiement|zahlung",
-]);
+pub static PAYMENT_WEAK: Cues = Cues::named("payment_weak");
 
 /// A changed or new bank account for payments.
-pub static BANK_CHANGE: Cues = Cues::new(&[
-    // English
-    "new|updated|changed|different|alternate|alternative ~2 bank|banking|remittance|beneficiary|iban ~1 account|details|information|instructions",
-    "change|changed|update|updated ~3 bank|banking|remittance|beneficiary ~1 details|account|information|instructions",
-    "bank|banking ~2 details|account|information ~2 have|has changed|updated",
-    "do not use ~3 old|previous|former ~1 account|bank",
-    "don t use ~3 old|previous|former ~1 account|bank",
-    // Portuguese
-    "nova conta ~2 bancaria|corrente",
-    "novos dados bancarios",
-    "dados bancarios ~2 atualizados|alterados|novos",
-    "alteracao|mudanca|atualizacao de|dos|nos|da dados+bancarios|conta+bancaria|banco",
-    // Spanish
-    "nueva cuenta ~2 bancaria",
-    "nuevos datos bancarios",
-    "cambio ~2 datos+bancarios|cuenta+bancaria|banco",
-    "datos bancarios ~2 actualizados|nuevos",
-    // French
-    "nouveau rib|iban",
-    "nouvelles coordonnees bancaires",
-    "changement ~2 coordonnees+bancaires|rib|banque|compte+bancaire",
-    "nouveau compte bancaire",
-    // German
-    "neue|neuen bankverbindung|kontoverbindung|iban|bankdaten",
-    "geanderte|geanderten bankverbindung|kontoverbindung|bankdaten",
-    "anderung ~2 bankverbindung|kontoverbindung|bankdaten",
-    // Italian
-    "nuovo iban",
-    "nuove coordinate bancarie",
-    "nuovo conto ~2 corrente|bancario",
-    "cambio|variazione ~2 coordinate+bancarie|iban|conto",
-]);
+pub static BANK_CHANGE: Cues = Cues::named("bank_change");
 
 /// Gift cards by name.
-pub static GIFT_CARDS: Cues = Cues::new(&[
-    "gift|itunes|steam|amazon|ebay|vanilla|prepaid card|cards|voucher|vouchers",
-    "giftcard|giftcards",
-    "google play ~1 card|cards",
-    "cartao|cartoes ~1 presente",
-    "vale presente",
-    "tarjeta|tarjetas de regalo",
-    "carte|cartes cadeau|cadeaux",
-    "geschenkkarte*|geschenkgutschein*",
-    "carta|carte|buono|buoni regalo",
-]);
+pub static GIFT_CARDS: Cues = Cues::named("gift_cards");
 
 /// Asking the reader to buy gift cards and pass on the codes.
-pub static GIFT_ASK: Cues = Cues::new(&[
-    "buy|purchase|get|send|email|text|scratch ~3 card|cards|code|codes|voucher|vouchers",
-    "scratch|scratched",
-    "code|codes|pin ~3 back",
-    "photo|photos|picture|pictures|pics|image|images ~3 card|cards|back|codes",
-    "favor|favour",
-    "reimburse|reimbursed|reimbursement",
-    "compre|comprar|envie|enviar|raspe ~3 cartao|cartoes|codigo|codigos",
-    "compra|comprar|envia|enviar|rasca ~3 tarjeta|tarjetas|codigo|codigos",
-    "achetez|acheter|envoyez|envoyer|grattez ~3 carte|cartes|code|codes",
-    "kaufen|kaufe|senden|schicken ~3 karte|karten|code|codes",
-    "comprare|compra|inviare|invia ~3 carta|carte|codice|codici",
-]);
+pub static GIFT_ASK: Cues = Cues::named("gift_ask");
 
 /// Asking the reader to phone.
-pub static CALL: Cues = Cues::new(&[
-    "call|phone|dial|ring|contact|reach",
-    "helpline|hotline",
-    "toll free|toll-free",
-    "customer service|support",
-    "ligue|ligar|telefone|liga",
-    "llame|llamar|llamenos|telefono",
-    "appelez|appeler|telephone",
-    "anrufen|rufen|telefon|telefonisch",
-    "chiami|chiamare|chiamaci|telefono",
-]);
+pub static CALL: Cues = Cues::named("call");
 
 /// Charges, orders, subscriptions and refunds: what callback scams are "about".
-pub static MONEY_TOPIC: Cues = Cues::new(&[
-    "subscription|renewal|renewed|renew|charged|charge|debited|deducted|refund|order|purchase|invoice|billing|membership|transaction",
-    "assinatura|renovacao|cobranca|cobrado|reembolso|estorno|compra|pedido",
-    "suscripcion|renovacion|cargo|cobro|reembolso|compra|pedido",
-    "abonnement|renouvellement|prelevement|debite|remboursement|commande|achat",
-    "abonnement|verlangerung|abbuchung|belastet|ruckerstattung|bestellung|kauf",
-    "abbonamento|rinnovo|addebito|addebitato|rimborso|ordine|acquisto",
-]);
+pub static MONEY_TOPIC: Cues = Cues::named("money_topic");
 
 /// "If you did not make this purchase…": the hook of callback scams.
-pub static DISPUTE: Cues = Cues::new(&[
-    "not ~1 authorized|authorised|recognize|recognise",
-    "didn't|did+not ~2 make|authorize|authorise|order|place|request|recognize",
-    "if this ~2 not you",
-    "if this wasn t you",
-    "if this isn t you",
-    "cancel|dispute|stop ~3 order|subscription|transaction|charge|renewal|payment",
-    "nao reconhece|reconhecer|autorizou",
-    "cancelar ~2 pedido|assinatura|compra|cobranca|renovacao",
-    "no ~1 reconoce|autorizo",
-    "cancelar ~2 suscripcion|pedido|compra|cargo",
-    "annuler ~2 commande|abonnement|achat|paiement",
-    "nicht autorisiert|erkannt",
-    "kundigen|stornieren",
-    "annullare ~2 ordine|abbonamento|acquisto",
-]);
+pub static DISPUTE: Cues = Cues::named("dispute");
 
 fn urgent_pressure(c: &Ctx) -> Finding {
     if !has_text(c.r) {

@@ -8,10 +8,14 @@
 //! - `~` or `~3` — up to 2 (or 3) words of anything in between.
 //!
 //! Patterns never match across a sentence end (`.`, `!`, `?`, or a blank line).
+//!
+//! The lists themselves are data, in `assets/knowledge/cues.toml`; a check names the list
+//! it matches.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::analysis::knowledge;
 use crate::analysis::types::{Location, Report};
 
 /// How much body text cue matching reads: lures are short, and long newsletters or
@@ -236,6 +240,52 @@ fn compile(source: &'static str) -> Pattern {
     Pattern { source, slots }
 }
 
+/// Why a pattern of the mini-language above cannot work as written, if it cannot: an
+/// empty slot or word, a gap at either end or next to another, a bad gap length, a `*`
+/// inside a word, or a word that the text is never split into (with a hyphen, an accent
+/// or a capital letter: text is folded and split at every other character).
+#[cfg(test)]
+pub(crate) fn invalid_pattern(source: &str) -> Option<String> {
+    let slots: Vec<&str> = source.split_whitespace().collect();
+    let is_gap = |s: &&str| s.starts_with('~');
+    if slots.is_empty() {
+        return Some("is empty".into());
+    }
+    if slots.first().is_some_and(is_gap) || slots.last().is_some_and(is_gap) {
+        return Some("starts or ends with a gap".into());
+    }
+    for pair in slots.windows(2) {
+        if pair.iter().all(is_gap) {
+            return Some("has two gaps in a row".into());
+        }
+    }
+    for slot in slots {
+        if let Some(n) = slot.strip_prefix('~') {
+            if !n.is_empty() && !n.parse::<usize>().is_ok_and(|n| (1..=9).contains(&n)) {
+                return Some(format!("has the gap {slot:?}: write ~ or ~1 to ~9"));
+            }
+            continue;
+        }
+        for alt in slot.split('|') {
+            for w in alt.split('+') {
+                let w = w.replace(['\'', '’'], "");
+                let (stem, _) = w
+                    .strip_suffix('*')
+                    .map_or((w.as_str(), false), |p| (p, true));
+                if stem.is_empty() {
+                    return Some(format!("has an empty word in {slot:?}"));
+                }
+                if fold(stem) != stem || !stem.chars().all(char::is_alphanumeric) {
+                    return Some(format!(
+                        "has the word {stem:?}, which text is never split into: write it lowercase, without accents, hyphens or other marks"
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Tries to match `slots` at `words[i..]`; returns the index one past the last word used.
 fn match_at(slots: &[Slot], words: &[Word], i: usize, first: bool) -> Option<usize> {
     let Some((slot, rest)) = slots.split_first() else {
@@ -272,8 +322,17 @@ fn match_at(slots: &[Slot], words: &[Word], i: usize, first: bool) -> Option<usi
 
 /// A named list of patterns, compiled once.
 pub struct Cues {
-    patterns: &'static [&'static str],
+    patterns: Patterns,
     compiled: OnceLock<Compiled>,
+}
+
+/// Where a cue list's patterns come from.
+enum Patterns {
+    /// A list of `assets/knowledge/cues.toml`, by name.
+    Named(&'static str),
+    /// Patterns written in place, for tests of the matcher itself.
+    #[cfg(test)]
+    Literal(&'static [&'static str]),
 }
 
 struct Compiled {
@@ -303,17 +362,39 @@ pub enum Source {
 }
 
 impl Cues {
-    /// A cue list; compiled on first use.
+    /// The cue list `name` of the knowledge file; loaded and compiled on first use.
+    pub const fn named(name: &'static str) -> Cues {
+        Cues {
+            patterns: Patterns::Named(name),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// A cue list written in place (tests of the matcher).
+    #[cfg(test)]
     pub const fn new(patterns: &'static [&'static str]) -> Cues {
         Cues {
-            patterns,
+            patterns: Patterns::Literal(patterns),
             compiled: OnceLock::new(),
+        }
+    }
+
+    /// The patterns, in the order they are tried.
+    fn sources(&self) -> Vec<&'static str> {
+        match self.patterns {
+            // Every name a check uses is checked against the data by the knowledge tests,
+            // so a missing list is a defect of the build, reported as loudly as a broken file.
+            Patterns::Named(name) => knowledge::cues::patterns(name).unwrap_or_else(|| {
+                panic!("the cue list {name} is missing from assets/knowledge/cues.toml")
+            }),
+            #[cfg(test)]
+            Patterns::Literal(patterns) => patterns.to_vec(),
         }
     }
 
     fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
-            let patterns: Vec<Pattern> = self.patterns.iter().map(|p| compile(p)).collect();
+            let patterns: Vec<Pattern> = self.sources().into_iter().map(compile).collect();
             let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
             let mut by_prefix = Vec::new();
             for (idx, p) in patterns.iter().enumerate() {
@@ -488,28 +569,9 @@ pub fn distinct(hits: &[Hit]) -> usize {
 /// Words that give a password for something (an archive), with what follows:
 /// "Password: 1234", "senha é 4455", "Kennwort – abc".
 pub fn password_given(doc: &Doc) -> Option<(usize, usize)> {
-    const CUE: &[&str] = &[
-        "password",
-        "passwort",
-        "kennwort",
-        "senha",
-        "contrasena",
-        "clave",
-        "pwd",
-        "pw",
-        "pass",
-        "passcode",
-        "parola",
-    ];
-    const FILLER: &[&str] = &[
-        "is", "e", "es", "est", "ist", "da", "do", "of", "for", "the", "archive", "file", "zip",
-        "rar", "arquivo", "archivo", "fichier", "datei", "de", "du", "del", "della", "dell", "al",
-        "to", "open", "abrir", "ouvrir", "offnen", "aprire", "a", "la", "le", "der", "die", "das",
-        "il", "o", "el", "mot", "passe", "d", "ordine", "und",
-    ];
     let words = doc.body_words();
     for (i, w) in words.iter().enumerate() {
-        if !CUE.contains(&w.folded.as_str()) {
+        if !knowledge::cues::is_password_name(&w.folded) {
             continue;
         }
         // "mot de passe": the cue is the last word of the phrase.
@@ -518,7 +580,7 @@ pub fn password_given(doc: &Doc) -> Option<(usize, usize)> {
             if j > i + 6 || next.break_before {
                 break;
             }
-            if FILLER.contains(&next.folded.as_str()) {
+            if knowledge::cues::is_password_filler(&next.folded) {
                 j += 1;
                 continue;
             }
@@ -608,6 +670,32 @@ mod tests {
         let d = Doc::new("", "Hello there. Please confirm your account now! Thanks.");
         let hits = d.find(&T);
         assert_eq!(d.excerpt(&hits[0]), "Please confirm your account now!");
+    }
+
+    #[test]
+    fn patterns_that_cannot_match_are_invalid() {
+        for ok in [
+            "verif*|confirm* ~2 account|conta",
+            "did+not|didn't ~3 order",
+            "within 24h",
+        ] {
+            assert_eq!(invalid_pattern(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "~ account",
+            "account ~",
+            "a ~ ~ b",
+            "a ~x b",
+            "toll free|toll-free",
+            "Account",
+            "ação",
+            "a||b",
+            "su*pend",
+            "did+",
+        ] {
+            assert!(invalid_pattern(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]

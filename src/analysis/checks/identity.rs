@@ -5,6 +5,7 @@ use unicode_security::MixedScript;
 use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::{domain_of, org_domain};
+use crate::analysis::knowledge;
 use crate::analysis::types::{Family, Location, Mailbox, Report};
 
 pub const CHECKS: &[CheckDef] = &[
@@ -303,72 +304,15 @@ fn display_name_address(c: &Ctx) -> Finding {
     Finding::pass("The display name does not name another address")
 }
 
-/// Role names impostors borrow; matched as whole words, case-insensitively.
-const ROLES: &[&str] = &[
-    "helpdesk",
-    "help desk",
-    "it support",
-    "it department",
-    "it service",
-    "service desk",
-    "administrator",
-    "admin",
-    "webmaster",
-    "postmaster",
-    "mail delivery",
-    "mailer-daemon",
-    "security team",
-    "account team",
-    "billing",
-    "payroll",
-    "human resources",
-    "ceo",
-    "cfo",
-    "director",
-    "president",
-    "finance department",
-    "support team",
-    "customer service",
-    "suporte",
-    "soporte",
-    "administrador",
-    "financeiro",
-    "recursos humanos",
-    "diretor",
-    "director general",
-    "atendimento",
-    "servicio al cliente",
-    "direction",
-    "assistance",
-    // Official-sounding announcements that no organisation sends from a personal mailbox.
-    "notification",
-    "notifications",
-    "notice",
-    "alert",
-    "alerts",
-    "comunicado",
-    "notificacao",
-    "notificação",
-    "aviso",
-    "cliente",
-    "clientes",
-    "customer care",
-    "account services",
-    "seguranca",
-    "segurança",
-    "sac",
-];
-
+/// The first role or department name (`assets/knowledge/roles.toml`) in a display name,
+/// matched as whole words, case-insensitively.
 fn role_in(name: &str) -> Option<&'static str> {
     let lower = format!(
         " {} ",
         name.to_lowercase()
             .replace(|c: char| !c.is_alphanumeric() && c != '-', " ")
     );
-    ROLES
-        .iter()
-        .copied()
-        .find(|r| lower.contains(&format!(" {r} ")))
+    knowledge::cues::roles().find(|r| lower.contains(&format!(" {r} ")))
 }
 
 /// A display name that is nothing but a brand's name ("LEDGER", "MetaMask Inc."), even

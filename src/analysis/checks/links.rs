@@ -10,6 +10,7 @@ use url::{Host, Url};
 use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::org_domain;
+use crate::analysis::knowledge::files::{self, Download};
 use crate::analysis::types::{Family, Link, Location, Report, SenderFacts};
 
 /// The links family, in checklist order: the strongest signs first.
@@ -514,52 +515,6 @@ fn brand_subdomain_link(c: &Ctx) -> Finding {
     with_links(f, &ts)
 }
 
-/// File types that run code when opened (or carry files that do, like disk images).
-/// Server programs in a path (.dll, .cgi, .php) run on the web server, not on the
-/// reader's computer, so they are not downloads.
-const RUNNABLE: &[&str] = &[
-    "exe",
-    "scr",
-    "pif",
-    "bat",
-    "cmd",
-    "vbs",
-    "vbe",
-    "js",
-    "jse",
-    "wsf",
-    "wsh",
-    "hta",
-    "msi",
-    "msix",
-    "msixbundle",
-    "appx",
-    "appxbundle",
-    "apk",
-    "jar",
-    "ps1",
-    "lnk",
-    "cpl",
-    "reg",
-    "iso",
-    "img",
-    "vhd",
-    "vhdx",
-    "xll",
-    "application",
-    "dmg",
-    "pkg",
-    "mobileconfig",
-    "appinstaller",
-    "ppkg",
-];
-/// Containers and macro documents: they can carry something runnable. Unix compression
-/// formats (.tar.gz, .xz) are left out: they are how source code and disk images are
-/// shared, and not how malware reaches ordinary users.
-const CONTAINERS: &[&str] = &[
-    "zip", "rar", "7z", "cab", "ace", "arj", "docm", "xlsm", "pptm",
-];
-
 /// The file name at the end of a link's path, decoded, and its lowercased extension.
 fn file_of(u: &Url) -> Option<(String, String)> {
     let last = u.path_segments()?.next_back()?;
@@ -589,10 +544,12 @@ fn risky_download_link(c: &Ctx) -> Finding {
         else {
             continue;
         };
-        if RUNNABLE.contains(&ext.as_str()) {
-            runnable.push((t, name));
-        } else if CONTAINERS.contains(&ext.as_str()) {
-            containers.push((t, name));
+        // Which downloads are risky is file-type knowledge: server programs in a path
+        // (.dll, .cgi, .php) run on the web server, not on the reader's computer.
+        match files::lookup(&ext).and_then(|f| f.risky_download) {
+            Some(Download::Runnable) => runnable.push((t, name)),
+            Some(Download::Container) => containers.push((t, name)),
+            None => {}
         }
     }
     let (list, is_runnable) = if runnable.is_empty() {

@@ -56,183 +56,33 @@ pub const CHECKS: &[CheckDef] = &[
 ];
 
 /// Giveaways, airdrops and "verify your wallet" lures.
-static CRYPTO: Cues = Cues::new(&[
-    "airdrop|airdrops",
-    "seed|recovery|secret|mnemonic phrase|words",
-    "claim ~3 tokens|token|airdrop|coins|crypto|nft|nfts|cashback|rewards|reward",
-    "verify|connect|sync|synchronize|synchronise|validate|reactivate|restore ~2 wallet|wallets",
-    "wallet ~2 suspended|locked|restricted|verification|synchronization|synchronisation|disconnected|compromised",
-    "synchronization|synchronisation required",
-    "free ~1 bitcoin|bitcoins|btc|eth|ethereum|crypto|usdt|xrp",
-    "bitcoin|btc|eth|usdt|xrp ~3 transfer|balance|mining|received|payout|withdrawal|bonus",
-    "transfer|transaction|balance|payout|withdrawal ~3 bitcoin|btc|eth|usdt|xrp|crypto|cryptocurrency",
-    "win|won|winning|earn|earning|share ~4 bitcoin|bitcoins|btc|crypto|usdt|eth",
-    "bitcoin|btc|crypto dice|casino|lottery|faucet",
-    "wallet|wallets ~4 not ~2 verified",
-    "unverified|inactive wallet|wallets",
-    "kyc ~3 verification|verify|wallet|wallets",
-    "free mint",
-    "mint|minting ~3 nft|nfts",
-    "withdraw|withdrawing|withdrawal ~3 digital+assets|crypto|usdc|usdt|tokens",
-    "mining balance",
-    // Portuguese, Spanish, French, German, Italian
-    "carteira|billetera|cartera|portefeuille|wallet|portafoglio ~2 bloqueada|suspensa|suspendida|bloquee|suspendu|gesperrt|bloccato",
-    "frase de recuperacao|recuperacion",
-    "resgate|reclame|reclamar|reclama ~2 tokens|bitcoin|cripto|criptomoedas|criptomonedas",
-]);
+static CRYPTO: Cues = Cues::named("crypto");
 
 /// Prizes, lotteries and windfalls.
-static PRIZE: Cues = Cues::new(&[
-    "you|you've|you+have ~2 won|been+selected|been+chosen",
-    "congratulations|congrats ~3 won|winner|selected|prize|reward|gift",
-    "win|won|winning ~3 prize|prizes|jackpot|iphone|gift+card|reward|cash",
-    "could be yours",
-    "jackpot|lottery|sweepstake|sweepstakes",
-    "claim ~3 prize|reward|gift|bonus|winnings",
-    "unclaimed ~2 funds|inheritance|prize",
-    "inheritance ~3 fund|funds|million",
-    "withdraw|withdrawal ~3 funds|balance|winnings|earnings",
-    "funds|balance|payment|money ~3 pending|awaiting|waiting ~2 withdrawal|release|collection|you",
-    "tax refund|rebate",
-    "benefits|compensation|funds|refund ~2 you ~2 entitled|deserve",
-    // Portuguese, Spanish, French, German, Italian
-    "parabens|felicidades|felicitations|gluckwunsch|complimenti ~4 ganhou|ganaste|gagne|gewonnen|vinto|premio|premiado|selecionado|seleccionado",
-    "voce|usted ~2 ganhou|gano|foi+sorteado|fue+seleccionado",
-    "sorteio|sorteo|loteria|lotteria|tirage",
-    "premio|premios ~2 em+dinheiro|en+efectivo|acumulado",
-    "valores|saldo|credito|creditos|dinheiro ~2 a+receber|pendente|pendentes",
-    "pendente|pendentes de ~1 liberacao|saque|resgate",
-    "liberacao|resgate|saque ~1 pendente|pendentes",
-    "realize|efetue|efetuar|concluir ~3 resgate|saque|liberacao",
-    "saldo|fondos|dinero ~3 pendiente|pendientes ~2 retiro|cobro|liberacion",
-    "restituicao|reembolso|devolucion|remboursement ~3 imposto|impostos|irpf|impuestos|impots",
-]);
+static PRIZE: Cues = Cues::named("prize");
 
 /// Sextortion and "I hacked you" threats.
-static EXTORTION_HACK: Cues = Cues::new(&[
-    "hacked|infected|compromised|accessed ~4 your ~1 device|devices|computer|phone|account|email|system",
-    "i+have access to your",
-    "malware|trojan|spyware ~4 your ~1 device|computer|phone",
-    "recorded|recording ~4 you|video|webcam|camera",
-    "intimate|explicit|adult ~2 video|videos|content|websites",
-    "hackeei|invadi|hackee ~3 seu|su|tu",
-]);
-static EXTORTION_PAY: Cues = Cues::new(&[
-    "bitcoin|btc ~3 address|wallet|payment",
-    "send|pay|transfer ~3 bitcoin|btc|usd|dollars|euros",
-    "pague|envie|pagar ~3 bitcoin|btc",
-]);
+static EXTORTION_HACK: Cues = Cues::named("extortion_hack");
+static EXTORTION_PAY: Cues = Cues::named("extortion_pay");
 
 /// "Dear friend, I am a widow with 10 million dollars": advance-fee fraud.
-static ADVANCE_FEE: Cues = Cues::new(&[
-    "dear|beloved ~1 friend",
-    "my dear beloved",
-    "next of kin",
-    "beneficiary ~3 fund|funds|inheritance|estate|account",
-    "inheritance|donation|compensation|consignment ~3 fund|funds|million|usd|dollars|euros",
-    "million ~1 usd|dollars|euros|us+dollars|pounds",
-    "late ~2 husband|father|client",
-    "widow|orphan|dying|terminally+ill",
-    "charity|charitable ~3 donate|donation|fund",
-    // Portuguese, Spanish, French, German, Italian
-    "doacao|donacion|don|spende|donazione ~3 fundos|fondos|fonds|milhoes|millones|millions",
-    "querido|querida|caro|cher|chere|lieber|liebe ~1 amigo|amiga|ami|amie|freund|freundin",
-    "heranca|herencia|heritage|erbschaft|eredita",
-]);
+static ADVANCE_FEE: Cues = Cues::named("advance_fee");
 
 /// "Your parcel is on hold, pay the fee": fake delivery notices.
-static PARCEL: Cues = Cues::new(&[
-    "package|parcel|shipment|delivery|paquete|envio|entrega|pacote|encomenda|paket|sendung|zustellung|colis|livraison|pacco|spedizione|consegna ~4 pending|failed|suspended|held|hold|delayed|unsuccessful|returned|pendiente|fallida|retenido|retrasado|suspendido|pendente|retido|falhou|suspensa|zuruckgehalten|fehlgeschlagen|ausstehend|suspendu|echec|attente|sospeso|fallita",
-    "delivery|redelivery|customs|shipping|envio|frete|taxa|tasa|zoll|douane|dogana ~3 fee|fees|charge|charges|tasa|taxa|gebuhr|frais|costo",
-    "we|nous|wir|nosotros ~3 tried|attempted|intentamos|tentamos|versucht|essaye ~4 deliver|entregar|zustellen|livrer|erreichen",
-    "schedule|reschedule|confirm ~2 delivery|redelivery|address",
-]);
+static PARCEL: Cues = Cues::named("parcel");
 
 /// A stranger looking for love or company: the opening of romance and dating scams.
-static ROMANCE: Cues = Cues::new(&[
-    "lonely|solitary|single ~2 woman|female|girl|lady|women|girls|ladies|mom|moms",
-    "how old are|r you",
-    "where are|r you from",
-    "my photo|photos|pics|pictures|picture",
-    "looking for ~2 man|men|husband|boyfriend|partner|love|soulmate|relationship",
-    "sexy|hot ~1 girls|women|ladies|singles",
-    "dating site|sites|app|apps",
-    "mulher|garota|menina ~2 solitaria|solteira|sozinha",
-    "mujer|chica ~2 solitaria|soltera|sola",
-    "minha|minhas foto|fotos",
-    "mi|mis foto|fotos",
-]);
+static ROMANCE: Cues = Cues::named("romance");
 
 /// Easy money: trading and investment profits, guaranteed returns, paid "online work",
 /// casino and betting offers.
-static EASY_MONEY: Cues = Cues::new(&[
-    "guaranteed|guarantee ~2 profit|profits|returns|return|income|payout|payouts|payments",
-    "daily|weekly ~1 payments|payouts|profit|profits|returns|income|earnings",
-    "passive income",
-    "online|remote|home work|job|jobs ~5 payment|pay|paid|earn|income|money",
-    "earn|make|making ~2 money|income|cash ~2 from+home|online",
-    "first payment ~3 within|today|minutes|hours",
-    "earn|make ~3 per+day|per+week|a+day|a+week|daily|weekly|from+home",
-    "double|triple|multiply ~2 your ~1 money|investment|deposit|bitcoin|btc|crypto",
-    "investment ~2 opportunity|opportunities|fund|plan|platform",
-    "crypto|bitcoin|forex ~2 investment|trading|profits|profit|fund",
-    "trading ~3 profit|profits|platform|signals|robot|bot",
-    "financial freedom",
-    "part time ~1 job|jobs|position|positions ~2 offer|opportunity|opening|available",
-    "casino|betting|bookmaker ~4 bonus|bonuses|tournament|rebate|free+spins|jackpot",
-    "free spins",
-    // Portuguese, Spanish, French, German, Italian
-    "lucro|lucros|lucrar|rendimento|rendimentos ~4 garantido|garantidos|diario|diarios|trading|operar|investir|investimento",
-    "operar|investir ~2 online",
-    "possivel|pode|podera|facil ~2 lucrar",
-    "seu|o+seu ~1 dinheiro ~3 trabalhar|render|multiplicar",
-    "renda extra|passiva",
-    "trabalhe ~2 online|de+casa|em+casa",
-    "ganhe|ganhar ~2 dinheiro|renda ~3 online|de+casa|em+casa",
-    "ganancias|rentabilidad ~3 garantizada|garantizadas|diarias|trading|inversion",
-    "ingresos ~1 pasivos|extra|diarios",
-    "trabaja|trabaje ~2 desde+casa|en+linea|online",
-    "gana|gane|ganar ~2 dinero ~3 desde+casa|en+linea|online",
-    "rendement|rendements|gains|profits ~3 garantis|garanti|exceptionnel|exceptionnels|quotidiens",
-    "potentiel exceptionnel",
-    "revenus passifs|complementaires",
-    "gagnez|gagner ~2 argent ~3 domicile|ligne",
-    "garantierte|garantiert ~1 rendite|gewinne|gewinn|einnahmen",
-    "passives einkommen",
-    "geld ~2 verdienen",
-    "guadagni|guadagno|rendimento|rendimenti ~2 garantito|garantiti|giornalieri",
-    "guadagna|guadagnare ~2 soldi|denaro ~3 casa|online",
-    "reddito passivo",
-]);
+static EASY_MONEY: Cues = Cues::named("easy_money");
 
 /// Famous people whose names are borrowed to sell investment and crypto scams.
-static CELEBRITY: Cues = Cues::new(&[
-    "elon|elons ~1 musk",
-    "elon|elons",
-    "bill gates",
-    "jeff bezos",
-    "warren buffett|buffet",
-    "mark zuckerberg",
-    "richard branson",
-    "martin lewis",
-    "cristiano ronaldo",
-    "oprah",
-    "mrbeast|mr+beast",
-    "tony robbins",
-    "keanu reeves",
-    "luciano huck",
-    "silvio santos",
-    "drauzio varella",
-]);
+static CELEBRITY: Cues = Cues::named("celebrity");
 
 /// Words that ask the reader to write or get in touch.
-static CONTACT: Cues = Cues::new(&[
-    "contact|contacte|contacto|contato|contactar|contatar|contactez|kontakt|kontaktieren|contatti|contattare|contattami",
-    // Verbs only: "E-mail:" before an address is a label, not a request.
-    "write|reply|respond|escreva|escreve|escriba|escribe|ecrivez|ecris|schreiben|schreib|scrivi|scrivimi|scrivete|responda|responde|repondez",
-    "email|mail|e+mail ~1 me|us",
-    "reach ~2 me|us",
-]);
+static CONTACT: Cues = Cues::named("contact");
 
 fn lure(c: &Ctx, cues: &Cues, weights: (i32, i32), fine: &str, what: &str) -> Finding {
     if !has_text(c.r) {

@@ -1,10 +1,18 @@
 //! Knowledge of the field as data: brands and their domain families, mail providers,
 //! mailing services, hosts, file types and cue phrases. The tables live in
 //! `assets/knowledge/*.toml`, are compiled into the binary and parsed once, on first use.
-//! Adding a brand, a provider or a phrase is a data change; `tests` below load every file
-//! and reject unknown keys and duplicate entries.
+//! Adding a brand, a provider or a phrase is a data change; each module's tests load its
+//! files and reject unknown keys and duplicate entries.
+//!
+//! Module map:
+//! - `domains`: brands and their domain families, mail providers, shorteners, mailing
+//!   services, free hosts, risky endings and the rules around them
+//! - `cues`: cue phrases per check and language, and the password words
+//! - `files`: one table of file types (what runs on opening, decoys, risky downloads)
 
+pub mod cues;
 pub mod domains;
+pub mod files;
 
 use serde::de::DeserializeOwned;
 
