@@ -706,3 +706,25 @@ fn a_forwarded_original_is_judged_by_its_own_sender_line() {
     assert_eq!(outcome(&colleague, "inline-forward"), Outcome::Pass);
     assert_eq!(outcome(&report(BASE), "inline-forward"), Outcome::Skip);
 }
+
+#[test]
+fn a_webmail_providers_own_bounce_is_not_a_personal_address_but_a_fake_one_is() {
+    let bounce = |extra: &str| {
+        format!(
+            "From: Mail Delivery Subsystem <mailer-daemon@gmail.com>\r\nTo: bob@corp.example\r\nSubject: Delivery Status Notification (Failure)\r\nDate: Mon, 6 May 2024 10:00:00 +0000\r\nMessage-ID: <b1@mx.google.com>\r\n{extra}\r\nYour message wasn't delivered to someone@example.org because the address couldn't be found.\r\n"
+        )
+    };
+    // Marked as machine-made (RFC 3834): the provider's own system mailbox.
+    let real = report(&bounce("Auto-Submitted: auto-replied\r\n"));
+    assert!(!fires(&real, "display-name-brand"));
+    // The same role name with nothing that says a machine wrote it, and no proof.
+    let fake = report(&bounce(""));
+    assert!(fires(&fake, "display-name-brand"));
+    // An ordinary free-mail account presenting as a mail system is flagged even when it
+    // claims to be automatic.
+    let account = report(
+        &bounce("Auto-Submitted: auto-replied\r\n")
+            .replace("mailer-daemon@gmail.com", "mail.delivery.team@gmail.com"),
+    );
+    assert!(fires(&account, "display-name-brand"));
+}

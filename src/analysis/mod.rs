@@ -89,6 +89,7 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     links::resolve(&mut report.content.links);
     report.filter = filter::extract(&headers);
     report.report_type = sender::report_type(&headers);
+    report.auto_submitted = sender::auto_submitted(&headers);
     report.headers = headers;
     finish(&mut report, opts);
     Ok(report)

@@ -197,18 +197,24 @@ pub fn report_type(headers: &[RawHeader]) -> Option<String> {
         })
 }
 
+/// Whether the message says a machine wrote it: `Auto-Submitted` with a value other than
+/// "no" (RFC 3834), or one of the auto-reply headers mail systems add.
+pub fn auto_submitted(headers: &[RawHeader]) -> bool {
+    let auto = first(headers, "Auto-Submitted").is_some_and(|h| {
+        let v = h.value.trim().to_ascii_lowercase();
+        !v.is_empty() && !v.starts_with("no")
+    });
+    auto || ["X-Autoreply", "X-Autorespond"]
+        .iter()
+        .any(|n| first(headers, n).is_some())
+}
+
 /// The kind of mail, from structure first: a report or an automatic reply says so in its
 /// MIME type or its Auto-Submitted header (RFC 3464, 8098, 5965, 3834).
 fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
     let header = |name: &str| first(&r.headers, name).map(|h| h.value.to_ascii_lowercase());
     let report_type = r.report_type.is_some();
-    let auto_submitted = header("Auto-Submitted").is_some_and(|v| {
-        let v = v.trim();
-        !v.is_empty() && !v.starts_with("no")
-    });
-    let auto_reply = ["X-Autoreply", "X-Autorespond"]
-        .iter()
-        .any(|n| first(&r.headers, n).is_some());
+    let auto_submitted = r.auto_submitted;
     let system_sender = r
         .identity
         .from
@@ -221,7 +227,7 @@ fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
                 "mailer-daemon" | "postmaster"
             )
         });
-    if report_type || auto_submitted || auto_reply || system_sender {
+    if report_type || auto_submitted || system_sender {
         return MessageKind::Machine;
     }
     if facts.via_list {

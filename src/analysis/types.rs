@@ -97,6 +97,10 @@ pub struct Report {
     /// receipt) or `feedback-report` (an abuse report); "unspecified" when none is named.
     #[serde(default)]
     pub report_type: Option<String>,
+    /// The message says a machine wrote it: `Auto-Submitted` other than "no" (RFC 3834),
+    /// or an auto-reply header.
+    #[serde(default)]
+    pub auto_submitted: bool,
     /// Every header field in the order it appears (top first).
     pub headers: Vec<RawHeader>,
     /// The red-flag checklist, in catalogue order.

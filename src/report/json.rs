@@ -55,6 +55,8 @@ struct Doc<'a> {
     message_kind: Option<&'static str>,
     /// The report-type of a `multipart/report` message (a bounce, a read receipt…).
     report_type: Option<&'a str>,
+    /// The message says a machine wrote it (Auto-Submitted, auto-reply headers).
+    auto_submitted: Option<bool>,
     /// Who is proven to have sent the message (see `SenderFacts`).
     sender_facts: Option<&'a SenderFacts>,
     hops: Vec<HopJson<'a>>,
@@ -92,6 +94,7 @@ impl<'a> Doc<'a> {
             return_path: r.identity.return_path.as_ref(),
             message_kind: Some(r.kind.as_str()),
             report_type: r.report_type.as_deref(),
+            auto_submitted: Some(r.auto_submitted),
             sender_facts: Some(&r.sender),
             hops: r.path.hops.iter().map(HopJson::from).collect(),
             boundary: r.path.boundary.map(|hop| BoundaryJson {
@@ -129,6 +132,7 @@ impl<'a> Doc<'a> {
             return_path: None,
             message_kind: None,
             report_type: None,
+            auto_submitted: None,
             sender_facts: None,
             hops: Vec::new(),
             boundary: None,

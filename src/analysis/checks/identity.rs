@@ -368,6 +368,26 @@ fn brand_in_mailbox(c: &Ctx) -> Finding {
     Finding::pass("The sender's mailbox name does not borrow a brand")
 }
 
+/// The message is a mail system's own report (a bounce or a read receipt) from a reserved
+/// system mailbox (RFC 5321's postmaster, the conventional mailer-daemon), and either its
+/// structure says so or the sender's domain is proven. At a webmail provider such a
+/// mailbox is the provider's machinery, not a personal account: nobody can sign up as
+/// mailer-daemon@gmail.com. The message must also say it is machine-made (a report
+/// structure, or Auto-Submitted) or prove its domain; a fake bounce with neither stays
+/// suspicious, and its links and wording are judged as in any other message.
+fn provider_system_mail(r: &Report) -> bool {
+    let system = from(r)
+        .and_then(|f| f.address.as_deref())
+        .and_then(|a| a.rsplit_once('@'))
+        .is_some_and(|(local, _)| {
+            matches!(
+                local.to_ascii_lowercase().as_str(),
+                "mailer-daemon" | "postmaster"
+            )
+        });
+    system && (r.report_type.is_some() || r.auto_submitted || r.sender.from_proven)
+}
+
 fn display_name_brand(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -397,6 +417,11 @@ fn display_name_brand(c: &Ctx) -> Finding {
         return with_named(Finding::fail(weight, words), r, "From");
     }
     if let Some(role) = role_in(name) {
+        if free && provider_system_mail(r) {
+            return Finding::pass(format!(
+                "A role name (\"{role}\") on a delivery report from the mail provider's own system mailbox at {domain}"
+            ));
+        }
         if free {
             return with_named(
                 Finding::warn(5, format!("The sender presents as \"{role}\" but writes from a personal {domain} address")),
