@@ -728,3 +728,32 @@ fn a_webmail_providers_own_bounce_is_not_a_personal_address_but_a_fake_one_is() 
     );
     assert!(fires(&account, "display-name-brand"));
 }
+
+#[test]
+fn a_web_name_inside_a_company_name_is_a_hint_and_a_name_that_is_a_web_name_is_strong() {
+    let with_from =
+        |from: &str| report(&BASE.replace("From: Alice Example <alice@sender.example>", from));
+    let check = |r: &Report| {
+        r.checks
+            .iter()
+            .find(|c| c.id == "display-name-address")
+            .cloned()
+            .expect("check present")
+    };
+    // A newsletter called by its web name, sent from its mailing host.
+    let newsletter = check(&with_from(
+        "From: \"CNET News.com Daily Dispatch\" <dispatch@newsletter.mailhost.example>",
+    ));
+    assert_eq!(newsletter.outcome, Outcome::Warn);
+    assert!(newsletter.weight <= 2, "{newsletter:?}");
+    // A name that is nothing but another site's web name presents itself as that site.
+    let whole = check(&with_from(
+        "From: \"Stellar.org\" <no-reply@shop-mailer.example>",
+    ));
+    assert_eq!(whole.outcome, Outcome::Fail);
+    // A government's web name, even inside a longer name, is a strong sign.
+    let gov = check(&with_from(
+        "From: \"Refunds IRS.GOV\" <x1@shop-mailer.example>",
+    ));
+    assert_eq!(gov.outcome, Outcome::Fail);
+}

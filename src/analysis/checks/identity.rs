@@ -285,21 +285,46 @@ fn display_name_address(c: &Ctx) -> Finding {
             "A mailing list shows the author's address in the sender's name, as lists do",
         );
     }
-    for token in names_in_display(name) {
-        let dom = domain_of(&token).unwrap_or_else(|| token.clone());
-        if org_domain(&dom) != from_org {
-            return with_named(
-                Finding::fail(
-                    8,
-                    format!(
-                        "The name shown says \"{token}\", but the real address is {}",
-                        addr(f)
-                    ),
+    let foreign: Vec<String> = names_in_display(name)
+        .into_iter()
+        .filter(|t| org_domain(&domain_of(t).unwrap_or_else(|| t.clone())) != from_org)
+        .collect();
+    // A whole address in the name ("support@bank.example" <x@elsewhere>), a name that is
+    // nothing but a web name ("Stellar.org"), or a government's web name is made to be read
+    // as the sender: a strong sign. A web name inside a longer name is how many companies
+    // call themselves ("CNET News.com Daily Dispatch"): a hint only, and a brand's name
+    // there is judged by the brand check.
+    let whole_name = name
+        .trim()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    let presents_as =
+        |t: &&String| t.contains('@') || **t == whole_name || domains::is_government(t);
+    if let Some(token) = foreign.iter().find(presents_as) {
+        return with_named(
+            Finding::fail(
+                8,
+                format!(
+                    "The name shown says \"{token}\", but the real address is {}",
+                    addr(f)
                 ),
-                r,
-                "From",
-            );
-        }
+            ),
+            r,
+            "From",
+        );
+    }
+    if let Some(token) = foreign.first() {
+        return with_named(
+            Finding::warn(
+                2,
+                format!(
+                    "The name shown mentions the web name \"{token}\", while the address is {}; companies are often called by their web name, so check that the two belong together",
+                    addr(f)
+                ),
+            ),
+            r,
+            "From",
+        );
     }
     Finding::pass("The display name does not name another address")
 }
