@@ -155,7 +155,10 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                     if c == '>' {
                         break;
                     }
-                    if c != '<' {
+                    // `<"name" <x@example.org>>`: the innermost address is the one.
+                    if c == '<' {
+                        text.clear();
+                    } else {
                         text.push(c);
                     }
                 }
@@ -469,7 +472,7 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
             .collect();
         for w in &words {
             let lw = w.to_ascii_lowercase();
-            if let Some(v) = lw.strip_prefix("helo=") {
+            if let Some(v) = lw.strip_prefix("helo=").filter(|v| !v.is_empty()) {
                 kv_helo = Some(clean_host(v));
                 exim = true;
             } else if let Some(v) = w.strip_prefix("ident=").or(w.strip_prefix("IDENT=")) {
@@ -487,20 +490,24 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
                 }
             }
         }
-        // `(HELO [10.0.0.1])`: the HELO was an address literal.
-        if helo_note.is_none() {
-            let mut prev_helo = false;
-            for (_, t) in &sub {
-                match t {
-                    Tok::Word(w) => {
-                        prev_helo = w.eq_ignore_ascii_case("helo") || w.eq_ignore_ascii_case("ehlo")
+        // `(HELO [10.0.0.1])` and Exim's `(helo=[10.0.0.1])`: the HELO was an address literal.
+        let mut prev: Option<&str> = None;
+        for (_, t) in &sub {
+            match t {
+                Tok::Word(w) => prev = Some(w.as_str()),
+                Tok::Literal(l) => {
+                    let lit = format!("[{}]", l.to_ascii_lowercase());
+                    match prev.map(str::to_ascii_lowercase).as_deref() {
+                        Some("helo" | "ehlo") if helo_note.is_none() => helo_note = Some(lit),
+                        Some("helo=") => {
+                            kv_helo = Some(lit);
+                            exim = true;
+                        }
+                        _ => {}
                     }
-                    Tok::Literal(l) if prev_helo => {
-                        helo_note = Some(format!("[{}]", l.to_ascii_lowercase()));
-                        prev_helo = false;
-                    }
-                    _ => prev_helo = false,
+                    prev = None;
                 }
+                _ => prev = None,
             }
         }
         let lc = c.to_ascii_lowercase();
@@ -523,20 +530,20 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
     }
     // Exim 3 and others put the literal after the comment: `from a (b) [ip.port]`.
     let outer_ip = from.literals.iter().find_map(|l| ip_and_port(l));
+    // Exim 4 writes `[ip]:port`; an `ip.port` inside the brackets is no such mark.
     let exim = exim
-        || info
-            .as_ref()
-            .is_some_and(|i| i.port.is_some() && i.bracketed)
+        || info.as_ref().is_some_and(|i| i.colon_port)
         || software
             .iter()
             .any(|c| c.to_ascii_lowercase().contains("exim"));
 
     let with_lower = r.with.as_deref().unwrap_or_default().to_ascii_lowercase();
     let microsoft = with_lower.starts_with("microsoft") || with_lower == "mapi";
-    let sends_helo = !matches!(
-        r.protocol.as_deref(),
-        Some("HTTP" | "HTTPS" | "IMAP" | "POP3" | "Local" | "MAPI")
-    ) && !phrase;
+    // Web, mailbox-fetch and local submissions have no SMTP greeting, so no HELO.
+    let sends_helo =
+        !r.protocol.as_deref().is_some_and(|p| {
+            p.starts_with("HTTP") || matches!(p, "IMAP" | "POP3" | "Local" | "MAPI")
+        }) && !phrase;
     let from_is_ip = from_ip.is_some();
     let name = from_text.clone().filter(|n| !n.is_empty());
     let unknownish = |n: &str| {
@@ -560,6 +567,10 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
         if !from_is_ip {
             rdns = name.clone();
         }
+    } else if let (Some(n), Some(_), None) = (&name_only, &outer_ip, &info) {
+        // Exim 3: `from rdns (helo) [ip.port]`.
+        rdns = name.clone();
+        helo = Some(n.clone());
     } else if exim {
         if !from_is_ip {
             rdns = name.clone();
@@ -580,10 +591,6 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
                 rdns = name.clone();
             }
         }
-    } else if let (Some(n), Some(_)) = (&name_only, &outer_ip) {
-        // Exim 3: `from rdns (helo) [ip.port]`.
-        rdns = name.clone();
-        helo = Some(n.clone());
     } else {
         helo = name.clone();
         if let Some(n) = &name_only {
@@ -600,7 +607,8 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
             helo = None;
         }
     }
-    r.helo = helo.filter(|h| !h.is_empty() && !unknownish(h));
+    // A spool path ("EMS-SRV0/SpoolDir") or a phrase is no greeting name.
+    r.helo = helo.filter(|h| !h.is_empty() && !unknownish(h) && !h.contains(['/', ' ']));
     r.rdns = rdns.filter(|h| {
         !h.is_empty() && !unknownish(h) && h.parse::<IpAddr>().is_err() && !h.starts_with('[')
     });
@@ -661,6 +669,8 @@ struct TcpInfo {
     ident: Option<String>,
     /// The address was written in brackets (Postfix, Sendmail, Exim), not bare (qmail, Microsoft).
     bracketed: bool,
+    /// The port followed the brackets as `[ip]:port`, as Exim 4 writes it.
+    colon_port: bool,
 }
 
 fn tcp_info(sub: &[(usize, Tok)]) -> Option<TcpInfo> {
@@ -676,9 +686,11 @@ fn tcp_info(sub: &[(usize, Tok)]) -> Option<TcpInfo> {
                 };
                 ip?;
                 // `[ip]:port`
+                let mut colon_port = false;
                 if let Some(Tok::Word(w)) = iter.peek() {
                     if let Some(p) = w.strip_prefix(':').and_then(|p| p.parse().ok()) {
                         port = Some(p);
+                        colon_port = true;
                     }
                 }
                 return Some(TcpInfo {
@@ -687,20 +699,16 @@ fn tcp_info(sub: &[(usize, Tok)]) -> Option<TcpInfo> {
                     port,
                     ident,
                     bracketed: true,
+                    colon_port,
                 });
             }
             // Sendmail: `(IDENT:user@[ip])`, an ident user and no verified name.
             Tok::Word(w) if w.ends_with('@') && name.is_none() => {
-                let user = w.trim_end_matches('@');
-                let user = user
-                    .strip_prefix("IDENT:")
-                    .or_else(|| user.strip_prefix("ident:"))
-                    .unwrap_or(user);
-                ident = Some(user.to_string());
+                ident = Some(strip_ident_tag(w.trim_end_matches('@')).to_string());
             }
             Tok::Word(w) => {
                 let (user, host) = match w.rsplit_once('@') {
-                    Some((u, h)) => (Some(u.to_string()), h),
+                    Some((u, h)) => (Some(strip_ident_tag(u).to_string()), h),
                     None => (None, w.as_str()),
                 };
                 if let Some((ip, port)) = ip_and_port(host) {
@@ -710,6 +718,7 @@ fn tcp_info(sub: &[(usize, Tok)]) -> Option<TcpInfo> {
                         port,
                         ident: user.or(ident),
                         bracketed: false,
+                        colon_port: false,
                     });
                 }
                 if name.is_none() && looks_like_host(host) {
@@ -726,6 +735,13 @@ fn tcp_info(sub: &[(usize, Tok)]) -> Option<TcpInfo> {
         }
     }
     None
+}
+
+/// Sendmail writes ident users as `IDENT:user`.
+fn strip_ident_tag(u: &str) -> &str {
+    u.strip_prefix("IDENT:")
+        .or_else(|| u.strip_prefix("ident:"))
+        .unwrap_or(u)
 }
 
 fn looks_like_host(s: &str) -> bool {
@@ -794,6 +810,11 @@ fn auth_note_of(c: &str) -> Option<String> {
 
 /// The transmission type in one spelling; unknown words are kept, uppercased.
 fn protocol_of(with: &str) -> Option<String> {
+    // MessageLabs and qmail's TLS patch: `with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP`.
+    let with = match with.to_ascii_lowercase().find("encrypted ") {
+        Some(i) => with.get(i + "encrypted ".len()..).unwrap_or(with),
+        None => with,
+    };
     let first = with.split([' ', '/']).next().unwrap_or_default();
     let lower = with.to_ascii_lowercase();
     if lower.starts_with("microsoft smtp") || lower.starts_with("microsoft smtpsvc") {
@@ -831,6 +852,7 @@ fn tls_of(raw: &str, protocol: Option<&str>, with: Option<&str>) -> (Option<bool
         "cipher=",
         "esmtp/tls",
         " encrypted)",
+        " encrypted smtp",
     ];
     let with_upper = with.unwrap_or_default().to_ascii_uppercase();
     // Only the registered names with an S for "secure" count: "ECARTIS" ends in S too.
