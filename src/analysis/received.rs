@@ -433,7 +433,14 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
     }
     // The first value is the host; `from mail pickup service` is a phrase, not a host.
     let name_tok = from.words.first();
-    let phrase = from.words.len() > 1;
+    // `from [ip]:port (HELO x)`: the port belongs to the address, it is no second word.
+    let port_word = match from.words.get(1) {
+        Some(Tok::Word(w)) if from.words.len() == 2 => {
+            w.strip_prefix(':').and_then(|p| p.parse::<u16>().ok())
+        }
+        _ => None,
+    };
+    let phrase = from.words.len() > 1 && port_word.is_none();
     let from_text = match name_tok {
         Some(Tok::Literal(l)) => Some(format!("[{}]", l.to_ascii_lowercase())),
         Some(Tok::Angle(a)) => Some(clean_host(a)),
@@ -620,7 +627,7 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
         _ => (None, None, None),
     };
     r.ip = ip;
-    r.port = kv_port.or(port);
+    r.port = kv_port.or(port).or(port_word);
     r.ident = kv_ident.or(ident);
 }
 
@@ -1270,6 +1277,14 @@ mod tests {
         );
         assert_eq!(r.helo, None);
         assert_eq!(r.ip, "203.0.113.7".parse().ok());
+    }
+
+    #[test]
+    fn a_port_after_the_address_literal_keeps_the_helo() {
+        let r = parse("from [192.0.2.81]:50999 (HELO gw.example.org) by av.example.net with SMTP; Tue, 5 Mar 2002 14:11:53 -0000");
+        assert_eq!(r.helo.as_deref(), Some("gw.example.org"));
+        assert_eq!(r.port, Some(50999));
+        assert_eq!(r.ip, "192.0.2.81".parse().ok());
     }
 
     #[test]
