@@ -609,10 +609,13 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
     }
     // A bare address after `from` (webmail, Yahoo, Hotmail) is the client, not a HELO
     // unless it was written as a literal.
-    if matches!(name_tok, Some(Tok::Word(_))) && from_is_ip && info.is_none() && kv_helo.is_none() {
-        if helo.as_deref() == from_text.as_deref() {
-            helo = None;
-        }
+    if matches!(name_tok, Some(Tok::Word(_)))
+        && from_is_ip
+        && info.is_none()
+        && kv_helo.is_none()
+        && helo.as_deref() == from_text.as_deref()
+    {
+        helo = None;
     }
     // A spool path ("EMS-SRV0/SpoolDir") or a phrase is no greeting name.
     r.helo = helo.filter(|h| !h.is_empty() && !unknownish(h) && !h.contains(['/', ' ']));

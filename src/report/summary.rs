@@ -485,6 +485,43 @@ mod tests {
     }
 
     #[test]
+    fn received_dates_read_and_unparsed_lines_are_counted() {
+        use crate::analysis::Hop;
+        let mut r = report(Verdict::Ok, true);
+        r.path.hops = vec![
+            Hop {
+                has_date: true,
+                timestamp: Some(1),
+                ..Hop::default()
+            },
+            Hop {
+                has_date: true,
+                unread_date: Some("yesterday-ish".into()),
+                ..Hop::default()
+            },
+            Hop {
+                unparsed: true,
+                raw: "garbage".into(),
+                ..Hop::default()
+            },
+        ];
+        let mut s = Summary::new(vec![None]);
+        s.add(&Checked {
+            path: "x".into(),
+            group: 0,
+            result: Ok(r),
+        });
+        let v = s.to_json();
+        assert_eq!(v["received"]["lines"], 3);
+        assert_eq!(v["received"]["with_date"], 2);
+        assert_eq!(v["received"]["dates_read"], 1);
+        assert_eq!(v["received"]["unparsed"], 1);
+        let text = s.render_text();
+        assert!(text.contains("date not read: yesterday-ish"), "{text}");
+        assert!(text.contains("not parsed: garbage"), "{text}");
+    }
+
+    #[test]
     fn a_warning_verdict_without_evidence_is_counted() {
         let mut s = Summary::new(vec![None]);
         s.add(&Checked {

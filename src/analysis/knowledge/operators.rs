@@ -53,6 +53,14 @@ fn table() -> &'static Table {
 
 fn from_text(text: &str) -> Table {
     let file: File = super::parse(FILE, text);
+    // One domain under two operators would make the label depend on file order.
+    let domains = file
+        .operator
+        .iter()
+        .flat_map(|o| o.domains.iter().map(String::as_str));
+    if let Some(d) = super::first_duplicate(domains) {
+        panic!("the built-in knowledge file assets/knowledge/{FILE} lists {d:?} twice");
+    }
     let mut ranges = Vec::new();
     for (i, op) in file.operator.iter().enumerate() {
         for r in &op.ip_ranges {
