@@ -484,10 +484,21 @@ mod tests {
         let p = path_of(MICROSOFT);
         // 08:02:16 PDT → 08:02:17 PDT: one second.
         assert_eq!(p.hops[1].delay_seconds, Some(1));
-        let skew = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 11:00:00 +0000\nFrom: x@example.org\n\nhi\n";
+        let skew = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 10:40:00 +0000\nFrom: x@example.org\n\nhi\n";
         let p = path_of(skew);
-        assert_eq!(p.hops[1].delay_seconds, Some(-3600));
+        assert_eq!(p.hops[1].delay_seconds, Some(-2400));
         assert!(p
+            .anomalies
+            .iter()
+            .any(|a| a.kind == AnomalyKind::TimeBackwards));
+    }
+
+    #[test]
+    fn a_step_back_by_whole_hours_is_a_zone_written_wrong_not_time_going_backwards() {
+        let slip = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:01 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 11:00:00 +0000\nFrom: x@example.org\n\nhi\n";
+        let p = path_of(slip);
+        assert_eq!(p.hops[1].delay_seconds, Some(-3599));
+        assert!(!p
             .anomalies
             .iter()
             .any(|a| a.kind == AnomalyKind::TimeBackwards));
