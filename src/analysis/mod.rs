@@ -9,6 +9,7 @@
 //! - `headers`: the raw header block, unfolded, in order
 //! - `identity`: From / Sender / Reply-To / Return-Path and organisational domains
 //! - `path`: the Received chain → hops, delays, trust boundary, anomalies
+//! - `received`: one Received line → its clauses, HELO vs verified name, address, date
 //! - `auth`: recorded SPF/DKIM/DMARC/ARC results, believed only inside the boundary
 //! - `content`: bodies → safe text, links (href vs shown text), forms, hidden text
 //! - `attachments`: names, declared vs sniffed types, archives listed, hashes
@@ -34,6 +35,7 @@ pub mod knowledge;
 pub mod links;
 pub mod path;
 pub mod pdf;
+pub mod received;
 pub mod sender;
 pub mod text;
 mod types;
@@ -63,7 +65,7 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
         ..Report::default()
     };
     report.identity = identity::extract(&msg, &headers);
-    report.path = path::extract(&msg, &headers, &report.identity, opts);
+    report.path = path::extract(&headers, &report.identity, opts);
     if report.identity.envelope_recipient.is_none() {
         // The topmost trusted hop that names a recipient is the recipient's own server speaking.
         report.identity.envelope_recipient = report

@@ -2,10 +2,10 @@
 
 use std::net::IpAddr;
 
-use mail_parser::{Host, Message, Protocol, Received};
-
 use super::headers::named;
 use super::identity::org_domain;
+use super::knowledge::operators;
+use super::received::{self, ReceivedDate};
 use super::types::{AnomalyKind, HeaderPath, Hop, Identity, Options, PathAnomaly, RawHeader};
 
 /// Delays longer than this between two hops are called implausible.
@@ -18,22 +18,13 @@ pub const DATE_DRIFT_SECS: i64 = 24 * 3600;
 pub const MANY_HOPS: usize = 15;
 
 /// Builds the header path of a message.
-pub fn extract(
-    msg: &Message,
-    headers: &[RawHeader],
-    identity: &Identity,
-    opts: &Options,
-) -> HeaderPath {
-    // mail-parser keeps top-level headers in the same order as `headers`.
-    let mut top_down: Vec<Hop> = msg
-        .headers()
+pub fn extract(headers: &[RawHeader], identity: &Identity, opts: &Options) -> HeaderPath {
+    // Each line is read from its raw value by our own parser: mail-parser's reading takes
+    // comments for clauses ("from userid") and login names for server names.
+    let mut top_down: Vec<Hop> = headers
         .iter()
-        .enumerate()
-        .filter(|(_, h)| h.name.as_str().eq_ignore_ascii_case("Received"))
-        .map(|(i, h)| {
-            let raw = headers.get(i).map(|r| r.value.clone()).unwrap_or_default();
-            hop_from(i, h.value.as_received(), raw)
-        })
+        .filter(|h| h.name.eq_ignore_ascii_case("Received"))
+        .map(|h| hop_from(h.index, h.value.clone(), opts))
         .collect();
     top_down.reverse();
     let mut hops = top_down;
@@ -55,104 +46,72 @@ pub fn extract(
     path
 }
 
-fn host_str(h: &Host) -> String {
-    match h {
-        Host::Name(n) => n.trim().trim_end_matches('.').to_ascii_lowercase(),
-        Host::IpAddr(ip) => ip.to_string(),
-    }
+/// A host name worth showing as the sending server: not an address, not "unknown".
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('[')
+        && s.parse::<IpAddr>().is_err()
+        && !s.eq_ignore_ascii_case("unknown")
 }
 
-fn protocol_str(p: &Protocol) -> String {
-    format!("{p:?}").replace("UTF8", "UTF8-")
-}
-
-fn hop_from(header_index: usize, rec: Option<&Received>, raw: String) -> Hop {
-    let Some(rec) = rec else {
-        return Hop {
-            header_index,
-            raw,
-            ..Hop::default()
-        };
-    };
-    let from_name = rec.from.as_ref().map(host_str);
-    let from_ip = rec
-        .from_ip
-        .map(|ip| ip.to_string())
-        .or_else(|| match &rec.from {
-            Some(Host::IpAddr(ip)) => Some(ip.to_string()),
-            _ => None,
-        });
-    let rdns = rec
-        .from_iprev
+fn hop_from(header_index: usize, raw: String, opts: &Options) -> Hop {
+    let rec = received::parse(&raw);
+    let from_ip = rec.ip.map(|ip| ip.to_string());
+    let by_host = rec.by.clone();
+    let operator = by_host.as_deref().and_then(|b| {
+        let own = b.contains('.') && opts.own_domains.contains(&org_domain(b));
+        if own {
+            return Some(OWN_SERVERS.to_string());
+        }
+        operators::by_host(b).map(|o| o.name.clone())
+    });
+    let from_operator = rec
+        .rdns
         .as_deref()
-        .map(|s| s.trim().trim_end_matches('.').to_ascii_lowercase())
-        .filter(|s| !s.is_empty() && s.parse::<IpAddr>().is_err() && s != "unknown");
-    let helo = rec
-        .helo
-        .as_ref()
-        .map(host_str)
-        .or_else(|| from_name.clone());
-    let protocol = rec.with.as_ref().map(protocol_str);
-    let tls = tls_of(rec, protocol.as_deref(), &raw);
-    let (time, timestamp) = match &rec.date {
-        Some(d) if d.is_valid() => (Some(d.to_rfc3339()), Some(d.to_timestamp())),
-        _ => (None, None),
+        .and_then(operators::by_host)
+        .or_else(|| rec.ip.as_ref().and_then(operators::by_ip))
+        .map(|o| o.name.clone());
+    let (has_date, unread_date) = match &rec.date {
+        ReceivedDate::Missing => (false, None),
+        ReceivedDate::Read { .. } => (true, None),
+        ReceivedDate::Unreadable(t) => (true, Some(t.clone())),
     };
     Hop {
         header_index,
-        from_host: rdns
+        from_host: rec
+            .rdns
             .clone()
-            .or_else(|| from_name.clone().filter(|n| n.parse::<IpAddr>().is_err())),
+            .or_else(|| rec.from.clone().filter(|n| is_name(n))),
         from_ip,
-        from_rdns: rdns,
-        helo,
-        by_host: rec.by.as_ref().map(host_str),
-        protocol,
-        tls,
-        tls_version: rec.tls_version.map(|v| format!("{v:?}")),
+        from_rdns: rec.rdns.clone(),
+        helo: rec.helo.clone(),
+        by_host,
+        protocol: rec.protocol.clone(),
+        tls: rec.tls,
+        tls_version: rec.tls_version.clone(),
         for_addr: rec
-            .for_
+            .for_addr
             .as_deref()
-            .map(|f| {
-                f.trim()
-                    .trim_matches(|c| c == '<' || c == '>')
-                    .to_ascii_lowercase()
-            })
+            .map(|f| f.trim().to_ascii_lowercase())
             .filter(|f| f.contains('@')),
-        time,
-        timestamp,
+        time: rec.time_rfc3339(),
+        timestamp: rec.timestamp(),
+        id: rec.id.clone(),
+        via: rec.via.clone(),
+        ident: rec.ident.clone(),
+        auth_note: rec.auth_note.clone(),
+        operator,
+        from_operator,
+        has_date,
+        unread_date,
+        unparsed: rec.is_unparsed(&raw),
         raw,
         ..Hop::default()
     }
 }
 
-fn tls_of(rec: &Received, protocol: Option<&str>, raw: &str) -> Option<bool> {
-    let lower = raw.to_ascii_lowercase();
-    // Host names may contain "tls"; look for the ways servers actually record encryption.
-    const MARKERS: &[&str] = &[
-        "version=tls",
-        "(using tls",
-        "tlsv1",
-        "tls1_",
-        "tls1.",
-        "version=ssl",
-        "with https",
-        "cipher=",
-    ];
-    if rec.tls_version.is_some()
-        || rec.tls_cipher.is_some()
-        || MARKERS.iter().any(|m| lower.contains(m))
-        || protocol.is_some_and(|p| p.ends_with('S') || p.ends_with("SA"))
-    {
-        return Some(true);
-    }
-    match protocol {
-        Some("SMTP" | "ESMTP" | "ESMTPA" | "LMTP" | "LMTPA" | "UTF8-SMTP" | "UTF8-SMTPA") => {
-            Some(false)
-        }
-        _ => None,
-    }
-}
+/// The label for servers under the reader's own domains (from their profile).
+pub const OWN_SERVERS: &str = "Your organisation";
 
 /// Private, loopback, link-local, CGNAT or otherwise non-routable. Documentation ranges
 /// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) count as public: they
@@ -240,31 +199,12 @@ fn after_marker(value: &str, marker: &str) -> Option<String> {
     ip.parse::<IpAddr>().ok().map(|ip| ip.to_string())
 }
 
-/// Large mail providers run one infrastructure under several registered names; a hop
+/// Adds an organisational domain (and the rest of its provider family) to the receiver set:
+/// large providers run one infrastructure under several registered names, so a hop
 /// between two of them is a step inside the provider, not an arrival from outside.
-const PROVIDER_FAMILIES: &[&[&str]] = &[
-    &[
-        "outlook.com",
-        "office365.com",
-        "exchangelabs.com",
-        "microsoft.com",
-        "outlook.cn",
-    ],
-    &["google.com", "googlemail.com", "1e100.net"],
-    &["yahoo.com", "yahoodns.net", "yahoo.net", "aol.com"],
-    &["protonmail.ch", "protonmail.com", "proton.me"],
-    &["icloud.com", "me.com", "apple.com"],
-    &["zoho.com", "zohomail.com", "zoho.eu"],
-    &["mimecast.com", "mimecast.co.za", "mimecast-offshore.com"],
-    &["pphosted.com", "ppe-hosted.com"],
-];
-
-/// Adds an organisational domain (and the rest of its provider family) to the receiver set.
 fn add_receiver_org(receiver: &mut Vec<String>, org: String) {
-    let family = PROVIDER_FAMILIES
-        .iter()
-        .find(|f| f.contains(&org.as_str()))
-        .map(|f| f.iter().map(|d| d.to_string()).collect())
+    let family = operators::family_of(&org)
+        .map(|f| f.to_vec())
         .unwrap_or_else(|| vec![org]);
     for d in family {
         if !receiver.contains(&d) {
@@ -359,6 +299,22 @@ pub fn human_duration(secs: i64) -> String {
     }
 }
 
+/// A step back in time by whole hours, up to the widest zone offset, is the mark of a
+/// server that wrote its local time with the wrong zone ("12:04 +0000" from a machine on
+/// summer time), not of a forged line.
+fn zone_slip(back: i64) -> bool {
+    const HOUR: i64 = 3600;
+    let off = back % HOUR;
+    back <= 14 * HOUR + CLOCK_TOLERANCE_SECS
+        && (off <= CLOCK_TOLERANCE_SECS || HOUR - off <= CLOCK_TOLERANCE_SECS)
+}
+
+/// A name the receiving server found for a loopback or private address says nothing
+/// about the sender: it is local configuration, not public DNS.
+fn local_name(hop: &Hop, rdns: &str) -> bool {
+    ip_non_public(hop.from_ip.as_deref()) || !rdns.contains('.') || rdns.starts_with("localhost")
+}
+
 fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
     let hops = path.hops.clone();
     if hops.len() > MANY_HOPS {
@@ -396,15 +352,17 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
             );
         }
         if hop.timestamp.is_none() {
-            push(
-                path,
-                AnomalyKind::UnparsedDate,
-                Some(i),
-                "this hop's time could not be read, so no delay is shown".into(),
-            );
+            let detail = match &hop.unread_date {
+                Some(t) => format!(
+                    "this hop's time (\"{}\") could not be read, so no delay is shown",
+                    super::text::clip(t, 60)
+                ),
+                None => "this hop's time could not be read, so no delay is shown".into(),
+            };
+            push(path, AnomalyKind::UnparsedDate, Some(i), detail);
         }
         if let Some(d) = hop.delay_seconds {
-            if d < -CLOCK_TOLERANCE_SECS {
+            if d < -CLOCK_TOLERANCE_SECS && !zone_slip(-d) {
                 push(path, AnomalyKind::TimeBackwards, Some(i), format!("time goes backwards by {} from the previous hop (a wrong clock, or a forged line)", human_duration(-d)));
             } else if d > LONG_DELAY_SECS {
                 push(
@@ -448,7 +406,7 @@ fn find_anomalies(path: &mut HeaderPath, identity: &Identity, opts: &Options) {
             let bare = helo.trim_matches(|c| c == '[' || c == ']');
             if bare.parse::<IpAddr>().is_ok() {
                 push(path, AnomalyKind::HeloIsIp, Some(bi), format!("the sending server introduced itself as a bare address ({helo}) instead of a name"));
-            } else if let Some(rdns) = b.from_rdns.as_deref() {
+            } else if let Some(rdns) = b.from_rdns.as_deref().filter(|r| !local_name(b, r)) {
                 if helo.contains('.') && org_domain(helo) != org_domain(rdns) {
                     push(path, AnomalyKind::HeloMismatch, Some(bi), format!("the sending server called itself {helo}, but its address belongs to {rdns}"));
                 }
@@ -501,7 +459,7 @@ mod tests {
             .unwrap();
         let headers = super::super::headers::collect(&msg, raw.as_bytes());
         let id = super::super::identity::extract(&msg, &headers);
-        extract(&msg, &headers, &id, &Options::default())
+        extract(&headers, &id, &Options::default())
     }
 
     const MICROSOFT: &str = "Received: from BY5PR19MB4036.namprd19.prod.outlook.com (2603:10b6:a03:228::10)\n by MN0PR19MB6312.namprd19.prod.outlook.com with HTTPS; Sat, 29 Jul 2023\n 15:02:20 +0000\nReceived: from MW2NAM12FT041.eop-nam12.prod.protection.outlook.com\n (2603:10b6:303:81:cafe::7a) by BY5PR19MB4036.namprd19.prod.outlook.com\n (2603:10b6:303:81::8) with Microsoft SMTP Server (version=TLS1_2,\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6631.29 via Frontend\n Transport; Sat, 29 Jul 2023 15:02:18 +0000\nAuthentication-Results: spf=pass (sender IP is 209.85.219.43)\n smtp.mailfrom=gmail.com; dkim=pass (signature was verified)\n header.d=gmail.com;dmarc=pass action=none header.from=gmail.com;compauth=pass\n reason=100\nReceived: from mail-qv1-f43.google.com (209.85.219.43) by\n MW2NAM12FT041.mail.protection.outlook.com (10.13.181.1) with Microsoft SMTP\n Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\n 15.20.6631.39 via Frontend Transport; Sat, 29 Jul 2023 15:02:17 +0000\nReceived: by mail-qv1-f43.google.com with SMTP id 6a1803df08f44-63cf6b21035so20607906d6.1\n        for <someone@example.com>; Sat, 29 Jul 2023 08:02:17 -0700 (PDT)\nReceived: from c4.domain ([20.161.9.51])\n        by smtp.gmail.com with ESMTPSA id b8-20020a0cb3c8000000b0063d60fac482sm133943qvf.97.2023.07.29.08.02.16\n        for <someone@example.com>\n        (version=TLS1_2 cipher=ECDHE-ECDSA-AES128-GCM-SHA256 bits=128/128);\n        Sat, 29 Jul 2023 08:02:16 -0700 (PDT)\nFrom: a@gmail.com\nDate: Sat, 29 Jul 2023 15:02:16 +0000\n\nhi\n";
@@ -526,10 +484,21 @@ mod tests {
         let p = path_of(MICROSOFT);
         // 08:02:16 PDT → 08:02:17 PDT: one second.
         assert_eq!(p.hops[1].delay_seconds, Some(1));
-        let skew = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 11:00:00 +0000\nFrom: x@example.org\n\nhi\n";
+        let skew = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 10:40:00 +0000\nFrom: x@example.org\n\nhi\n";
         let p = path_of(skew);
-        assert_eq!(p.hops[1].delay_seconds, Some(-3600));
+        assert_eq!(p.hops[1].delay_seconds, Some(-2400));
         assert!(p
+            .anomalies
+            .iter()
+            .any(|a| a.kind == AnomalyKind::TimeBackwards));
+    }
+
+    #[test]
+    fn a_step_back_by_whole_hours_is_a_zone_written_wrong_not_time_going_backwards() {
+        let slip = "Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.com; Mon, 1 Jan 2024 10:00:01 +0000\nReceived: from b.example.org (b.example.org [203.0.113.9]) by a.example.net; Mon, 1 Jan 2024 11:00:00 +0000\nFrom: x@example.org\n\nhi\n";
+        let p = path_of(slip);
+        assert_eq!(p.hops[1].delay_seconds, Some(-3599));
+        assert!(!p
             .anomalies
             .iter()
             .any(|a| a.kind == AnomalyKind::TimeBackwards));

@@ -182,10 +182,14 @@ pub struct Hop {
     pub index: usize,
     /// Index of the `Received` field among all headers.
     pub header_index: usize,
+    /// The sending server's name: the verified reverse-DNS name when recorded, else the
+    /// name written after `from`.
     pub from_host: Option<String>,
     pub from_ip: Option<String>,
     /// Reverse-DNS name recorded by the receiving server.
     pub from_rdns: Option<String>,
+    /// The name the sending server gave itself (HELO/EHLO); None when it sent none, as
+    /// for webmail (HTTP) submissions and local pickups.
     pub helo: Option<String>,
     pub by_host: Option<String>,
     pub protocol: Option<String>,
@@ -204,6 +208,35 @@ pub struct Hop {
     pub trusted: bool,
     /// The raw header value, unfolded.
     pub raw: String,
+    /// The receiving server's own id for the message (`id` clause).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The `via` clause (link or transport, e.g. "Frontend Transport").
+    #[serde(default)]
+    pub via: Option<String>,
+    /// The user an ident lookup or a `user@host` note names.
+    #[serde(default)]
+    pub ident: Option<String>,
+    /// A login note the receiving server wrote (`Authenticated sender: x`), as written:
+    /// the sender logged in; the name is the account it chose, not a checked server name.
+    #[serde(default)]
+    pub auth_note: Option<String>,
+    /// Who runs the server that wrote this line (from its name), e.g. "Google".
+    #[serde(default)]
+    pub operator: Option<String>,
+    /// Who runs the server it came from (from the verified name or the address, never
+    /// from the HELO name the sender chose).
+    #[serde(default)]
+    pub from_operator: Option<String>,
+    /// The line carries a date (read or not).
+    #[serde(default)]
+    pub has_date: bool,
+    /// The date as written, when it could not be read.
+    #[serde(default)]
+    pub unread_date: Option<String>,
+    /// The line holds no clause at all: nothing in it could be read.
+    #[serde(default)]
+    pub unparsed: bool,
 }
 
 /// Kinds of oddity found on the path.

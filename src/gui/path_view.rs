@@ -405,6 +405,30 @@ fn boundary_ui(ui: &mut egui::Ui, palette: &Palette) {
         });
 }
 
+/// The name the sending server gave itself, told apart from the name its address really
+/// has: when the two differ, or, at the trust boundary, when only the claim is known.
+fn helo_note(hop: &Hop, at_boundary: bool) -> Option<String> {
+    let helo = hop.helo.as_deref()?;
+    match hop.from_rdns.as_deref() {
+        Some(rdns) if rdns != helo => Some(format!(
+            "It introduced itself as \"{helo}\" (its own claim); its address belongs to \"{rdns}\" (looked up by the receiving server)"
+        )),
+        Some(_) => None,
+        None if at_boundary && hop.from_ip.is_some() => Some(format!(
+            "It introduced itself as \"{helo}\"; that name is its own claim, and no checked name was recorded"
+        )),
+        None => None,
+    }
+}
+
+/// A login note in plain words: the sender logged in, and the name is one it chose.
+fn auth_text(note: &str) -> String {
+    format!(
+        "The sender logged in to this server with a password (\"{note}\"). The name there is the \
+         account it logged in with: whoever sends can choose it, so it does not prove who they are."
+    )
+}
+
 /// A plain-words explanation of one step, for hovering and screen readers.
 fn explain_hop(report: &Report, hop: &Hop) -> String {
     let by = hop.by_host.as_deref().unwrap_or("an unnamed server");
@@ -418,10 +442,24 @@ fn explain_hop(report: &Report, hop: &Hop) -> String {
         .as_deref()
         .map(|ip| format!(" at address {ip}"))
         .unwrap_or_default();
+    let run_by = hop
+        .operator
+        .as_deref()
+        .map(|o| format!(" (run by {o})"))
+        .unwrap_or_default();
     let mut text = format!(
-        "Step {}: {by} received the message from {from}{ip}.",
+        "Step {}: {by}{run_by} received the message from {from}{ip}.",
         hop.index + 1
     );
+    if let Some(note) = helo_note(hop, report.path.boundary == Some(hop.index)) {
+        text.push(' ');
+        text.push_str(&note);
+        text.push('.');
+    }
+    if let Some(note) = &hop.auth_note {
+        text.push(' ');
+        text.push_str(&auth_text(note));
+    }
     if report.path.boundary == Some(hop.index) {
         text.push_str(
             " This is where your organisation's servers first received it: this address is the \
@@ -475,7 +513,8 @@ fn hop_ui(
             .inner_margin(10)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                hop_card_ui(ui, palette, hop, anomalies);
+                let at_boundary = report.path.boundary == Some(hop.index);
+                hop_card_ui(ui, palette, hop, anomalies, at_boundary);
             });
     });
     let rect = Rect::from_min_max(pos2(left, row.top()), row.max);
@@ -521,7 +560,13 @@ fn hop_ui(
     response.on_hover_text(explanation)
 }
 
-fn hop_card_ui(ui: &mut egui::Ui, palette: &Palette, hop: &Hop, anomalies: &[&PathAnomaly]) {
+fn hop_card_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    hop: &Hop,
+    anomalies: &[&PathAnomaly],
+    at_boundary: bool,
+) {
     let by = hop
         .by_host
         .as_deref()
@@ -533,23 +578,27 @@ fn hop_card_ui(ui: &mut egui::Ui, palette: &Palette, hop: &Hop, anomalies: &[&Pa
         .unwrap_or("(sending server not named)");
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(by).strong().monospace());
+        if let Some(op) = &hop.operator {
+            badge(ui, &format!("🏷 {op}"), palette.accent);
+        }
         ui.label("received it from");
         ui.label(RichText::new(from).strong().monospace());
         if let Some(ip) = &hop.from_ip {
             ui.label(RichText::new(format!("[{ip}]")).monospace());
         }
+        if let Some(op) = hop
+            .from_operator
+            .as_deref()
+            .filter(|o| hop.operator.as_deref() != Some(*o))
+        {
+            badge(ui, &format!("🏷 {op}"), palette.neutral);
+        }
     });
-    // The HELO name is worth showing only beside a different, known name.
-    if let Some(helo) = hop
-        .helo
-        .as_deref()
-        .filter(|h| hop.from_host.as_deref().is_some_and(|f| f != *h))
-    {
-        ui.label(
-            RichText::new(format!("which introduced itself as \"{helo}\""))
-                .small()
-                .color(palette.muted),
-        );
+    if let Some(note) = helo_note(hop, at_boundary) {
+        ui.label(RichText::new(note).small().color(palette.muted));
+    }
+    if let Some(note) = &hop.auth_note {
+        ui.label(RichText::new(format!("🔑 {}", auth_text(note))).small());
     }
     ui.horizontal_wrapped(|ui| {
         if let Some(p) = &hop.protocol {
@@ -597,4 +646,41 @@ fn badge(ui: &mut egui::Ui, text: &str, colour: Color32) {
         .show(ui, |ui| {
             ui.label(RichText::new(text).size(12.0).color(colour));
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hop() -> Hop {
+        Hop {
+            from_ip: Some("198.51.100.4".into()),
+            helo: Some("mail.bank.example".into()),
+            ..Hop::default()
+        }
+    }
+
+    #[test]
+    fn a_helo_that_differs_from_the_verified_name_is_shown_as_a_claim() {
+        let h = Hop {
+            from_rdns: Some("dsl-4.isp.example".into()),
+            ..hop()
+        };
+        let note = helo_note(&h, false).unwrap_or_default();
+        assert!(note.contains("its own claim"), "{note}");
+        assert!(note.contains("dsl-4.isp.example"), "{note}");
+    }
+
+    #[test]
+    fn a_bare_claim_is_pointed_out_only_at_the_boundary() {
+        assert!(helo_note(&hop(), true).is_some());
+        assert!(helo_note(&hop(), false).is_none());
+    }
+
+    #[test]
+    fn a_login_note_is_explained_as_a_name_the_sender_chose() {
+        let text = auth_text("Authenticated sender: paypal.com");
+        assert!(text.contains("paypal.com"));
+        assert!(text.contains("does not prove"));
+    }
 }

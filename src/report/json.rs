@@ -177,6 +177,21 @@ struct HopJson<'a> {
     delay_seconds: Option<i64>,
     trusted: bool,
     header_index: usize,
+    /// The verified reverse-DNS name (same as `from_rdns`; kept under both names).
+    rdns: Option<&'a str>,
+    id: Option<&'a str>,
+    #[serde(rename = "for")]
+    for_addr: Option<&'a str>,
+    via: Option<&'a str>,
+    ident: Option<&'a str>,
+    /// A login note such as "Authenticated sender: x", as written.
+    auth_note: Option<&'a str>,
+    /// Who runs the server that wrote the line ("Google", "Microsoft 365 / Outlook.com").
+    operator: Option<&'a str>,
+    /// Who runs the server it came from (verified name or address).
+    from_operator: Option<&'a str>,
+    /// The date as written, when it could not be read.
+    unread_date: Option<&'a str>,
 }
 
 impl<'a> From<&'a Hop> for HopJson<'a> {
@@ -195,6 +210,15 @@ impl<'a> From<&'a Hop> for HopJson<'a> {
             delay_seconds: h.delay_seconds,
             trusted: h.trusted,
             header_index: h.header_index,
+            rdns: h.from_rdns.as_deref(),
+            id: h.id.as_deref(),
+            for_addr: h.for_addr.as_deref(),
+            via: h.via.as_deref(),
+            ident: h.ident.as_deref(),
+            auth_note: h.auth_note.as_deref(),
+            operator: h.operator.as_deref(),
+            from_operator: h.from_operator.as_deref(),
+            unread_date: h.unread_date.as_deref(),
         }
     }
 }

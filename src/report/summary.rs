@@ -33,6 +33,14 @@ struct Tally {
     unexplained: usize,
     unexplained_examples: Vec<String>,
     internal_examples: Vec<String>,
+    received_lines: usize,
+    /// Received lines that carry a date, and how many of those dates were read.
+    dated_lines: usize,
+    dates_read: usize,
+    unread_date_examples: Vec<String>,
+    /// Received lines in which no clause could be read at all.
+    unparsed_lines: usize,
+    unparsed_examples: Vec<String>,
 }
 
 impl Tally {
@@ -69,6 +77,25 @@ impl Tally {
         }
         if r.path.boundary.is_some() {
             self.with_boundary += 1;
+        }
+        for h in &r.path.hops {
+            self.received_lines += 1;
+            if h.has_date {
+                self.dated_lines += 1;
+                if h.timestamp.is_some() {
+                    self.dates_read += 1;
+                } else if self.unread_date_examples.len() < MAX_EXAMPLES {
+                    self.unread_date_examples
+                        .push(h.unread_date.clone().unwrap_or_default());
+                }
+            }
+            if h.unparsed {
+                self.unparsed_lines += 1;
+                if self.unparsed_examples.len() < MAX_EXAMPLES {
+                    self.unparsed_examples
+                        .push(crate::analysis::text::clip(&h.raw, 120));
+                }
+            }
         }
         let rec = &r.auth.recorded;
         self.recorded_spf += usize::from(rec.spf.is_some());
@@ -121,6 +148,14 @@ impl Tally {
                 "dkim": self.recorded_dkim,
                 "dmarc": self.recorded_dmarc,
                 "all_three": self.recorded_all,
+            },
+            "received": {
+                "lines": self.received_lines,
+                "with_date": self.dated_lines,
+                "dates_read": self.dates_read,
+                "unread_date_examples": self.unread_date_examples,
+                "unparsed": self.unparsed_lines,
+                "unparsed_examples": self.unparsed_examples,
             },
             "checks": checks,
             "unexplained_verdicts": self.unexplained,
@@ -244,6 +279,26 @@ impl Summary {
             ("with all three", t.recorded_all),
         ] {
             let _ = writeln!(out, "  {what:<38} {n:>7}  {}", pct(n, t.analysed()));
+        }
+        out.push('\n');
+        let _ = writeln!(out, "Received lines: {}", t.received_lines);
+        let _ = writeln!(
+            out,
+            "  with a date {:>7}, of which read {:>7}  {}",
+            t.dated_lines,
+            t.dates_read,
+            pct(t.dates_read, t.dated_lines)
+        );
+        for d in &t.unread_date_examples {
+            let _ = writeln!(out, "  date not read: {}", clean(d));
+        }
+        let _ = writeln!(
+            out,
+            "  that could not be parsed at all {:>7}",
+            t.unparsed_lines
+        );
+        for l in &t.unparsed_examples {
+            let _ = writeln!(out, "  not parsed: {}", clean(l));
         }
         out.push('\n');
         let _ = writeln!(
@@ -427,6 +482,43 @@ mod tests {
         let text = s.render_text();
         assert!(text.contains("By folder"), "{text}");
         assert!(text.contains("internal errors: 0"), "{text}");
+    }
+
+    #[test]
+    fn received_dates_read_and_unparsed_lines_are_counted() {
+        use crate::analysis::Hop;
+        let mut r = report(Verdict::Ok, true);
+        r.path.hops = vec![
+            Hop {
+                has_date: true,
+                timestamp: Some(1),
+                ..Hop::default()
+            },
+            Hop {
+                has_date: true,
+                unread_date: Some("yesterday-ish".into()),
+                ..Hop::default()
+            },
+            Hop {
+                unparsed: true,
+                raw: "garbage".into(),
+                ..Hop::default()
+            },
+        ];
+        let mut s = Summary::new(vec![None]);
+        s.add(&Checked {
+            path: "x".into(),
+            group: 0,
+            result: Ok(r),
+        });
+        let v = s.to_json();
+        assert_eq!(v["received"]["lines"], 3);
+        assert_eq!(v["received"]["with_date"], 2);
+        assert_eq!(v["received"]["dates_read"], 1);
+        assert_eq!(v["received"]["unparsed"], 1);
+        let text = s.render_text();
+        assert!(text.contains("date not read: yesterday-ish"), "{text}");
+        assert!(text.contains("not parsed: garbage"), "{text}");
     }
 
     #[test]

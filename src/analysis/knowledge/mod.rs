@@ -16,6 +16,8 @@ pub mod files;
 
 use serde::de::DeserializeOwned;
 
+pub mod operators;
+
 /// Parses one embedded knowledge file. The files ship inside the binary and every one is
 /// loaded by the tests, so a parse error is a defect of the build, never of a user's input:
 /// it is reported loudly instead of letting checks run on half their knowledge.
