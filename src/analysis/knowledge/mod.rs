@@ -9,14 +9,15 @@
 //!   services, free hosts, risky endings and the rules around them
 //! - `cues`: cue phrases per check and language, and the password words
 //! - `files`: one table of file types (what runs on opening, decoys, risky downloads)
+//! - `operators`: who runs a mail server (Microsoft 365, Google, mailing services…), by
+//!   host name and address range
 
 pub mod cues;
 pub mod domains;
 pub mod files;
+pub mod operators;
 
 use serde::de::DeserializeOwned;
-
-pub mod operators;
 
 /// Parses one embedded knowledge file. The files ship inside the binary and every one is
 /// loaded by the tests, so a parse error is a defect of the build, never of a user's input:
