@@ -26,8 +26,17 @@ const ABOUT: &str = "Tells you whether an email is really from who it says, and 
 Run without arguments (or with .eml files) to open the desktop app; use `mailsleuth check` on the command line.";
 
 const CHECK_HELP: &str = "\
-PATH is a message file (.eml, or an mbox file holding one message), a folder (searched \
-recursively: every regular file, in sorted order, hidden files skipped), or - for standard input.
+PATH is a message file, a folder (searched recursively: every regular file, in sorted order, \
+hidden files skipped; a Maildir's cur/ and new/ are plain message files), or - for standard input.
+
+What is read:
+  .eml files; Apple Mail .emlx files; Outlook .msg files (rebuilt from the headers, body and
+  attachments Outlook kept: results are the ones recorded at delivery, and a .msg without
+  transport headers, such as a draft or a sent item, gets an error instead of a verdict);
+  mbox files, read as a stream: one row per message, named PATH#1, PATH#2, … (at most
+  100,000 messages per file, each up to --max-size).
+  A message carrying attached messages (forwarded \"as attachment\") gets a row for each of
+  them as well, named PATH#attached-1 and so on, nested at most 3 levels deep.
 
 Live checks and privacy:
   Unless --offline is given, mailsleuth re-checks SPF, DKIM, DMARC and ARC now, over DNS.
