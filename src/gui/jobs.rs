@@ -237,9 +237,8 @@ fn run_job(job: Job, emit: &mut dyn FnMut(JobResult)) {
     match job {
         Job::Analyse { id, source, opts } => {
             let mut sent = 0usize;
-            let mut messages = 0usize;
             let mut note = None;
-            for found in open_source(source, opts.max_size) {
+            for (messages, found) in open_source(source, opts.max_size).enumerate() {
                 if messages >= MAX_MESSAGES_PER_FILE {
                     note = Some(format!(
                         "Opened the first {MAX_MESSAGES_PER_FILE} messages of this mailbox. To \
@@ -247,7 +246,6 @@ fn run_job(job: Job, emit: &mut dyn FnMut(JobResult)) {
                     ));
                     break;
                 }
-                messages += 1;
                 let analysed = intake::analyse(found, &opts);
                 let first: Vec<bool> = analysed
                     .iter()

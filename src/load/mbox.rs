@@ -81,10 +81,7 @@ impl<R: BufRead> Reader<R> {
         let mut oversize = 0u64;
         let mut prev_blank = false;
         let mut prev_ended = true;
-        loop {
-            let Some(line) = self.next_line()? else {
-                break;
-            };
+        while let Some(line) = self.next_line()? {
             let whole_line_start = prev_ended;
             prev_ended = line.ends_with(b"\n");
             if whole_line_start && prev_blank && line.starts_with(b"From ") {

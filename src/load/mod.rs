@@ -233,7 +233,7 @@ fn looks_like_emlx(bytes: &[u8]) -> bool {
     let digits = first.strip_suffix(b"\r").unwrap_or(first);
     !digits.is_empty()
         && digits.iter().all(u8::is_ascii_digit)
-        && bytes.get(nl + 1..).is_some_and(|r| starts_with_header(r))
+        && bytes.get(nl + 1..).is_some_and(starts_with_header)
 }
 
 fn unwrap_emlx(bytes: &[u8]) -> Option<&[u8]> {
