@@ -268,6 +268,23 @@ mod tests {
     }
 
     #[test]
+    fn a_mailbox_over_the_message_limit_stops_with_a_readable_row() {
+        let one = "From a Mon Jan  1 00:00:00 2024\nSubject: s\n\nx\n\n";
+        let raw = one.repeat(MAX_MESSAGES + 5);
+        let mut reader = Reader::new(raw.as_bytes(), 1000);
+        let mut ok = 0;
+        let mut last = None;
+        for item in reader.by_ref() {
+            match item {
+                Ok(_) => ok += 1,
+                Err(e) => last = Some(e),
+            }
+        }
+        assert_eq!(ok, MAX_MESSAGES);
+        assert_eq!(last.map(|e| e.kind()), Some("too-many-messages"));
+    }
+
+    #[test]
     fn mbox_is_recognised_by_its_first_lines() {
         assert!(looks_like_mbox(
             b"From a Mon Jan  1 2024\nFrom: x@example.com\n"
