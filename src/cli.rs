@@ -10,14 +10,15 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::analysis::{self, Options, Report, Verdict};
+use crate::analysis::{self, Options, Verdict};
+use crate::intake;
 use crate::live::{self, LiveOptions};
-use crate::load::{self, LoadError};
+use crate::load::{self, Found, LoadError};
 use crate::report::summary::Summary;
 use crate::report::{json, text, Checked, Failure};
 
@@ -25,8 +26,17 @@ const ABOUT: &str = "Tells you whether an email is really from who it says, and 
 Run without arguments (or with .eml files) to open the desktop app; use `mailsleuth check` on the command line.";
 
 const CHECK_HELP: &str = "\
-PATH is a message file (.eml, or an mbox file holding one message), a folder (searched \
-recursively: every regular file, in sorted order, hidden files skipped), or - for standard input.
+PATH is a message file, a folder (searched recursively: every regular file, in sorted order, \
+hidden files skipped; a Maildir's cur/ and new/ are plain message files), or - for standard input.
+
+What is read:
+  .eml files; Apple Mail .emlx files; Outlook .msg files (rebuilt from the headers, body and
+  attachments Outlook kept: results are the ones recorded at delivery, and a .msg without
+  transport headers, such as a draft or a sent item, gets an error instead of a verdict);
+  mbox files, read as a stream: one row per message, named PATH#1, PATH#2, … (at most
+  100,000 messages per file, each up to --max-size).
+  A message carrying attached messages (forwarded \"as attachment\") gets a row for each of
+  them as well, named PATH#attached-1 and so on, nested at most 3 levels deep.
 
 Live checks and privacy:
   Unless --offline is given, mailsleuth re-checks SPF, DKIM, DMARC and ARC now, over DNS.
@@ -353,35 +363,97 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// Reads, analyses and (unless offline) re-checks one message. Never panics: a panic inside
-/// becomes a `Failure` of kind `internal` for this input alone.
-fn check_one(
-    source: &Source,
-    stdin: Option<&Result<Vec<u8>, Failure>>,
-    opts: &Options,
-    live_opts: Option<&LiveOptions>,
-) -> Result<Report, Failure> {
-    let owned;
-    let raw: &[u8] = match source {
-        Source::Broken(f) => return Err(f.clone()),
-        Source::File(p) => {
-            owned = load::read_file(p, opts.max_size)?;
-            &owned
-        }
-        Source::Stdin => match stdin {
-            Some(Ok(bytes)) => bytes,
-            Some(Err(f)) => return Err(f.clone()),
-            None => return Err(Failure::internal("standard input was not read")),
-        },
-    };
-    guarded(|| {
-        let mut report = analysis::analyze(raw, opts)?;
-        if let Some(lo) = live_opts {
-            let live = live::verify_blocking(raw, &report, lo);
-            analysis::apply_live(&mut report, live, opts);
-        }
-        Ok(report)
+/// One message to analyse: an input, or one message of an mbox input.
+struct Unit {
+    /// As shown to the person and in JSON `path` (`box.mbox#3` for an mbox's third message).
+    shown: String,
+    group: usize,
+    found: Result<Found, Failure>,
+}
+
+/// The messages of every input, in order, read only as the workers ask for them (so an
+/// mbox of any size is never held in memory).
+fn units<'a>(
+    inputs: &'a [Input],
+    stdin: Option<&'a Result<Vec<u8>, Failure>>,
+    max_size: usize,
+) -> impl Iterator<Item = Unit> + Send + 'a {
+    inputs.iter().flat_map(move |input| {
+        let messages: Box<dyn Iterator<Item = Result<Found, Failure>> + Send> = match &input.source
+        {
+            Source::Broken(f) => Box::new(std::iter::once(Err(f.clone()))),
+            Source::File(p) => Box::new(load::open_path(p, max_size).map(Ok)),
+            Source::Stdin => match stdin {
+                Some(Ok(bytes)) => Box::new(load::open_bytes(bytes.clone(), max_size).map(Ok)),
+                Some(Err(f)) => Box::new(std::iter::once(Err(f.clone()))),
+                None => Box::new(std::iter::once(Err(Failure::internal(
+                    "standard input was not read",
+                )))),
+            },
+        };
+        let (shown, group) = (input.shown.clone(), input.group);
+        messages.map(move |found| Unit {
+            shown: match &found {
+                Ok(f) => format!("{shown}{}", f.suffix),
+                Err(_) => shown.clone(),
+            },
+            group,
+            found,
+        })
     })
+}
+
+/// Analyses and (unless offline) re-checks one message and the messages attached to it.
+/// Never panics: a panic inside becomes a `Failure` of kind `internal` for this input alone.
+fn check_one(unit: Unit, opts: &Options, live_opts: Option<&LiveOptions>) -> Vec<Checked> {
+    let Unit {
+        shown,
+        group,
+        found,
+    } = unit;
+    let found = match found {
+        Ok(f) => f,
+        Err(f) => {
+            return vec![Checked {
+                path: shown,
+                group,
+                result: Err(f),
+            }]
+        }
+    };
+    let base = shown
+        .strip_suffix(found.suffix.as_str())
+        .unwrap_or(&shown)
+        .to_string();
+    let analysed = guarded(|| Ok(intake::analyse(found, opts)));
+    let analysed = match analysed {
+        Ok(a) => a,
+        Err(f) => {
+            return vec![Checked {
+                path: shown,
+                group,
+                result: Err(f),
+            }]
+        }
+    };
+    analysed
+        .into_iter()
+        .map(|a| {
+            let result = guarded(|| {
+                let mut report = a.result.map_err(Failure::from)?;
+                if let (Some(lo), Some(raw)) = (live_opts, &a.raw) {
+                    let live = live::verify_blocking(raw, &report, lo);
+                    analysis::apply_live(&mut report, live, opts);
+                }
+                Ok(report)
+            });
+            Checked {
+                path: format!("{base}{}", a.suffix),
+                group,
+                result,
+            }
+        })
+        .collect()
 }
 
 /// Runs `f`, turning a panic inside it into a `Failure` of kind `internal`, so one
@@ -403,18 +475,19 @@ const LIVE_WORKERS: usize = 8;
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Runs `work` over `items` on `workers` threads and hands results to `emit` in item order.
-/// Stops early (returning the error) when `emit` fails, e.g. on a closed pipe.
+/// Items are taken from the iterator only as workers become free, at most `WINDOW` ahead
+/// of the printer. Stops early (returning the error) when `emit` fails, e.g. on a closed pipe.
 fn for_each_ordered<T, R>(
-    items: &[T],
+    items: impl Iterator<Item = T> + Send,
     workers: usize,
-    work: impl Fn(&T) -> R + Sync,
+    work: impl Fn(T) -> R + Sync,
     mut emit: impl FnMut(R) -> std::io::Result<()>,
 ) -> std::io::Result<()>
 where
-    T: Sync,
+    T: Send,
     R: Send,
 {
-    let next = AtomicUsize::new(0);
+    let source = Mutex::new((0usize, items));
     let stop = AtomicBool::new(false);
     let printed = Mutex::new(0usize);
     let turn = Condvar::new();
@@ -423,13 +496,19 @@ where
         let mut started = 0;
         for _ in 0..workers.max(1) {
             let tx = tx.clone();
-            let (next, stop, printed, turn, work) = (&next, &stop, &printed, &turn, &work);
+            let (source, stop, printed, turn, work) = (&source, &stop, &printed, &turn, &work);
             let spawned = std::thread::Builder::new()
                 .name("mailsleuth-check".into())
                 .stack_size(WORKER_STACK_BYTES)
                 .spawn_scoped(s, move || loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(item) = items.get(i) else { break };
+                    // Reading the next item (part of an mbox, say) happens under the lock, in order.
+                    let next = {
+                        let mut src = source.lock().unwrap_or_else(|e| e.into_inner());
+                        let i = src.0;
+                        src.0 += 1;
+                        src.1.next().map(|item| (i, item))
+                    };
+                    let Some((i, item)) = next else { break };
                     {
                         let mut p = printed.lock().unwrap_or_else(|e| e.into_inner());
                         while i >= *p + WINDOW && !stop.load(Ordering::SeqCst) {
@@ -488,7 +567,6 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
             .unwrap_or(1)
             .min(LIVE_WORKERS)
     }
-    .min(plan.inputs.len())
     .max(1);
 
     let mut status = Status::Clean;
@@ -496,42 +574,12 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let emitted = for_each_ordered(
-        &plan.inputs,
+        units(&plan.inputs, stdin.as_ref(), plan.opts.max_size),
         workers,
-        |input| Checked {
-            path: input.shown.clone(),
-            group: input.group,
-            result: check_one(
-                &input.source,
-                stdin.as_ref(),
-                &plan.opts,
-                plan.live.as_ref(),
-            ),
-        },
-        |checked| {
-            status = status.max(match &checked.result {
-                Ok(r) if r.verdict == Verdict::Danger => Status::Danger,
-                Ok(_) => Status::Clean,
-                Err(_) => Status::Failed,
-            });
-            match plan.mode {
-                Mode::Text(style) => {
-                    out.write_all(text::render(&checked, style).as_bytes())?;
-                }
-                Mode::Json => {
-                    out.write_all(json::to_line(&checked).as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
-                Mode::Summary { .. } => {
-                    if let Err(f) = &checked.result {
-                        eprintln!(
-                            "mailsleuth: {}: {}",
-                            crate::report::clean(&checked.path),
-                            crate::report::clean(&f.message)
-                        );
-                    }
-                    summary.add(&checked);
-                }
+        |unit| check_one(unit, &plan.opts, plan.live.as_ref()),
+        |batch| {
+            for checked in batch {
+                emit_one(&checked, &plan, &mut status, &mut summary, &mut out)?;
             }
             // Flushing per input keeps a pipe reader in step with the run.
             out.flush()
@@ -557,6 +605,45 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
     }
 }
 
+/// Prints (or, for a summary, counts) one checked message.
+fn emit_one(
+    checked: &Checked,
+    plan: &Plan,
+    status: &mut Status,
+    summary: &mut Summary,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    {
+        {
+            *status = (*status).max(match &checked.result {
+                Ok(r) if r.verdict == Verdict::Danger => Status::Danger,
+                Ok(_) => Status::Clean,
+                Err(_) => Status::Failed,
+            });
+            match plan.mode {
+                Mode::Text(style) => {
+                    out.write_all(text::render(checked, style).as_bytes())?;
+                }
+                Mode::Json => {
+                    out.write_all(json::to_line(checked).as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                Mode::Summary { .. } => {
+                    if let Err(f) = &checked.result {
+                        eprintln!(
+                            "mailsleuth: {}: {}",
+                            crate::report::clean(&checked.path),
+                            crate::report::clean(&f.message)
+                        );
+                    }
+                    summary.add(checked);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,9 +661,9 @@ mod tests {
         let items: Vec<u64> = (0..200).collect();
         let mut seen = Vec::new();
         for_each_ordered(
-            &items,
+            items.iter().copied(),
             4,
-            |&i| {
+            |i| {
                 // Later items finish first, so the printer must reorder.
                 std::thread::sleep(std::time::Duration::from_micros((200 - i) * 20));
                 i
@@ -595,9 +682,9 @@ mod tests {
         let items: Vec<u32> = (0..1000).collect();
         let mut n = 0;
         let r = for_each_ordered(
-            &items,
+            items.iter().copied(),
             3,
-            |&i| i,
+            |i| i,
             |_| {
                 n += 1;
                 if n == 5 {

@@ -1,7 +1,8 @@
 //! mailsleuth: tells a person whether an email is really from who it says, and teaches them how to tell.
 //!
 //! Module map:
-//! - `load`: bytes → message, or a readable `LoadError` (empty, too large, not an email…)
+//! - `load`: files and bytes → messages (mbox, .emlx, Outlook .msg, attached messages), or a readable `LoadError`
+//! - `intake`: found messages → analysed entries, attached messages as entries of their own
 //! - `analysis`: PURE analysis of one message into a `Report` (path, identity, auth, content, checks, verdict)
 //! - `lessons`: the teaching text for every check id and the header glossary (data in `assets/lessons`)
 //! - `live`: re-verification of SPF/DKIM/DMARC/ARC over DNS (mail-auth + hickory-resolver)
@@ -13,6 +14,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod gui;
+pub mod intake;
 pub mod lessons;
 pub mod live;
 pub mod load;

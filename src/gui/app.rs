@@ -150,6 +150,7 @@ impl MailsleuthApp {
         !self.folder_scans.is_empty()
             || self.entries.iter().any(|e| {
                 matches!(e.state, EntryState::Loading)
+                    || e.more
                     || matches!(e.live, LiveState::Running | LiveState::Pending)
             })
     }

@@ -129,7 +129,15 @@ impl MailsleuthApp {
                     self.add_entry(name, Source::Path(path));
                 }
             }
-            Command::OpenBytes { name, bytes } => self.add_entry(name, Source::Bytes(bytes)),
+            Command::OpenBytes { name, bytes } => {
+                // Text copied out of a mail program's source view loses line endings and
+                // gains non-breaking spaces on the way; put them back before reading it.
+                let bytes = match std::str::from_utf8(&bytes) {
+                    Ok(text) => Arc::from(crate::load::paste::repair(text)),
+                    Err(_) => bytes,
+                };
+                self.add_entry(name, Source::Bytes(bytes));
+            }
             Command::OpenSample => {
                 self.add_entry(SAMPLE_NAME.into(), Source::Bytes(Arc::from(SAMPLE_EML)));
             }

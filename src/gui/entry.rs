@@ -103,6 +103,15 @@ pub struct Entry {
     pub(super) raw: Option<Arc<[u8]>>,
     /// What the person is looking at in this message.
     pub ui: EntryUi,
+    /// For a message that came attached to another: the entry of that carrier.
+    pub carrier: Option<EntryId>,
+    /// More messages of this entry's source (an mbox, attached messages) are still coming.
+    pub(super) more: bool,
+    /// The entries that came from this entry's source, in the order they were sent (this
+    /// entry first), so an attached message can find its carrier.
+    pub(super) family: Vec<EntryId>,
+    /// The name of the file or paste this entry came from, before any `#N` suffix.
+    pub(super) source_name: String,
 }
 
 impl Entry {
@@ -197,6 +206,10 @@ impl MailsleuthApp {
                 check: None,
                 scroll_to: None,
             },
+            carrier: None,
+            more: false,
+            family: vec![id],
+            source_name: String::new(),
         });
         self.view = View::Message(id);
     }
@@ -211,8 +224,10 @@ impl MailsleuthApp {
                 reason,
             }),
         };
+        let more = matches!(state, EntryState::Loading);
         self.entries.push(Entry {
             id,
+            source_name: name.clone(),
             name,
             state,
             live: LiveState::Pending,
@@ -222,8 +237,70 @@ impl MailsleuthApp {
                 check: None,
                 scroll_to: None,
             },
+            carrier: None,
+            more,
+            family: vec![id],
         });
         self.view = View::Message(id);
+    }
+
+    /// Adds another message of an entry's source (an mbox's next message, an attached
+    /// message) right after that source's last entry.
+    fn add_also(&mut self, parent: EntryId, also: Also) {
+        let Some(p) = self.entries.iter().position(|e| e.id == parent) else {
+            return; // closed while it was being read
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        let (name, carrier, family_len) = {
+            let Some(pe) = self.entries.get_mut(p) else {
+                return;
+            };
+            let carrier = also.carrier.and_then(|c| pe.family.get(c).copied());
+            pe.family.push(id);
+            (
+                format!("{}{}", pe.source_name, also.suffix),
+                carrier,
+                pe.family.len(),
+            )
+        };
+        // After the parent and the entries already added from its source.
+        let at = (p + family_len - 1).min(self.entries.len());
+        let offline = self.settings.offline;
+        let (state, live) = match also.result {
+            Ok(report) => (
+                EntryState::Ready(report),
+                if offline || also.raw.is_none() {
+                    LiveState::Off
+                } else {
+                    LiveState::Pending
+                },
+            ),
+            Err(e) => (EntryState::Failed(e), LiveState::Off),
+        };
+        self.entries.insert(
+            at,
+            Entry {
+                id,
+                name,
+                state,
+                live,
+                raw: also.raw,
+                ui: EntryUi {
+                    tab: Tab::Verdict,
+                    check: None,
+                    scroll_to: None,
+                },
+                carrier,
+                more: false,
+                family: vec![id],
+                source_name: String::new(),
+            },
+        );
+        if also.open_first && self.view == View::Message(parent) {
+            self.view = View::Message(id);
+        }
+        self.start_live(id);
     }
 
     pub(super) fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
@@ -241,16 +318,24 @@ impl MailsleuthApp {
     pub(super) fn poll_jobs(&mut self) {
         for result in self.jobs.poll() {
             match result {
-                jobs::JobResult::Analysed { id, raw, result } => {
+                jobs::JobResult::Analysed {
+                    id,
+                    suffix,
+                    raw,
+                    result,
+                } => {
                     let offline = self.settings.offline;
                     let Some(entry) = self.entry_mut(id) else {
                         continue; // closed while it was being analysed
                     };
+                    let live_possible = raw.is_some();
                     entry.raw = raw;
+                    entry.name.push_str(&suffix);
                     match result {
                         Ok(report) => {
                             entry.state = EntryState::Ready(report);
-                            entry.live = if offline {
+                            // A message rebuilt from a .msg has no original bytes to re-check.
+                            entry.live = if offline || !live_possible {
                                 LiveState::Off
                             } else {
                                 LiveState::Pending
@@ -262,6 +347,31 @@ impl MailsleuthApp {
                         }
                     }
                     self.start_live(id);
+                }
+                jobs::JobResult::Also {
+                    parent,
+                    suffix,
+                    carrier,
+                    open_first,
+                    raw,
+                    result,
+                } => self.add_also(
+                    parent,
+                    Also {
+                        suffix,
+                        carrier,
+                        open_first,
+                        raw,
+                        result,
+                    },
+                ),
+                jobs::JobResult::Finished { id, note } => {
+                    if let Some(entry) = self.entry_mut(id) {
+                        entry.more = false;
+                    }
+                    if note.is_some() {
+                        self.note = note;
+                    }
                 }
                 jobs::JobResult::Live { id, report } => {
                     if let Some(entry) = self.entry_mut(id) {
@@ -314,6 +424,15 @@ impl MailsleuthApp {
             };
         }
     }
+}
+
+/// Another message of a source, as the background job sent it.
+struct Also {
+    suffix: String,
+    carrier: Option<usize>,
+    open_first: bool,
+    raw: Option<Arc<[u8]>>,
+    result: Result<Box<Report>, LoadError>,
 }
 
 /// The name shown for a file: its file name, or the whole path when it has none; control

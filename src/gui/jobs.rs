@@ -10,8 +10,13 @@ use std::sync::{Arc, Mutex};
 
 use super::settings::DnsServer;
 use crate::analysis::{self, Options, Report};
+use crate::intake;
 use crate::live::{self, LiveOptions};
 use crate::load::{self, LoadError};
+
+/// At most this many messages of one mailbox file are opened in the app; a whole archive
+/// would bury the list (`mailsleuth check` reads any number).
+pub const MAX_MESSAGES_PER_FILE: usize = 200;
 
 /// Threads reading and analysing messages (the CPU has few cores; more would only queue).
 pub const ANALYSIS_WORKERS: usize = 2;
@@ -75,9 +80,28 @@ pub enum JobResult {
     /// The first analysis of a message (or why it could not be read).
     Analysed {
         id: EntryId,
+        /// Added to the entry's name when its source holds more than one message (`#1`).
+        suffix: String,
         raw: Option<Arc<[u8]>>,
         result: Result<Box<Report>, LoadError>,
     },
+    /// Another message of the same source: the next message of an mbox, or a message
+    /// attached to one already sent.
+    Also {
+        /// The entry whose source this came from.
+        parent: EntryId,
+        /// Added to the parent's name (`#3`, `#attached-1`).
+        suffix: String,
+        /// For an attached message, the index (in the order sent for this source, the
+        /// parent being 0) of the message it was attached to.
+        carrier: Option<usize>,
+        /// Show this one first: the carrier is a short forward from the organisation itself.
+        open_first: bool,
+        raw: Option<Arc<[u8]>>,
+        result: Result<Box<Report>, LoadError>,
+    },
+    /// Every message of the source has been sent; `note` says what was left out, if anything.
+    Finished { id: EntryId, note: Option<String> },
     /// The report with live results merged and the verdict recomputed.
     Live { id: EntryId, report: Box<Report> },
     /// The live check could not start (e.g. the DNS server named in settings has no address).
@@ -120,77 +144,146 @@ fn worker(rx: &Mutex<Receiver<Job>>, results: &Sender<JobResult>, ctx: &egui::Co
             // The app has gone away: no more jobs will come.
             return;
         };
-        let result = run_guarded(job);
-        if results.send(result).is_err() {
+        let mut gone = false;
+        run_guarded(job, &mut |result| {
+            gone |= results.send(result).is_err();
+            ctx.request_repaint();
+        });
+        if gone {
             return;
         }
-        ctx.request_repaint();
     }
 }
 
-fn read_source(source: Source, max: usize) -> Result<Arc<[u8]>, LoadError> {
+/// The messages of a source, read as they are needed.
+fn open_source(source: Source, max: usize) -> load::Messages {
+    let failed = |e: LoadError| -> load::Messages {
+        Box::new(std::iter::once(load::Found {
+            suffix: String::new(),
+            bytes: Err(e),
+            notes: Vec::new(),
+            origin: load::Origin::Original,
+        }))
+    };
     match source {
-        Source::Path(path) => load::read_file(&path, max).map(Arc::from),
+        Source::Path(path) => load::open_path(&path, max),
         Source::Dropped(handle) => {
             let path = handle.path();
             if path.is_file() {
-                return load::read_file(path, max).map(Arc::from);
+                return load::open_path(path, max);
             }
-            handle
-                .bytes()
-                .map(Arc::from)
-                .map_err(|reason| LoadError::Unreadable {
+            match handle.bytes() {
+                Ok(bytes) => load::open_bytes(bytes.to_vec(), max),
+                Err(reason) => failed(LoadError::Unreadable {
                     path: path.display().to_string(),
                     reason,
-                })
+                }),
+            }
         }
-        Source::Bytes(bytes) => Ok(bytes),
+        Source::Bytes(bytes) => load::open_bytes(bytes.to_vec(), max),
     }
 }
 
 /// Runs a job; a panic inside the analysis becomes a readable error for that message, so
 /// one hostile file cannot leave its entry spinning forever or take a worker down.
-fn run_guarded(job: Job) -> JobResult {
+fn run_guarded(job: Job, emit: &mut dyn FnMut(JobResult)) {
     let (id, live, name) = match &job {
         Job::Analyse { id, source, .. } => (*id, false, source.describe()),
         Job::Live { id, .. } => (*id, true, String::new()),
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(job))) {
-        Ok(result) => result,
-        Err(_) if live => JobResult::LiveFailed {
+    let mut sent = 0usize;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_job(job, &mut |r| {
+            sent += 1;
+            emit(r);
+        })
+    }));
+    if outcome.is_ok() {
+        return;
+    }
+    let internal = LoadError::Unreadable {
+        path: name,
+        reason: "mailsleuth hit an internal error while reading it, so it cannot \
+                 judge it; please report this file to your IT team"
+            .into(),
+    };
+    if live {
+        emit(JobResult::LiveFailed {
             id,
             message: "mailsleuth hit an internal error while re-checking this message".into(),
-        },
-        Err(_) => JobResult::Analysed {
+        });
+    } else if sent == 0 {
+        emit(JobResult::Analysed {
             id,
+            suffix: String::new(),
             raw: None,
-            result: Err(LoadError::Unreadable {
-                path: name,
-                reason: "mailsleuth hit an internal error while reading it, so it cannot \
-                         judge it; please report this file to your IT team"
-                    .into(),
-            }),
-        },
+            result: Err(internal),
+        });
+        emit(JobResult::Finished { id, note: None });
+    } else {
+        emit(JobResult::Also {
+            parent: id,
+            suffix: " (the rest)".into(),
+            carrier: None,
+            open_first: false,
+            raw: None,
+            result: Err(internal),
+        });
+        emit(JobResult::Finished { id, note: None });
     }
 }
 
-fn run_job(job: Job) -> JobResult {
+fn run_job(job: Job, emit: &mut dyn FnMut(JobResult)) {
     match job {
-        Job::Analyse { id, source, opts } => match read_source(source, opts.max_size) {
-            Ok(raw) => {
-                let result = analysis::analyze(&raw, &opts).map(Box::new);
-                JobResult::Analysed {
-                    id,
-                    raw: Some(raw),
-                    result,
+        Job::Analyse { id, source, opts } => {
+            let mut sent = 0usize;
+            let mut note = None;
+            for (messages, found) in open_source(source, opts.max_size).enumerate() {
+                if messages >= MAX_MESSAGES_PER_FILE {
+                    note = Some(format!(
+                        "Opened the first {MAX_MESSAGES_PER_FILE} messages of this mailbox. To \
+                         check all of it, use \"mailsleuth check\" on the file"
+                    ));
+                    break;
+                }
+                let analysed = intake::analyse(found, &opts);
+                let first: Vec<bool> = analysed
+                    .iter()
+                    .map(|a| a.opens_first(&analysed, &opts.own_domains))
+                    .collect();
+                let base = sent;
+                for (a, open_first) in analysed.into_iter().zip(first) {
+                    let result = a.result.map(Box::new);
+                    if sent == 0 {
+                        emit(JobResult::Analysed {
+                            id,
+                            suffix: a.suffix,
+                            raw: a.raw,
+                            result,
+                        });
+                    } else {
+                        emit(JobResult::Also {
+                            parent: id,
+                            suffix: a.suffix,
+                            carrier: a.carrier.map(|c| c + base),
+                            open_first,
+                            raw: a.raw,
+                            result,
+                        });
+                    }
+                    sent += 1;
                 }
             }
-            Err(e) => JobResult::Analysed {
-                id,
-                raw: None,
-                result: Err(e),
-            },
-        },
+            if sent == 0 {
+                emit(JobResult::Analysed {
+                    id,
+                    suffix: String::new(),
+                    raw: None,
+                    result: Err(LoadError::Empty),
+                });
+            }
+            emit(JobResult::Finished { id, note });
+        }
         Job::Live {
             id,
             raw,
@@ -200,7 +293,7 @@ fn run_job(job: Job) -> JobResult {
         } => {
             let dns = match dns.resolve() {
                 Ok(dns) => dns,
-                Err(message) => return JobResult::LiveFailed { id, message },
+                Err(message) => return emit(JobResult::LiveFailed { id, message }),
             };
             let live = LiveOptions {
                 dns,
@@ -208,7 +301,7 @@ fn run_job(job: Job) -> JobResult {
             };
             let checked = live::verify_blocking(&raw, &report, &live);
             analysis::apply_live(&mut report, checked, &opts);
-            JobResult::Live { id, report }
+            emit(JobResult::Live { id, report });
         }
     }
 }

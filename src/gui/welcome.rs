@@ -210,12 +210,24 @@ fn training_card_ui(
 }
 
 fn how_to_save_ui(ui: &mut egui::Ui) {
-    egui::CollapsingHeader::new("How do I get an .eml file from my mail program?")
+    egui::CollapsingHeader::new("How do I get the message out of my mail program?")
         .default_open(false)
         .show(ui, |ui| {
-            ui.label("• Outlook on the web, Gmail: open the message, the \"…\" menu ➡ \"Download message\" or \"Show original\" ➡ \"Download original\"");
-            ui.label("• Outlook for Windows: drag the message to your desktop, or forward it \"as attachment\" to yourself");
-            ui.label("• Thunderbird, Apple Mail: File ➡ \"Save as…\" and choose the .eml format");
-            ui.label("• Only have the headers? Copy them and press Ctrl+V here: mailsleuth can check headers alone");
+            ui.label("mailsleuth reads .eml and Outlook .msg files, whole mailboxes (mbox files, Maildir folders, Apple Mail .emlx) and messages pasted as text. A message your colleague forwarded to you \"as attachment\" is checked too: the attached message opens as its own entry.");
+            for line in HOW_TO_SAVE {
+                ui.label(format!("• {line}"));
+            }
         });
 }
+
+/// One line per mail program: how to save a message, or copy its source, as that program
+/// works today.
+const HOW_TO_SAVE: &[&str] = &[
+    "Outlook for Windows (classic): drag the message from the list to your desktop (that makes a .msg file mailsleuth reads), or File ➡ \"Save As\". Outlook keeps the original headers in a .msg but not the original bytes, so signatures are shown as recorded, not re-checked",
+    "New Outlook for Windows and Outlook on the web: open the message, the \"…\" menu ➡ \"Save as\" (an .eml file); or \"…\" ➡ \"View\" ➡ \"View message source\", copy all of it and paste it here",
+    "Gmail: open the message, the ⋮ menu ➡ \"Download message\" (an .eml file); or ⋮ ➡ \"Show original\" ➡ \"Copy to clipboard\" and paste it here",
+    "Apple Mail: select the message, File ➡ \"Save As…\" with the format \"Raw Message Source\", or drag it to the Finder; or View ➡ Message ➡ \"Raw Source\", copy and paste",
+    "Thunderbird: File ➡ \"Save As\" ➡ \"File…\" (an .eml file), or drag the message to your desktop; or View ➡ \"Message Source\" (Ctrl+U), copy and paste",
+    "A whole mailbox: drop the mbox file (Thunderbird's folder files, Google Takeout) or the Maildir folder; each message becomes an entry",
+    "Only have the headers? Copy them (Outlook: File ➡ Properties ➡ \"Internet headers\") and press Ctrl+V here: mailsleuth can check headers alone",
+];

@@ -1,5 +1,22 @@
 //! Bytes → a message ready for analysis, or a `LoadError` a person can read.
+//!
+//! A file can hold more than one message (an mbox) or hold one in a wrapper (Apple Mail's
+//! `.emlx`, Outlook's `.msg`); [`open_path`] and [`open_bytes`] turn any of them into a
+//! sequence of [`Found`] messages, read as they are needed.
+//!
+//! Modules:
+//! - `mbox`: mbox files split into messages while reading
+//! - `msg`: Outlook `.msg` files rebuilt as RFC 5322 messages
+//! - `attached`: messages attached to a message (forwarded as attachment)
+//! - `paste`: repairs text pasted from a mail program's "show original" view
 
+pub mod attached;
+pub mod mbox;
+pub mod msg;
+mod msg_rtf;
+pub mod paste;
+
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use thiserror::Error;
@@ -18,6 +35,14 @@ pub enum LoadError {
     TooLarge { size: String, limit: String },
     #[error("Could not read {path}: {reason}")]
     Unreadable { path: String, reason: String },
+    #[error("This mailbox holds more than {limit} messages; mailsleuth read the first {limit}. Split the mailbox and check the rest separately.")]
+    TooManyMessages { limit: usize },
+    #[error("This Outlook .msg file could not be read: {0}. Open it in Outlook and forward it as an attachment, or save it again, and try again.")]
+    BadMsg(String),
+    #[error("This Outlook .msg file holds no transport headers (it is a draft or a sent item, or Outlook did not keep them), so there is no record of who really sent it and mailsleuth gives no verdict. Check the message as it arrived in the mailbox that received it.")]
+    NoTransportHeaders,
+    #[error("This message is attached {depth} levels deep; mailsleuth opens attached messages up to {depth} levels and did not open this one.")]
+    TooDeep { depth: usize },
 }
 
 impl LoadError {
@@ -28,6 +53,10 @@ impl LoadError {
             LoadError::NotEmail(_) => "not-email",
             LoadError::TooLarge { .. } => "too-large",
             LoadError::Unreadable { .. } => "unreadable",
+            LoadError::TooManyMessages { .. } => "too-many-messages",
+            LoadError::BadMsg(_) => "bad-msg",
+            LoadError::NoTransportHeaders => "no-transport-headers",
+            LoadError::TooDeep { .. } => "too-deep",
         }
     }
 }
@@ -62,6 +91,159 @@ pub fn read_file(path: &Path, max_size: usize) -> Result<Vec<u8>, LoadError> {
         return Err(too_large(meta.len(), max_size));
     }
     std::fs::read(path).map_err(unreadable)
+}
+
+/// One message found in an input.
+#[derive(Debug)]
+pub struct Found {
+    /// Added to the input's name to name this message: empty for a file that is one
+    /// message, `#3` for the third message of an mbox.
+    pub suffix: String,
+    /// The message as RFC 5322 bytes, or why it could not be taken.
+    pub bytes: Result<Vec<u8>, LoadError>,
+    /// What the person should know about where the message came from (added to its report).
+    pub notes: Vec<String>,
+    /// Where the bytes come from: the message itself, or a copy rebuilt from a `.msg`.
+    pub origin: Origin,
+}
+
+/// Whether a message's bytes are the ones that were delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The message as delivered (an `.eml`, an mbox entry, an attached message).
+    Original,
+    /// Rebuilt from an Outlook `.msg`; `transport_headers` says whether Outlook kept the
+    /// headers the message arrived with (a draft or a sent item has none).
+    Outlook { transport_headers: bool },
+}
+
+impl Found {
+    fn whole(bytes: Result<Vec<u8>, LoadError>) -> Found {
+        Found {
+            suffix: String::new(),
+            bytes,
+            notes: Vec::new(),
+            origin: Origin::Original,
+        }
+    }
+}
+
+/// The messages of one input, read as they are needed.
+pub type Messages = Box<dyn Iterator<Item = Found> + Send>;
+
+/// How many bytes of a file are looked at to tell its format.
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// Opens a file and yields its messages: one for an `.eml`, `.emlx` or `.msg`, one per
+/// message for an mbox (streamed, so a mailbox of any size is never held in memory; each
+/// message is limited to `max_size`).
+pub fn open_path(path: &Path, max_size: usize) -> Messages {
+    let unreadable = |e: std::io::Error| LoadError::Unreadable {
+        path: path.display().to_string(),
+        reason: io_reason(&e),
+    };
+    let file = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(LoadError::Unreadable {
+            path: path.display().to_string(),
+            reason: "it is a folder, not a file".into(),
+        }),
+        Ok(_) => std::fs::File::open(path).map_err(unreadable),
+        Err(e) => Err(unreadable(e)),
+    };
+    let file = match file {
+        Ok(f) => f,
+        Err(e) => return Box::new(std::iter::once(Found::whole(Err(e)))),
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let head = match reader.fill_buf() {
+        Ok(h) => h
+            .get(..SNIFF_BYTES.min(h.len()))
+            .unwrap_or_default()
+            .to_vec(),
+        Err(e) => return Box::new(std::iter::once(Found::whole(Err(unreadable(e))))),
+    };
+    if mbox::looks_like_mbox(&head) {
+        return mailbox(reader, max_size);
+    }
+    let bytes = read_file(path, max_size);
+    Box::new(std::iter::once(unwrap_single(bytes, path_is_emlx(path))))
+}
+
+/// Yields the messages of bytes already in memory (standard input, a paste, a drop).
+pub fn open_bytes(bytes: Vec<u8>, max_size: usize) -> Messages {
+    let head = bytes
+        .get(..SNIFF_BYTES.min(bytes.len()))
+        .unwrap_or_default();
+    if mbox::looks_like_mbox(head) {
+        return mailbox(std::io::Cursor::new(bytes), max_size);
+    }
+    Box::new(std::iter::once(unwrap_single(Ok(bytes), false)))
+}
+
+fn mailbox<R: BufRead + Send + 'static>(reader: R, max_size: usize) -> Messages {
+    let mut messages = mbox::Reader::new(reader, max_size);
+    Box::new(std::iter::from_fn(move || {
+        let bytes = messages.next()?;
+        let n = messages.read_count();
+        // A file holding one message keeps its plain name, as a single .eml would.
+        let suffix = if n == 1 && !messages.has_more() {
+            String::new()
+        } else if matches!(bytes, Err(LoadError::TooManyMessages { .. })) {
+            "#more".to_string()
+        } else {
+            format!("#{n}")
+        };
+        Some(Found {
+            suffix,
+            ..Found::whole(bytes)
+        })
+    }))
+}
+
+/// A single-message file: an Outlook `.msg` is rebuilt, an `.emlx` unwrapped, anything
+/// else passed on as it is.
+fn unwrap_single(bytes: Result<Vec<u8>, LoadError>, emlx: bool) -> Found {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return Found::whole(Err(e)),
+    };
+    if msg::is_msg(&bytes) {
+        return msg::to_found(&bytes);
+    }
+    if emlx || looks_like_emlx(&bytes) {
+        if let Some(inner) = unwrap_emlx(&bytes) {
+            return Found::whole(Ok(inner.to_vec()));
+        }
+    }
+    Found::whole(Ok(bytes))
+}
+
+fn path_is_emlx(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("emlx"))
+}
+
+/// Apple Mail's `.emlx`: a line with the message's length in bytes, the message, then a
+/// property list Mail keeps its flags in.
+fn looks_like_emlx(bytes: &[u8]) -> bool {
+    let Some(nl) = bytes.iter().take(24).position(|&b| b == b'\n') else {
+        return false;
+    };
+    let first = bytes.get(..nl).unwrap_or_default();
+    let digits = first.strip_suffix(b"\r").unwrap_or(first);
+    !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && bytes.get(nl + 1..).is_some_and(starts_with_header)
+}
+
+fn unwrap_emlx(bytes: &[u8]) -> Option<&[u8]> {
+    let nl = bytes.iter().take(24).position(|&b| b == b'\n')?;
+    let first = bytes.get(..nl)?;
+    let first = first.strip_suffix(b"\r").unwrap_or(first);
+    let len: usize = std::str::from_utf8(first).ok()?.trim().parse().ok()?;
+    let rest = bytes.get(nl + 1..)?;
+    // A wrong length (an edited file) still leaves a message: take what is there.
+    Some(rest.get(..len).unwrap_or(rest))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -183,7 +365,7 @@ fn sniff_non_email(raw: &[u8]) -> Option<&'static str> {
         (b"PK\x03\x04", "a ZIP archive or Office document"),
         (
             b"\xD0\xCF\x11\xE0",
-            "an Outlook .msg or old Office file (save the message as .eml instead)",
+            "an old Office document (Word, Excel) rather than an Outlook message",
         ),
         (b"MZ", "a Windows program"),
         (b"\x7FELF", "a program"),

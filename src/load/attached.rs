@@ -1,0 +1,134 @@
+//! Messages attached to a message: "forwarded as attachment" reports, whose carrier is
+//! usually a colleague's genuine forward and whose attachment is the message that matters.
+
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+use super::{check_bytes, msg, LoadError, Origin};
+
+/// At most this many attached messages are taken from one message.
+pub const MAX_ATTACHED: usize = 20;
+
+/// One message attached to another.
+#[derive(Debug)]
+pub struct Attached {
+    /// The attachment's file name, or the attached message's subject.
+    pub name: String,
+    /// The attached message's bytes (an attached `.msg` is rebuilt), or why it cannot be read.
+    pub bytes: Result<Vec<u8>, LoadError>,
+    /// Whether the bytes are the attached message itself or rebuilt from a `.msg`.
+    pub origin: Origin,
+}
+
+/// The messages attached directly to `raw` (not those inside them: the caller recurses,
+/// so it can bound the depth and link each to its own carrier).
+pub fn find(raw: &[u8], max_size: usize) -> Vec<Attached> {
+    let Ok(body) = check_bytes(raw, max_size) else {
+        return Vec::new();
+    };
+    let Some(message) = MessageParser::default().parse(body) else {
+        return Vec::new();
+    };
+    // A delivery report (bounce) returns the reader's own message to them: that copy is
+    // not a report of someone else's mail, and judging it as one only cries wolf.
+    let is_report = message.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    if is_report {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for id in &message.attachments {
+        if out.len() >= MAX_ATTACHED {
+            break;
+        }
+        let Some(part) = message.parts.get(*id as usize) else {
+            continue;
+        };
+        let file_name = part
+            .attachment_name()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        let lower = file_name.as_deref().unwrap_or("").to_ascii_lowercase();
+        let declared_message = part.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("message")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("rfc822"))
+        });
+        match &part.body {
+            PartType::Message(inner) => {
+                let name = file_name
+                    .or_else(|| inner.subject().map(str::to_string))
+                    .unwrap_or_else(|| "attached message".into());
+                out.push(Attached {
+                    name,
+                    bytes: Ok(inner.raw_message().to_vec()),
+                    origin: Origin::Original,
+                });
+            }
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+                let bytes = bytes.as_ref();
+                let name = file_name
+                    .clone()
+                    .unwrap_or_else(|| "attached message".into());
+                if msg::is_msg(bytes) && (lower.ends_with(".msg") || lower.is_empty()) {
+                    let (bytes, transport_headers) = match msg::rebuild(bytes, 0) {
+                        Ok(r) => (Ok(r.bytes), r.transport_headers),
+                        Err(e) => (Err(e), false),
+                    };
+                    out.push(Attached {
+                        name,
+                        bytes,
+                        origin: Origin::Outlook { transport_headers },
+                    });
+                } else if lower.ends_with(".eml") || declared_message {
+                    out.push(Attached {
+                        name,
+                        bytes: Ok(bytes.to_vec()),
+                        origin: Origin::Original,
+                    });
+                }
+            }
+            PartType::Text(text) if lower.ends_with(".eml") || declared_message => {
+                out.push(Attached {
+                    name: file_name.unwrap_or_else(|| "attached message".into()),
+                    bytes: Ok(text.as_bytes().to_vec()),
+                    origin: Origin::Original,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attached_rfc822_message_and_an_attached_eml_file_are_both_found() {
+        let raw = b"From: colleague@example.org\r\nSubject: Fwd: look\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: bad@example.net\r\nSubject: inner one\r\n\r\nhello\r\n--b\r\nContent-Type: application/octet-stream; name=\"two.eml\"\r\nContent-Disposition: attachment; filename=\"two.eml\"\r\nContent-Transfer-Encoding: base64\r\n\r\nRnJvbTogYkBleGFtcGxlLm5ldA0KU3ViamVjdDogdHdvDQoNCmhpDQo=\r\n--b--\r\n";
+        let found = find(raw, 1_000_000);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].name, "inner one");
+        assert!(found[0].bytes.as_ref().unwrap().starts_with(b"From: bad@"));
+        assert_eq!(found[1].name, "two.eml");
+        assert!(found[1].bytes.as_ref().unwrap().starts_with(b"From: b@"));
+    }
+
+    #[test]
+    fn a_bounce_returning_the_original_is_not_a_forwarded_report() {
+        let raw = b"From: MAILER-DAEMON@example.org\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: me@example.org\r\nSubject: mine\r\n\r\nhello\r\n--b--\r\n";
+        assert!(find(raw, 1_000_000).is_empty());
+    }
+
+    #[test]
+    fn ordinary_attachments_are_not_messages() {
+        let raw = b"From: a@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment\r\n\r\n%PDF-1.4\r\n--b--\r\n";
+        assert!(find(raw, 1_000_000).is_empty());
+    }
+}
