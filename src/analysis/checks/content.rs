@@ -8,7 +8,7 @@
 use super::cues::{self, Cues, Doc, Hit};
 use super::finding::{CheckDef, Ctx, Finding};
 use super::util::{evidence, has_text, quoted};
-use crate::analysis::types::{Family, Location};
+use crate::analysis::types::{Family, Location, MessageKind};
 
 /// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[
@@ -222,8 +222,10 @@ fn gift_card_request(c: &Ctx) -> Finding {
         return Finding::pass("No gift cards are mentioned");
     }
     let ask = doc.find(&GIFT_ASK);
-    // Shops advertise gift cards in newsletters; the scam asks a person to buy and send codes.
-    if ask.is_empty() || c.r.identity.list_unsubscribe {
+    // Shops advertise gift cards in newsletters and lists pass such offers on; the scam is a
+    // personal message asking you to buy cards and send the codes.
+    let mass_mail = matches!(c.r.kind, MessageKind::Bulk | MessageKind::List);
+    if ask.is_empty() || mass_mail {
         let f = Finding::warn(
             1,
             format!(
@@ -738,6 +740,18 @@ mod tests {
             "gift-card-request",
         );
         assert_eq!(c.outcome, Outcome::Pass);
+        // The same words in bulk mail (an unsubscribe link: a shop's or a club's mailing)
+        // are judged as an offer, not as the personal request the scam is.
+        let newsletter = plain(
+            "Quick favor",
+            "Are you free? I need you to buy 5 Google Play gift cards and send me pictures of the codes on the back.",
+        )
+        .replace(
+            "Message-ID:",
+            "List-Unsubscribe: <https://example.com/unsubscribe>\r\nMessage-ID:",
+        );
+        let c = run(&newsletter, "gift-card-request");
+        assert!(c.weight <= 1, "{c:?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::org_domain;
 use crate::analysis::knowledge::files::{self, Download};
-use crate::analysis::types::{Family, Link, Location, Report, SenderFacts};
+use crate::analysis::types::{Family, Link, Location, MessageKind, Report, SenderFacts};
 
 /// The links family, in checklist order: the strongest signs first.
 pub const CHECKS: &[CheckDef] = &[
@@ -176,10 +176,11 @@ fn dest(t: &Target) -> String {
     t.host.clone().unwrap_or_else(|| t.link.href.clone())
 }
 
-/// Mail from a proven sender that offers an unsubscribe link: a newsletter, whose links
-/// usually pass through some click counter, known to mailsleuth or not.
+/// Bulk mail (an unsubscribe link, bulk precedence or a mailing service) from a proven
+/// sender: a newsletter, whose links usually pass through some click counter, known to
+/// mailsleuth or not.
 fn proven_newsletter(r: &Report, s: &SenderFacts) -> bool {
-    s.from_proven && r.identity.list_unsubscribe
+    s.from_proven && r.kind == MessageKind::Bulk
 }
 
 /// A name people trust on sight: a well-known brand's or a government's.
