@@ -12,25 +12,7 @@ use egui_kittest::Harness;
 use mailsleuth::analysis::{self, Options, Outcome, Report};
 use mailsleuth::gui::theme::outcome_word;
 use mailsleuth::gui::{MailsleuthApp, Settings};
-
-/// A file dropped on the window: a path (which may not exist) and, optionally, its bytes.
-#[derive(Debug)]
-struct TestDrop {
-    path: PathBuf,
-    bytes: Option<Vec<u8>>,
-}
-
-impl egui::DroppedFile for TestDrop {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        match &self.bytes {
-            Some(b) => Ok(b.clone()),
-            None => std::fs::read(&self.path).map_err(|e| e.to_string()),
-        }
-    }
-}
+use support::TestDrop;
 
 fn sample_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/welcome.eml")

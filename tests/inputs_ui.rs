@@ -1,6 +1,8 @@
 //! The desktop app with mail as people have it: a dropped Outlook `.msg`, a dropped mbox,
 //! and a colleague's forward whose attached message is the one that matters.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,24 +11,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use mailsleuth::analysis::Verdict;
 use mailsleuth::gui::{MailsleuthApp, Settings, View};
-
-#[derive(Debug)]
-struct TestDrop {
-    path: PathBuf,
-    bytes: Option<Vec<u8>>,
-}
-
-impl egui::DroppedFile for TestDrop {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        match &self.bytes {
-            Some(b) => Ok(b.clone()),
-            None => std::fs::read(&self.path).map_err(|e| e.to_string()),
-        }
-    }
-}
+use support::TestDrop;
 
 fn app_harness() -> Harness<'static, MailsleuthApp> {
     Harness::builder()

@@ -7,7 +7,7 @@
 
 use std::io::BufRead;
 
-use super::{human_size, LoadError};
+use super::{human_size, starts_with_header, LoadError};
 
 /// At most this many messages are read from one mbox file; the rest are reported, not read.
 pub const MAX_MESSAGES: usize = 100_000;
@@ -87,7 +87,7 @@ impl<R: BufRead> Reader<R> {
             if whole_line_start && prev_blank && line.starts_with(b"From ") {
                 // A separator only when a header line follows.
                 let next = self.next_line()?;
-                let starts_message = next.as_deref().is_some_and(is_header_line);
+                let starts_message = next.as_deref().is_some_and(starts_with_header);
                 self.lookahead = next;
                 if starts_message {
                     self.pending_from = true;
@@ -180,25 +180,11 @@ pub fn looks_like_mbox(head: &[u8]) -> bool {
     let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
         return false;
     };
-    rest.get(nl + 1..).is_some_and(is_header_line)
+    rest.get(nl + 1..).is_some_and(starts_with_header)
 }
 
 fn is_blank(line: &[u8]) -> bool {
     matches!(line, b"\n" | b"\r\n" | b"")
-}
-
-/// `Name: value` with a printable name, or a folded continuation is not enough: the
-/// first line of a message must name a field.
-fn is_header_line(line: &[u8]) -> bool {
-    let end = line.iter().position(|&b| b == b'\n').unwrap_or(line.len());
-    let line = line.get(..end).unwrap_or_default();
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
-        return false;
-    };
-    let name = line.get(..colon).unwrap_or_default();
-    !name.is_empty()
-        && name.len() <= 76
-        && name.iter().all(|&b| (33..=126).contains(&b) && b != b':')
 }
 
 /// `>From ` → `From `, `>>From ` → `>From ` (mboxrd; mboxo quoted only one level, which this also undoes).

@@ -379,7 +379,8 @@ fn sniff_non_email(raw: &[u8]) -> Option<&'static str> {
         .map(|(_, k)| *k)
 }
 
-/// The first line must be a header field (`Name: value`) with a printable name.
+/// The first line must be a header field (`Name: value`) with a printable name: a folded
+/// continuation is not enough. Also how the mbox reader tells a message start.
 fn starts_with_header(raw: &[u8]) -> bool {
     let line_end = raw.iter().position(|&b| b == b'\n').unwrap_or(raw.len());
     let line = raw.get(..line_end).unwrap_or_default();

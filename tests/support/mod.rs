@@ -1,5 +1,5 @@
-//! Helpers for the live-verification tests: the loopback DNS server, generated signing
-//! keys, message builders and the corpus location.
+//! Helpers shared by the test suites: the loopback DNS server, generated signing keys,
+//! message builders, the corpus location and a file dropped on the window.
 #![allow(dead_code)]
 
 pub mod dns;
@@ -167,4 +167,24 @@ pub fn check(raw: &str, server: &DnsServer) -> (Report, LiveAuth) {
     let report = analyze(raw.as_bytes(), &Options::default()).expect("analyse");
     let live = verify_blocking(raw.as_bytes(), &report, &options(server));
     (report, live)
+}
+
+/// A file dropped on the window in UI tests: a path (which may not exist) and, optionally,
+/// its bytes.
+#[derive(Debug)]
+pub struct TestDrop {
+    pub path: PathBuf,
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl egui::DroppedFile for TestDrop {
+    fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        match &self.bytes {
+            Some(b) => Ok(b.clone()),
+            None => std::fs::read(&self.path).map_err(|e| e.to_string()),
+        }
+    }
 }
