@@ -12,7 +12,7 @@ use egui_kittest::Harness;
 use mailsleuth::analysis::{self, Options, Outcome, Report};
 use mailsleuth::gui::theme::outcome_word;
 use mailsleuth::gui::{MailsleuthApp, Settings};
-use support::TestDrop;
+use support::{wait_for_results, TestDrop};
 
 fn sample_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/welcome.eml")
@@ -36,20 +36,6 @@ fn drop_file(harness: &mut Harness<'static, MailsleuthApp>, file: TestDrop) {
         .dropped_files
         .push(Arc::new(file) as egui::DroppedFileHandle);
     harness.step();
-}
-
-/// Steps the app until its background work is done (bounded), then lets it settle.
-fn wait_for_results(harness: &mut Harness<'static, MailsleuthApp>) {
-    let start = Instant::now();
-    while harness.state().is_busy() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "background analysis did not finish in 30 s"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(4);
 }
 
 fn open_sample(harness: &mut Harness<'static, MailsleuthApp>) {

@@ -5,13 +5,12 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use mailsleuth::analysis::Verdict;
 use mailsleuth::gui::{MailsleuthApp, Settings, View};
-use support::TestDrop;
+use support::{wait_for_results, TestDrop};
 
 fn app_harness() -> Harness<'static, MailsleuthApp> {
     Harness::builder()
@@ -29,16 +28,7 @@ fn drop_and_wait(
         .dropped_files
         .push(Arc::new(TestDrop { path, bytes }) as egui::DroppedFileHandle);
     harness.step();
-    let start = Instant::now();
-    while harness.state().is_busy() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "analysis did not finish in 30 s"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(4);
+    wait_for_results(harness);
 }
 
 /// At least one node's label contains `text` (a subject shows in the list and the report).

@@ -12,9 +12,10 @@ use crate::load::LoadError;
 use super::{folders, jobs, EntryId, MailsleuthApp, Source, View};
 
 /// The sections of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     /// The verdict, its reasons and what to do now.
+    #[default]
     Verdict,
     /// The red-flag checklist and lessons.
     Checklist,
@@ -78,8 +79,9 @@ pub enum LiveState {
     Failed(String),
 }
 
-/// Per-message view state (tab, selected check, highlighted evidence).
-#[derive(Debug, Clone)]
+/// Per-message view state (tab, selected check, highlighted evidence); a new message opens
+/// on the verdict with nothing selected.
+#[derive(Debug, Clone, Default)]
 pub struct EntryUi {
     /// The tab showing.
     pub tab: Tab,
@@ -201,11 +203,7 @@ impl MailsleuthApp {
             state: EntryState::Ready(Box::new(report)),
             live,
             raw: None,
-            ui: EntryUi {
-                tab: Tab::Verdict,
-                check: None,
-                scroll_to: None,
-            },
+            ui: EntryUi::default(),
             carrier: None,
             more: false,
             family: vec![id],
@@ -232,11 +230,7 @@ impl MailsleuthApp {
             state,
             live: LiveState::Pending,
             raw: None,
-            ui: EntryUi {
-                tab: Tab::Verdict,
-                check: None,
-                scroll_to: None,
-            },
+            ui: EntryUi::default(),
             carrier: None,
             more,
             family: vec![id],
@@ -286,11 +280,7 @@ impl MailsleuthApp {
                 state,
                 live,
                 raw: also.raw,
-                ui: EntryUi {
-                    tab: Tab::Verdict,
-                    check: None,
-                    scroll_to: None,
-                },
+                ui: EntryUi::default(),
                 carrier,
                 more: false,
                 family: vec![id],

@@ -188,3 +188,19 @@ impl egui::DroppedFile for TestDrop {
         }
     }
 }
+
+/// Steps the app until its background work is done (bounded at 30 s), then lets it settle.
+pub fn wait_for_results(
+    harness: &mut egui_kittest::Harness<'static, mailsleuth::gui::MailsleuthApp>,
+) {
+    let start = std::time::Instant::now();
+    while harness.state().is_busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "background analysis did not finish in 30 s"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(4);
+}
