@@ -3,7 +3,7 @@
 
 mod support;
 
-use mailsleuth::analysis::{analyze, Options, Outcome, Report, Verdict};
+use mailsleuth::analysis::{analyze, Grade, Options, Outcome, Report, Verdict};
 
 /// A clean message: received by the recipient's own server, authenticated and aligned.
 const BASE: &str = "Received: from mx2.corp.example (mx2.corp.example [10.0.0.5])\r
@@ -324,7 +324,25 @@ fn filter_checks() {
     assert!(fires(&phish, "ms-spam-verdict"));
     assert!(fires(&phish, "ms-phish-category"));
     assert!(fires(&phish, "ms-bulk-level"));
-    assert_eq!(phish.verdict, Verdict::Danger);
+    // The filter's verdict is a strong sign; with nothing of another kind behind it, it
+    // asks the reader to check rather than condemning the message on the filter's word.
+    let grade = |r: &mailsleuth::analysis::Report, id: &str| {
+        r.checks.iter().find(|c| c.id == id).map(|c| c.grade)
+    };
+    assert_eq!(grade(&phish, "ms-spam-verdict"), Some(Grade::Strong));
+    assert_eq!(phish.verdict, Verdict::Caution);
+    let backed = report(
+        &ms(
+            "CIP:198.51.100.7;CTRY:US;LANG:en;SCL:9;SRV:;IPV:NLI;SFV:SPM;H:x;CAT:PHSH;SFS:(1)",
+            "9",
+        )
+        .replace(
+            "Subject: ",
+            "Subject: Urgent: verify your password now or lose access - ",
+        ),
+    );
+    assert!(fires(&backed, "credential-request"), "{:?}", backed.reasons);
+    assert_eq!(backed.verdict, Verdict::Danger, "{}", backed.basis);
     let clean = report(
         &ms(
             "CIP:198.51.100.7;CTRY:US;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;H:x;CAT:NONE;SFS:(1)",
@@ -756,4 +774,146 @@ fn a_web_name_inside_a_company_name_is_a_hint_and_a_name_that_is_a_web_name_is_s
         "From: \"Refunds IRS.GOV\" <x1@shop-mailer.example>",
     ));
     assert_eq!(gov.outcome, Outcome::Fail);
+}
+
+fn grade_of(r: &Report, id: &str) -> Grade {
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.grade)
+        .expect("check present")
+}
+
+#[test]
+fn a_domain_that_disowns_the_message_is_proof_and_a_watching_one_is_a_strong_sign() {
+    let reject = report(&ar("mx2.corp.example; spf=fail smtp.mailfrom=x@other.example; dkim=none; dmarc=fail (p=REJECT) header.from=sender.example"));
+    assert!(fires(&reject, "dmarc-fail"));
+    assert_eq!(grade_of(&reject, "dmarc-fail"), Grade::Proof);
+    assert_eq!(reject.verdict, Verdict::Danger, "{}", reject.basis);
+    assert!(reject.basis.starts_with("Proof"), "{}", reject.basis);
+    // Microsoft writes the policy as the action it calls for.
+    let action = report(&ar("mx2.corp.example; spf=fail smtp.mailfrom=x@other.example; dkim=none; dmarc=fail action=oreject header.from=sender.example"));
+    assert_eq!(grade_of(&action, "dmarc-fail"), Grade::Proof);
+    let watching = report(&ar("mx2.corp.example; spf=fail smtp.mailfrom=x@other.example; dkim=none; dmarc=fail (p=NONE) header.from=sender.example"));
+    assert!(fires(&watching, "dmarc-fail"));
+    assert_eq!(grade_of(&watching, "dmarc-fail"), Grade::Strong);
+}
+
+#[test]
+fn a_strong_sign_needs_another_kind_of_evidence_for_danger() {
+    // A brand's name from an unrelated (but proven) domain: a strong sign, alone.
+    let claim = BASE.replace(
+        "From: Alice Example <alice@sender.example>",
+        "From: \"PayPal Service\" <alice@sender.example>",
+    );
+    let alone = report(&claim);
+    assert!(fires(&alone, "display-name-brand"));
+    assert_eq!(grade_of(&alone, "display-name-brand"), Grade::Strong);
+    assert_eq!(alone.verdict, Verdict::Caution, "{:?}", alone.reasons);
+    assert!(
+        alone.basis.contains("nothing of another kind"),
+        "{}",
+        alone.basis
+    );
+    // The same claim with a request of another family behind it.
+    let backed = report(&claim.replace(
+        "Hi Bob, the minutes are below. See you next week.",
+        "Your account is limited. Verify your account and confirm your password within 24 hours or it will be closed.",
+    ));
+    assert_eq!(backed.verdict, Verdict::Danger, "{:?}", backed.reasons);
+    assert_eq!(
+        backed.reasons.first().map(String::as_str),
+        Some("display-name-brand")
+    );
+    assert!(backed.basis.contains("backed by"), "{}", backed.basis);
+}
+
+#[test]
+fn hints_alone_ask_for_care_but_never_condemn() {
+    // Unsigned, unauthenticated, rushed, with a shortened link and a far-off date: many
+    // hints, no claim to be anyone in particular.
+    let raw = BASE
+        .replace("Authentication-Results: mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example;\r\n dkim=pass header.d=sender.example; dmarc=pass (p=REJECT) header.from=sender.example\r\n", "Authentication-Results: mx2.corp.example; spf=none smtp.mailfrom=alice@sender.example; dkim=none; dmarc=none header.from=sender.example\r\n")
+        .replace("DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r\n", "")
+        .replace(
+            "Hi Bob, the minutes are below. See you next week.",
+            "Act now, last chance, offer expires today! https://bit.ly/3xYz https://tinyurl.com/abcd",
+        );
+    let r = report(&raw);
+    let flagged: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.weight > 0 && matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+        .collect();
+    assert!(flagged.len() >= 3, "{:?}", r.reasons);
+    assert!(
+        flagged.iter().all(|c| c.grade == Grade::Hint),
+        "{:?}",
+        r.reasons
+    );
+    assert_eq!(r.verdict, Verdict::Caution, "{:?}", r.reasons);
+}
+
+const DRAGONFLY_BOUNCE: &str = "Return-Path: <>\r
+Received: from df.corp.example (df.corp.example [203.0.113.25])\r
+ by mx2.corp.example (Postfix) with ESMTP id 4VzR; Wed, 12 Jun 2024 09:50:01 +0900\r
+Received: from MAILER-DAEMON id e071e by df.corp.example (DragonFly Mail Agent v0.13); Wed, 12 Jun 2024 09:39:51 +0900\r
+From: MAILER-DAEMON <>\r
+To: bob@corp.example\r
+Subject: Mail delivery failed\r
+Message-Id: <e071e@df.corp.example>\r
+Date: Wed, 12 Jun 2024 09:39:51 +0900\r
+\r
+This is the DragonFly Mail Agent v0.13 at df.corp.example.\r
+\r
+There was an error delivering your mail to <ann@example.org>.\r
+\r
+mail.example.org did not like our RCPT TO: 552 Mailbox full\r
+\r
+Original message follows.\r
+------ Original message follows ------\r
+From: bob@corp.example\r
+Subject: Your parcel could not be delivered, verify your account now\r
+\r
+Please verify your account password within 24 hours.\r
+";
+
+#[test]
+fn a_plain_bounce_is_judged_by_its_own_words_not_the_returned_copy() {
+    let r = report(DRAGONFLY_BOUNCE);
+    assert_eq!(r.kind, mailsleuth::analysis::MessageKind::Machine);
+    for id in [
+        "credential-request",
+        "parcel-lure",
+        "multiple-from",
+        "urgent-pressure",
+    ] {
+        assert!(!fires(&r, id), "{id} fired on a bounce: {:?}", r.reasons);
+    }
+    assert_eq!(r.verdict, Verdict::Ok, "{:?}", r.reasons);
+}
+
+#[test]
+fn a_fake_bounce_with_a_login_button_is_still_caught() {
+    let fake = DRAGONFLY_BOUNCE.replace(
+        "mail.example.org did not like our RCPT TO: 552 Mailbox full\r\n",
+        "Your mailbox is full. Verify your account and password within 24 hours to release your messages: https://mail-release.example.net/login\r\n",
+    );
+    let r = report(&fake);
+    assert!(fires(&r, "credential-request"), "{:?}", r.reasons);
+    assert_ne!(r.verdict, Verdict::Ok, "{:?}", r.reasons);
+}
+
+#[test]
+fn a_redirect_that_names_its_destination_hides_nothing() {
+    let html = |text: &str| {
+        BASE.replace(
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nHi Bob, the minutes are below. See you next week.\r\n",
+            &format!("Content-Type: text/html; charset=utf-8\r\n\r\n<p>Read: <a href=\"https://news.portal.example/go?to=https://www.zdnet.com/story/1\">{text}</a></p>\r\n"),
+        )
+    };
+    let named = report(&html("ZDNet: this week's story"));
+    assert!(!fires(&named, "open-redirect-link"), "{:?}", named.reasons);
+    let hidden = report(&html("Read the full story"));
+    assert!(fires(&hidden, "open-redirect-link"), "{:?}", hidden.reasons);
 }

@@ -57,7 +57,15 @@ fn click_tab(harness: &mut Harness<'static, MailsleuthApp>, label: &str) {
 }
 
 fn click_check(harness: &mut Harness<'static, MailsleuthApp>, check: &analysis::CheckResult) {
-    let label = format!("{}: {}", check.title, outcome_word(check.outcome));
+    let label = match check.outcome {
+        Outcome::Warn | Outcome::Fail => format!(
+            "{}: {}, {}",
+            check.title,
+            outcome_word(check.outcome),
+            check.grade.label()
+        ),
+        _ => format!("{}: {}", check.title, outcome_word(check.outcome)),
+    };
     harness
         .get_by_role_and_label(egui::Role::Button, &label)
         .click();
@@ -653,6 +661,10 @@ fn fixture_check(
         id: id.into(),
         family,
         outcome,
+        grade: match outcome {
+            Outcome::Fail => analysis::Grade::Strong,
+            _ => analysis::Grade::Hint,
+        },
         title: title.into(),
         summary: summary.into(),
         evidence,
@@ -919,12 +931,8 @@ fn fixture_report() -> Report {
     // The facts stage, as `analyze` runs it before the checks.
     analysis::links::resolve(&mut report.content.links);
     (report.sender, report.kind) = analysis::sender::derive(&report);
-    report.reasons = vec![
-        "fixture-dmarc".into(),
-        "fixture-link".into(),
-        "fixture-archive".into(),
-        "fixture-reply-to".into(),
-    ];
+    // The verdict stage, as `analyze` ends: verdict, reasons, basis and headline.
+    analysis::verdict::decide(&mut report);
     report
 }
 
@@ -946,7 +954,10 @@ fn snapshots_of_the_report_views() {
     click_tab(&mut harness, "Checklist");
     harness.snapshot("checklist");
     harness
-        .get_by_role_and_label(egui::Role::Button, "A program hides in an archive: Problem")
+        .get_by_role_and_label(
+            egui::Role::Button,
+            "A program hides in an archive: Problem, Strong sign",
+        )
         .click();
     harness.run_steps(3);
     harness.snapshot("checklist_lesson");

@@ -289,9 +289,18 @@ fn spf_authority(value: &str) -> Option<String> {
 
 /// Extracts the recorded authentication results.
 pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&str>) -> AuthSummary {
-    // When the receiver wrote its results above its own Received line, anything in its
-    // name below that line is not its own: the Gmail-style exception does not apply.
-    let results_above = named(headers, "Authentication-Results").any(|h| is_trusted(h.index, path));
+    // When a receiving server wrote its results above its own Received line, anything in
+    // its name below that line is not its own: the Gmail-style exception does not apply to
+    // that name. (Another of the recipient's servers, one hop further in, may well write
+    // below its own line.)
+    let names_above: Vec<String> = named(headers, "Authentication-Results")
+        .filter(|h| is_trusted(h.index, path))
+        .filter_map(|h| parse_results(&h.value).0)
+        .map(|id| id.to_ascii_lowercase())
+        .collect();
+    let written_above = |id: Option<&str>| {
+        id.is_some_and(|id| names_above.iter().any(|n| n.eq_ignore_ascii_case(id)))
+    };
     let mut results: Vec<AuthResultsHeader> = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")
@@ -320,7 +329,7 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&st
             authserv_id,
             trusted: h.name.eq_ignore_ascii_case("Authentication-Results")
                 && (is_trusted(h.index, path)
-                    || (!results_above
+                    || (!written_above(authserv_ref.as_deref())
                         && attached_to_boundary(h.index, authserv_ref.as_deref(), path))),
             methods,
             raw: h.value.clone(),
@@ -456,6 +465,19 @@ fn recorded(
                 )
             })
             .filter(|p: &String| !p.is_empty())
+            // Microsoft writes the policy as the action it calls for: "action=quarantine",
+            // "action=oreject" (reject, overridden by the tenant: the domain still asked).
+            // "action=none" is also what it writes when the domain has no policy at all;
+            // only beside a failure, which needs a published policy, does it mean p=none.
+            .or_else(|| {
+                m.prop("action")
+                    .and_then(|a| match a.to_ascii_lowercase().as_str() {
+                        "reject" | "oreject" => Some("reject".to_string()),
+                        "quarantine" | "pct.quarantine" => Some("quarantine".to_string()),
+                        "none" if m.result == AuthValue::Fail => Some("none".to_string()),
+                        _ => None,
+                    })
+            })
             .map(|p| p.to_ascii_lowercase());
         rec.dmarc = Some(outcome_of(m, i, &["header.from"]));
     }

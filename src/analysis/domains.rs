@@ -624,6 +624,16 @@ pub fn is_government(domain: &str) -> bool {
     }
 }
 
+/// Whether `domain` is the placeholder name "example" under some ending: `example.com`,
+/// `example.net` and `example.org` (reserved by RFC 2606), and the national registries' own
+/// reservations such as `example.jp`. Documentation and anonymised mail use it for "some
+/// domain"; two such names share a placeholder, not an identity.
+pub fn is_example_name(domain: &str) -> bool {
+    let d = ascii_host(domain);
+    let org = crate::analysis::identity::org_domain(d.trim_end_matches('.'));
+    org.split('.').next() == Some("example") && org.contains('.')
+}
+
 /// Whether anyone can get an address at `domain` for free (webmail providers).
 pub fn is_free_mail(domain: &str) -> bool {
     in_table(domain, tables::free_mail())
@@ -692,6 +702,26 @@ pub fn risky_tld(host: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_placeholder_name_example_imitates_nothing() {
+        for d in [
+            "example.com",
+            "mail1.example.org",
+            "example.jp",
+            "nyaan.example.co.uk",
+        ] {
+            assert!(is_example_name(d), "{d}");
+        }
+        for d in [
+            "corp.example",
+            "examples.com",
+            "example-bank.com",
+            "paypal.com",
+        ] {
+            assert!(!is_example_name(d), "{d}");
+        }
+    }
 
     fn kind(domain: &str) -> Option<LookalikeKind> {
         lookalike(domain, &[]).map(|l| l.kind)

@@ -209,6 +209,63 @@ pub fn auto_submitted(headers: &[RawHeader]) -> bool {
         .any(|n| first(headers, n).is_some())
 }
 
+/// Whether the receiving server checked the message and nothing proves its From domain,
+/// or the proof belongs only to unrelated domains: who wrote it cannot be named. Mail
+/// relayed by a list or a vouching forwarder, and mail whose checks were not recorded at
+/// all (old mail, servers that do not check), are not judged this way.
+pub fn proof_missing_or_elsewhere(r: &Report) -> bool {
+    let s = &r.sender;
+    if s.from_proven || s.via_list || s.arc_vouched || r.kind == MessageKind::Machine {
+        return false;
+    }
+    let rec = &r.auth.recorded;
+    let checked =
+        rec.spf.is_some() || rec.dkim.is_some() || rec.dmarc.is_some() || r.auth.live.is_some();
+    checked
+        && r.identity
+            .from
+            .as_ref()
+            .and_then(|f| f.domain.as_ref())
+            .is_some()
+}
+
+/// Whether the envelope sender is empty (`Return-Path: <>`): the mark of a bounce or
+/// another automatic notification (RFC 5321 §4.5.5).
+pub fn null_envelope(headers: &[RawHeader]) -> bool {
+    first(headers, "Return-Path").is_some_and(|h| h.value.trim() == "<>")
+}
+
+/// Lines with which mail servers introduce the copy of a returned message inside a
+/// plain-text bounce (Exim, qmail and Yahoo, Sendmail and others).
+const ORIGINAL_COPY_MARKERS: &[&str] = &[
+    "this is a copy of the message",
+    "below this line is a copy of the message",
+    "original message follows",
+    "original message",
+    "returned message",
+    "undelivered message",
+    "message headers follow",
+];
+
+/// Where a plain-text bounce's copy of the returned message begins (a byte offset into
+/// `text`): a line of dashes naming the original, as mail servers write it.
+pub fn original_copy_at(text: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with("--") {
+            let words = t
+                .trim_matches(|c: char| c == '-' || c.is_whitespace())
+                .to_lowercase();
+            if ORIGINAL_COPY_MARKERS.iter().any(|m| words.starts_with(m)) {
+                return Some(at);
+            }
+        }
+        at += line.len();
+    }
+    None
+}
+
 /// The kind of mail, from structure first: a report or an automatic reply says so in its
 /// MIME type or its Auto-Submitted header (RFC 3464, 8098, 5965, 3834).
 fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
@@ -227,7 +284,18 @@ fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
                 "mailer-daemon" | "postmaster"
             )
         });
-    if report_type || auto_submitted || system_sender {
+    // A bounce without report structure (Exim, DragonFly and others write plain text)
+    // still has the two marks of one: the empty envelope sender RFC 5321 requires for
+    // notifications, and a From naming the mail system with no address ("MAILER-DAEMON <>").
+    // Either alone is easy to find in spam; the pair is how mail servers write.
+    let no_address = r.identity.from.as_ref().is_none_or(|m| m.address.is_none());
+    let nameless_system = no_address
+        && first(&r.headers, "From").is_some_and(|h| {
+            let v = h.value.trim().to_ascii_lowercase();
+            v.starts_with("mailer-daemon") || v.starts_with("mail delivery")
+        });
+    let bare_bounce = null_envelope(&r.headers) && nameless_system;
+    if report_type || auto_submitted || system_sender || bare_bounce {
         return MessageKind::Machine;
     }
     if facts.via_list {
@@ -245,6 +313,27 @@ fn kind(r: &Report, facts: &SenderFacts) -> MessageKind {
 mod tests {
     use super::*;
     use crate::analysis::{analyze, Options};
+
+    #[test]
+    fn the_returned_copy_in_a_plain_bounce_is_found_by_the_servers_own_markers() {
+        for marker in [
+            "------ This is a copy of the message, including all the headers. ------",
+            "--- Below this line is a copy of the message.",
+            "----- Original message -----",
+        ] {
+            let text = format!("Delivery failed.\n\n{marker}\nFrom: someone\n");
+            assert_eq!(
+                original_copy_at(&text),
+                Some("Delivery failed.\n\n".len()),
+                "{marker}"
+            );
+        }
+        assert_eq!(
+            original_copy_at("We moved the original message to the archive.\n"),
+            None
+        );
+        assert_eq!(original_copy_at("-- \nsignature\n"), None);
+    }
 
     fn analysed(raw: &str) -> Report {
         match analyze(raw.as_bytes(), &Options::default()) {

@@ -110,6 +110,9 @@ pub struct Report {
     pub headline: String,
     /// Ids of the checks that decided the verdict, most important first.
     pub reasons: Vec<String>,
+    /// How the grades of the evidence add up to the verdict, in one plain sentence.
+    #[serde(default)]
+    pub basis: String,
     /// Ids of the checks that explain why something odd-looking is fine.
     pub good_news: Vec<String>,
     /// Notes about how the message was read (limits hit, parts skipped).
@@ -684,6 +687,54 @@ impl Outcome {
     }
 }
 
+/// What kind of evidence a check gives, and so how much it can decide on its own.
+///
+/// - `Proof`: the message disproves itself: its own domain disowns it (DMARC fails under a
+///   reject or quarantine policy), its authentication records are forged, or it carries a
+///   program that runs when opened.
+/// - `Strong`: a claimed identity that the proven sender is not (a brand or your own
+///   organisation's name from an unrelated or look-alike domain), a form or link that asks
+///   for a password on someone else's site.
+/// - `Hint`: something that is more common in fraud than in genuine mail but normal in some
+///   genuine mail too: pressure in the wording, an odd path detail, bulk-mail structure.
+///
+/// The verdict follows from grades: danger needs proof, or strong evidence with support from
+/// another, independent kind of evidence; hints alone reach caution at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    Proof,
+    Strong,
+    Hint,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 3] = [Grade::Proof, Grade::Strong, Grade::Hint];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Proof => "proof",
+            Grade::Strong => "strong",
+            Grade::Hint => "hint",
+        }
+    }
+    /// The grade as a reader sees it beside a reason.
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Proof => "Proof",
+            Grade::Strong => "Strong sign",
+            Grade::Hint => "Hint",
+        }
+    }
+    /// One plain sentence on what this grade of evidence means.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Grade::Proof => "The message disproves itself (its own domain disowns it, its records are forged, or it carries a program that runs when opened): this alone makes it dangerous.",
+            Grade::Strong => "A strong sign of an impostor or a harmful payload: dangerous when evidence of another kind agrees; alone, a reason to check.",
+            Grade::Hint => "Common in fraud, but normal in some genuine mail too: hints alone only ever ask you to check.",
+        }
+    }
+}
+
 /// Where a piece of evidence sits in the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -717,6 +768,8 @@ pub struct CheckResult {
     pub id: String,
     pub family: Family,
     pub outcome: Outcome,
+    /// What kind of evidence this outcome is (see `Grade`).
+    pub grade: Grade,
     /// Short title of the check (from its lesson).
     pub title: String,
     /// What this check found in this message, in one plain sentence.

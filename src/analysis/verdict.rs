@@ -1,14 +1,21 @@
-//! Checks → verdict, ranked reasons and a one-sentence headline.
+//! Checks → verdict, ranked reasons, the basis of the verdict and a one-sentence headline.
+//!
+//! The verdict follows from the grade of the evidence (`Grade`), not from a sum that one
+//! heuristic can tip:
+//! - **danger** needs proof, or a strong sign backed by evidence of another, independent
+//!   kind (another family of checks: a claim in the sender's name backed by a link to a
+//!   look-alike, a failed authentication, a request for money…);
+//! - **caution** is a strong sign on its own, or hints that add up;
+//! - hints alone never reach danger, however many there are.
 
-use super::types::{CheckResult, Family, Outcome, Report, Verdict};
+use super::types::{CheckResult, Family, Grade, Outcome, Report, Verdict};
 
-/// Score at or above which the verdict is `danger`: two suspicious signs together, or one
-/// strong sign with something else.
-pub const DANGER_SCORE: i32 = 8;
-/// Weight of a single failure that is decisive on its own, whatever good news says.
-pub const DECISIVE_WEIGHT: i32 = 10;
-/// Score at or above which the verdict is `caution`.
+/// Score of hints at or above which the verdict is `caution`.
 pub const CAUTION_SCORE: i32 = 4;
+/// Least weight the hints of other families need together to back a strong sign (one of
+/// the faintest hints, such as a missing signature, is common in genuine mail and backs
+/// nothing on its own).
+pub const BACKING_WEIGHT: i32 = 2;
 /// How many reasons the verdict shows.
 pub const TOP_REASONS: usize = 4;
 
@@ -20,7 +27,13 @@ pub const PATH_CAP: i32 = 2;
 /// newsletter headers are easy to add, so they can soften a verdict but not erase one.
 pub const RELIEF_CAP: i32 = 4;
 
-/// Total weight of the checklist: warnings and failures add, good news subtracts.
+/// A check that flagged something in this message.
+fn flagged(c: &CheckResult) -> bool {
+    matches!(c.outcome, Outcome::Warn | Outcome::Fail) && c.weight > 0
+}
+
+/// Total weight of the checklist: warnings and failures add, good news subtracts. It ranks
+/// reasons and decides whether hints add up to caution.
 pub fn score(checks: &[CheckResult]) -> i32 {
     let path: i32 = checks
         .iter()
@@ -40,29 +53,97 @@ pub fn score(checks: &[CheckResult]) -> i32 {
     rest + path.min(PATH_CAP) + relief.max(-RELIEF_CAP)
 }
 
-/// Decides the verdict, its reasons and its headline.
-pub fn decide(report: &mut Report) {
-    let score = score(&report.checks);
-    // Good news may soften an odd-looking message, but never hides a decisive failure:
-    // one failure at danger weight stands on its own.
-    let decisive = report
-        .checks
+/// Why the verdict is what it is, in terms of grades.
+#[derive(Debug, Clone, Copy)]
+pub enum Basis<'a> {
+    /// A finding that proves the message false.
+    Proof(&'a CheckResult),
+    /// A strong sign and the finding of another family that backs it.
+    Backed(&'a CheckResult, &'a CheckResult),
+    /// A strong sign that nothing else backs.
+    Strong(&'a CheckResult),
+    /// Hints that add up.
+    Hints(i32),
+    /// Nothing, or too little, points to an impostor.
+    Nothing,
+}
+
+/// Finds what decides the verdict.
+pub fn basis(checks: &[CheckResult]) -> Basis<'_> {
+    let mut flags: Vec<&CheckResult> = checks.iter().filter(|c| flagged(c)).collect();
+    flags.sort_by(|a, b| rank(a, b));
+    if let Some(p) = flags.iter().find(|c| c.grade == Grade::Proof) {
+        return Basis::Proof(p);
+    }
+    let strong: Vec<&CheckResult> = flags
         .iter()
-        .any(|c| c.outcome == Outcome::Fail && c.weight >= DECISIVE_WEIGHT);
-    report.verdict = if decisive || score >= DANGER_SCORE {
-        Verdict::Danger
-    } else if score >= CAUTION_SCORE {
-        Verdict::Caution
-    } else {
-        Verdict::Ok
-    };
-    let mut flagged: Vec<&CheckResult> = report
-        .checks
-        .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Warn | Outcome::Fail) && c.weight > 0)
+        .copied()
+        .filter(|c| c.grade == Grade::Strong)
         .collect();
-    flagged.sort_by(|a, b| b.weight.cmp(&a.weight).then(b.outcome.cmp(&a.outcome)));
-    report.reasons = flagged
+    for s in &strong {
+        // Path details are too common in genuine mail to back anything.
+        let others: Vec<&CheckResult> = flags
+            .iter()
+            .copied()
+            .filter(|c| c.id != s.id && c.family != s.family && c.family != Family::Path)
+            .collect();
+        let backing_weight: i32 = others.iter().map(|c| c.weight).sum();
+        let backing = others
+            .iter()
+            .find(|c| c.grade == Grade::Strong)
+            .or_else(|| {
+                (backing_weight >= BACKING_WEIGHT)
+                    .then(|| others.first())
+                    .flatten()
+            });
+        if let Some(b) = backing {
+            return Basis::Backed(s, b);
+        }
+    }
+    if let Some(s) = strong.first() {
+        return Basis::Strong(s);
+    }
+    let score = score(checks);
+    if score >= CAUTION_SCORE {
+        Basis::Hints(score)
+    } else {
+        Basis::Nothing
+    }
+}
+
+/// Orders findings by grade (proof first), then weight, then outcome.
+fn rank(a: &CheckResult, b: &CheckResult) -> std::cmp::Ordering {
+    a.grade
+        .cmp(&b.grade)
+        .then(b.weight.cmp(&a.weight))
+        .then(b.outcome.cmp(&a.outcome))
+}
+
+/// Decides the verdict, its reasons, its basis and its headline.
+pub fn decide(report: &mut Report) {
+    let basis = basis(&report.checks);
+    report.verdict = match basis {
+        Basis::Proof(_) | Basis::Backed(..) => Verdict::Danger,
+        Basis::Strong(_) | Basis::Hints(_) => Verdict::Caution,
+        Basis::Nothing => Verdict::Ok,
+    };
+    report.basis = basis_words(&basis);
+    let mut flags: Vec<&CheckResult> = report.checks.iter().filter(|c| flagged(c)).collect();
+    flags.sort_by(|a, b| rank(a, b));
+    // The findings that decided come first, in the order the basis names them.
+    let lead: Vec<&CheckResult> = match basis {
+        Basis::Proof(p) | Basis::Strong(p) => vec![p],
+        Basis::Backed(s, b) => vec![s, b],
+        _ => Vec::new(),
+    };
+    let mut ordered: Vec<&CheckResult> = lead.clone();
+    ordered.extend(
+        flags
+            .iter()
+            .copied()
+            .filter(|c| !lead.iter().any(|l| l.id == c.id)),
+    );
+    report.reasons = ordered
         .iter()
         .take(TOP_REASONS)
         .map(|c| c.id.clone())
@@ -73,7 +154,24 @@ pub fn decide(report: &mut Report) {
         .filter(|c| c.reassuring)
         .map(|c| c.id.clone())
         .collect();
-    report.headline = headline(report, flagged.first().copied());
+    report.headline = headline(report, ordered.first().copied());
+}
+
+/// One plain sentence on how the evidence adds up to the verdict.
+fn basis_words(b: &Basis) -> String {
+    match b {
+        Basis::Proof(p) => format!("Proof: {} — that alone makes the message dangerous.", p.title),
+        Basis::Backed(s, b) => format!(
+            "A strong sign ({}) backed by evidence of another kind ({}): together they make the message dangerous.",
+            s.title, b.title
+        ),
+        Basis::Strong(s) => format!(
+            "A strong sign ({}), but nothing of another kind backs it: check before you act.",
+            s.title
+        ),
+        Basis::Hints(_) => "Only hints, which add up to a reason to check; hints alone never make a message dangerous.".to_string(),
+        Basis::Nothing => "Nothing proves it false and no strong sign points to an impostor.".to_string(),
+    }
 }
 
 fn lower_first(s: &str) -> String {

@@ -163,8 +163,18 @@ fn check_row_ui(
         0.0,
         egui::TextFormat::simple(body, title_colour),
     );
+    let flagged = matches!(check.outcome, Outcome::Warn | Outcome::Fail);
+    let word = if flagged {
+        format!(
+            "  {} · {}",
+            theme::outcome_word(check.outcome),
+            check.grade.label()
+        )
+    } else {
+        format!("  {}", theme::outcome_word(check.outcome))
+    };
     job.append(
-        &format!("  {}", theme::outcome_word(check.outcome)),
+        &word,
         0.0,
         egui::TextFormat::simple(egui::FontId::proportional(small.size.max(12.0)), colour),
     );
@@ -173,7 +183,16 @@ fn check_row_ui(
         .min_size(egui::vec2(ui.available_width(), 0.0))
         .wrap_mode(egui::TextWrapMode::Wrap);
     let response = ui.add(button);
-    let label = format!("{}: {}", check.title, theme::outcome_word(check.outcome));
+    let label = if flagged {
+        format!(
+            "{}: {}, {}",
+            check.title,
+            theme::outcome_word(check.outcome),
+            check.grade.label()
+        )
+    } else {
+        format!("{}: {}", check.title, theme::outcome_word(check.outcome))
+    };
     response.widget_info(|| {
         egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
     });
@@ -213,6 +232,13 @@ fn lesson_ui(ui: &mut egui::Ui, report: &Report, check: &CheckResult, commands: 
     ui.label(RichText::new(&check.title).size(20.0).strong());
     ui.add_space(4.0);
     section(ui, "In this message", &check.summary);
+    if matches!(check.outcome, Outcome::Warn | Outcome::Fail) {
+        section(
+            ui,
+            &format!("Kind of evidence: {}", check.grade.label()),
+            check.grade.meaning(),
+        );
+    }
     if !check.evidence.is_empty() {
         ui.add_space(6.0);
         ui.label(RichText::new("Where mailsleuth saw it").strong());

@@ -296,8 +296,13 @@ fn banner_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                             commands.push(Command::SelectTab(Tab::Checklist));
                             commands.push(Command::SelectCheck(Some(check.id.clone())));
                         }
+                        theme::grade_chip(ui, check.grade);
                         ui.label(&check.summary);
                     });
+                }
+                if report.verdict != Verdict::Ok && !report.basis.is_empty() {
+                    ui.add_space(2.0);
+                    ui.label(RichText::new(&report.basis).italics());
                 }
             }
             let good: Vec<_> = report

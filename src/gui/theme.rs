@@ -5,7 +5,7 @@
 
 use egui::{Color32, Visuals};
 
-use crate::analysis::{AuthValue, Outcome, Verdict};
+use crate::analysis::{AuthValue, Grade, Outcome, Verdict};
 
 /// Space between sections of a view.
 pub const SECTION_GAP: f32 = 14.0;
@@ -170,6 +170,20 @@ pub fn outcome_icon(o: Outcome) -> &'static str {
         Outcome::Fail => "✖",
         Outcome::Skip => "–",
     }
+}
+
+/// A small framed label naming the grade of a finding (proof, strong sign, hint); hover
+/// says what the grade means.
+pub fn grade_chip(ui: &mut egui::Ui, grade: Grade) -> egui::Response {
+    let text = egui::RichText::new(grade.label()).small().strong();
+    let frame = egui::Frame::new()
+        .stroke(egui::Stroke::new(1.0, ui.visuals().weak_text_color()))
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(4, 0));
+    frame
+        .show(ui, |ui| ui.label(text))
+        .response
+        .on_hover_text(grade.meaning())
 }
 
 /// Word shown with a check outcome (never colour alone).

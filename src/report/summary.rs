@@ -424,7 +424,7 @@ fn pct(n: usize, of: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{CheckResult, Evidence, Family, Location};
+    use crate::analysis::{CheckResult, Evidence, Family, Grade, Location};
     use crate::report::Failure;
 
     fn report(verdict: Verdict, evidence: bool) -> Report {
@@ -432,6 +432,7 @@ mod tests {
             id: "reply-to-mismatch".into(),
             family: Family::Identity,
             outcome: Outcome::Warn,
+            grade: Grade::Hint,
             title: "t".into(),
             summary: "s".into(),
             evidence: if evidence {

@@ -181,6 +181,9 @@ fn reasons_text(out: &mut String, r: &Report, style: Style) {
         for c in r.reasons.iter().filter_map(|id| find_check(r, id)) {
             flagged_line(out, c, "  ", style);
         }
+        if !r.basis.is_empty() && r.verdict != Verdict::Ok {
+            let _ = writeln!(out, "  {}", clean(&r.basis));
+        }
         out.push('\n');
     }
     let good: Vec<&CheckResult> = r
@@ -458,8 +461,9 @@ fn auth_text(out: &mut String, r: &Report, style: Style) {
 fn flagged_line(out: &mut String, c: &CheckResult, indent: &str, style: Style) {
     let _ = writeln!(
         out,
-        "{indent}{} {}: {}",
+        "{indent}{} [{}] {}: {}",
         style.paint(outcome_tone(c.outcome), outcome_mark(c.outcome)),
+        c.grade.label().to_lowercase(),
         clean(&c.title),
         clean(&c.summary)
     );

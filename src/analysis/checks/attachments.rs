@@ -4,58 +4,68 @@
 use super::cues::{self, Doc};
 use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::knowledge::files::{self, FileType, Kind};
-use crate::analysis::types::{Attachment, Family, Location, Report};
+use crate::analysis::types::{Attachment, Family, Grade, Location, Report};
 
 /// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "executable-attachment",
         family: Family::Attachments,
+        grade: Grade::Proof,
         run: executable_attachment,
     },
     CheckDef {
         id: "double-extension",
         family: Family::Attachments,
+        grade: Grade::Proof,
         run: double_extension,
     },
     CheckDef {
         id: "disk-image-attachment",
         family: Family::Attachments,
+        grade: Grade::Strong,
         run: disk_image_attachment,
     },
     CheckDef {
         id: "shortcut-attachment",
         family: Family::Attachments,
+        grade: Grade::Proof,
         run: shortcut_attachment,
     },
     CheckDef {
         id: "html-attachment",
         family: Family::Attachments,
+        grade: Grade::Strong,
         run: html_attachment,
     },
     CheckDef {
         id: "macro-office-attachment",
         family: Family::Attachments,
+        grade: Grade::Strong,
         run: macro_office_attachment,
     },
     CheckDef {
         id: "pdf-active-content",
         family: Family::Attachments,
+        grade: Grade::Strong,
         run: pdf_active_content,
     },
     CheckDef {
         id: "archive-attachment",
         family: Family::Attachments,
+        grade: Grade::Hint,
         run: archive_attachment,
     },
     CheckDef {
         id: "type-mismatch",
         family: Family::Attachments,
+        grade: Grade::Proof,
         run: type_mismatch,
     },
     CheckDef {
         id: "nested-message",
         family: Family::Attachments,
+        grade: Grade::Hint,
         run: nested_message,
     },
 ];

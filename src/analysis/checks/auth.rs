@@ -3,72 +3,86 @@
 
 use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::auth::aligned;
-use crate::analysis::types::{AuthOutcome, AuthSource, AuthValue, Family, Location, Report};
+use crate::analysis::identity::org_domain;
+use crate::analysis::types::{AuthOutcome, AuthSource, AuthValue, Family, Grade, Location, Report};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "spf-fail",
         family: Family::Authentication,
+        grade: Grade::Strong,
         run: spf_fail,
     },
     CheckDef {
         id: "spf-softfail",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: spf_softfail,
     },
     CheckDef {
         id: "spf-none",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: spf_none,
     },
     CheckDef {
         id: "spf-error",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: spf_error,
     },
     CheckDef {
         id: "dkim-fail",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: dkim_fail,
     },
     CheckDef {
         id: "dkim-none",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: dkim_none,
     },
     CheckDef {
         id: "dkim-unrelated-domain",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: dkim_unrelated,
     },
     CheckDef {
         id: "dmarc-fail",
         family: Family::Authentication,
+        grade: Grade::Proof,
         run: dmarc_fail,
     },
     CheckDef {
         id: "dmarc-policy-none",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: dmarc_policy_none,
     },
     CheckDef {
         id: "alignment-failure",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: alignment_failure,
     },
     CheckDef {
         id: "compauth-fail",
         family: Family::Authentication,
+        grade: Grade::Strong,
         run: compauth_fail,
     },
     CheckDef {
         id: "arc-broken",
         family: Family::Authentication,
+        grade: Grade::Hint,
         run: arc_broken,
     },
     CheckDef {
         id: "forged-auth-results",
         family: Family::Authentication,
+        grade: Grade::Proof,
         run: forged_auth_results,
     },
 ];
@@ -117,18 +131,45 @@ fn relayed(r: &Report) -> bool {
     r.sender.via_list || r.sender.arc_vouched
 }
 
+/// A bounce or another notification: its envelope sender is empty, so SPF could only check
+/// the sending server's own name (its HELO).
+fn null_envelope(r: &Report) -> bool {
+    crate::analysis::sender::null_envelope(&r.headers)
+}
+
+/// Whether the SPF result speaks for the organisation in the From address.
+fn spf_for_from(r: &Report, o: &AuthOutcome) -> bool {
+    match (o.domain.as_deref(), r.sender.from_org_domain.as_deref()) {
+        (Some(d), Some(from)) => org_domain(d) == from,
+        _ => false,
+    }
+}
+
 fn spf_fail(c: &Ctx) -> Finding {
     let o = &c.r.auth.spf;
     match o.result {
         AuthValue::Fail => {
-            // A forwarder or list that keeps the original envelope breaks SPF honestly.
-            let weight = if relayed(c.r) { 2 } else { 5 };
+            // A forwarder or list that keeps the original envelope breaks SPF honestly, and
+            // a bounce's SPF result is only about the sending server's name.
+            let weight = if relayed(c.r) || null_envelope(c.r) {
+                2
+            } else {
+                5
+            };
             let summary = format!(
                 "The server that sent this message is not allowed to send mail{} ({})",
                 domain_words(o),
                 source_words(o)
             );
-            evidence(Finding::fail(weight, summary), c.r, o, "spf")
+            // The domain in the From address disowning the server is a strong sign; another
+            // domain (a mailing service's envelope, a server's own name) disowns only the
+            // relay, not the author the message names.
+            let grade = if spf_for_from(c.r, o) && !relayed(c.r) && !null_envelope(c.r) {
+                Grade::Strong
+            } else {
+                Grade::Hint
+            };
+            evidence(Finding::fail(weight, summary), c.r, o, "spf").graded(grade)
         }
         _ if no_spf_result(o) => Finding::skip("No SPF result is available for this message"),
         v => Finding::pass(format!("SPF did not fail (result: {})", v.as_str())),
@@ -158,6 +199,11 @@ fn spf_softfail(c: &Ctx) -> Finding {
 
 fn spf_none(c: &Ctx) -> Finding {
     let o = &c.r.auth.spf;
+    if o.result == AuthValue::None && null_envelope(c.r) {
+        return Finding::pass(
+            "A bounce or automatic reply carries no envelope sender, so SPF could only check the sending server's own name, which few servers publish a record for",
+        );
+    }
     if o.result == AuthValue::None && (o.header_index.is_some() || o.source == AuthSource::Live) {
         return evidence(
             Finding::warn(
@@ -221,7 +267,13 @@ fn dkim_fail(c: &Ctx) -> Finding {
             c.r, o, "dkim",
         );
     }
-    let weight = if relayed(c.r) { 1 } else { 4 };
+    // A malformed signature or a missing key is far more often a sender's slip than a
+    // forgery: a forger simply leaves the signature out.
+    let weight = match o.result {
+        _ if relayed(c.r) => 1,
+        AuthValue::PermError => 2,
+        _ => 4,
+    };
     let what = match o.result {
         AuthValue::Fail => "does not match the message's content",
         AuthValue::PermError => "cannot be checked: it is malformed or its key is missing",
@@ -235,8 +287,20 @@ fn dkim_fail(c: &Ctx) -> Finding {
     evidence(Finding::warn(weight, summary), c.r, o, "dkim")
 }
 
+/// When DKIM signatures came into use (DomainKeys, its predecessor, from 2004; DKIM itself
+/// from 2007): mail delivered before this carries none, whoever sent it.
+const SIGNATURES_IN_USE_FROM: i64 = 1_104_537_600; // 2005-01-01T00:00:00Z
+
 fn dkim_none(c: &Ctx) -> Finding {
     let o = &c.r.auth.dkim;
+    if c.r.auth.dkim_signatures.is_empty()
+        && c.r
+            .path
+            .delivered_at
+            .is_some_and(|t| t < SIGNATURES_IN_USE_FROM)
+    {
+        return Finding::pass("No digital signature, as for all mail of its time: it was delivered before senders signed their mail (DKIM came into use from 2005)");
+    }
     if c.r.auth.dkim_signatures.is_empty() && matches!(o.result, AuthValue::None) {
         return Finding::warn(1, "The message carries no digital signature (DKIM)")
             .with(Location::Message, "no DKIM-Signature header");
@@ -275,11 +339,21 @@ fn dmarc_fail(c: &Ctx) -> Finding {
     let o = &c.r.auth.dmarc;
     match o.result {
         AuthValue::Fail => {
-            let weight = if relayed(c.r) { 3 } else { 8 };
+            let relayed = relayed(c.r);
+            let weight = if relayed { 3 } else { 8 };
+            // The domain disowns the message outright only when it asks receivers to
+            // refuse or quarantine such mail; under "none" it is still gathering reports,
+            // and a list or forwarder in the path may be what broke the checks.
+            let grade = match dmarc_policy(c.r).as_deref() {
+                _ if relayed => Grade::Hint,
+                Some("reject" | "quarantine") => Grade::Proof,
+                _ => Grade::Strong,
+            };
             evidence(
                 Finding::fail(weight, format!("The sender's domain{} says it did not send this message (DMARC failed, {})", domain_words(o), source_words(o))),
                 c.r, o, "dmarc",
             )
+            .graded(grade)
         }
         AuthValue::None if o.header_index.is_none() && o.source == AuthSource::Recorded => {
             Finding::skip("No DMARC result is available for this message")
@@ -288,14 +362,18 @@ fn dmarc_fail(c: &Ctx) -> Finding {
     }
 }
 
+/// The From domain's DMARC policy, live when it was looked up, else as recorded.
+fn dmarc_policy(r: &Report) -> Option<String> {
+    r.auth
+        .live
+        .as_ref()
+        .and_then(|l| l.dmarc_policy.clone())
+        .or_else(|| r.auth.recorded.dmarc_policy.clone())
+        .map(|p| p.to_ascii_lowercase())
+}
+
 fn dmarc_policy_none(c: &Ctx) -> Finding {
-    let policy =
-        c.r.auth
-            .live
-            .as_ref()
-            .and_then(|l| l.dmarc_policy.clone())
-            .or_else(|| c.r.auth.recorded.dmarc_policy.clone());
-    match policy.as_deref() {
+    match dmarc_policy(c.r).as_deref() {
         Some("none") => {
             let f = Finding::warn(1, "The sender's domain does not ask receivers to block fakes (DMARC policy: none), so impostors are not stopped");
             match c.r.auth.dmarc.header_index {
@@ -320,6 +398,11 @@ fn alignment_failure(c: &Ctx) -> Finding {
     let dkim_ok = a.dkim.result == AuthValue::Pass;
     if !spf_ok && !dkim_ok {
         return Finding::skip("Neither SPF nor DKIM passed");
+    }
+    // A result that does not say which domain it checked says nothing about alignment.
+    let passed = [(spf_ok, &a.spf), (dkim_ok, &a.dkim)];
+    if passed.iter().all(|(ok, o)| !ok || o.domain.is_none()) {
+        return Finding::skip("The passing check does not say which domain it checked");
     }
     let spf_aligned = spf_ok && a.spf.domain.as_deref().is_some_and(|d| aligned(d, from));
     let dkim_aligned = dkim_ok && a.dkim.domain.as_deref().is_some_and(|d| aligned(d, from));
@@ -351,6 +434,17 @@ fn compauth_fail(c: &Ctx) -> Finding {
         .take(3)
         .collect();
     let f = match o.result {
+        // Reason 000: the From domain's own DMARC policy (quarantine or reject) failed: the
+        // domain disowns the message, which is proof. Other reasons are Microsoft's own
+        // inference where the domain published no such policy.
+        AuthValue::Fail if code == "000" => Finding::fail(
+            6,
+            format!(
+                "Microsoft's combined sender check failed{}",
+                code_words(&code)
+            ),
+        )
+        .graded(Grade::Proof),
         AuthValue::Fail => Finding::fail(
             6,
             format!(

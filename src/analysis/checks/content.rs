@@ -7,59 +7,70 @@
 
 use super::cues::{self, Cues, Doc, Hit};
 use super::finding::{CheckDef, Ctx, Finding};
-use super::util::{evidence, has_text, quoted};
-use crate::analysis::types::{Family, Location, MessageKind};
+use super::util::{evidence, has_text, quoted, report_without_ask};
+use crate::analysis::identity::org_domain;
+use crate::analysis::types::{Family, Grade, Location, MessageKind, Report};
 
 /// The checks of this family, in checklist order.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "urgent-pressure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: urgent_pressure,
     },
     CheckDef {
         id: "credential-request",
         family: Family::Content,
+        grade: Grade::Hint,
         run: credential_request,
     },
     CheckDef {
         id: "payment-request",
         family: Family::Content,
+        grade: Grade::Hint,
         run: payment_request,
     },
     CheckDef {
         id: "bank-detail-change",
         family: Family::Content,
+        grade: Grade::Strong,
         run: bank_detail_change,
     },
     CheckDef {
         id: "gift-card-request",
         family: Family::Content,
+        grade: Grade::Hint,
         run: gift_card_request,
     },
     CheckDef {
         id: "callback-number",
         family: Family::Content,
+        grade: Grade::Hint,
         run: callback_number,
     },
     CheckDef {
         id: "fake-reply-subject",
         family: Family::Content,
+        grade: Grade::Hint,
         run: fake_reply_subject,
     },
     CheckDef {
         id: "image-only-body",
         family: Family::Content,
+        grade: Grade::Hint,
         run: image_only_body,
     },
     CheckDef {
         id: "hidden-text",
         family: Family::Content,
+        grade: Grade::Hint,
         run: hidden_text,
     },
     CheckDef {
         id: "html-form",
         family: Family::Content,
+        grade: Grade::Hint,
         run: html_form,
     },
 ];
@@ -126,6 +137,11 @@ fn credential_request(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
+    if report_without_ask(c.r) {
+        return Finding::pass(
+            "An automatic delivery report with no link or form: it cannot ask for your password",
+        );
+    }
     let doc = Doc::of(c.r);
     let strong = doc.find(&CREDENTIAL_STRONG);
     let urgent = cues::distinct(&doc.find(&URGENCY));
@@ -137,8 +153,10 @@ fn credential_request(c: &Ctx) -> Finding {
                 format!("The message asks you to give or confirm your sign-in details, and rushes you: {asks}"),
             )
         } else {
+            // Without pressure, one such phrase is common in genuine account mail (a
+            // registration notice, a list's password reminder): it needs company to count.
             Finding::warn(
-                4,
+                3,
                 format!("The message asks you to give or confirm your sign-in details: {asks}"),
             )
         };
@@ -514,6 +532,15 @@ fn hidden_text(c: &Ctx) -> Finding {
     f
 }
 
+/// Whether a form's target is on a domain the sender names itself by (From, envelope, a
+/// signature: `SenderFacts::org_domains`).
+fn goes_to_sender(r: &Report, action: &str) -> bool {
+    url::Url::parse(action)
+        .ok()
+        .and_then(|u| u.host_str().map(org_domain))
+        .is_some_and(|o| r.sender.org_domains.contains(&o))
+}
+
 fn html_form(c: &Ctx) -> Finding {
     let content = &c.r.content;
     if !content.has_html {
@@ -532,10 +559,18 @@ fn html_form(c: &Ctx) -> Finding {
             10,
             format!("The message itself contains a password box: real services never ask for it inside an email.{target}"),
         )
+        .graded(Grade::Strong)
     } else if content.form_inputs > 0 {
         // One field is usually a newsletter's search or sign-up box; several ask for details.
+        // A form that goes back to the sender's own site (its search, its subscription
+        // settings) gives nothing to a stranger.
+        let own_site = !content.form_actions.is_empty()
+            && content.form_actions.iter().all(|a| goes_to_sender(c.r, a));
+        // Several one-box forms (a search box, a sign-up box) are not a form asking for
+        // details: only more fields than forms means some form asks for several things.
+        let asks_details = content.form_inputs >= 2 && content.form_inputs > content.forms;
         Finding::warn(
-            if content.form_inputs >= 2 { 6 } else { 3 },
+            if asks_details && !own_site { 3 } else { 1 },
             format!("The message contains a form to type information into.{target}"),
         )
     } else {

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::analysis::knowledge;
-use crate::analysis::types::{Location, Report};
+use crate::analysis::types::{Location, MessageKind, Report};
 
 /// How much body text cue matching reads: lures are short, and long newsletters or
 /// quoted threads should not cost much.
@@ -465,13 +465,19 @@ pub struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Prepares the report's subject and (the first 64 KB of) its body text.
+    /// Prepares the report's subject and (the first 64 KB of) its body text; for a
+    /// delivery report, only the report's own words, not its copy of the returned message.
     pub fn of(r: &'a Report) -> Doc<'a> {
         let subject = r.subject.as_deref().unwrap_or("");
         let text = r.content.text.as_str();
         let mut cut = text.len().min(MAX_SCAN_BYTES);
         while cut > 0 && !text.is_char_boundary(cut) {
             cut -= 1;
+        }
+        if r.kind == MessageKind::Machine {
+            // A bounce's own words end where its copy of the returned message starts:
+            // what follows was written by whoever wrote the original, not by the report.
+            cut = cut.min(crate::analysis::sender::original_copy_at(text).unwrap_or(cut));
         }
         let body = text.get(..cut).unwrap_or("");
         Doc::new(subject, body)

@@ -3,11 +3,12 @@
 
 use super::finding::{CheckDef, Ctx, Finding};
 use super::util::header_evidence;
-use crate::analysis::types::{Family, Location};
+use crate::analysis::types::{Family, Grade, Location};
 
 pub const CHECKS: &[CheckDef] = &[CheckDef {
     id: "random-junk-text",
     family: Family::Content,
+    grade: Grade::Hint,
     run: random_junk_text,
 }];
 

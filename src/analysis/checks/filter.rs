@@ -1,27 +1,31 @@
 //! Filter checks: what the receiving mail filter already said, decoded into words.
 
 use super::finding::{CheckDef, Ctx, Finding};
-use crate::analysis::types::Family;
+use crate::analysis::types::{Family, Grade};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "ms-spam-verdict",
         family: Family::Filter,
+        grade: Grade::Strong,
         run: ms_scl,
     },
     CheckDef {
         id: "ms-phish-category",
         family: Family::Filter,
+        grade: Grade::Strong,
         run: ms_cat,
     },
     CheckDef {
         id: "ms-bulk-level",
         family: Family::Filter,
+        grade: Grade::Hint,
         run: ms_bcl,
     },
     CheckDef {
         id: "spamassassin-verdict",
         family: Family::Filter,
+        grade: Grade::Strong,
         run: spamassassin,
     },
 ];

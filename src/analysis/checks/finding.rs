@@ -1,7 +1,7 @@
 //! What a check sees (`Ctx`), what it returns (`Finding`) and its entry in the catalogue.
 
 use super::util;
-use crate::analysis::types::{Evidence, Family, Location, Options, Outcome, Report};
+use crate::analysis::types::{Evidence, Family, Grade, Location, Options, Outcome, Report};
 
 /// What a check sees.
 pub struct Ctx<'a> {
@@ -17,6 +17,9 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     pub reassuring: bool,
     pub weight: i32,
+    /// The grade of this finding when it differs from the check's usual one (a DMARC
+    /// failure is proof under a reject policy and only a strong sign under none).
+    pub grade: Option<Grade>,
 }
 
 impl Finding {
@@ -28,6 +31,7 @@ impl Finding {
             evidence: Vec::new(),
             reassuring: false,
             weight: 0,
+            grade: None,
         }
     }
     /// Checked, nothing wrong.
@@ -38,6 +42,7 @@ impl Finding {
             evidence: Vec::new(),
             reassuring: false,
             weight: 0,
+            grade: None,
         }
     }
     /// Something is off (weight: how much it counts towards the verdict).
@@ -48,6 +53,7 @@ impl Finding {
             evidence: Vec::new(),
             reassuring: false,
             weight,
+            grade: None,
         }
     }
     /// A strong sign of an impostor or a malicious payload.
@@ -58,6 +64,7 @@ impl Finding {
             evidence: Vec::new(),
             reassuring: false,
             weight,
+            grade: None,
         }
     }
     /// Good news that explains why something odd-looking is fine; `relief` lowers the score.
@@ -68,7 +75,13 @@ impl Finding {
             evidence: Vec::new(),
             reassuring: true,
             weight: -relief.abs(),
+            grade: None,
         }
+    }
+    /// Sets the grade of this finding, overriding the check's usual one.
+    pub fn graded(mut self, grade: Grade) -> Finding {
+        self.grade = Some(grade);
+        self
     }
     /// Adds a piece of evidence.
     pub fn with(mut self, location: Location, text: impl Into<String>) -> Finding {
@@ -96,5 +109,7 @@ impl Finding {
 pub struct CheckDef {
     pub id: &'static str,
     pub family: Family,
+    /// The kind of evidence this check usually gives when it flags something.
+    pub grade: Grade,
     pub run: fn(&Ctx) -> Finding,
 }

@@ -3,120 +3,143 @@
 use unicode_security::MixedScript;
 
 use super::finding::{CheckDef, Ctx, Finding};
+use super::util::squash;
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::{domain_of, org_domain};
 use crate::analysis::knowledge;
-use crate::analysis::types::{Family, Location, Mailbox, Report};
+use crate::analysis::types::{Family, Grade, Location, Mailbox, MessageKind, Report};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "reply-to-mismatch",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: reply_to_mismatch,
     },
     CheckDef {
         id: "return-path-mismatch",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: return_path_mismatch,
     },
     CheckDef {
         id: "display-name-address",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: display_name_address,
     },
     CheckDef {
         id: "display-name-brand",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: display_name_brand,
     },
     CheckDef {
         id: "copyright-brand-mismatch",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: copyright_brand_mismatch,
     },
     CheckDef {
         id: "brand-in-mailbox",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: brand_in_mailbox,
     },
     CheckDef {
         id: "own-name-outside",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: own_name_outside,
     },
     CheckDef {
         id: "organisation-name-mismatch",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: organisation_name_mismatch,
     },
     CheckDef {
         id: "lookalike-domain",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: lookalike_domain,
     },
     CheckDef {
         id: "punycode-domain",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: punycode_domain,
     },
     CheckDef {
         id: "mixed-script-name",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: mixed_script_name,
     },
     CheckDef {
         id: "encoded-from-tricks",
         family: Family::Identity,
+        grade: Grade::Strong,
         run: encoded_from_tricks,
     },
     CheckDef {
         id: "multiple-from",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: multiple_from,
     },
     CheckDef {
         id: "message-id-domain",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: message_id_domain,
     },
     CheckDef {
         id: "missing-date",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: missing_date,
     },
     CheckDef {
         id: "missing-message-id",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: missing_message_id,
     },
     CheckDef {
         id: "not-addressed-to-you",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: not_addressed_to_you,
     },
     CheckDef {
         id: "sender-on-behalf",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: sender_on_behalf,
     },
     CheckDef {
         id: "mailing-list",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: mailing_list,
     },
     CheckDef {
         id: "bulk-sender",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: bulk_sender,
     },
     CheckDef {
         id: "forwarded",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: forwarded,
     },
     CheckDef {
         id: "inline-forward",
         family: Family::Identity,
+        grade: Grade::Hint,
         run: inline_forward,
     },
 ];
@@ -183,6 +206,14 @@ fn reply_to_mismatch(c: &Ctx) -> Finding {
     let reply_org = first.org_domain.as_deref().unwrap_or_default();
     let free = domains::is_free_mail(reply_org) && !domains::is_free_mail(from_org);
     let weight = if free { 5 } else { 3 };
+    // Replies to somebody's personal mailbox at a free provider reach a person the
+    // sender's address does not prove anything about: the classic way to take a
+    // conversation over. Another company's domain is often a helpdesk or an agency.
+    let grade = if domains::is_free_mail(reply_org) {
+        Grade::Strong
+    } else {
+        Grade::Hint
+    };
     with_named(
         Finding::warn(
             weight,
@@ -191,7 +222,8 @@ fn reply_to_mismatch(c: &Ctx) -> Finding {
                 addr(first),
                 addr(f)
             ),
-        ),
+        )
+        .graded(grade),
         r,
         "Reply-To",
     )
@@ -321,7 +353,8 @@ fn display_name_address(c: &Ctx) -> Finding {
                     "The name shown mentions the web name \"{token}\", while the address is {}; companies are often called by their web name, so check that the two belong together",
                     addr(f)
                 ),
-            ),
+            )
+            .graded(Grade::Hint),
             r,
             "From",
         );
@@ -553,14 +586,6 @@ fn org_label(domain: &str) -> Option<String> {
     (!label.is_empty()).then(|| label.to_string())
 }
 
-/// Letters and digits only, lowercased: "Tailspin Toys" → "tailspintoys".
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 fn own_name_outside(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -662,8 +687,17 @@ fn organisation_name_mismatch(c: &Ctx) -> Finding {
         return Finding::skip("Relayed by a mailing list, or judged by the brand check");
     }
     let weight = if local.contains(first.as_str()) { 4 } else { 3 };
+    // Companies send from domains named otherwise (a parent company, a newsletter
+    // domain), so a company domain of another name is only a hint. An organisation's
+    // department writing from a personal mailbox at a free provider is not how
+    // organisations write: the name is a claim no domain backs.
+    let grade = if domains::is_free_mail(f.org_domain.as_deref().unwrap_or_default()) {
+        Grade::Strong
+    } else {
+        Grade::Hint
+    };
     with_named(
-        Finding::warn(weight, format!("The name speaks for \"{name}\", but the address is at {domain}, which has nothing of that name")),
+        Finding::warn(weight, format!("The name speaks for \"{name}\", but the address is at {domain}, which has nothing of that name")).graded(grade),
         r, "From",
     )
 }
@@ -676,8 +710,14 @@ fn lookalike_domain(c: &Ctx) -> Finding {
     let Some(domain) = f.domain.as_deref() else {
         return Finding::skip("No sender domain");
     };
+    if domains::is_example_name(domain) {
+        return Finding::skip(format!(
+            "{domain} is the placeholder name reserved for examples, which imitates nothing"
+        ));
+    }
     let mut protected: Vec<String> = r.identity.recipient_domains.clone();
     protected.extend(c.opts.own_domains.iter().cloned());
+    protected.retain(|d| !domains::is_example_name(d));
     match domains::lookalike(domain, &protected) {
         Some(l) => {
             let summary = format!(
@@ -688,7 +728,9 @@ fn lookalike_domain(c: &Ctx) -> Finding {
             // domain a changed ending is worth a question, not a conviction.
             let own_target = domains::owner_brand(&l.target).is_none();
             let finding = match l.kind {
-                LookalikeKind::TldSwap if own_target => Finding::warn(4, summary),
+                LookalikeKind::TldSwap if own_target => {
+                    Finding::warn(4, summary).graded(Grade::Hint)
+                }
                 LookalikeKind::BrandInLabel => Finding::fail(6, summary),
                 _ => Finding::fail(10, summary),
             };
@@ -844,6 +886,9 @@ fn multiple_from(c: &Ctx) -> Finding {
             "From",
         );
     }
+    if r.identity.from_count == 0 && r.kind == MessageKind::Machine {
+        return Finding::pass("An automatic delivery report from a mail server, which by custom names no person as its sender (\"MAILER-DAEMON <>\")");
+    }
     if r.identity.from_count == 0 {
         return Finding::warn(3, "The message does not say who sent it (no From address)")
             .with(Location::Message, "no From address");
@@ -967,6 +1012,9 @@ fn not_addressed_to_you(c: &Ctx) -> Finding {
         return Finding::pass(
             "It came through a mailing list, which is addressed to the list, not to you",
         );
+    }
+    if r.kind == MessageKind::Bulk {
+        return Finding::pass("A newsletter or mass mailing: these are addressed to a list or to nobody in particular, and you get a copy");
     }
     let to = if r.identity.addressed_to.is_empty() {
         "nobody (the To line is empty or hidden)".to_string()

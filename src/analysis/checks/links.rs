@@ -8,61 +8,72 @@
 use url::{Host, Url};
 
 use super::finding::{CheckDef, Ctx, Finding};
+use super::util::squash;
 use crate::analysis::domains::{self, LookalikeKind};
 use crate::analysis::identity::org_domain;
 use crate::analysis::knowledge::files::{self, Download};
-use crate::analysis::types::{Family, Link, Location, MessageKind, Report, SenderFacts};
+use crate::analysis::types::{Family, Grade, Link, Location, MessageKind, Report, SenderFacts};
 
 /// The links family, in checklist order: the strongest signs first.
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "link-text-mismatch",
         family: Family::Links,
+        grade: Grade::Strong,
         run: link_text_mismatch,
     },
     CheckDef {
         id: "ip-address-link",
         family: Family::Links,
+        grade: Grade::Hint,
         run: ip_address_link,
     },
     CheckDef {
         id: "lookalike-link-domain",
         family: Family::Links,
+        grade: Grade::Strong,
         run: lookalike_link_domain,
     },
     CheckDef {
         id: "brand-subdomain-link",
         family: Family::Links,
+        grade: Grade::Strong,
         run: brand_subdomain_link,
     },
     CheckDef {
         id: "risky-download-link",
         family: Family::Links,
+        grade: Grade::Strong,
         run: risky_download_link,
     },
     CheckDef {
         id: "script-or-file-link",
         family: Family::Links,
+        grade: Grade::Strong,
         run: script_or_file_link,
     },
     CheckDef {
         id: "open-redirect-link",
         family: Family::Links,
+        grade: Grade::Hint,
         run: open_redirect_link,
     },
     CheckDef {
         id: "link-to-free-host",
         family: Family::Links,
+        grade: Grade::Hint,
         run: link_to_free_host,
     },
     CheckDef {
         id: "shortened-link",
         family: Family::Links,
+        grade: Grade::Hint,
         run: shortened_link,
     },
     CheckDef {
         id: "link-to-risky-tld",
         family: Family::Links,
+        grade: Grade::Hint,
         run: link_to_risky_tld,
     },
 ];
@@ -297,12 +308,15 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
             more(bad.len())
         ),
     };
+    // Text that borrows a known name (a brand, your organisation, the sender's own
+    // domain) for a link that goes elsewhere is a disguise; text naming some other site is
+    // often only a newsletter's tracker or a partner's page.
     let f = if borrowed {
         Finding::fail(8, summary)
     } else if proven_newsletter(c.r, s) {
-        Finding::warn(2, summary)
+        Finding::warn(2, summary).graded(Grade::Hint)
     } else {
-        Finding::warn(4, summary)
+        Finding::warn(4, summary).graded(Grade::Hint)
     };
     let mut ordered: Vec<&Target> = vec![first];
     ordered.extend(
@@ -598,6 +612,13 @@ fn risky_download_link(c: &Ctx) -> Finding {
             ),
         ),
     };
+    // A program from a stranger's site is a strong sign; an archive or document only
+    // might hide one, and software projects link their own downloads all the time.
+    let f = if is_runnable && !own_site {
+        f
+    } else {
+        f.graded(Grade::Hint)
+    };
     let ts: Vec<&Target> = list.iter().map(|(t, _)| *t).collect();
     with_links(f, &ts)
 }
@@ -707,11 +728,17 @@ fn open_redirect_link(c: &Ctx) -> Finding {
                 .is_some_and(|(a, b)| std::ptr::eq(a, b));
         // Click counters of the sender or its mailing service, and links that come back to
         // the sender's own site, are how newsletters work.
+        // A redirect whose text names where it goes ("ZDNet: this week's story") hides
+        // nothing: the reader knows the destination before clicking.
+        let label = inner_org.split('.').next().unwrap_or_default();
+        let named_in_text =
+            label.chars().count() >= 4 && squash(&t.link.shown_text).contains(label);
         if same_owner
             || owns(s, &host_org)
             || owns(s, &inner_org)
             || domains::is_bulk_sender(host)
             || is_share_button(u)
+            || named_in_text
         {
             continue;
         }

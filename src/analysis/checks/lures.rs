@@ -3,54 +3,63 @@
 
 use super::cues::{self, Cues, Doc, Source};
 use super::finding::{CheckDef, Ctx, Finding};
-use super::util::{evidence, has_text, header_evidence, quoted};
+use super::util::{evidence, has_text, header_evidence, quoted, report_without_ask};
 use crate::analysis::domains;
-use crate::analysis::types::{Family, Location};
+use crate::analysis::types::{Family, Grade, Location};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "crypto-lure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: crypto_lure,
     },
     CheckDef {
         id: "prize-lure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: prize_lure,
     },
     CheckDef {
         id: "extortion-threat",
         family: Family::Content,
+        grade: Grade::Hint,
         run: extortion_threat,
     },
     CheckDef {
         id: "advance-fee-lure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: advance_fee_lure,
     },
     CheckDef {
         id: "parcel-lure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: parcel_lure,
     },
     CheckDef {
         id: "romance-lure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: romance_lure,
     },
     CheckDef {
         id: "easy-money-lure",
         family: Family::Content,
+        grade: Grade::Hint,
         run: easy_money_lure,
     },
     CheckDef {
         id: "celebrity-bait",
         family: Family::Content,
+        grade: Grade::Hint,
         run: celebrity_bait,
     },
     CheckDef {
         id: "contact-elsewhere",
         family: Family::Content,
+        grade: Grade::Hint,
         run: contact_elsewhere,
     },
 ];
@@ -110,6 +119,11 @@ fn advance_fee_lure(c: &Ctx) -> Finding {
 }
 
 fn parcel_lure(c: &Ctx) -> Finding {
+    if report_without_ask(c.r) {
+        return Finding::pass(
+            "An automatic report about your own mail's delivery, with nothing to click or pay",
+        );
+    }
     lure(
         c,
         &PARCEL,

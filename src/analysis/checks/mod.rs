@@ -25,7 +25,7 @@ pub mod util;
 
 pub use finding::{CheckDef, Ctx, Finding};
 
-use crate::analysis::{CheckResult, Options, Outcome, Report};
+use crate::analysis::{CheckResult, Grade, Options, Outcome, Report};
 
 /// Every check, in the order the checklist shows them.
 pub fn catalogue() -> Vec<&'static CheckDef> {
@@ -40,6 +40,41 @@ pub fn catalogue() -> Vec<&'static CheckDef> {
         .chain(attachments::CHECKS)
         .chain(filter::CHECKS)
         .collect()
+}
+
+/// Checks of what a message asks the reader to do: sign in, pay, call, claim a prize. From
+/// a sender whose domain proves itself these are often genuine (a real password-reset
+/// notice, a real invoice), so they are hints; when the receiving server checked and
+/// nothing proves the From domain, or the proof belongs to an unrelated domain, the ask
+/// comes from someone the message cannot name, and it is a strong sign.
+const ASKS: &[&str] = &[
+    "credential-request",
+    "payment-request",
+    "bank-detail-change",
+    "gift-card-request",
+    "callback-number",
+    "advance-fee-lure",
+    "prize-lure",
+    "crypto-lure",
+    "easy-money-lure",
+    "extortion-threat",
+    "parcel-lure",
+    "romance-lure",
+    "celebrity-bait",
+];
+
+/// The grade of one finding: its own, else its check's, raised for an ask from a sender
+/// nothing proves (see `ASKS`).
+fn grade_of(def: &CheckDef, f: &Finding, r: &Report) -> Grade {
+    let grade = f.grade.unwrap_or(def.grade);
+    if grade == Grade::Hint
+        && ASKS.contains(&def.id)
+        && crate::analysis::sender::proof_missing_or_elsewhere(r)
+    {
+        Grade::Strong
+    } else {
+        grade
+    }
 }
 
 /// Runs the whole checklist over a report.
@@ -61,6 +96,7 @@ pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
                 id: def.id.to_string(),
                 family: def.family,
                 outcome: f.outcome,
+                grade: grade_of(def, &f, report),
                 title,
                 summary: f.summary,
                 evidence: f.evidence,

@@ -1,62 +1,73 @@
 //! Path checks: what the Received chain says about the route, the clocks and the servers.
 
 use super::finding::{CheckDef, Ctx, Finding};
-use crate::analysis::types::{AnomalyKind, Family, Location, PathAnomaly};
+use crate::analysis::types::{AnomalyKind, Family, Grade, Location, PathAnomaly};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "no-delivery-path",
         family: Family::Path,
+        grade: Grade::Hint,
         run: no_path,
     },
     CheckDef {
         id: "private-origin",
         family: Family::Path,
+        grade: Grade::Hint,
         run: private_origin,
     },
     CheckDef {
         id: "time-backwards",
         family: Family::Path,
+        grade: Grade::Hint,
         run: time_backwards,
     },
     CheckDef {
         id: "implausible-delay",
         family: Family::Path,
+        grade: Grade::Hint,
         run: long_delay,
     },
     CheckDef {
         id: "too-many-hops",
         family: Family::Path,
+        grade: Grade::Hint,
         run: too_many_hops,
     },
     CheckDef {
         id: "tls-dropped",
         family: Family::Path,
+        grade: Grade::Hint,
         run: tls_dropped,
     },
     CheckDef {
         id: "helo-bare-ip",
         family: Family::Path,
+        grade: Grade::Hint,
         run: helo_ip,
     },
     CheckDef {
         id: "helo-mismatch",
         family: Family::Path,
+        grade: Grade::Hint,
         run: helo_mismatch,
     },
     CheckDef {
         id: "date-far-from-delivery",
         family: Family::Path,
+        grade: Grade::Hint,
         run: date_drift,
     },
     CheckDef {
         id: "future-date",
         family: Family::Path,
+        grade: Grade::Hint,
         run: future_date,
     },
     CheckDef {
         id: "malformed-received",
         family: Family::Path,
+        grade: Grade::Hint,
         run: malformed,
     },
 ];

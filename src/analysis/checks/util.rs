@@ -3,7 +3,7 @@
 use super::cues::{self, Doc, Hit};
 use super::finding::Finding;
 pub use crate::analysis::text::clip;
-use crate::analysis::types::{Location, Report};
+use crate::analysis::types::{Location, MessageKind, Report};
 
 /// Adds up to `max` distinct excerpts around cue hits as evidence.
 pub fn evidence(mut f: Finding, r: &Report, doc: &Doc, hits: &[Hit], max: usize) -> Finding {
@@ -50,6 +50,21 @@ pub fn quoted(doc: &Doc, hits: &[Hit], max: usize) -> String {
 /// Whether the message has any text (body or subject) to read.
 pub fn has_text(r: &Report) -> bool {
     !r.content.text.trim().is_empty() || r.subject.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+/// Letters and digits only, lowercased: "Tailspin Toys" → "tailspintoys".
+pub fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// An automatic delivery report with nothing to click or fill in: its words about full
+/// mailboxes or failed deliveries describe another server's answer, and ask nothing of the
+/// reader. A fake bounce comes with the button or link it wants pressed.
+pub fn report_without_ask(r: &Report) -> bool {
+    r.kind == MessageKind::Machine && r.content.links.is_empty() && r.content.forms == 0
 }
 
 /// Evidence from the first header called `name`, or a note naming it when it is absent.
