@@ -214,6 +214,8 @@ impl Plan {
         };
         let live = (!args.offline).then(|| LiveOptions {
             dns: args.dns,
+            // The training samples' names are reserved; mailsleuth answers them itself.
+            local: crate::training::sample_zone(),
             ..LiveOptions::default()
         });
         let mode = match (args.summary, args.json) {

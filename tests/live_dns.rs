@@ -408,17 +408,26 @@ fn list_forward(original: &str, tamper_after_seal: bool) -> String {
 
 /// Seals `original` as lists.test would, optionally after adding a footer.
 fn seal_forward(original: &str, footer: bool, tamper_after_seal: bool) -> String {
+    seal_forward_by("lists.test", original, footer, tamper_after_seal)
+}
+
+/// Seals `original` as the list server of `lists` would (selector `arc`).
+fn seal_forward_by(lists: &str, original: &str, footer: bool, tamper_after_seal: bool) -> String {
     use mail_auth::arc::ArcSealer;
     use mail_auth::common::headers::HeaderWriter;
     use mail_auth::{ArcOutput, AuthenticatedMessage, AuthenticationResults};
-    let mut forwarded = original.replacen("\r\n\r\n", "\r\nList-Id: <team.lists.test>\r\n\r\n", 1);
+    let mut forwarded = original.replacen(
+        "\r\n\r\n",
+        &format!("\r\nList-Id: <team.{lists}>\r\n\r\n"),
+        1,
+    );
     if footer {
         forwarded.push_str("-- \r\nteam mailing list\r\n");
     }
     let msg = AuthenticatedMessage::parse(forwarded.as_bytes()).expect("parse");
-    let results = AuthenticationResults::new("lists.test");
+    let results = AuthenticationResults::new(lists);
     let set = ArcSealer::from_key(keys().rsa())
-        .domain("lists.test")
+        .domain(lists)
         .selector("arc")
         .headers(["From", "To", "Subject", "DKIM-Signature"])
         .seal(&msg, &results, &ArcOutput::default())
@@ -531,6 +540,8 @@ fn server_that_never_answers_gives_temp_errors_within_the_bound() {
         dns: Some(addr),
         lookup_timeout: Duration::from_millis(500),
         total_timeout: Duration::from_millis(1500),
+        ask_reserved: true,
+        ..LiveOptions::default()
     };
     let started = Instant::now();
     let live = verify_blocking(raw.as_bytes(), &report, &opts);
@@ -690,6 +701,8 @@ fn verify_vector_at(
         dns: Some(server.addr()),
         lookup_timeout: lookup,
         total_timeout: lookup * 4,
+        ask_reserved: true,
+        ..LiveOptions::default()
     };
     Some(verify_blocking(raw, &report, &opts))
 }
@@ -1084,23 +1097,47 @@ fn first_json_line(stdout: &str) -> serde_json::Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
 }
 
-#[test]
-fn cli_check_json_reports_live_results_from_the_given_dns_server() {
-    let server = DnsServer::start(zone());
+/// The world of the end-to-end tests, under `.internal` (private use: not a name reserved
+/// for examples, so the app asks the DNS server about it like any company's own names).
+fn internal_zone() -> Zone {
+    let k = keys();
+    let mut z = Zone::default();
+    z.txt("rsa1._domainkey.sender.internal", &k.rsa_record)
+        .txt("sender.internal", "v=spf1 ip4:192.0.2.10 -all")
+        .txt("_dmarc.sender.internal", "v=DMARC1; p=reject")
+        .txt("arc._domainkey.lists.internal", &k.rsa_record);
+    z
+}
+
+/// An end-to-end message: signed by sender.internal, sealed by lists.internal, delivered.
+fn internal_message(body: &str) -> String {
     let signed = sign_rsa(
-        &sender_message("Agenda for Monday"),
-        "sender.test",
+        &message(
+            "Alice <alice@sender.internal>",
+            "bob@receiver.internal",
+            "Agenda for Monday",
+            body,
+        ),
+        "sender.internal",
         "rsa1",
         None,
     );
-    let raw = deliver(
-        &seal_forward(&signed, false, false),
-        "alice@sender.test",
-        "mail.sender.test",
+    deliver(
+        &seal_forward_by("lists.internal", &signed, false, false),
+        "alice@sender.internal",
+        "mail.sender.internal",
         SENDER_IP,
         now(),
         None,
-    );
+    )
+}
+
+#[test]
+fn cli_check_json_reports_live_results_from_the_given_dns_server() {
+    // The world is under `.internal`: the app never asks about reserved names such as
+    // `.test` (see `cli_check_never_looks_up_reserved_names`).
+    let server = DnsServer::start(internal_zone());
+    let raw = internal_message("Agenda for Monday");
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("sealed.eml");
     std::fs::write(&file, &raw).expect("write");
@@ -1119,6 +1156,52 @@ fn cli_check_json_reports_live_results_from_the_given_dns_server() {
     }
     assert_eq!(v["auth"]["live"]["resolver"], addr.as_str());
     assert!(server.queries() >= 4, "{:?}", server.log());
+}
+
+#[test]
+fn cli_check_never_looks_up_reserved_names() {
+    // The same message as above but under `.test`: the app asks nothing about it, says so
+    // in each result, and keeps what was recorded at delivery.
+    let server = DnsServer::start(zone());
+    let signed = sign_rsa(&sender_message("Agenda"), "sender.test", "rsa1", None);
+    let recorded = "dkim=pass header.d=sender.test; spf=pass smtp.mailfrom=sender.test; dmarc=pass header.from=sender.test";
+    let raw = deliver(
+        &seal_forward(&signed, false, false),
+        "alice@sender.test",
+        "mail.sender.test",
+        SENDER_IP,
+        now(),
+        Some(recorded),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("reserved.eml");
+    std::fs::write(&file, &raw).expect("write");
+    let addr = server.addr().to_string();
+    let path = file.to_string_lossy().to_string();
+    let (status, stdout, stderr) = run_check(&["--json", "--dns", &addr, &path]);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let v = first_json_line(&stdout);
+    for method in ["spf", "dkim", "dmarc"] {
+        assert_eq!(v["auth"][method]["source"], "recorded", "{method}: {v}");
+        assert_eq!(v["auth"][method]["result"], "pass", "{method}: {v}");
+    }
+    for method in ["spf", "dkim", "dmarc", "arc"] {
+        let detail = v["auth"]["live"][method]["detail"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            detail.starts_with("Not looked up:") && detail.contains("reserved"),
+            "{method}: {detail}"
+        );
+    }
+    let (_, offline, _) = run_check(&["--json", "--offline", &path]);
+    assert_eq!(v["verdict"], first_json_line(&offline)["verdict"], "{v}");
+    let asked: Vec<String> = server
+        .log()
+        .into_iter()
+        .filter(|q| q.contains(".test."))
+        .collect();
+    assert!(asked.is_empty(), "{asked:?}");
 }
 
 #[test]
@@ -1259,6 +1342,8 @@ fn stalwart_spf_vectors() {
                             dns: Some(server.addr()),
                             lookup_timeout: Duration::from_millis(700),
                             total_timeout: Duration::from_secs(5),
+                            ask_reserved: true,
+                            ..LiveOptions::default()
                         };
                         let live = verify_blocking(raw.as_bytes(), &report, &opts);
                         let want = AuthValue::parse(&result);
@@ -1336,6 +1421,7 @@ fn corpus_sample_never_panics_and_stays_within_the_bound() {
         dns: Some(server.addr()),
         lookup_timeout: Duration::from_millis(800),
         total_timeout: Duration::from_secs(3),
+        ..LiveOptions::default()
     };
     let checked = std::sync::atomic::AtomicUsize::new(0);
     let chunks: Vec<&[std::path::PathBuf]> = files.chunks(files.len().div_ceil(2).max(1)).collect();
@@ -1400,6 +1486,8 @@ fn closed_port_gives_temp_errors_quickly() {
         dns: Some(addr),
         lookup_timeout: Duration::from_secs(1),
         total_timeout: Duration::from_secs(3),
+        ask_reserved: true,
+        ..LiveOptions::default()
     };
     let started = Instant::now();
     let live = verify_blocking(raw.as_bytes(), &report, &opts);
@@ -1643,6 +1731,8 @@ fn openspf_rfc7208_vectors() {
                 dns: Some(server.addr()),
                 lookup_timeout: Duration::from_millis(500),
                 total_timeout: Duration::from_secs(3),
+                ask_reserved: true,
+                ..LiveOptions::default()
             };
             let live = verify_blocking(raw.as_bytes(), &report, &opts);
             let ok = case

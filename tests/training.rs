@@ -831,3 +831,29 @@ mod live {
         assert_eq!(live.dmarc_policy.as_deref(), Some("reject"));
     }
 }
+
+#[test]
+fn every_shipped_key_is_answered_in_process_for_live_checks() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/keys");
+    let zone = training::sample_zone();
+    let listed = training::key_names();
+    let mut missing = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let Some(owner) = name.strip_suffix(".txt") else {
+            continue;
+        };
+        files += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !listed.contains(&owner) || zone.get(owner) != Some(text.trim()) {
+            missing.push(owner.to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the in-process zone: {missing:?}"
+    );
+    assert_eq!(listed.len(), files, "{listed:?}");
+}

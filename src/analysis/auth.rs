@@ -5,7 +5,7 @@
 use super::headers::named;
 use super::identity::org_domain;
 use super::types::{
-    AuthOutcome, AuthResultsHeader, AuthSource, AuthSummary, AuthValue, DkimSignatureInfo,
+    AuthOutcome, AuthResultsHeader, AuthSource, AuthSummary, AuthValue, DkimSignatureInfo, Grounds,
     HeaderPath, LiveAuth, MethodResult, RawHeader, ReceivedSpf, RecordedAuth,
 };
 
@@ -496,22 +496,51 @@ fn no_result(what: &str) -> AuthOutcome {
     }
 }
 
-/// Chooses, per method, the result the checks rely on: live where it gave an answer,
-/// else the trusted recorded one.
+fn good(v: AuthValue) -> bool {
+    matches!(v, AuthValue::Pass | AuthValue::BestGuessPass)
+}
+
+/// Does a live result take the place of the one recorded at delivery? Live results never
+/// condemn on their own: one that rests on no answer (a lookup that failed or timed out, a
+/// name DNS says does not exist, a key no longer published, a reserved name not looked up)
+/// never does, and one that is worse than a pass recorded at delivery only does when the
+/// message itself proves it was changed since (its body no longer matches its signature).
+/// Otherwise the difference is "changed since delivery": shown, not judged.
+pub fn live_overrules(
+    recorded: Option<&AuthOutcome>,
+    live: &AuthOutcome,
+    grounds: Grounds,
+) -> bool {
+    if live.result == AuthValue::TempError || grounds.says_nothing() {
+        return false;
+    }
+    let recorded_pass = recorded.is_some_and(|r| good(r.result));
+    !recorded_pass || good(live.result) || grounds == Grounds::Altered
+}
+
+/// Chooses, per method, the result the checks rely on: live where it overrules the
+/// recorded one (see [`live_overrules`]), else the trusted recorded one.
 fn set_effective(a: &mut AuthSummary) {
     let rec = a.recorded.clone();
-    let pick =
-        |live: Option<&AuthOutcome>, recorded: Option<AuthOutcome>, what: &str| -> AuthOutcome {
-            match live {
-                Some(l) if l.result != AuthValue::TempError => l.clone(),
-                _ => recorded.unwrap_or_else(|| no_result(what)),
-            }
-        };
+    let pick = |live: Option<(&AuthOutcome, Grounds)>,
+                recorded: Option<AuthOutcome>,
+                what: &str|
+     -> AuthOutcome {
+        match live {
+            Some((l, grounds)) if live_overrules(recorded.as_ref(), l, grounds) => l.clone(),
+            _ => recorded.unwrap_or_else(|| no_result(what)),
+        }
+    };
     let live = a.live.clone();
-    a.spf = pick(live.as_ref().map(|l| &l.spf), rec.spf, "SPF");
-    a.dkim = pick(live.as_ref().map(|l| &l.dkim), rec.dkim, "DKIM");
-    a.dmarc = pick(live.as_ref().map(|l| &l.dmarc), rec.dmarc, "DMARC");
-    a.arc = pick(live.as_ref().map(|l| &l.arc), rec.arc, "ARC");
+    let live = live.as_ref();
+    a.spf = pick(live.map(|l| (&l.spf, l.grounds.spf)), rec.spf, "SPF");
+    a.dkim = pick(live.map(|l| (&l.dkim, l.grounds.dkim)), rec.dkim, "DKIM");
+    a.dmarc = pick(
+        live.map(|l| (&l.dmarc, l.grounds.dmarc)),
+        rec.dmarc,
+        "DMARC",
+    );
+    a.arc = pick(live.map(|l| (&l.arc, l.grounds.arc)), rec.arc, "ARC");
     a.compauth = rec.compauth;
 }
 
@@ -608,6 +637,45 @@ mod tests {
             .find(|h| h.raw.contains("bank.example"))
             .unwrap();
         assert!(!forged.trusted);
+    }
+
+    fn outcome(result: AuthValue, source: AuthSource) -> AuthOutcome {
+        AuthOutcome {
+            result,
+            source,
+            ..AuthOutcome::default()
+        }
+    }
+
+    #[test]
+    fn a_live_result_without_an_answer_never_replaces_anything() {
+        let pass = outcome(AuthValue::Pass, AuthSource::Recorded);
+        for grounds in [Grounds::NoAnswer, Grounds::Reserved] {
+            for v in [AuthValue::None, AuthValue::PermError, AuthValue::Fail] {
+                let live = outcome(v, AuthSource::Live);
+                assert!(
+                    !live_overrules(Some(&pass), &live, grounds),
+                    "{v:?} {grounds:?}"
+                );
+                assert!(!live_overrules(None, &live, grounds), "{v:?} {grounds:?}");
+            }
+        }
+        let temp = outcome(AuthValue::TempError, AuthSource::Live);
+        assert!(!live_overrules(None, &temp, Grounds::Answered));
+    }
+
+    #[test]
+    fn a_live_failure_replaces_a_recorded_pass_only_when_the_message_was_altered() {
+        let pass = outcome(AuthValue::Pass, AuthSource::Recorded);
+        let fail = outcome(AuthValue::Fail, AuthSource::Live);
+        assert!(!live_overrules(Some(&pass), &fail, Grounds::Answered));
+        assert!(live_overrules(Some(&pass), &fail, Grounds::Altered));
+        // With nothing passing recorded, an answered live result is the best there is.
+        assert!(live_overrules(None, &fail, Grounds::Answered));
+        let none = outcome(AuthValue::None, AuthSource::Recorded);
+        assert!(live_overrules(Some(&none), &fail, Grounds::Answered));
+        let live_pass = outcome(AuthValue::Pass, AuthSource::Live);
+        assert!(live_overrules(Some(&pass), &live_pass, Grounds::Answered));
     }
 
     #[test]

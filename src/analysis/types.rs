@@ -477,6 +477,43 @@ pub struct LiveAuth {
     /// The resolver used ("system" or HOST:PORT).
     pub resolver: String,
     pub elapsed_ms: u64,
+    /// What each live result rests on, which decides whether it may overrule the result
+    /// recorded at delivery.
+    #[serde(default)]
+    pub grounds: LiveGrounds,
+}
+
+/// What a live result rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grounds {
+    /// DNS answered with a record, and the result follows from it and the message.
+    #[default]
+    Answered,
+    /// DNS gave no usable answer: a lookup failed or timed out, the name does not exist
+    /// (NXDOMAIN), or the record is not published (any more). Says nothing about the message.
+    NoAnswer,
+    /// The name is reserved for examples and tests (RFC 2606, RFC 6761) and was not looked up.
+    Reserved,
+    /// The message itself no longer matches its signature (its body was changed): proof
+    /// whatever DNS says.
+    Altered,
+}
+
+impl Grounds {
+    /// True when the result says nothing about the message, only about DNS today.
+    pub fn says_nothing(self) -> bool {
+        matches!(self, Grounds::NoAnswer | Grounds::Reserved)
+    }
+}
+
+/// What each live result rests on, per method.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct LiveGrounds {
+    pub spf: Grounds,
+    pub dkim: Grounds,
+    pub dmarc: Grounds,
+    pub arc: Grounds,
 }
 
 /// One DKIM signature re-verified.
@@ -486,6 +523,9 @@ pub struct LiveDkim {
     pub selector: String,
     pub result: AuthValue,
     pub detail: Option<String>,
+    /// What the result rests on.
+    #[serde(default)]
+    pub grounds: Grounds,
 }
 
 /// The decoded, safe-to-show content of the message.

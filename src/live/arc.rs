@@ -9,8 +9,8 @@ use mail_auth::{
 use super::cache::TxtCache;
 use super::dkim::{error_words, Clock};
 use super::explain::date_words;
-use super::tags;
-use crate::analysis::{AuthOutcome, AuthValue};
+use super::{reserved, tags};
+use crate::analysis::{AuthOutcome, AuthValue, Grounds};
 
 /// Every key name the ARC chain needs (message signatures and seals), for prefetching.
 pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
@@ -23,19 +23,48 @@ pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
 
 use super::live_outcome as outcome;
 
-/// Verifies the ARC chain.
+/// Verifies the ARC chain, and says what the result rests on.
 pub async fn verify(
     auth: &MessageAuthenticator,
     cache: &TxtCache,
     msg: &AuthenticatedMessage<'_>,
     clock: Clock,
-) -> AuthOutcome {
+) -> (AuthOutcome, Grounds) {
+    let (outcome, err) = judge(auth, cache, msg, clock).await;
+    let grounds = err.as_ref().map_or(Grounds::Answered, grounds_of);
+    // A chain can only be judged against its keys: a failure when DNS gave none of them
+    // says nothing about the message.
+    let judged = key_names(msg).iter().any(|k| cache.key_answered(k));
+    let grounds = match outcome.result {
+        AuthValue::Fail if grounds != Grounds::Reserved && !judged => Grounds::NoAnswer,
+        _ => grounds,
+    };
+    (outcome, grounds)
+}
+
+fn grounds_of(err: &Error) -> Grounds {
+    match err {
+        Error::Arc(ArcError::FailedBodyHashMatch) => Grounds::Altered,
+        e if reserved::is_not_looked_up(e) => Grounds::Reserved,
+        Error::Dns(_) => Grounds::NoAnswer,
+        _ => Grounds::Answered,
+    }
+}
+
+/// The outcome, with the mail-auth error it came from when there was one.
+async fn judge(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    msg: &AuthenticatedMessage<'_>,
+    clock: Clock,
+) -> (AuthOutcome, Option<Error>) {
+    let plain = |o: AuthOutcome| (o, None);
     if msg.ams_headers.is_empty() && msg.as_headers.is_empty() && !msg.has_arc_errors {
-        return outcome(
+        return plain(outcome(
             AuthValue::None,
             None,
             "The message carries no ARC seals (no forwarder or mailing list sealed it)".to_string(),
-        );
+        ));
     }
     let last = msg
         .as_headers
@@ -43,11 +72,11 @@ pub async fn verify(
         .max_by_key(|h| h.header.i)
         .map(|h| h.header.d.to_ascii_lowercase());
     if let Some(why) = structure_problem(msg) {
-        return outcome(
+        return plain(outcome(
             AuthValue::Fail,
             last,
             format!("The ARC chain is broken: {why}"),
-        );
+        ));
     }
     let sets = msg.as_headers.len();
     // As for DKIM: mail-auth judges the last message signature's x= against today; we
@@ -73,32 +102,45 @@ pub async fn verify(
         .map(|d| format!(", last sealed by {d}"))
         .unwrap_or_default();
     match (out.result(), expired_at_judgement) {
-        (DkimResult::Pass, Some(expired)) => outcome(
+        (DkimResult::Pass, Some(expired)) => plain(outcome(
             AuthValue::Fail,
             last,
             format!(
                 "The ARC chain matches, but its last signature had expired ({}) by the time it was judged{by}",
                 date_words(expired)
             ),
-        ),
-        (DkimResult::Pass, None) => outcome(
+        )),
+        (DkimResult::Pass, None) => plain(outcome(
             AuthValue::Pass,
             last,
             format!("The chain of {sets} ARC seal(s) is intact{by}: each forwarder's record of what it received can be trusted as far as you trust that forwarder"),
-        ),
+        )),
         // ARC headers are present (checked above) yet mail-auth found no complete set.
-        (DkimResult::None, _) => outcome(
+        (DkimResult::None, _) => plain(outcome(
             AuthValue::Fail,
             last,
             "The ARC chain is broken: seals are missing or out of order".to_string(),
-        ),
-        (DkimResult::TempError(err), _) => outcome(
-            AuthValue::TempError,
-            last,
-            format!("Could not check now: a key of the ARC chain could not be fetched ({})", error_words(err)),
+        )),
+        (DkimResult::TempError(err), _) if reserved::is_not_looked_up(err) => {
+            let domain = last.clone().unwrap_or_default();
+            (
+                outcome(AuthValue::TempError, last, reserved::words(&domain)),
+                Some(err.clone()),
+            )
+        }
+        (DkimResult::TempError(err), _) => (
+            outcome(
+                AuthValue::TempError,
+                last,
+                format!("Could not check now: a key of the ARC chain could not be fetched ({})", error_words(err)),
+            ),
+            Some(err.clone()),
         ),
         (DkimResult::Fail(err) | DkimResult::Neutral(err) | DkimResult::PermError(err), _) => {
-            outcome(AuthValue::Fail, last, format!("The ARC chain is broken{by}: {}", arc_words(err)))
+            (
+                outcome(AuthValue::Fail, last, format!("The ARC chain is broken{by}: {}", arc_words(err))),
+                Some(err.clone()),
+            )
         }
     }
 }

@@ -76,6 +76,27 @@ impl TxtCache {
     }
 }
 
+impl TxtCache {
+    /// True when an answer for `name` is stored (any case, trailing dot or not).
+    pub fn has(&self, name: &str) -> bool {
+        let key = name.to_fqdn().to_ascii_lowercase();
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.contains_key(key.as_str())
+    }
+
+    /// True when DNS (or the local zone) gave a DKIM key at `name`, or said it was revoked:
+    /// a signature can only be judged against an answered key.
+    pub fn key_answered(&self, name: &str) -> bool {
+        use mail_auth::dkim::DkimError;
+        let key = name.to_fqdn().to_ascii_lowercase();
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        matches!(
+            map.get(key.as_str()),
+            Some(Txt::DomainKey(_)) | Some(Txt::Error(Error::Dkim(DkimError::RevokedPublicKey)))
+        )
+    }
+}
+
 /// Looks up a TXT record of type `T` into `cache`, bounded by `timeout`.
 /// Errors and timeouts are stored too, so the record is asked for at most once.
 pub async fn prefetch<T>(

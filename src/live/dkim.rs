@@ -9,9 +9,9 @@ use mail_auth::{
 
 use super::cache::TxtCache;
 use super::explain::{date_words, offset_in};
-use super::tags;
+use super::{reserved, tags};
 use crate::analysis::auth::tag_list;
-use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveDkim};
+use crate::analysis::{AuthOutcome, AuthSource, AuthValue, Grounds, LiveDkim};
 
 /// Most DKIM signatures checked in one message.
 pub const MAX_SIGNATURES: usize = 20;
@@ -92,8 +92,8 @@ pub async fn verify(
             continue;
         };
         let (x, t) = expiries.get(index).copied().unwrap_or((0, 0));
-        let (result, detail) = match strict_problem(header.value) {
-            Some(why) => (AuthValue::PermError, why),
+        let (result, detail, grounds) = match strict_problem(header.value) {
+            Some(why) => (AuthValue::PermError, why, Grounds::Answered),
             None => judge(out.result(), sig, x, t, clock),
         };
         found.push((
@@ -103,6 +103,7 @@ pub async fn verify(
                 selector: sig.s.clone(),
                 result,
                 detail: Some(detail),
+                grounds,
             },
         ));
     }
@@ -116,6 +117,7 @@ pub async fn verify(
                 detail: Some(format!(
                     "Not checked: the message carries more than {MAX_SIGNATURES} signatures, and mailsleuth checks the first {MAX_SIGNATURES}"
                 )),
+                grounds: Grounds::NoAnswer,
             },
         ));
     }
@@ -144,8 +146,20 @@ pub async fn verify(
                         error_words(other)
                     ),
                 }),
+                grounds: Grounds::Answered,
             },
         ));
+    }
+    // A signature can only be judged against its key: a failure without an answered key
+    // (the lookup failed, or the body check failed before the key was even asked for)
+    // says nothing about the message.
+    for (_, d) in &mut found {
+        let unjudged = d.result != AuthValue::Pass
+            && d.grounds != Grounds::Reserved
+            && !cache.key_answered(&format!("{}._domainkey.{}", d.selector, d.domain));
+        if unjudged {
+            d.grounds = Grounds::NoAnswer;
+        }
     }
     found.sort_by_key(|(pos, _)| *pos);
     found.into_iter().map(|(_, d)| d).collect()
@@ -171,8 +185,31 @@ fn strict_problem(value: &[u8]) -> Option<String> {
     })
 }
 
+/// What a mail-auth result rests on: the message itself, an answered key, or no answer.
+fn grounds_of(result: &DkimResult) -> Grounds {
+    match result {
+        DkimResult::Fail(Error::Dkim(DkimError::FailedBodyHashMatch)) => Grounds::Altered,
+        DkimResult::TempError(err) if reserved::is_not_looked_up(err) => Grounds::Reserved,
+        DkimResult::TempError(_)
+        | DkimResult::PermError(Error::Dns(DnsError::RecordNotFound(_)))
+        | DkimResult::PermError(Error::Dns(DnsError::InvalidRecordType)) => Grounds::NoAnswer,
+        _ => Grounds::Answered,
+    }
+}
+
 /// Maps one mail-auth result to ours, applying our own expiry judgement.
 fn judge(
+    result: &DkimResult,
+    sig: &mail_auth::dkim::Signature,
+    x: u64,
+    t: u64,
+    clock: Clock,
+) -> (AuthValue, String, Grounds) {
+    let (value, detail) = judge_value(result, sig, x, t, clock);
+    (value, detail, grounds_of(result))
+}
+
+fn judge_value(
     result: &DkimResult,
     sig: &mail_auth::dkim::Signature,
     x: u64,
@@ -190,6 +227,9 @@ fn judge(
         ),
         DkimResult::Fail(err) | DkimResult::Neutral(err) => fail_words(err, &who),
         DkimResult::PermError(err) => perm_words(err, &who),
+        DkimResult::TempError(err) if reserved::is_not_looked_up(err) => {
+            (AuthValue::TempError, reserved::words(&sig.d))
+        }
         DkimResult::TempError(err) => (
             AuthValue::TempError,
             format!(
@@ -274,9 +314,12 @@ pub fn error_words(err: &Error) -> String {
     }
 }
 
-/// The DKIM result the rest of mailsleuth relies on: a pass wins (one aligned with the
-/// From domain first); else the most telling failure; else none.
-pub fn best(signatures: &[LiveDkim], from_org: Option<&str>) -> AuthOutcome {
+/// What the result [`best`] picks rests on.
+pub fn best_grounds(signatures: &[LiveDkim], from_org: Option<&str>) -> Grounds {
+    pick(signatures, from_org).map_or(Grounds::Answered, |d| d.grounds)
+}
+
+fn pick<'a>(signatures: &'a [LiveDkim], from_org: Option<&str>) -> Option<&'a LiveDkim> {
     let rank = |v: AuthValue| match v {
         AuthValue::Pass => 0,
         AuthValue::Fail | AuthValue::Policy => 1,
@@ -287,10 +330,15 @@ pub fn best(signatures: &[LiveDkim], from_org: Option<&str>) -> AuthOutcome {
     let aligned = |d: &LiveDkim| {
         from_org.is_some_and(|o| crate::analysis::identity::org_domain(&d.domain) == o)
     };
-    let Some(pick) = signatures
+    signatures
         .iter()
         .min_by_key(|d| (rank(d.result), !aligned(d)))
-    else {
+}
+
+/// The DKIM result the rest of mailsleuth relies on: a pass wins (one aligned with the
+/// From domain first); else the most telling failure; else none.
+pub fn best(signatures: &[LiveDkim], from_org: Option<&str>) -> AuthOutcome {
+    let Some(pick) = pick(signatures, from_org) else {
         return AuthOutcome {
             result: AuthValue::None,
             source: AuthSource::Live,

@@ -8,9 +8,10 @@ use mail_auth::{DnsError, Error, MessageAuthenticator};
 
 use super::cache::{timed_out, TxtCache};
 use super::dkim::error_words;
+use super::reserved::{self, Gate};
 use super::spf::SpfAnswer;
 use crate::analysis::identity::org_domain;
-use crate::analysis::{AuthOutcome, AuthValue, LiveDkim};
+use crate::analysis::{AuthOutcome, AuthValue, Grounds, LiveDkim};
 
 /// What DNS says about the From domain's DMARC policy.
 #[derive(Debug, Clone)]
@@ -21,21 +22,28 @@ pub enum Published {
     Absent,
     /// The lookup failed or timed out; the reason in words.
     Unknown(String),
+    /// The domain is reserved for examples and tests, so it was not looked up.
+    Reserved(String),
 }
 
 enum Step {
     Found(Arc<Dmarc>),
     Missing,
     Failed(String),
+    NotAsked,
 }
 
 async fn lookup(
     auth: &MessageAuthenticator,
     cache: &TxtCache,
+    gate: &Gate,
     domain: &str,
     timeout: std::time::Duration,
 ) -> Step {
     let name = format!("_dmarc.{domain}.");
+    if !gate.may_ask(&name) && !cache.has(&name) {
+        return Step::NotAsked;
+    }
     match tokio::time::timeout(
         timeout,
         auth.txt_lookup::<Dmarc>(name.as_str(), Some(cache)),
@@ -56,10 +64,13 @@ async fn lookup(
 pub async fn fetch(
     auth: &MessageAuthenticator,
     cache: &TxtCache,
+    gate: &Gate,
     from_domain: &str,
     timeout: std::time::Duration,
 ) -> Published {
-    match lookup(auth, cache, from_domain, timeout).await {
+    let own = lookup(auth, cache, gate, from_domain, timeout).await;
+    let own_asked = !matches!(own, Step::NotAsked);
+    match own {
         Step::Found(record) => {
             return Published::Record {
                 record,
@@ -67,17 +78,57 @@ pub async fn fetch(
             };
         }
         Step::Failed(why) => return Published::Unknown(why),
-        Step::Missing => {}
+        Step::Missing | Step::NotAsked => {}
     }
     let org = org_domain(from_domain);
+    let not_asked = || {
+        if own_asked {
+            Published::Absent
+        } else {
+            Published::Reserved(from_domain.to_string())
+        }
+    };
     if org == from_domain {
-        return Published::Absent;
+        return not_asked();
     }
-    match lookup(auth, cache, &org, timeout).await {
+    match lookup(auth, cache, gate, &org, timeout).await {
         Step::Found(record) => Published::Record { record, at: org },
         Step::Failed(why) => Published::Unknown(why),
         Step::Missing => Published::Absent,
+        Step::NotAsked => not_asked(),
     }
+}
+
+/// What a DMARC result rests on. A failure counts as an answer only when every identity
+/// that could have aligned was answered: a signature whose key DNS did not give (or a
+/// sender domain it says does not exist) might have passed, so its failure is unknown.
+pub fn grounds(published: &Published, from: &str, spf: &SpfAnswer, dkim: &[LiveDkim]) -> Grounds {
+    let record = match published {
+        Published::Record { record, .. } => record,
+        Published::Reserved(_) => return Grounds::Reserved,
+        Published::Unknown(_) | Published::Absent => return Grounds::NoAnswer,
+    };
+    let aligned_sigs: Vec<&LiveDkim> = dkim
+        .iter()
+        .filter(|d| aligns(&d.domain, from, record.adkim))
+        .collect();
+    if aligned_sigs.iter().any(|d| d.grounds == Grounds::Altered) {
+        return Grounds::Altered;
+    }
+    let spf_unanswered = spf.grounds.says_nothing()
+        && spf
+            .dmarc_domain
+            .as_deref()
+            .is_none_or(|d| aligns(d, from, record.aspf));
+    if aligned_sigs.iter().any(|d| d.grounds.says_nothing()) || spf_unanswered {
+        // Only a failure is in doubt; a pass stands on the identity that passed.
+        let passed = aligned_sigs.iter().any(|d| d.result == AuthValue::Pass)
+            || (spf.dmarc_result == AuthValue::Pass && !spf.grounds.says_nothing());
+        if !passed {
+            return Grounds::NoAnswer;
+        }
+    }
+    Grounds::Answered
 }
 
 /// The DMARC verdict, the published policy and the alignment in words.
@@ -174,6 +225,9 @@ pub fn evaluate(
 
     let Published::Record { record, at } = published else {
         let outcome = match published {
+            Published::Reserved(domain) => {
+                outcome(AuthValue::TempError, from, reserved::words(domain))
+            }
             Published::Unknown(why) => outcome(
                 AuthValue::TempError,
                 from,
@@ -265,6 +319,7 @@ mod tests {
             },
             dmarc_result: result,
             dmarc_domain: domain.map(str::to_string),
+            grounds: Grounds::Answered,
         }
     }
 
@@ -274,6 +329,7 @@ mod tests {
             selector: "s".to_string(),
             result,
             detail: None,
+            grounds: Grounds::Answered,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Words for live results: dates, and where the live answer differs from the one recorded
 //! at delivery.
 
-use crate::analysis::{AuthOutcome, AuthValue, LiveAuth, RecordedAuth};
+use crate::analysis::auth::live_overrules;
+use crate::analysis::{AuthOutcome, AuthValue, Grounds, LiveAuth, RecordedAuth};
 
 /// A Unix time as an RFC 3339 date a person can read.
 pub fn date_words(ts: i64) -> String {
@@ -31,17 +32,66 @@ fn bad(v: AuthValue) -> bool {
     )
 }
 
-fn dkim_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
+/// The words every "changed since delivery" sentence ends with, when the recorded pass
+/// stands; empty when the live result overrules it.
+fn stands(rec: &AuthOutcome, live: &AuthOutcome, grounds: Grounds) -> &'static str {
+    if good(rec.result) && !live_overrules(Some(rec), live, grounds) {
+        ". The result recorded at delivery stands: this alone says nothing against the message"
+    } else {
+        ""
+    }
+}
+
+/// A pass recorded at delivery that DNS cannot confirm today because it gave no answer.
+fn unanswered(
+    what: &str,
+    rec: &AuthOutcome,
+    live: &AuthOutcome,
+    grounds: Grounds,
+) -> Option<String> {
+    if !good(rec.result) || grounds != Grounds::NoAnswer || good(live.result) {
+        return None;
+    }
+    let why = if live.result == AuthValue::TempError {
+        "re-checking it now got no answer from DNS (the lookup failed or took too long)".to_string()
+    } else {
+        let domain = live
+            .domain
+            .as_deref()
+            .or(rec.domain.as_deref())
+            .map(|d| format!(" for {d}"))
+            .unwrap_or_default();
+        format!("DNS today has nothing{domain} to check it against (\"no such domain\", or the record is gone): records are retired and domains lapse, and a DNS server that answers \"no such domain\" to everything gives the same")
+    };
+    Some(format!(
+        "Changed since delivery: {what} when the message arrived, but {why}{}",
+        stands(rec, live, grounds)
+    ))
+}
+
+fn dkim_sentence(rec: &AuthOutcome, live: &AuthOutcome, grounds: Grounds) -> Option<String> {
+    let key_gone = live.result == AuthValue::PermError
+        && live
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("No key is published") || d.contains("revoked"));
+    if good(rec.result) && key_gone {
+        return Some(format!(
+            "Changed since delivery: the signature checked out when the message arrived, but the key it was made with is no longer published: the sender has most likely retired that key since, which is normal for older messages{}",
+            stands(rec, live, grounds)
+        ));
+    }
+    if let Some(s) = unanswered("the signature (DKIM) checked out", rec, live, grounds) {
+        return Some(s);
+    }
     if good(rec.result) && bad(live.result) {
-        let key_gone = live.result == AuthValue::PermError
-            && live
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.contains("No key is published") || d.contains("revoked"));
-        return Some(if key_gone {
-            "The signature checked out when the message arrived, but the key it was made with is no longer published: the sender has most likely retired that key since, which is normal for older messages".to_string()
+        return Some(if grounds == Grounds::Altered {
+            "The message was changed after it was delivered: the signature checked out when it arrived, but its body no longer matches it".to_string()
         } else {
-            "The signature checked out when the message arrived but does not now: the sender may have changed their key since, or the message was altered after it was delivered".to_string()
+            format!(
+                "Changed since delivery: the signature checked out when the message arrived but does not now: the sender may have changed their key since, or the message was altered after it was delivered{}",
+                stands(rec, live, grounds)
+            )
         });
     }
     if bad(rec.result) && good(live.result) {
@@ -59,8 +109,14 @@ fn dkim_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
     None
 }
 
-fn spf_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
-    if rec.result == live.result || live.result == AuthValue::TempError {
+fn spf_sentence(rec: &AuthOutcome, live: &AuthOutcome, grounds: Grounds) -> Option<String> {
+    if rec.result == live.result || grounds == Grounds::Reserved {
+        return None;
+    }
+    if let Some(s) = unanswered("SPF allowed the sending server", rec, live, grounds) {
+        return Some(s);
+    }
+    if live.result == AuthValue::TempError {
         return None;
     }
     if live.result == AuthValue::None && live.domain.is_none() {
@@ -73,18 +129,40 @@ fn spf_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
         .or(rec.domain.as_deref())
         .map(|d| format!(" of {d}"))
         .unwrap_or_default();
+    let changed = if good(rec.result) {
+        "Changed since delivery: "
+    } else {
+        ""
+    };
     Some(format!(
-        "When the message arrived, the SPF check gave \"{}\"; today it gives \"{}\": the SPF record{domain} (its list of allowed sending servers) has probably changed since, so today's answer says less about the day it was sent",
+        "{changed}When the message arrived, the SPF check gave \"{}\"; today it gives \"{}\": the SPF record{domain} (its list of allowed sending servers) has probably changed since, so today's answer says less about the day it was sent{}",
         rec.result.as_str(),
-        live.result.as_str()
+        live.result.as_str(),
+        stands(rec, live, grounds)
     ))
 }
 
-fn dmarc_sentence(rec: &AuthOutcome, live: &AuthOutcome, follows: bool) -> Option<String> {
-    if rec.result == live.result || live.result == AuthValue::TempError {
+fn dmarc_sentence(
+    rec: &AuthOutcome,
+    live: &AuthOutcome,
+    grounds: Grounds,
+    follows: bool,
+) -> Option<String> {
+    if rec.result == live.result || grounds == Grounds::Reserved {
         return None;
     }
     if rec.result == AuthValue::BestGuessPass && live.result == AuthValue::Pass {
+        return None;
+    }
+    if let Some(s) = unanswered(
+        "the sender's domain confirmed the message (DMARC)",
+        rec,
+        live,
+        grounds,
+    ) {
+        return Some(s);
+    }
+    if live.result == AuthValue::TempError {
         return None;
     }
     let why = if follows {
@@ -93,37 +171,46 @@ fn dmarc_sentence(rec: &AuthOutcome, live: &AuthOutcome, follows: bool) -> Optio
         "the domain's DMARC policy, its keys or its list of sending servers have changed since"
     };
     Some(format!(
-        "Your mail server recorded DMARC as \"{}\" at delivery; re-checked now it is \"{}\": {why}",
+        "Your mail server recorded DMARC as \"{}\" at delivery; re-checked now it is \"{}\": {why}{}",
         rec.result.as_str(),
-        live.result.as_str()
+        live.result.as_str(),
+        stands(rec, live, grounds)
     ))
 }
 
-fn arc_sentence(rec: &AuthOutcome, live: &AuthOutcome) -> Option<String> {
-    if rec.result == live.result || live.result == AuthValue::TempError {
+fn arc_sentence(rec: &AuthOutcome, live: &AuthOutcome, grounds: Grounds) -> Option<String> {
+    if rec.result == live.result || grounds == Grounds::Reserved {
+        return None;
+    }
+    if let Some(s) = unanswered("the forwarding seals (ARC) checked out", rec, live, grounds) {
+        return Some(s);
+    }
+    if live.result == AuthValue::TempError {
         return None;
     }
     Some(format!(
-        "Your mail server recorded the forwarding seals (ARC) as \"{}\"; re-checked now they are \"{}\": a sealing key may have changed since, or the message was altered after delivery",
+        "Your mail server recorded the forwarding seals (ARC) as \"{}\"; re-checked now they are \"{}\": a sealing key may have changed since, or the message was altered after delivery{}",
         rec.result.as_str(),
-        live.result.as_str()
+        live.result.as_str(),
+        stands(rec, live, grounds)
     ))
 }
 
 /// Plain sentences for every method where the live result differs from the recorded one.
 pub fn disagreements(recorded: &RecordedAuth, live: &LiveAuth) -> Vec<String> {
+    let g = live.grounds;
     let mut out: Vec<String> = Vec::new();
     out.extend(
         recorded
             .dkim
             .as_ref()
-            .and_then(|r| dkim_sentence(r, &live.dkim)),
+            .and_then(|r| dkim_sentence(r, &live.dkim, g.dkim)),
     );
     out.extend(
         recorded
             .spf
             .as_ref()
-            .and_then(|r| spf_sentence(r, &live.spf)),
+            .and_then(|r| spf_sentence(r, &live.spf, g.spf)),
     );
     // A DMARC difference usually just echoes a DKIM or SPF difference; say so.
     let follows = !out.is_empty();
@@ -131,13 +218,13 @@ pub fn disagreements(recorded: &RecordedAuth, live: &LiveAuth) -> Vec<String> {
         recorded
             .dmarc
             .as_ref()
-            .and_then(|r| dmarc_sentence(r, &live.dmarc, follows)),
+            .and_then(|r| dmarc_sentence(r, &live.dmarc, g.dmarc, follows)),
     );
     out.extend(
         recorded
             .arc
             .as_ref()
-            .and_then(|r| arc_sentence(r, &live.arc)),
+            .and_then(|r| arc_sentence(r, &live.arc, g.arc)),
     );
     let policies = (
         recorded.dmarc_policy.as_deref(),
@@ -196,10 +283,9 @@ mod tests {
     }
 
     #[test]
-    fn temporary_errors_and_agreement_say_nothing() {
+    fn agreement_and_a_timeout_with_nothing_recorded_say_nothing() {
         let recorded = RecordedAuth {
             dkim: Some(o(AuthValue::Pass, "")),
-            spf: Some(o(AuthValue::Pass, "")),
             ..RecordedAuth::default()
         };
         let live = LiveAuth {
@@ -208,5 +294,49 @@ mod tests {
             ..LiveAuth::default()
         };
         assert!(disagreements(&recorded, &live).is_empty());
+    }
+
+    #[test]
+    fn a_recorded_pass_without_an_answer_now_is_changed_since_delivery_and_stands() {
+        let recorded = RecordedAuth {
+            spf: Some(o(AuthValue::Pass, "")),
+            dmarc: Some(o(AuthValue::Pass, "")),
+            ..RecordedAuth::default()
+        };
+        let live = LiveAuth {
+            spf: o(AuthValue::TempError, ""),
+            dmarc: o(AuthValue::None, ""),
+            grounds: crate::analysis::LiveGrounds {
+                spf: Grounds::NoAnswer,
+                dmarc: Grounds::NoAnswer,
+                ..Default::default()
+            },
+            ..LiveAuth::default()
+        };
+        let d = disagreements(&recorded, &live);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("Changed since delivery") && d[0].contains("no answer"));
+        assert!(d[1].contains("no such domain"));
+        assert!(d.iter().all(|s| s.contains("recorded at delivery stands")));
+    }
+
+    #[test]
+    fn a_body_changed_after_delivery_is_said_plainly_and_does_not_stand() {
+        let recorded = RecordedAuth {
+            dkim: Some(o(AuthValue::Pass, "")),
+            ..RecordedAuth::default()
+        };
+        let live = LiveAuth {
+            dkim: o(AuthValue::Fail, "body changed"),
+            grounds: crate::analysis::LiveGrounds {
+                dkim: Grounds::Altered,
+                ..Default::default()
+            },
+            ..LiveAuth::default()
+        };
+        let d = disagreements(&recorded, &live);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("changed after it was delivered"), "{d:?}");
+        assert!(!d[0].contains("stands"));
     }
 }

@@ -10,6 +10,8 @@ mod cache;
 mod dkim;
 mod dmarc;
 mod explain;
+mod local;
+pub mod reserved;
 mod resolver;
 mod spf;
 mod tags;
@@ -23,10 +25,13 @@ use mail_auth::common::verify::DomainKey;
 use mail_auth::AuthenticatedMessage;
 use tokio::task::JoinSet;
 
-use crate::analysis::{AuthOutcome, AuthSource, AuthValue, LiveAuth, LiveDkim, Report};
+use crate::analysis::{
+    AuthOutcome, AuthSource, AuthValue, Grounds, LiveAuth, LiveDkim, LiveGrounds, Report,
+};
 use cache::TxtCache;
 use dkim::Clock;
 use dmarc::Published;
+pub use local::LocalZone;
 use spf::SpfAnswer;
 
 /// Most keys fetched in parallel up front for one message.
@@ -41,6 +46,14 @@ pub struct LiveOptions {
     pub lookup_timeout: Duration,
     /// Bound on the whole verification of one message.
     pub total_timeout: Duration,
+    /// Answers mailsleuth gives itself for names it knows (the training samples' keys and
+    /// policies); these names are never asked of DNS.
+    pub local: LocalZone,
+    /// Ask the DNS server about names reserved for examples and tests (`.example`,
+    /// `.test`, `example.com` …) too. Off in the app: those names exist on no public DNS
+    /// server, so they are not looked up and the results say so. A laboratory DNS server
+    /// that serves such names on purpose needs it on.
+    pub ask_reserved: bool,
 }
 
 impl Default for LiveOptions {
@@ -49,6 +62,8 @@ impl Default for LiveOptions {
             dns: None,
             lookup_timeout: Duration::from_secs(3),
             total_timeout: Duration::from_secs(10),
+            local: LocalZone::default(),
+            ask_reserved: false,
         }
     }
 }
@@ -119,6 +134,7 @@ fn unavailable(report: &Report, why: &str) -> LiveAuth {
             selector: s.selector.clone().unwrap_or_default(),
             result: AuthValue::TempError,
             detail: Some(why.to_string()),
+            grounds: Grounds::NoAnswer,
         })
         .collect();
     LiveAuth {
@@ -127,6 +143,12 @@ fn unavailable(report: &Report, why: &str) -> LiveAuth {
         dkim: temp(None, why),
         dmarc: temp(from, why),
         arc: temp(None, why),
+        grounds: LiveGrounds {
+            spf: Grounds::NoAnswer,
+            dkim: Grounds::NoAnswer,
+            dmarc: Grounds::NoAnswer,
+            arc: Grounds::NoAnswer,
+        },
         ..LiveAuth::default()
     }
 }
@@ -159,6 +181,10 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     let auth = resolver::build(opts.dns, opts.lookup_timeout)
         .map_err(|e| format!("Could not check now: {}", e.0))?;
     let cache = Arc::new(TxtCache::default());
+    opts.local.seed(&cache);
+    // A reserved name is answered from the local zone or not at all; what is not there is
+    // never asked of DNS.
+    let gate = reserved::Gate::new(opts.ask_reserved, Arc::clone(&cache));
     let msg = AuthenticatedMessage::parse(raw);
     let clock = Clock {
         delivered_at: report.path.delivered_at,
@@ -175,9 +201,18 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
                 .collect()
         })
         .unwrap_or_default();
+    // Keys under reserved names get "not looked up" as their answer, written as the
+    // signature spells the name (that is how mail-auth asks) and in lowercase.
+    for key in &keys {
+        if gate.refuses(key) {
+            cache.remember_error(key, reserved::not_looked_up());
+            cache.remember_error(&key.to_ascii_lowercase(), reserved::not_looked_up());
+        }
+    }
     keys.iter_mut().for_each(|k| k.make_ascii_lowercase());
     keys.sort();
     keys.dedup();
+    keys.retain(|k| !cache.has(k));
     // Bounded like the signatures themselves: a hostile message must not turn into a
     // flood of lookups. Anything beyond is looked up, if time allows, when needed.
     keys.truncate(MAX_PREFETCH);
@@ -195,8 +230,9 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
                 dmarc_result: none.result,
                 outcome: none,
                 dmarc_domain: None,
+                grounds: Grounds::NoAnswer,
             },
-            Ok(q) => tokio::time::timeout_at(deadline, spf::verify(&auth, &q))
+            Ok(q) => tokio::time::timeout_at(deadline, spf::verify(&auth, &cache, &gate, &q))
                 .await
                 .unwrap_or_else(|_| spf::temp_error(&too_long)),
         }
@@ -206,7 +242,7 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         Some(
             tokio::time::timeout_at(
                 deadline,
-                dmarc::fetch(&auth, &cache, from, opts.lookup_timeout),
+                dmarc::fetch(&auth, &cache, &gate, from, opts.lookup_timeout),
             )
             .await
             .unwrap_or_else(|_| Published::Unknown("no answer in time".to_string())),
@@ -238,7 +274,8 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         };
     let from_org = from.as_deref().map(crate::analysis::identity::org_domain);
     let dkim = dkim::best(&dkim_signatures, from_org.as_deref());
-    let arc = arc.unwrap_or_else(|| temp(None, &too_long));
+    let dkim_grounds = dkim::best_grounds(&dkim_signatures, from_org.as_deref());
+    let (arc, arc_grounds) = arc.unwrap_or_else(|| (temp(None, &too_long), Grounds::NoAnswer));
 
     let several_from = msg.as_ref().is_some_and(|m| {
         let mut domains: Vec<&str> = m
@@ -250,6 +287,10 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         domains.dedup();
         domains.len() > 1
     });
+    let dmarc_grounds = match (&published, from.as_deref()) {
+        (Some(p), Some(from)) if !several_from => dmarc::grounds(p, from, &spf, &dkim_signatures),
+        _ => Grounds::Answered,
+    };
     let (dmarc, dmarc_policy, alignment) = match (from.as_deref(), published) {
         (Some(from), _) if several_from => (
             AuthOutcome {
@@ -285,6 +326,12 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         ),
     };
 
+    let grounds = LiveGrounds {
+        spf: spf.grounds,
+        dkim: dkim_grounds,
+        dmarc: dmarc_grounds,
+        arc: arc_grounds,
+    };
     Ok(LiveAuth {
         spf: spf.outcome,
         dkim_signatures,
@@ -293,6 +340,7 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
         arc,
         dmarc_policy,
         alignment,
+        grounds,
         ..LiveAuth::default()
     })
 }

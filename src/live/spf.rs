@@ -5,11 +5,13 @@ use std::net::IpAddr;
 
 use mail_auth::hickory_resolver::proto::rr::{Name, RData};
 use mail_auth::spf::verify::SpfParameters;
+use mail_auth::spf::Spf;
 use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfOutput, SpfResult};
 
-use super::cache::MapCache;
+use super::cache::{MapCache, TxtCache};
+use super::reserved::{self, Gate};
 
-use crate::analysis::{AuthOutcome, AuthValue, Report};
+use crate::analysis::{AuthOutcome, AuthValue, Grounds, Report};
 
 /// What SPF is asked about, taken from the report.
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub struct SpfAnswer {
     pub dmarc_result: AuthValue,
     /// The domain of that result; None when no check could be made.
     pub dmarc_domain: Option<String>,
+    /// What the outcome rests on.
+    pub grounds: Grounds,
 }
 
 /// Builds the question from the report, or explains why there is none to ask.
@@ -86,7 +90,12 @@ use super::live_outcome as outcome;
 
 /// One run of mail-auth's SPF check: both identities (HELO first, as receivers do), or
 /// the envelope sender alone.
-async fn check(auth: &MessageAuthenticator, q: &SpfQuestion, sender_only: bool) -> SpfOutput {
+async fn check(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    q: &SpfQuestion,
+    sender_only: bool,
+) -> SpfOutput {
     let params = || {
         if sender_only {
             SpfParameters::verify_mail_from(q.ip, &q.helo, &q.receiver, &q.sender)
@@ -96,7 +105,11 @@ async fn check(auth: &MessageAuthenticator, q: &SpfQuestion, sender_only: bool) 
     };
     let ptr_cache: MapCache<IpAddr, RecordSet<Box<str>>> = MapCache::default();
     let out = auth
-        .verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
+        .verify_spf(
+            Parameters::new(params())
+                .with_txt_cache(cache)
+                .with_ptr_cache(&ptr_cache),
+        )
         .await;
     // mail-auth compares the names of a `ptr` mechanism with their trailing dot still on,
     // so `ptr:example.com` never matches a host named exactly example.com. When the record
@@ -113,8 +126,12 @@ async fn check(auth: &MessageAuthenticator, q: &SpfQuestion, sender_only: bool) 
     if !stripped {
         return out;
     }
-    auth.verify_spf(Parameters::new(params()).with_ptr_cache(&ptr_cache))
-        .await
+    auth.verify_spf(
+        Parameters::new(params())
+            .with_txt_cache(cache)
+            .with_ptr_cache(&ptr_cache),
+    )
+    .await
 }
 
 fn value_of(r: SpfResult) -> AuthValue {
@@ -132,7 +149,11 @@ fn value_of(r: SpfResult) -> AuthValue {
 /// How many SPF records `domain` publishes (RFC 7208 4.5: more than one is an error,
 /// which mail-auth does not notice: it uses the first). The answer is normally in the
 /// resolver's cache already, since the check just asked for it.
-async fn spf_record_count(auth: &MessageAuthenticator, domain: &str) -> Option<usize> {
+async fn spf_record_count(auth: &MessageAuthenticator, gate: &Gate, domain: &str) -> Option<usize> {
+    if !gate.may_ask(domain) {
+        // Answered from the local zone, which holds one record per name.
+        return Some(1);
+    }
     let name = Name::from_str_relaxed(format!("{}.", domain.trim_end_matches('.'))).ok()?;
     let lookup = auth.resolver().txt_lookup(name).await.ok()?;
     let count = lookup
@@ -155,15 +176,63 @@ async fn spf_record_count(auth: &MessageAuthenticator, domain: &str) -> Option<u
     Some(count)
 }
 
-/// Runs the SPF check for `q`.
-pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
-    let out = check(auth, q, false).await;
+/// What the SPF result for `domain` rests on. "No SPF record" is an answer when the
+/// domain exists; when DNS says the domain does not exist (NXDOMAIN) or does not answer,
+/// it says nothing about the message. The question was just asked, so the resolver's
+/// cache normally answers it again.
+async fn grounds_of(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    result: SpfResult,
+    domain: &str,
+) -> Grounds {
+    use mail_auth::hickory_resolver::proto::op::ResponseCode;
+    use mail_auth::{DnsError, Error};
+    match result {
+        SpfResult::TempError => Grounds::NoAnswer,
+        SpfResult::None if !domain.is_empty() => {
+            let name = format!("{}.", domain.trim_end_matches('.'));
+            match auth.txt_lookup::<Spf>(name.as_str(), Some(cache)).await {
+                Err(Error::Dns(DnsError::RecordNotFound(ResponseCode::NXDomain)))
+                | Err(Error::Dns(DnsError::Resolver(_))) => Grounds::NoAnswer,
+                _ => Grounds::Answered,
+            }
+        }
+        _ => Grounds::Answered,
+    }
+}
+
+/// Runs the SPF check for `q`. Names the gate refuses are not asked of DNS.
+pub async fn verify(
+    auth: &MessageAuthenticator,
+    cache: &TxtCache,
+    gate: &Gate,
+    q: &SpfQuestion,
+) -> SpfAnswer {
+    let identity_domain = domain_of(&q.sender)
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| q.helo.clone());
+    if !identity_domain.is_empty() && gate.refuses(&identity_domain) {
+        return SpfAnswer {
+            outcome: outcome(
+                AuthValue::TempError,
+                Some(identity_domain.clone()),
+                reserved::words(&identity_domain),
+            ),
+            dmarc_result: AuthValue::TempError,
+            dmarc_domain: None,
+            grounds: Grounds::Reserved,
+        };
+    }
+    // A reserved HELO name is not asked about; the envelope sender alone is judged then.
+    let helo_refused = !q.helo.is_empty() && gate.refuses(&q.helo);
+    let out = check(auth, cache, q, helo_refused).await;
     let sender_domain = domain_of(&q.sender);
     // A failing HELO name settles the SMTP-level answer, but DMARC is about the envelope
     // sender (RFC 7489 3.1.2), so that identity is judged on its own when it was skipped.
     let (dmarc_result, dmarc_domain) = match sender_domain.as_deref() {
         Some(sd) if !out.domain().eq_ignore_ascii_case(sd) => {
-            let mf = check(auth, q, true).await;
+            let mf = check(auth, cache, q, true).await;
             (
                 value_of(mf.result()),
                 Some(mf.domain().to_ascii_lowercase()),
@@ -220,7 +289,7 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
     };
     let decided = !matches!(out.result(), SpfResult::None | SpfResult::TempError);
     let records = if decided && !domain.is_empty() {
-        spf_record_count(auth, &domain).await.unwrap_or(1)
+        spf_record_count(auth, gate, &domain).await.unwrap_or(1)
     } else {
         1
     };
@@ -243,10 +312,16 @@ pub async fn verify(auth: &MessageAuthenticator, q: &SpfQuestion) -> SpfAnswer {
         }
         _ => words,
     };
+    let grounds = if records > 1 {
+        Grounds::Answered
+    } else {
+        grounds_of(auth, cache, out.result(), &domain).await
+    };
     SpfAnswer {
         outcome: outcome(value, (!domain.is_empty()).then(|| domain.clone()), words),
         dmarc_result,
         dmarc_domain,
+        grounds,
     }
 }
 
@@ -262,5 +337,6 @@ pub fn temp_error(detail: &str) -> SpfAnswer {
         outcome: outcome(AuthValue::TempError, None, detail.to_string()),
         dmarc_result: AuthValue::TempError,
         dmarc_domain: None,
+        grounds: Grounds::NoAnswer,
     }
 }

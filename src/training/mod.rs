@@ -1,4 +1,5 @@
-//! The training gallery, trainers' own scenario folders, quiz state and scoring (logic only; drawing lives in `gui`).
+//! The training gallery, trainers' own scenario folders, quiz state and scoring, and the
+//! training world's DNS answers (logic only; drawing lives in `gui`).
 
 mod gallery;
 pub mod presenter;
@@ -6,9 +7,11 @@ pub mod quiz;
 mod spot;
 pub mod summary;
 pub mod view;
+mod zone;
 
 pub use gallery::{
     gallery, gallery_errors, load_folder, FolderError, LearningPoint, Scenario, ScenarioMeta,
     METADATA_FILE,
 };
 pub use spot::{ItemRef, Spot};
+pub use zone::{key_names, sample_zone};

@@ -29,6 +29,8 @@ pub struct Zone {
     names: HashMap<String, Behaviour>,
     /// Any name containing one of these gets SERVFAIL.
     failing: Vec<String>,
+    /// No question is ever answered.
+    mute: bool,
 }
 
 /// Lowercase, with a trailing dot.
@@ -218,6 +220,12 @@ impl Zone {
         self
     }
 
+    /// No question is ever answered: the server reads every query and stays silent.
+    pub fn never_answer(&mut self) -> &mut Self {
+        self.mute = true;
+        self
+    }
+
     /// Every name containing `part` gets SERVFAIL.
     pub fn servfail_containing(&mut self, part: &str) -> &mut Self {
         self.failing.push(part.to_ascii_lowercase());
@@ -241,6 +249,9 @@ impl Zone {
         qtype: RecordType,
         depth: usize,
     ) -> Option<(ResponseCode, Vec<Record>)> {
+        if self.mute {
+            return None;
+        }
         let key = qname.to_lowercase().to_ascii();
         let key = fqdn(&key);
         if self.failing.iter().any(|f| key.contains(f.as_str())) {

@@ -153,12 +153,16 @@ pub fn deliver(
     )
 }
 
-/// Live options pointing at `server`.
+/// Live options pointing at `server`, a laboratory server: the test world lives under
+/// `.test` (and the published test vectors under `example.com`/`.org`), names RFC 6761
+/// reserves for exactly this, so they are asked about here. The app never asks about them.
 pub fn options(server: &DnsServer) -> LiveOptions {
     LiveOptions {
         dns: Some(server.addr()),
         lookup_timeout: Duration::from_secs(2),
         total_timeout: Duration::from_secs(8),
+        ask_reserved: true,
+        ..LiveOptions::default()
     }
 }
 
