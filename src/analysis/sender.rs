@@ -218,9 +218,11 @@ pub fn proof_missing_or_elsewhere(r: &Report) -> bool {
     if s.from_proven || s.via_list || s.arc_vouched || r.kind == MessageKind::Machine {
         return false;
     }
+    // What the receiving server recorded at delivery, only: a live re-check that finds
+    // nothing today (a domain gone, a server that does not answer) proves nothing about
+    // the day the message arrived.
     let rec = &r.auth.recorded;
-    let checked =
-        rec.spf.is_some() || rec.dkim.is_some() || rec.dmarc.is_some() || r.auth.live.is_some();
+    let checked = rec.spf.is_some() || rec.dkim.is_some() || rec.dmarc.is_some();
     checked
         && r.identity
             .from
