@@ -8,7 +8,7 @@
 //! - **caution** is a strong sign on its own, or hints that add up;
 //! - hints alone never reach danger, however many there are.
 
-use super::types::{CheckResult, Family, Grade, Outcome, Report, Verdict};
+use super::types::{CheckResult, Family, Grade, MessageKind, Outcome, Report, Verdict};
 
 /// Score of hints at or above which the verdict is `caution`.
 pub const CAUTION_SCORE: i32 = 4;
@@ -200,6 +200,19 @@ fn headline(report: &Report, top: Option<&CheckResult>) -> String {
         ),
         (Verdict::Danger | Verdict::Caution, None) => {
             format!("Check before you act on this message from {sender}")
+        }
+        (Verdict::Ok, _) if report.kind == MessageKind::Machine => {
+            let named = report
+                .identity
+                .from
+                .as_ref()
+                .is_some_and(|f| f.display_name.is_some() || f.address.is_some());
+            let by = if named {
+                format!(" ({sender})")
+            } else {
+                String::new()
+            };
+            format!("An automatic message from a mail system{by} — a delivery report, a receipt or an automatic reply: nothing in it points to an impostor.")
         }
         (Verdict::Ok, _) => {
             let good = report
