@@ -12,6 +12,8 @@
 //! except the country codes most often used for typo-squatting `.com` (`typo_cctlds`
 //! in `domain_rules.toml`), which no brand in the table relies on.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -142,21 +144,56 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     })
 }
 
+/// A brand keyword prepared once for `brand_named_in`.
+struct Keyword {
+    /// Three letters or fewer: matched as written in capitals, on the unfolded text.
+    short: bool,
+    /// The keyword in capitals (short keywords).
+    upper: String,
+    /// The keyword folded and split into words like the text is (longer keywords).
+    folded: String,
+}
+
+/// Every brand's keywords, prepared, in the order of `brands()`.
+fn brand_keywords() -> &'static [Vec<Keyword>] {
+    static T: OnceLock<Vec<Vec<Keyword>>> = OnceLock::new();
+    T.get_or_init(|| {
+        brands()
+            .iter()
+            .map(|b| {
+                b.keywords
+                    .iter()
+                    .map(|k| Keyword {
+                        short: k.chars().count() <= 3,
+                        upper: k.to_uppercase(),
+                        folded: words(&fold(k)).trim().to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
 /// The brand a piece of text names (display name, subject, link text), if any.
 /// Word-boundary, case- and accent-insensitive, and blind to look-alike letters;
 /// "Applebees" does not name Apple, "PаyPal" with a Cyrillic а names PayPal.
 pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
     let folded = words(&fold(text));
-    brands().iter().find(|b| {
-        b.keywords.iter().any(|k| {
-            if k.chars().count() <= 3 {
-                // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
-                let upper = k.to_uppercase();
-                return contains_word(&words(text), &upper);
-            }
-            contains_word(&folded, words(&fold(k)).trim())
+    // The unfolded words are needed only when a short keyword is tried.
+    let plain: OnceCell<String> = OnceCell::new();
+    brands()
+        .iter()
+        .zip(brand_keywords())
+        .find(|(_, keywords)| {
+            keywords.iter().any(|k| {
+                if k.short {
+                    // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
+                    return contains_word(plain.get_or_init(|| words(text)), &k.upper);
+                }
+                contains_word(&folded, &k.folded)
+            })
         })
-    })
+        .map(|(b, _)| b)
 }
 
 /// Normalises a host: lowercase, no trailing dot, punycode form of international names.
@@ -217,28 +254,98 @@ fn in_table(domain: &str, table: &[String]) -> bool {
     Norm::new(domain).in_table(table)
 }
 
+/// Tables of domains indexed for look-ups, so a domain is looked up by its own suffixes
+/// instead of being compared with every entry. Each entry maps to the first table (of
+/// several, such as one per brand) that lists it.
+struct TableIndex {
+    /// Plain entries: the domain and everything under it.
+    exact: HashMap<&'static str, usize>,
+    /// `name.*` entries, by `name`.
+    national: HashMap<&'static str, usize>,
+}
+
+impl TableIndex {
+    fn new(tables: impl IntoIterator<Item = &'static [String]>) -> TableIndex {
+        let mut exact = HashMap::new();
+        let mut national = HashMap::new();
+        for (i, table) in tables.into_iter().enumerate() {
+            for entry in table {
+                match entry.strip_suffix(".*") {
+                    Some(label) => national.entry(label).or_insert(i),
+                    None => exact.entry(entry.as_str()).or_insert(i),
+                };
+            }
+        }
+        TableIndex { exact, national }
+    }
+
+    /// The first table that `Norm::in_table` would find the domain in.
+    fn first(&self, n: &Norm) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        let mut consider = |i: usize| best = Some(best.map_or(i, |b| b.min(i)));
+        // Equal to an entry, or under it: the host itself or what follows one of its dots.
+        let host = n.host.as_str();
+        let tails = std::iter::once(host).chain(
+            host.match_indices('.')
+                .filter_map(|(dot, _)| host.get(dot + 1..)),
+        );
+        for tail in tails {
+            if let Some(&i) = self.exact.get(tail) {
+                consider(i);
+            }
+        }
+        // A national site: the organisational domain starts with the name and a dot.
+        let org = n.org.as_str();
+        for (dot, _) in org.match_indices('.') {
+            let Some(label) = org.get(..dot) else {
+                continue;
+            };
+            if let Some(&i) = self.national.get(label) {
+                if national_site(org, label) {
+                    consider(i);
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The brands' domain families, indexed.
+fn brand_index() -> &'static TableIndex {
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    T.get_or_init(|| TableIndex::new(brands().iter().map(|b| b.domains.as_slice())))
+}
+
 /// Whether `domain` belongs to `brand` (it is, or lies under, one of the brand's domains).
 pub fn brand_owns(brand: &Brand, domain: &str) -> bool {
     in_table(domain, &brand.domains)
 }
 
+fn owner_of(n: &Norm) -> Option<&'static Brand> {
+    brand_index().first(n).and_then(|i| brands().get(i))
+}
+
 /// The brand that owns `domain`, if any.
 pub fn owner_brand(domain: &str) -> Option<&'static Brand> {
-    let n = Norm::new(domain);
-    brands().iter().find(|b| n.in_table(&b.domains))
+    owner_of(&Norm::new(domain))
 }
 
 /// A domain split for comparison: `login.paypal.co.uk` → label `paypal`, suffix `co.uk`.
+/// Everything the comparisons need is worked out here, once per domain.
 #[derive(Debug, Clone)]
 struct Parts {
     org: String,
     /// The registrable label, punycode decoded.
     label: String,
+    /// `label` folded with `fold_swaps`.
+    folded: String,
     suffix: String,
     /// The suffix is a hosting service's (github.io, blogspot.com), not a registry's.
     private_suffix: bool,
     /// Every label left of the suffix, punycode decoded (subdomains included).
     labels: Vec<String>,
+    /// `labels` folded with `fold_swaps`.
+    folded_labels: Vec<String>,
     /// Some label was written in punycode (`xn--`).
     punycode: bool,
 }
@@ -255,8 +362,11 @@ fn parts(domain: &str) -> Option<Parts> {
     }
     let host_left = ascii.strip_suffix(suffix.as_str())?.strip_suffix('.')?;
     let labels: Vec<String> = host_left.split('.').map(unicode_label).collect();
+    let label = unicode_label(label_ascii);
     Some(Parts {
-        label: unicode_label(label_ascii),
+        folded: fold_swaps(&label),
+        folded_labels: labels.iter().map(|l| fold_swaps(l)).collect(),
+        label,
         punycode: host_left.split('.').any(|l| l.starts_with("xn--")),
         org,
         suffix,
@@ -284,30 +394,81 @@ struct Target {
     domain: String,
     label: String,
     folded: String,
+    /// Characters in `folded`.
+    folded_len: usize,
     suffix: String,
     brand: Option<&'static Brand>,
     /// Only exact (skeleton) matches count: short or everyday-word labels.
     exact_only: bool,
+    /// Edits a near miss may differ by (0: only exact matches count).
+    max_edits: usize,
 }
 
 fn target(domain: &str, brand: Option<&'static Brand>) -> Option<Target> {
     let p = parts(domain)?;
-    let folded = fold_swaps(&p.label);
     let exact_only = p.label.chars().count() <= 3 || everyday_word(&p.label);
+    // Lengths of the written name: the skeleton spells "m" as "rn", which would make
+    // "mail" look long enough to compare with "gmail".
+    let max_edits = match p.label.chars().count() {
+        _ if exact_only => 0,
+        0..=5 => 0,
+        6..=9 => 1,
+        _ => 2,
+    };
     Some(Target {
         domain: p.org,
         label: p.label,
-        folded,
+        folded_len: p.folded.chars().count(),
+        folded: p.folded,
         suffix: p.suffix,
         brand,
         exact_only,
+        max_edits,
     })
 }
 
-fn brand_targets() -> &'static [Target] {
-    static T: OnceLock<Vec<Target>> = OnceLock::new();
+/// The brand domains, with indexes that find the few a domain may imitate.
+struct BrandTargets {
+    all: Vec<Target>,
+    /// By label, then by folded label: positions in `all`.
+    by_label: HashMap<String, Vec<usize>>,
+    by_folded: HashMap<String, Vec<usize>>,
+    /// Targets that near misses count for, by the length of their folded label.
+    by_len: Vec<Vec<usize>>,
+}
+
+/// The most edits any target allows (`Target::max_edits`).
+const MOST_EDITS: usize = 2;
+
+impl BrandTargets {
+    /// Positions (in order) of the targets `compare` can find `p` imitating: the same
+    /// label, the same folded label, or a folded label close enough in length for an
+    /// edit-distance match. `compare` says no to every other target.
+    fn candidates(&self, p: &Parts) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        if let Some(v) = self.by_label.get(&p.label) {
+            out.extend(v);
+        }
+        if let Some(v) = self.by_folded.get(&p.folded) {
+            out.extend(v);
+        }
+        if p.label.chars().count() >= 4 {
+            let len = p.folded.chars().count();
+            let lo = len.saturating_sub(MOST_EDITS);
+            for bucket in self.by_len.iter().skip(lo).take(len + MOST_EDITS + 1 - lo) {
+                out.extend(bucket);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn brand_targets() -> &'static BrandTargets {
+    static T: OnceLock<BrandTargets> = OnceLock::new();
     T.get_or_init(|| {
-        brands()
+        let all: Vec<Target> = brands()
             .iter()
             .flat_map(|b| {
                 b.domains
@@ -315,16 +476,53 @@ fn brand_targets() -> &'static [Target] {
                     .filter(|d| !d.ends_with(".*"))
                     .filter_map(move |d| target(d, Some(b)))
             })
-            .collect()
+            .collect();
+        let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_folded: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_len: Vec<Vec<usize>> = Vec::new();
+        for (i, t) in all.iter().enumerate() {
+            by_label.entry(t.label.clone()).or_default().push(i);
+            by_folded.entry(t.folded.clone()).or_default().push(i);
+            if t.max_edits > 0 {
+                if by_len.len() <= t.folded_len {
+                    by_len.resize_with(t.folded_len + 1, Vec::new);
+                }
+                if let Some(bucket) = by_len.get_mut(t.folded_len) {
+                    bucket.push(i);
+                }
+            }
+        }
+        BrandTargets {
+            all,
+            by_label,
+            by_folded,
+            by_len,
+        }
     })
 }
 
-/// Names that identify a brand inside a longer domain label, folded; `true` when the
-/// name may also match inside a longer word (long, distinctive names only).
-fn brand_tokens() -> &'static [(String, bool, &'static Brand)] {
-    static T: OnceLock<Vec<(String, bool, &'static Brand)>> = OnceLock::new();
+/// A name that identifies a brand inside a longer domain label, folded; `substring_ok`
+/// when the name may also match inside a longer word (long, distinctive names only).
+struct Token {
+    text: String,
+    substring_ok: bool,
+    brand: &'static Brand,
+}
+
+/// The brand tokens, and one automaton that finds every one of them in a label at once.
+struct Tokens {
+    all: Vec<Token>,
+    /// Over the distinct token texts; a match of text `i` stands for `by_text[i]`.
+    automaton: aho_corasick::AhoCorasick,
+    by_text: Vec<Vec<usize>>,
+    /// Tokens with no text, which `token_in_label` may find in any label.
+    empty: Vec<usize>,
+}
+
+fn brand_tokens() -> &'static Tokens {
+    static T: OnceLock<Tokens> = OnceLock::new();
     T.get_or_init(|| {
-        let mut out: Vec<(String, bool, &'static Brand)> = Vec::new();
+        let mut out: Vec<Token> = Vec::new();
         for b in brands() {
             let from_keywords = b.keywords.iter().map(|k| {
                 k.chars()
@@ -349,13 +547,46 @@ fn brand_tokens() -> &'static [(String, bool, &'static Brand)] {
                 let tok = fold_swaps(&raw);
                 if !out
                     .iter()
-                    .any(|(t, _, ob)| *t == tok && std::ptr::eq(*ob, b))
+                    .any(|t| t.text == tok && std::ptr::eq(t.brand, b))
                 {
-                    out.push((tok, substring_ok, b));
+                    out.push(Token {
+                        text: tok,
+                        substring_ok,
+                        brand: b,
+                    });
                 }
             }
         }
-        out
+        let mut texts: Vec<&str> = Vec::new();
+        let mut by_text: Vec<Vec<usize>> = Vec::new();
+        let mut empty = Vec::new();
+        for (i, t) in out.iter().enumerate() {
+            if t.text.is_empty() {
+                empty.push(i);
+                continue;
+            }
+            match texts.iter().position(|x| *x == t.text) {
+                Some(k) => {
+                    if let Some(v) = by_text.get_mut(k) {
+                        v.push(i);
+                    }
+                }
+                None => {
+                    texts.push(&t.text);
+                    by_text.push(vec![i]);
+                }
+            }
+        }
+        let automaton = match aho_corasick::AhoCorasick::new(&texts) {
+            Ok(a) => a,
+            Err(e) => panic!("the brand names in assets/knowledge/brands.toml cannot be searched: {e}"),
+        };
+        Tokens {
+            all: out,
+            automaton,
+            by_text,
+            empty,
+        }
     })
 }
 
@@ -379,12 +610,36 @@ pub fn brand_in_host(host: &str) -> Option<&'static Brand> {
     if tenant_of.is_none() && owner_brand(host).is_some() {
         return None;
     }
-    let labels: Vec<String> = p.labels.iter().map(|l| fold_swaps(l)).collect();
-    brand_tokens()
-        .iter()
-        .filter(|(_, _, b)| Some(b.name.as_str()) != tenant_of)
-        .find(|(tok, sub, _)| labels.iter().any(|l| token_in_label(l, tok, *sub)))
-        .map(|(_, _, b)| *b)
+    brand_in_parts(&p, tenant_of)
+}
+
+/// `brand_in_host` once the host is known not to belong to a brand (or to be a tenant's).
+fn brand_in_parts(p: &Parts, tenant_of: Option<&str>) -> Option<&'static Brand> {
+    let tokens = brand_tokens();
+    // A token that `token_in_label` finds, whole or inside a word, is a substring of the
+    // label without its hyphens and underscores: the automaton finds those candidates in
+    // one pass, and only they are tested, in table order (the first one wins).
+    let mut candidates: Vec<usize> = tokens.empty.clone();
+    for label in &p.folded_labels {
+        let squashed = label.replace(['-', '_'], "");
+        for m in tokens.automaton.find_overlapping_iter(&squashed) {
+            if let Some(v) = tokens.by_text.get(m.pattern().as_usize()) {
+                candidates.extend(v);
+            }
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter_map(|i| tokens.all.get(i))
+        .filter(|t| Some(t.brand.name.as_str()) != tenant_of)
+        .find(|t| {
+            p.folded_labels
+                .iter()
+                .any(|l| token_in_label(l, &t.text, t.substring_ok))
+        })
+        .map(|t| t.brand)
 }
 
 /// The brand whose customer namespace `host` lies in, if any: the company runs the
@@ -434,6 +689,34 @@ fn swap_words(got: &str, want: &str) -> String {
     }
 }
 
+/// Whether `folded` may be within `max` edits (Damerau–Levenshtein) of the target, from
+/// two lower bounds of the distance that cost far less than the distance itself: the
+/// difference in length, and the letters one has more of than the other (an insertion,
+/// deletion or substitution changes that count by at most one on each side; swapping
+/// neighbours leaves it alone).
+fn may_be_within(folded: &str, t: &Target, max: usize) -> bool {
+    if folded.chars().count().abs_diff(t.folded_len) > max {
+        return false;
+    }
+    if !folded.is_ascii() || !t.folded.is_ascii() {
+        return true;
+    }
+    let mut count = [0i32; 128];
+    for b in folded.bytes() {
+        if let Some(c) = count.get_mut(usize::from(b)) {
+            *c += 1;
+        }
+    }
+    for b in t.folded.bytes() {
+        if let Some(c) = count.get_mut(usize::from(b)) {
+            *c -= 1;
+        }
+    }
+    let extra: i32 = count.iter().filter(|c| **c > 0).sum();
+    let missing: i32 = -count.iter().filter(|c| **c < 0).sum::<i32>();
+    usize::try_from(extra.max(missing)).unwrap_or(usize::MAX) <= max
+}
+
 /// How `p` imitates `t`, if it does.
 fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if p.org == t.domain {
@@ -447,7 +730,7 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
         brand,
     };
     let non_ascii = !p.label.is_ascii();
-    let folded = fold_swaps(&p.label);
+    let folded = p.folded.as_str();
     if p.label == t.label {
         if p.private_suffix {
             return Some(make(
@@ -491,15 +774,11 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if t.exact_only || p.label.chars().count() < 4 {
         return None;
     }
-    // Lengths of the written name: the skeleton spells "m" as "rn", which would make
-    // "mail" look long enough to compare with "gmail".
-    let want = t.label.chars().count();
-    let max = match want {
-        0..=5 => return None,
-        6..=9 => 1,
-        _ => 2,
-    };
-    let dist = strsim::damerau_levenshtein(&folded, &t.folded);
+    let max = t.max_edits;
+    if max == 0 || !may_be_within(folded, t, max) {
+        return None;
+    }
+    let dist = strsim::damerau_levenshtein(folded, &t.folded);
     if dist == 0 || dist > max {
         return None;
     }
@@ -538,12 +817,18 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
         // The reader's own (or the sender's own) organisation is not an imitation of itself.
         return Vec::new();
     }
+    let brand_targets = brand_targets();
+    let candidates = brand_targets
+        .candidates(&p)
+        .into_iter()
+        .filter_map(|i| brand_targets.all.get(i));
     let mut found: Vec<Lookalike> = prot
         .iter()
-        .chain(brand_targets())
+        .chain(candidates)
         .filter_map(|t| compare(domain, &p, t))
         .collect();
-    if let Some(b) = brand_in_host(domain) {
+    // The same test as `brand_in_host`, whose ownership test was passed above.
+    if let Some(b) = brand_in_parts(&p, tenant_of) {
         found.push(Lookalike {
             target: b.domains.first().map(|d| d.to_string()).unwrap_or_default(),
             kind: LookalikeKind::BrandInLabel,
@@ -557,9 +842,9 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     for t in &prot {
         // The protected name as a whole word inside another domain ("northwind-bank.example.evil").
         if t.label.chars().count() >= 4
-            && p.labels.iter().any(|l| {
+            && p.folded_labels.iter().any(|l| {
                 token_in_label(
-                    &fold_swaps(l),
+                    l,
                     &t.folded.replace('-', ""),
                     t.label.chars().count() >= 6,
                 )
@@ -626,7 +911,9 @@ pub fn is_government(domain: &str) -> bool {
 
 /// Whether anyone can get an address at `domain` for free (webmail providers).
 pub fn is_free_mail(domain: &str) -> bool {
-    in_table(domain, tables::free_mail())
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    let index = T.get_or_init(|| TableIndex::new([tables::free_mail()]));
+    index.first(&Norm::new(domain)).is_some()
 }
 
 /// Whether `host` is a link shortener: a short address that hides where it leads.
@@ -639,7 +926,9 @@ pub fn is_shortener(host: &str) -> bool {
 /// Whether `domain` belongs to a mailing service that sends (and tracks clicks in) bulk
 /// mail on behalf of its customers.
 pub fn is_bulk_sender(domain: &str) -> bool {
-    in_table(domain, tables::mailing_services())
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    let index = T.get_or_init(|| TableIndex::new([tables::mailing_services()]));
+    index.first(&Norm::new(domain)).is_some()
 }
 
 /// A service where anyone can publish a web page under the service's name.
@@ -961,6 +1250,101 @@ mod tests {
                 !b.domains.is_empty() && !b.keywords.is_empty(),
                 "{}",
                 b.name
+            );
+        }
+    }
+
+    /// Brand and table domains, near misses of them (a letter dropped, doubled, swapped,
+    /// changed), the same names under other endings and inside other domains.
+    fn variations() -> Vec<String> {
+        let mut out = Vec::new();
+        let tables = brands()
+            .iter()
+            .flat_map(|b| b.domains.iter())
+            .chain(tables::free_mail().iter().take(40))
+            .chain(tables::mailing_services().iter().take(20));
+        for d in tables {
+            let d = d.trim_end_matches(".*");
+            let (label, rest) = d.split_once('.').unwrap_or((d, "com"));
+            let chars: Vec<char> = label.chars().collect();
+            let mut labels = vec![label.to_string()];
+            for i in 0..chars.len() {
+                let mut dropped = chars.clone();
+                dropped.remove(i);
+                labels.push(dropped.iter().collect());
+                let mut changed = chars.clone();
+                changed[i] = if chars[i] == 'l' { '1' } else { 'x' };
+                labels.push(changed.iter().collect());
+                if i + 1 < chars.len() {
+                    let mut swapped = chars.clone();
+                    swapped.swap(i, i + 1);
+                    labels.push(swapped.iter().collect());
+                }
+            }
+            for l in labels {
+                for ending in [rest, "co.uk", "github.io"] {
+                    out.push(format!("{l}.{ending}"));
+                }
+                out.push(format!("mail.{l}.{rest}"));
+                out.push(format!("{l}-login.example"));
+                out.push(format!("{l}.{rest}.secure-verify.example"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn indexed_lookups_agree_with_a_scan_of_every_entry() {
+        let free_mail = TableIndex::new([tables::free_mail()]);
+        let targets = brand_targets();
+        let tokens = brand_tokens();
+        for name in variations() {
+            let n = Norm::new(&name);
+            let scan = brands().iter().position(|b| n.in_table(&b.domains));
+            assert_eq!(brand_index().first(&n), scan, "owner of {name}");
+            assert_eq!(
+                free_mail.first(&n).is_some(),
+                n.in_table(tables::free_mail()),
+                "free mail {name}"
+            );
+            let Some(p) = parts(&name) else {
+                continue;
+            };
+            let every: Vec<Lookalike> = targets
+                .all
+                .iter()
+                .filter_map(|t| compare(&name, &p, t))
+                .collect();
+            let indexed: Vec<Lookalike> = targets
+                .candidates(&p)
+                .into_iter()
+                .filter_map(|i| compare(&name, &p, &targets.all[i]))
+                .collect();
+            assert_eq!(indexed, every, "look-alikes of {name}");
+            let len = p.folded.chars().count();
+            for t in &targets.all {
+                if t.max_edits > 0 && t.folded_len.abs_diff(len) <= t.max_edits {
+                    let d = strsim::damerau_levenshtein(&p.folded, &t.folded);
+                    assert!(
+                        d > t.max_edits || may_be_within(&p.folded, t, t.max_edits),
+                        "{name} is {d} edits from {}, but was ruled out",
+                        t.domain
+                    );
+                }
+            }
+            let first_token = tokens
+                .all
+                .iter()
+                .find(|t| {
+                    p.folded_labels
+                        .iter()
+                        .any(|l| token_in_label(l, &t.text, t.substring_ok))
+                })
+                .map(|t| t.brand.name.as_str());
+            assert_eq!(
+                brand_in_parts(&p, None).map(|b| b.name.as_str()),
+                first_token,
+                "brand named in {name}"
             );
         }
     }
