@@ -12,7 +12,9 @@
 //! The lists themselves are data, in `assets/knowledge/cues.toml`; a check names the list
 //! it matches.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::analysis::knowledge;
@@ -460,8 +462,22 @@ impl Cues {
 pub struct Doc<'a> {
     pub subject: &'a str,
     pub body: &'a str,
-    subject_words: Vec<Word>,
-    body_words: Vec<Word>,
+    subject_words: Rc<[Word]>,
+    body_words: Rc<[Word]>,
+}
+
+/// The texts most recently split into words by `Doc::of` on this thread, and their words.
+/// Every content check asks for the same message's words in turn; splitting 64 KB of
+/// text once instead of once per check is most of what cue matching costs.
+struct Split {
+    subject: String,
+    body: String,
+    subject_words: Rc<[Word]>,
+    body_words: Rc<[Word]>,
+}
+
+thread_local! {
+    static LAST_SPLIT: RefCell<Option<Split>> = const { RefCell::new(None) };
 }
 
 impl<'a> Doc<'a> {
@@ -474,7 +490,26 @@ impl<'a> Doc<'a> {
             cut -= 1;
         }
         let body = text.get(..cut).unwrap_or("");
-        Doc::new(subject, body)
+        LAST_SPLIT.with(|last| {
+            let mut last = last.borrow_mut();
+            // Compared by content, so a new message never reuses an old one's words.
+            if let Some(s) = last.as_ref().filter(|s| s.subject == subject && s.body == body) {
+                return Doc {
+                    subject,
+                    body,
+                    subject_words: Rc::clone(&s.subject_words),
+                    body_words: Rc::clone(&s.body_words),
+                };
+            }
+            let doc = Doc::new(subject, body);
+            *last = Some(Split {
+                subject: subject.to_string(),
+                body: body.to_string(),
+                subject_words: Rc::clone(&doc.subject_words),
+                body_words: Rc::clone(&doc.body_words),
+            });
+            doc
+        })
     }
 
     /// Prepares any subject and body (used by tests).
@@ -482,8 +517,8 @@ impl<'a> Doc<'a> {
         Doc {
             subject,
             body,
-            subject_words: tokenize(subject),
-            body_words: tokenize(body),
+            subject_words: tokenize(subject).into(),
+            body_words: tokenize(body).into(),
         }
     }
 
