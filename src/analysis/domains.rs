@@ -12,8 +12,9 @@
 //! except the country codes most often used for typo-squatting `.com` (`typo_cctlds`
 //! in `domain_rules.toml`), which no brand in the table relies on.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,50 @@ use unicode_security::{skeleton, MixedScript};
 
 use super::identity::org_domain;
 use super::knowledge::domains as tables;
+
+/// Answers remembered per thread, for the last few questions. Many checks ask the same
+/// things about the same few domains of a message (the sender's, each link's), and the
+/// answers are pure functions of the question and the built-in tables, so a remembered
+/// answer is always the answer: this saves time and never changes a result.
+struct Memo<K, V> {
+    entries: Vec<(K, Rc<V>)>,
+    /// The slot the next new answer replaces once the memo is full.
+    next: usize,
+}
+
+/// Questions remembered per kind of question; a message rarely names more domains.
+const MEMO_SIZE: usize = 64;
+
+impl<K: PartialEq, V> Memo<K, V> {
+    const fn new() -> Memo<K, V> {
+        Memo {
+            entries: Vec::new(),
+            next: 0,
+        }
+    }
+
+    fn get<Q>(cell: &RefCell<Memo<K, V>>, key: &Q, answer: impl FnOnce() -> V) -> Rc<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: PartialEq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some((_, v)) = cell.borrow().entries.iter().find(|(k, _)| k.borrow() == key) {
+            return Rc::clone(v);
+        }
+        let v = Rc::new(answer());
+        let mut m = cell.borrow_mut();
+        if m.entries.len() < MEMO_SIZE {
+            m.entries.push((key.to_owned(), Rc::clone(&v)));
+        } else {
+            let slot = m.next;
+            if let Some(e) = m.entries.get_mut(slot) {
+                *e = (key.to_owned(), Rc::clone(&v));
+            }
+            m.next = (slot + 1) % MEMO_SIZE;
+        }
+        v
+    }
+}
 
 /// A well-known, often-impersonated organisation (one `[[brand]]` of `brands.toml`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -228,10 +273,17 @@ struct Norm {
 }
 
 impl Norm {
-    fn new(domain: &str) -> Norm {
-        let host = ascii_host(domain);
-        let org = org_domain(&host);
-        Norm { host, org }
+    fn new(domain: &str) -> Rc<Norm> {
+        thread_local! {
+            static MEMO: RefCell<Memo<String, Norm>> = const { RefCell::new(Memo::new()) };
+        }
+        MEMO.with(|m| {
+            Memo::get(m, domain, || {
+                let host = ascii_host(domain);
+                let org = org_domain(&host);
+                Norm { host, org }
+            })
+        })
     }
 
     /// Whether the domain equals a table entry or lies under it. Entries are stored
@@ -605,6 +657,14 @@ fn token_in_label(label: &str, token: &str, substring_ok: bool) -> bool {
 /// The brand whose name appears in a label of `host` although the brand does not own it
 /// (`paypal.com.secure-login.example`, `apple-id-verify.example`).
 pub fn brand_in_host(host: &str) -> Option<&'static Brand> {
+    thread_local! {
+        static MEMO: RefCell<Memo<String, Option<&'static Brand>>> =
+            const { RefCell::new(Memo::new()) };
+    }
+    *MEMO.with(|m| Memo::get(m, host, || find_brand_in_host(host)))
+}
+
+fn find_brand_in_host(host: &str) -> Option<&'static Brand> {
     let p = parts(host)?;
     let tenant_of = tenant_namespace(host);
     if tenant_of.is_none() && owner_brand(host).is_some() {
@@ -805,6 +865,17 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
 /// A domain never imitates itself, a domain with the same organisational domain, or
 /// anything when a brand in the table owns it.
 pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
+    type Question = (String, Vec<String>);
+    thread_local! {
+        static MEMO: RefCell<Memo<Question, Vec<Lookalike>>> = const { RefCell::new(Memo::new()) };
+    }
+    let question: Question = (domain.to_string(), protected.to_vec());
+    MEMO.with(|m| Memo::get(m, &question, || find_lookalikes(domain, protected)))
+        .as_ref()
+        .clone()
+}
+
+fn find_lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     let Some(p) = parts(domain) else {
         return Vec::new();
     };

@@ -91,6 +91,29 @@ pub struct Word {
     pub break_before: bool,
 }
 
+/// A text's words with, for each distinct word, where it occurs: a cue list then looks up
+/// its few first words instead of looking up every word of the text.
+struct Words {
+    words: Vec<Word>,
+    at: HashMap<String, Vec<usize>>,
+}
+
+impl Words {
+    fn of(text: &str) -> Words {
+        let words = tokenize(text);
+        let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            match at.get_mut(w.folded.as_str()) {
+                Some(v) => v.push(i),
+                None => {
+                    at.insert(w.folded.clone(), vec![i]);
+                }
+            }
+        }
+        Words { words, at }
+    }
+}
+
 /// Splits text into words and records sentence breaks on the word that follows them.
 pub fn tokenize(text: &str) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
@@ -426,35 +449,65 @@ impl Cues {
     }
 
     /// Every match in `words`, at most one per pattern (the first), in text order.
-    fn find_in(&self, words: &[Word], source: Source, out: &mut Vec<Hit>) {
+    fn find_in(&self, text: &Words, source: Source, out: &mut Vec<Hit>) {
         let c = self.compiled();
-        let mut seen = vec![false; c.patterns.len()];
-        for i in 0..words.len() {
-            let Some(w) = words.get(i) else {
-                break;
+        let words = text.words.as_slice();
+        // Where each pattern may start, ordered as a walk through the text would try them:
+        // by word, then patterns keyed by that word in their order, then prefix patterns.
+        let mut starts: Vec<(usize, usize, usize)> = Vec::new();
+        for (first, list) in &c.by_first {
+            let Some(at) = text.at.get(first.as_str()) else {
+                continue;
             };
-            let exact = c.by_first.get(&w.folded).map(Vec::as_slice).unwrap_or(&[]);
-            for &idx in exact.iter().chain(c.by_prefix.iter()) {
-                if seen.get(idx).copied().unwrap_or(true) {
-                    continue;
-                }
-                let Some(p) = c.patterns.get(idx) else {
-                    continue;
-                };
-                if let Some(end) = match_at(&p.slots, words, i, true) {
-                    if let Some(flag) = seen.get_mut(idx) {
-                        *flag = true;
+            for &i in at {
+                starts.extend(list.iter().enumerate().map(|(rank, &idx)| (i, rank, idx)));
+            }
+        }
+        if !c.by_prefix.is_empty() {
+            let after_exact = usize::MAX / 2;
+            for (i, w) in words.iter().enumerate() {
+                for (rank, &idx) in c.by_prefix.iter().enumerate() {
+                    let could = c.patterns.get(idx).is_none_or(|p| may_start(&p.slots, w));
+                    if could {
+                        starts.push((i, after_exact + rank, idx));
                     }
-                    let last = end.saturating_sub(1).max(i);
-                    out.push(Hit {
-                        pattern: p.source,
-                        source,
-                        start: w.start,
-                        end: words.get(last).map_or(w.end, |l| l.end),
-                    });
                 }
             }
         }
+        starts.sort_unstable();
+        let mut seen = vec![false; c.patterns.len()];
+        for (i, _, idx) in starts {
+            if seen.get(idx).copied().unwrap_or(true) {
+                continue;
+            }
+            let (Some(w), Some(p)) = (words.get(i), c.patterns.get(idx)) else {
+                continue;
+            };
+            if let Some(end) = match_at(&p.slots, words, i, true) {
+                if let Some(flag) = seen.get_mut(idx) {
+                    *flag = true;
+                }
+                let last = end.saturating_sub(1).max(i);
+                out.push(Hit {
+                    pattern: p.source,
+                    source,
+                    start: w.start,
+                    end: words.get(last).map_or(w.end, |l| l.end),
+                });
+            }
+        }
+    }
+}
+
+/// Whether a match of `slots` could start at the word `w`: false only when the first slot
+/// is a list of alternatives none of whose first words matches `w` (then `match_at` fails).
+fn may_start(slots: &[Slot], w: &Word) -> bool {
+    match slots.first() {
+        Some(Slot::Any(alts)) => alts.iter().any(|alt| match alt.first() {
+            Some(wp) => word_matches(wp, &w.folded),
+            None => true,
+        }),
+        _ => true,
     }
 }
 
@@ -462,8 +515,8 @@ impl Cues {
 pub struct Doc<'a> {
     pub subject: &'a str,
     pub body: &'a str,
-    subject_words: Rc<[Word]>,
-    body_words: Rc<[Word]>,
+    subject_words: Rc<Words>,
+    body_words: Rc<Words>,
 }
 
 /// The texts most recently split into words by `Doc::of` on this thread, and their words.
@@ -472,8 +525,8 @@ pub struct Doc<'a> {
 struct Split {
     subject: String,
     body: String,
-    subject_words: Rc<[Word]>,
-    body_words: Rc<[Word]>,
+    subject_words: Rc<Words>,
+    body_words: Rc<Words>,
 }
 
 thread_local! {
@@ -517,8 +570,8 @@ impl<'a> Doc<'a> {
         Doc {
             subject,
             body,
-            subject_words: tokenize(subject).into(),
-            body_words: tokenize(body).into(),
+            subject_words: Rc::new(Words::of(subject)),
+            body_words: Rc::new(Words::of(body)),
         }
     }
 
@@ -532,7 +585,7 @@ impl<'a> Doc<'a> {
 
     /// The body's words (for checks that look for numbers or passwords).
     pub fn body_words(&self) -> &[Word] {
-        &self.body_words
+        &self.body_words.words
     }
 
     /// The sentence around a hit, for evidence.
