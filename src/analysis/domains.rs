@@ -12,7 +12,7 @@
 //! except the country codes most often used for typo-squatting `.com` (`typo_cctlds`
 //! in `domain_rules.toml`), which no brand in the table relies on.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -199,11 +199,27 @@ struct Keyword {
     folded: String,
 }
 
-/// Every brand's keywords, prepared, in the order of `brands()`.
-fn brand_keywords() -> &'static [Vec<Keyword>] {
-    static T: OnceLock<Vec<Vec<Keyword>>> = OnceLock::new();
+/// Every brand's keywords, prepared, in the order of `brands()`, with two automata that
+/// find which brands' keywords occur in a text at all (short ones, long ones).
+struct BrandKeywords {
+    by_brand: Vec<Vec<Keyword>>,
+    short: aho_corasick::AhoCorasick,
+    short_brand: Vec<usize>,
+    long: aho_corasick::AhoCorasick,
+    long_brand: Vec<usize>,
+}
+
+fn automaton(patterns: &[&str]) -> aho_corasick::AhoCorasick {
+    match aho_corasick::AhoCorasick::new(patterns) {
+        Ok(a) => a,
+        Err(e) => panic!("the brand names in assets/knowledge/brands.toml cannot be searched: {e}"),
+    }
+}
+
+fn brand_keywords() -> &'static BrandKeywords {
+    static T: OnceLock<BrandKeywords> = OnceLock::new();
     T.get_or_init(|| {
-        brands()
+        let by_brand: Vec<Vec<Keyword>> = brands()
             .iter()
             .map(|b| {
                 b.keywords
@@ -215,7 +231,27 @@ fn brand_keywords() -> &'static [Vec<Keyword>] {
                     })
                     .collect()
             })
-            .collect()
+            .collect();
+        let (mut short, mut short_brand, mut long, mut long_brand) = (vec![], vec![], vec![], vec![]);
+        for (i, ks) in by_brand.iter().enumerate() {
+            for k in ks {
+                // An empty keyword never matches (`contains_word`).
+                if k.short && !k.upper.is_empty() {
+                    short.push(k.upper.as_str());
+                    short_brand.push(i);
+                } else if !k.short && !k.folded.is_empty() {
+                    long.push(k.folded.as_str());
+                    long_brand.push(i);
+                }
+            }
+        }
+        BrandKeywords {
+            short: automaton(&short),
+            long: automaton(&long),
+            by_brand,
+            short_brand,
+            long_brand,
+        }
     })
 }
 
@@ -224,21 +260,36 @@ fn brand_keywords() -> &'static [Vec<Keyword>] {
 /// "Applebees" does not name Apple, "PаyPal" with a Cyrillic а names PayPal.
 pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
     let folded = words(&fold(text));
-    // The unfolded words are needed only when a short keyword is tried.
-    let plain: OnceCell<String> = OnceCell::new();
-    brands()
-        .iter()
-        .zip(brand_keywords())
-        .find(|(_, keywords)| {
-            keywords.iter().any(|k| {
-                if k.short {
-                    // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
-                    return contains_word(plain.get_or_init(|| words(text)), &k.upper);
-                }
-                contains_word(&folded, &k.folded)
+    let plain = words(text);
+    let kw = brand_keywords();
+    // Only brands with a keyword somewhere in the text can name it; the automata find them
+    // in one pass each, and those brands are then tried in table order.
+    let mut candidates: Vec<usize> = kw
+        .long
+        .find_overlapping_iter(&folded)
+        .filter_map(|m| kw.long_brand.get(m.pattern().as_usize()).copied())
+        .chain(
+            kw.short
+                .find_overlapping_iter(&plain)
+                .filter_map(|m| kw.short_brand.get(m.pattern().as_usize()).copied()),
+        )
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .find(|&i| {
+            kw.by_brand.get(i).is_some_and(|keywords| {
+                keywords.iter().any(|k| {
+                    if k.short {
+                        // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
+                        return contains_word(&plain, &k.upper);
+                    }
+                    contains_word(&folded, &k.folded)
+                })
             })
         })
-        .map(|(b, _)| b)
+        .and_then(|i| brands().get(i))
 }
 
 /// Normalises a host: lowercase, no trailing dot, punycode form of international names.
@@ -629,10 +680,7 @@ fn brand_tokens() -> &'static Tokens {
                 }
             }
         }
-        let automaton = match aho_corasick::AhoCorasick::new(&texts) {
-            Ok(a) => a,
-            Err(e) => panic!("the brand names in assets/knowledge/brands.toml cannot be searched: {e}"),
-        };
+        let automaton = automaton(&texts);
         Tokens {
             all: out,
             automaton,
@@ -1362,6 +1410,47 @@ mod tests {
             }
         }
         out
+    }
+
+    /// `brand_named_in` as a plain scan of every keyword of every brand.
+    fn brand_named_by_scan(text: &str) -> Option<&'static str> {
+        let folded = words(&fold(text));
+        brands()
+            .iter()
+            .find(|b| {
+                b.keywords.iter().any(|k| {
+                    if k.chars().count() <= 3 {
+                        return contains_word(&words(text), &k.to_uppercase());
+                    }
+                    contains_word(&folded, words(&fold(k)).trim())
+                })
+            })
+            .map(|b| b.name.as_str())
+    }
+
+    #[test]
+    fn brand_names_found_by_the_automata_agree_with_a_scan_of_every_keyword() {
+        let mut texts: Vec<String> = brands()
+            .iter()
+            .flat_map(|b| b.keywords.iter().chain([&b.name]))
+            .flat_map(|k| {
+                [
+                    k.clone(),
+                    k.to_uppercase(),
+                    format!("Your {k} account"),
+                    format!("{k}s and more"),
+                    format!("the-{k}-team"),
+                ]
+            })
+            .collect();
+        texts.extend(variations().into_iter().step_by(7));
+        for t in texts {
+            assert_eq!(
+                brand_named_in(&t).map(|b| b.name.as_str()),
+                brand_named_by_scan(&t),
+                "{t}"
+            );
+        }
     }
 
     #[test]

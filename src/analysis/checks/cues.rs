@@ -96,6 +96,8 @@ pub struct Word {
 struct Words {
     words: Vec<Word>,
     at: HashMap<String, Vec<usize>>,
+    /// The distinct words, sorted, so the words starting with a prefix are found at once.
+    sorted: Vec<String>,
 }
 
 impl Words {
@@ -110,7 +112,45 @@ impl Words {
                 }
             }
         }
-        Words { words, at }
+        let mut sorted: Vec<String> = at.keys().cloned().collect();
+        sorted.sort_unstable();
+        Words { words, at, sorted }
+    }
+
+    /// Positions of the words that `wp` matches, in no particular order.
+    fn matching(&self, wp: &WordPat, out: &mut Vec<usize>) {
+        let (text, prefix) = wp;
+        if !*prefix {
+            if let Some(v) = self.at.get(text.as_str()) {
+                out.extend(v);
+            }
+            return;
+        }
+        let from = self.sorted.partition_point(|w| w.as_str() < text.as_str());
+        for w in self.sorted.iter().skip(from) {
+            if !w.starts_with(text.as_str()) {
+                break;
+            }
+            if let Some(v) = self.at.get(w.as_str()) {
+                out.extend(v);
+            }
+        }
+    }
+
+    /// Positions where a match of `slots` may start (where `match_at` can succeed).
+    fn starts(&self, slots: &[Slot]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let alts = match slots.first() {
+            Some(Slot::Any(alts)) if alts.iter().all(|a| !a.is_empty()) => alts,
+            // A first slot that may match any word (never written so; see invalid_pattern).
+            _ => return (0..self.words.len()).collect(),
+        };
+        for wp in alts.iter().filter_map(|a| a.first()) {
+            self.matching(wp, &mut out);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -463,16 +503,16 @@ impl Cues {
                 starts.extend(list.iter().enumerate().map(|(rank, &idx)| (i, rank, idx)));
             }
         }
-        if !c.by_prefix.is_empty() {
-            let after_exact = usize::MAX / 2;
-            for (i, w) in words.iter().enumerate() {
-                for (rank, &idx) in c.by_prefix.iter().enumerate() {
-                    let could = c.patterns.get(idx).is_none_or(|p| may_start(&p.slots, w));
-                    if could {
-                        starts.push((i, after_exact + rank, idx));
-                    }
-                }
-            }
+        let after_exact = usize::MAX / 2;
+        for (rank, &idx) in c.by_prefix.iter().enumerate() {
+            let Some(p) = c.patterns.get(idx) else {
+                continue;
+            };
+            starts.extend(
+                text.starts(&p.slots)
+                    .into_iter()
+                    .map(|i| (i, after_exact + rank, idx)),
+            );
         }
         starts.sort_unstable();
         let mut seen = vec![false; c.patterns.len()];
@@ -496,18 +536,6 @@ impl Cues {
                 });
             }
         }
-    }
-}
-
-/// Whether a match of `slots` could start at the word `w`: false only when the first slot
-/// is a list of alternatives none of whose first words matches `w` (then `match_at` fails).
-fn may_start(slots: &[Slot], w: &Word) -> bool {
-    match slots.first() {
-        Some(Slot::Any(alts)) => alts.iter().any(|alt| match alt.first() {
-            Some(wp) => word_matches(wp, &w.folded),
-            None => true,
-        }),
-        _ => true,
     }
 }
 
