@@ -931,7 +931,14 @@ fn find_lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     if tenant_of.is_none() && owner_brand(domain).is_some() {
         return Vec::new();
     }
-    let prot: Vec<Target> = protected.iter().filter_map(|d| target(d, None)).collect();
+    thread_local! {
+        static TARGETS: RefCell<Memo<String, Option<Target>>> = const { RefCell::new(Memo::new()) };
+    }
+    let prot: Vec<Rc<Option<Target>>> = protected
+        .iter()
+        .map(|d| TARGETS.with(|m| Memo::get(m, d.as_str(), || target(d, None))))
+        .collect();
+    let prot: Vec<&Target> = prot.iter().filter_map(|t| t.as_ref().as_ref()).collect();
     if prot.iter().any(|t| t.domain == p.org) {
         // The reader's own (or the sender's own) organisation is not an imitation of itself.
         return Vec::new();
@@ -943,6 +950,7 @@ fn find_lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
         .filter_map(|i| brand_targets.all.get(i));
     let mut found: Vec<Lookalike> = prot
         .iter()
+        .copied()
         .chain(candidates)
         .filter_map(|t| compare(domain, &p, t))
         .collect();

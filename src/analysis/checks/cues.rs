@@ -96,8 +96,9 @@ pub struct Word {
 struct Words {
     words: Vec<Word>,
     at: HashMap<String, Vec<usize>>,
-    /// The distinct words, sorted, so the words starting with a prefix are found at once.
-    sorted: Vec<String>,
+    /// The distinct words (as the position of their first occurrence), sorted, so the
+    /// words starting with a prefix are found at once.
+    sorted: Vec<usize>,
 }
 
 impl Words {
@@ -112,8 +113,9 @@ impl Words {
                 }
             }
         }
-        let mut sorted: Vec<String> = at.keys().cloned().collect();
-        sorted.sort_unstable();
+        let mut sorted: Vec<usize> = at.values().filter_map(|v| v.first().copied()).collect();
+        let text_of = |i: &usize| words.get(*i).map_or("", |w| w.folded.as_str());
+        sorted.sort_unstable_by(|a, b| text_of(a).cmp(text_of(b)));
         Words { words, at, sorted }
     }
 
@@ -126,12 +128,13 @@ impl Words {
             }
             return;
         }
-        let from = self.sorted.partition_point(|w| w.as_str() < text.as_str());
-        for w in self.sorted.iter().skip(from) {
+        let text_of = |i: &usize| self.words.get(*i).map_or("", |w| w.folded.as_str());
+        let from = self.sorted.partition_point(|i| text_of(i) < text.as_str());
+        for w in self.sorted.iter().skip(from).map(text_of) {
             if !w.starts_with(text.as_str()) {
                 break;
             }
-            if let Some(v) = self.at.get(w.as_str()) {
+            if let Some(v) = self.at.get(w) {
                 out.extend(v);
             }
         }
