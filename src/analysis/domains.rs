@@ -49,7 +49,12 @@ impl<K: PartialEq, V> Memo<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: PartialEq + ToOwned<Owned = K> + ?Sized,
     {
-        if let Some((_, v)) = cell.borrow().entries.iter().find(|(k, _)| k.borrow() == key) {
+        if let Some((_, v)) = cell
+            .borrow()
+            .entries
+            .iter()
+            .find(|(k, _)| k.borrow() == key)
+        {
             return Rc::clone(v);
         }
         let v = Rc::new(answer());
@@ -232,7 +237,8 @@ fn brand_keywords() -> &'static BrandKeywords {
                     .collect()
             })
             .collect();
-        let (mut short, mut short_brand, mut long, mut long_brand) = (vec![], vec![], vec![], vec![]);
+        let (mut short, mut short_brand, mut long, mut long_brand) =
+            (vec![], vec![], vec![], vec![]);
         for (i, ks) in by_brand.iter().enumerate() {
             for k in ks {
                 // An empty keyword never matches (`contains_word`).
@@ -970,11 +976,7 @@ fn find_lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
         // The protected name as a whole word inside another domain ("northwind-bank.example.evil").
         if t.label.chars().count() >= 4
             && p.folded_labels.iter().any(|l| {
-                token_in_label(
-                    l,
-                    &t.folded.replace('-', ""),
-                    t.label.chars().count() >= 6,
-                )
+                token_in_label(l, &t.folded.replace('-', ""), t.label.chars().count() >= 6)
             })
         {
             found.push(Lookalike {

@@ -577,7 +577,10 @@ impl<'a> Doc<'a> {
         LAST_SPLIT.with(|last| {
             let mut last = last.borrow_mut();
             // Compared by content, so a new message never reuses an old one's words.
-            if let Some(s) = last.as_ref().filter(|s| s.subject == subject && s.body == body) {
+            if let Some(s) = last
+                .as_ref()
+                .filter(|s| s.subject == subject && s.body == body)
+            {
                 return Doc {
                     subject,
                     body,
