@@ -102,6 +102,10 @@ struct CheckArgs {
     /// Largest message read, in megabytes.
     #[arg(long, value_name = "MB", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=4096))]
     max_size: u64,
+    /// Messages analysed at once (default: one per core, or 8 with live checks, which
+    /// mostly wait on the network).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    jobs: Option<u64>,
     /// Message files, folders, or - for standard input.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
@@ -198,6 +202,8 @@ enum Mode {
 struct Plan {
     opts: Options,
     live: Option<LiveOptions>,
+    /// Messages analysed at once.
+    workers: usize,
     mode: Mode,
     inputs: Vec<Input>,
     /// Folder name per argument (None for files and stdin), for the per-folder summary.
@@ -218,6 +224,15 @@ impl Plan {
             local: crate::training::sample_zone(),
             ..LiveOptions::default()
         });
+        let workers = match args.jobs {
+            Some(n) => usize::try_from(n).unwrap_or(1),
+            None if live.is_some() => LIVE_WORKERS,
+            None => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .min(LIVE_WORKERS),
+        }
+        .max(1);
         let mode = match (args.summary, args.json) {
             (true, json) => Mode::Summary { json },
             (false, true) => Mode::Json,
@@ -232,6 +247,7 @@ impl Plan {
         Plan {
             opts,
             live,
+            workers,
             mode,
             inputs,
             labels,
@@ -561,23 +577,13 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
         .iter()
         .any(|i| matches!(i.source, Source::Stdin))
         .then(|| read_stdin(plan.opts.max_size));
-    let workers = if plan.live.is_some() {
-        LIVE_WORKERS
-    } else {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(LIVE_WORKERS)
-    }
-    .max(1);
-
     let mut status = Status::Clean;
     let mut summary = Summary::new(plan.labels.clone());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let emitted = for_each_ordered(
         units(&plan.inputs, stdin.as_ref(), plan.opts.max_size),
-        workers,
+        plan.workers,
         |unit| check_one(unit, &plan.opts, plan.live.as_ref()),
         |batch| {
             for checked in batch {

@@ -392,6 +392,21 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn any_number_of_jobs_prints_the_same_output_in_input_order() {
+    let folder = fixture("");
+    let folder = s(&folder);
+    let one = check(&["--json", "--jobs", "1", folder]);
+    let many = check(&["--json", "--jobs", "5", folder]);
+    let default = check(&["--json", folder]);
+    assert!(json_lines(&one).len() > 5, "{}", stdout(&one));
+    assert_eq!(stdout(&one), stdout(&many));
+    assert_eq!(stdout(&one), stdout(&default));
+    assert_eq!(code(&one), code(&many));
+    let o = check(&["--jobs", "0", folder]);
+    assert_eq!(code(&o), 2, "--jobs 0 is a usage error");
+}
+
+#[test]
 fn live_checks_of_several_inputs_run_side_by_side_and_never_hang() {
     // A DNS server that never answers: every lookup runs into its timeout. Nothing leaves
     // the loopback interface.

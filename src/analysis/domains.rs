@@ -12,6 +12,9 @@
 //! except the country codes most often used for typo-squatting `.com` (`typo_cctlds`
 //! in `domain_rules.toml`), which no brand in the table relies on.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +22,55 @@ use unicode_security::{skeleton, MixedScript};
 
 use super::identity::org_domain;
 use super::knowledge::domains as tables;
+
+/// Answers remembered per thread, for the last few questions. Many checks ask the same
+/// things about the same few domains of a message (the sender's, each link's), and the
+/// answers are pure functions of the question and the built-in tables, so a remembered
+/// answer is always the answer: this saves time and never changes a result.
+struct Memo<K, V> {
+    entries: Vec<(K, Rc<V>)>,
+    /// The slot the next new answer replaces once the memo is full.
+    next: usize,
+}
+
+/// Questions remembered per kind of question; a message rarely names more domains.
+const MEMO_SIZE: usize = 64;
+
+impl<K: PartialEq, V> Memo<K, V> {
+    const fn new() -> Memo<K, V> {
+        Memo {
+            entries: Vec::new(),
+            next: 0,
+        }
+    }
+
+    fn get<Q>(cell: &RefCell<Memo<K, V>>, key: &Q, answer: impl FnOnce() -> V) -> Rc<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: PartialEq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some((_, v)) = cell
+            .borrow()
+            .entries
+            .iter()
+            .find(|(k, _)| k.borrow() == key)
+        {
+            return Rc::clone(v);
+        }
+        let v = Rc::new(answer());
+        let mut m = cell.borrow_mut();
+        if m.entries.len() < MEMO_SIZE {
+            m.entries.push((key.to_owned(), Rc::clone(&v)));
+        } else {
+            let slot = m.next;
+            if let Some(e) = m.entries.get_mut(slot) {
+                *e = (key.to_owned(), Rc::clone(&v));
+            }
+            m.next = (slot + 1) % MEMO_SIZE;
+        }
+        v
+    }
+}
 
 /// A well-known, often-impersonated organisation (one `[[brand]]` of `brands.toml`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -142,21 +194,108 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     })
 }
 
+/// A brand keyword prepared once for `brand_named_in`.
+struct Keyword {
+    /// Three letters or fewer: matched as written in capitals, on the unfolded text.
+    short: bool,
+    /// The keyword in capitals (short keywords).
+    upper: String,
+    /// The keyword folded and split into words like the text is (longer keywords).
+    folded: String,
+}
+
+/// Every brand's keywords, prepared, in the order of `brands()`, with two automata that
+/// find which brands' keywords occur in a text at all (short ones, long ones).
+struct BrandKeywords {
+    by_brand: Vec<Vec<Keyword>>,
+    short: aho_corasick::AhoCorasick,
+    short_brand: Vec<usize>,
+    long: aho_corasick::AhoCorasick,
+    long_brand: Vec<usize>,
+}
+
+fn automaton(patterns: &[&str]) -> aho_corasick::AhoCorasick {
+    match aho_corasick::AhoCorasick::new(patterns) {
+        Ok(a) => a,
+        Err(e) => panic!("the brand names in assets/knowledge/brands.toml cannot be searched: {e}"),
+    }
+}
+
+fn brand_keywords() -> &'static BrandKeywords {
+    static T: OnceLock<BrandKeywords> = OnceLock::new();
+    T.get_or_init(|| {
+        let by_brand: Vec<Vec<Keyword>> = brands()
+            .iter()
+            .map(|b| {
+                b.keywords
+                    .iter()
+                    .map(|k| Keyword {
+                        short: k.chars().count() <= 3,
+                        upper: k.to_uppercase(),
+                        folded: words(&fold(k)).trim().to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let (mut short, mut short_brand, mut long, mut long_brand) =
+            (vec![], vec![], vec![], vec![]);
+        for (i, ks) in by_brand.iter().enumerate() {
+            for k in ks {
+                // An empty keyword never matches (`contains_word`).
+                if k.short && !k.upper.is_empty() {
+                    short.push(k.upper.as_str());
+                    short_brand.push(i);
+                } else if !k.short && !k.folded.is_empty() {
+                    long.push(k.folded.as_str());
+                    long_brand.push(i);
+                }
+            }
+        }
+        BrandKeywords {
+            short: automaton(&short),
+            long: automaton(&long),
+            by_brand,
+            short_brand,
+            long_brand,
+        }
+    })
+}
+
 /// The brand a piece of text names (display name, subject, link text), if any.
 /// Word-boundary, case- and accent-insensitive, and blind to look-alike letters;
 /// "Applebees" does not name Apple, "PаyPal" with a Cyrillic а names PayPal.
 pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
     let folded = words(&fold(text));
-    brands().iter().find(|b| {
-        b.keywords.iter().any(|k| {
-            if k.chars().count() <= 3 {
-                // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
-                let upper = k.to_uppercase();
-                return contains_word(&words(text), &upper);
-            }
-            contains_word(&folded, words(&fold(k)).trim())
+    let plain = words(text);
+    let kw = brand_keywords();
+    // Only brands with a keyword somewhere in the text can name it; the automata find them
+    // in one pass each, and those brands are then tried in table order.
+    let mut candidates: Vec<usize> = kw
+        .long
+        .find_overlapping_iter(&folded)
+        .filter_map(|m| kw.long_brand.get(m.pattern().as_usize()).copied())
+        .chain(
+            kw.short
+                .find_overlapping_iter(&plain)
+                .filter_map(|m| kw.short_brand.get(m.pattern().as_usize()).copied()),
+        )
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .find(|&i| {
+            kw.by_brand.get(i).is_some_and(|keywords| {
+                keywords.iter().any(|k| {
+                    if k.short {
+                        // Short keywords ("UPS", "IRS", "DHL") are ordinary syllables in lowercase.
+                        return contains_word(&plain, &k.upper);
+                    }
+                    contains_word(&folded, &k.folded)
+                })
+            })
         })
-    })
+        .and_then(|i| brands().get(i))
 }
 
 /// Normalises a host: lowercase, no trailing dot, punycode form of international names.
@@ -191,10 +330,17 @@ struct Norm {
 }
 
 impl Norm {
-    fn new(domain: &str) -> Norm {
-        let host = ascii_host(domain);
-        let org = org_domain(&host);
-        Norm { host, org }
+    fn new(domain: &str) -> Rc<Norm> {
+        thread_local! {
+            static MEMO: RefCell<Memo<String, Norm>> = const { RefCell::new(Memo::new()) };
+        }
+        MEMO.with(|m| {
+            Memo::get(m, domain, || {
+                let host = ascii_host(domain);
+                let org = org_domain(&host);
+                Norm { host, org }
+            })
+        })
     }
 
     /// Whether the domain equals a table entry or lies under it. Entries are stored
@@ -217,28 +363,98 @@ fn in_table(domain: &str, table: &[String]) -> bool {
     Norm::new(domain).in_table(table)
 }
 
+/// Tables of domains indexed for look-ups, so a domain is looked up by its own suffixes
+/// instead of being compared with every entry. Each entry maps to the first table (of
+/// several, such as one per brand) that lists it.
+struct TableIndex {
+    /// Plain entries: the domain and everything under it.
+    exact: HashMap<&'static str, usize>,
+    /// `name.*` entries, by `name`.
+    national: HashMap<&'static str, usize>,
+}
+
+impl TableIndex {
+    fn new(tables: impl IntoIterator<Item = &'static [String]>) -> TableIndex {
+        let mut exact = HashMap::new();
+        let mut national = HashMap::new();
+        for (i, table) in tables.into_iter().enumerate() {
+            for entry in table {
+                match entry.strip_suffix(".*") {
+                    Some(label) => national.entry(label).or_insert(i),
+                    None => exact.entry(entry.as_str()).or_insert(i),
+                };
+            }
+        }
+        TableIndex { exact, national }
+    }
+
+    /// The first table that `Norm::in_table` would find the domain in.
+    fn first(&self, n: &Norm) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        let mut consider = |i: usize| best = Some(best.map_or(i, |b| b.min(i)));
+        // Equal to an entry, or under it: the host itself or what follows one of its dots.
+        let host = n.host.as_str();
+        let tails = std::iter::once(host).chain(
+            host.match_indices('.')
+                .filter_map(|(dot, _)| host.get(dot + 1..)),
+        );
+        for tail in tails {
+            if let Some(&i) = self.exact.get(tail) {
+                consider(i);
+            }
+        }
+        // A national site: the organisational domain starts with the name and a dot.
+        let org = n.org.as_str();
+        for (dot, _) in org.match_indices('.') {
+            let Some(label) = org.get(..dot) else {
+                continue;
+            };
+            if let Some(&i) = self.national.get(label) {
+                if national_site(org, label) {
+                    consider(i);
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The brands' domain families, indexed.
+fn brand_index() -> &'static TableIndex {
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    T.get_or_init(|| TableIndex::new(brands().iter().map(|b| b.domains.as_slice())))
+}
+
 /// Whether `domain` belongs to `brand` (it is, or lies under, one of the brand's domains).
 pub fn brand_owns(brand: &Brand, domain: &str) -> bool {
     in_table(domain, &brand.domains)
 }
 
+fn owner_of(n: &Norm) -> Option<&'static Brand> {
+    brand_index().first(n).and_then(|i| brands().get(i))
+}
+
 /// The brand that owns `domain`, if any.
 pub fn owner_brand(domain: &str) -> Option<&'static Brand> {
-    let n = Norm::new(domain);
-    brands().iter().find(|b| n.in_table(&b.domains))
+    owner_of(&Norm::new(domain))
 }
 
 /// A domain split for comparison: `login.paypal.co.uk` → label `paypal`, suffix `co.uk`.
+/// Everything the comparisons need is worked out here, once per domain.
 #[derive(Debug, Clone)]
 struct Parts {
     org: String,
     /// The registrable label, punycode decoded.
     label: String,
+    /// `label` folded with `fold_swaps`.
+    folded: String,
     suffix: String,
     /// The suffix is a hosting service's (github.io, blogspot.com), not a registry's.
     private_suffix: bool,
     /// Every label left of the suffix, punycode decoded (subdomains included).
     labels: Vec<String>,
+    /// `labels` folded with `fold_swaps`.
+    folded_labels: Vec<String>,
     /// Some label was written in punycode (`xn--`).
     punycode: bool,
 }
@@ -255,8 +471,11 @@ fn parts(domain: &str) -> Option<Parts> {
     }
     let host_left = ascii.strip_suffix(suffix.as_str())?.strip_suffix('.')?;
     let labels: Vec<String> = host_left.split('.').map(unicode_label).collect();
+    let label = unicode_label(label_ascii);
     Some(Parts {
-        label: unicode_label(label_ascii),
+        folded: fold_swaps(&label),
+        folded_labels: labels.iter().map(|l| fold_swaps(l)).collect(),
+        label,
         punycode: host_left.split('.').any(|l| l.starts_with("xn--")),
         org,
         suffix,
@@ -284,30 +503,81 @@ struct Target {
     domain: String,
     label: String,
     folded: String,
+    /// Characters in `folded`.
+    folded_len: usize,
     suffix: String,
     brand: Option<&'static Brand>,
     /// Only exact (skeleton) matches count: short or everyday-word labels.
     exact_only: bool,
+    /// Edits a near miss may differ by (0: only exact matches count).
+    max_edits: usize,
 }
 
 fn target(domain: &str, brand: Option<&'static Brand>) -> Option<Target> {
     let p = parts(domain)?;
-    let folded = fold_swaps(&p.label);
     let exact_only = p.label.chars().count() <= 3 || everyday_word(&p.label);
+    // Lengths of the written name: the skeleton spells "m" as "rn", which would make
+    // "mail" look long enough to compare with "gmail".
+    let max_edits = match p.label.chars().count() {
+        _ if exact_only => 0,
+        0..=5 => 0,
+        6..=9 => 1,
+        _ => 2,
+    };
     Some(Target {
         domain: p.org,
         label: p.label,
-        folded,
+        folded_len: p.folded.chars().count(),
+        folded: p.folded,
         suffix: p.suffix,
         brand,
         exact_only,
+        max_edits,
     })
 }
 
-fn brand_targets() -> &'static [Target] {
-    static T: OnceLock<Vec<Target>> = OnceLock::new();
+/// The brand domains, with indexes that find the few a domain may imitate.
+struct BrandTargets {
+    all: Vec<Target>,
+    /// By label, then by folded label: positions in `all`.
+    by_label: HashMap<String, Vec<usize>>,
+    by_folded: HashMap<String, Vec<usize>>,
+    /// Targets that near misses count for, by the length of their folded label.
+    by_len: Vec<Vec<usize>>,
+}
+
+/// The most edits any target allows (`Target::max_edits`).
+const MOST_EDITS: usize = 2;
+
+impl BrandTargets {
+    /// Positions (in order) of the targets `compare` can find `p` imitating: the same
+    /// label, the same folded label, or a folded label close enough in length for an
+    /// edit-distance match. `compare` says no to every other target.
+    fn candidates(&self, p: &Parts) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        if let Some(v) = self.by_label.get(&p.label) {
+            out.extend(v);
+        }
+        if let Some(v) = self.by_folded.get(&p.folded) {
+            out.extend(v);
+        }
+        if p.label.chars().count() >= 4 {
+            let len = p.folded.chars().count();
+            let lo = len.saturating_sub(MOST_EDITS);
+            for bucket in self.by_len.iter().skip(lo).take(len + MOST_EDITS + 1 - lo) {
+                out.extend(bucket);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn brand_targets() -> &'static BrandTargets {
+    static T: OnceLock<BrandTargets> = OnceLock::new();
     T.get_or_init(|| {
-        brands()
+        let all: Vec<Target> = brands()
             .iter()
             .flat_map(|b| {
                 b.domains
@@ -315,16 +585,53 @@ fn brand_targets() -> &'static [Target] {
                     .filter(|d| !d.ends_with(".*"))
                     .filter_map(move |d| target(d, Some(b)))
             })
-            .collect()
+            .collect();
+        let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_folded: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_len: Vec<Vec<usize>> = Vec::new();
+        for (i, t) in all.iter().enumerate() {
+            by_label.entry(t.label.clone()).or_default().push(i);
+            by_folded.entry(t.folded.clone()).or_default().push(i);
+            if t.max_edits > 0 {
+                if by_len.len() <= t.folded_len {
+                    by_len.resize_with(t.folded_len + 1, Vec::new);
+                }
+                if let Some(bucket) = by_len.get_mut(t.folded_len) {
+                    bucket.push(i);
+                }
+            }
+        }
+        BrandTargets {
+            all,
+            by_label,
+            by_folded,
+            by_len,
+        }
     })
 }
 
-/// Names that identify a brand inside a longer domain label, folded; `true` when the
-/// name may also match inside a longer word (long, distinctive names only).
-fn brand_tokens() -> &'static [(String, bool, &'static Brand)] {
-    static T: OnceLock<Vec<(String, bool, &'static Brand)>> = OnceLock::new();
+/// A name that identifies a brand inside a longer domain label, folded; `substring_ok`
+/// when the name may also match inside a longer word (long, distinctive names only).
+struct Token {
+    text: String,
+    substring_ok: bool,
+    brand: &'static Brand,
+}
+
+/// The brand tokens, and one automaton that finds every one of them in a label at once.
+struct Tokens {
+    all: Vec<Token>,
+    /// Over the distinct token texts; a match of text `i` stands for `by_text[i]`.
+    automaton: aho_corasick::AhoCorasick,
+    by_text: Vec<Vec<usize>>,
+    /// Tokens with no text, which `token_in_label` may find in any label.
+    empty: Vec<usize>,
+}
+
+fn brand_tokens() -> &'static Tokens {
+    static T: OnceLock<Tokens> = OnceLock::new();
     T.get_or_init(|| {
-        let mut out: Vec<(String, bool, &'static Brand)> = Vec::new();
+        let mut out: Vec<Token> = Vec::new();
         for b in brands() {
             let from_keywords = b.keywords.iter().map(|k| {
                 k.chars()
@@ -349,13 +656,43 @@ fn brand_tokens() -> &'static [(String, bool, &'static Brand)] {
                 let tok = fold_swaps(&raw);
                 if !out
                     .iter()
-                    .any(|(t, _, ob)| *t == tok && std::ptr::eq(*ob, b))
+                    .any(|t| t.text == tok && std::ptr::eq(t.brand, b))
                 {
-                    out.push((tok, substring_ok, b));
+                    out.push(Token {
+                        text: tok,
+                        substring_ok,
+                        brand: b,
+                    });
                 }
             }
         }
-        out
+        let mut texts: Vec<&str> = Vec::new();
+        let mut by_text: Vec<Vec<usize>> = Vec::new();
+        let mut empty = Vec::new();
+        for (i, t) in out.iter().enumerate() {
+            if t.text.is_empty() {
+                empty.push(i);
+                continue;
+            }
+            match texts.iter().position(|x| *x == t.text) {
+                Some(k) => {
+                    if let Some(v) = by_text.get_mut(k) {
+                        v.push(i);
+                    }
+                }
+                None => {
+                    texts.push(&t.text);
+                    by_text.push(vec![i]);
+                }
+            }
+        }
+        let automaton = automaton(&texts);
+        Tokens {
+            all: out,
+            automaton,
+            by_text,
+            empty,
+        }
     })
 }
 
@@ -374,17 +711,49 @@ fn token_in_label(label: &str, token: &str, substring_ok: bool) -> bool {
 /// The brand whose name appears in a label of `host` although the brand does not own it
 /// (`paypal.com.secure-login.example`, `apple-id-verify.example`).
 pub fn brand_in_host(host: &str) -> Option<&'static Brand> {
+    thread_local! {
+        static MEMO: RefCell<Memo<String, Option<&'static Brand>>> =
+            const { RefCell::new(Memo::new()) };
+    }
+    *MEMO.with(|m| Memo::get(m, host, || find_brand_in_host(host)))
+}
+
+fn find_brand_in_host(host: &str) -> Option<&'static Brand> {
     let p = parts(host)?;
     let tenant_of = tenant_namespace(host);
     if tenant_of.is_none() && owner_brand(host).is_some() {
         return None;
     }
-    let labels: Vec<String> = p.labels.iter().map(|l| fold_swaps(l)).collect();
-    brand_tokens()
-        .iter()
-        .filter(|(_, _, b)| Some(b.name.as_str()) != tenant_of)
-        .find(|(tok, sub, _)| labels.iter().any(|l| token_in_label(l, tok, *sub)))
-        .map(|(_, _, b)| *b)
+    brand_in_parts(&p, tenant_of)
+}
+
+/// `brand_in_host` once the host is known not to belong to a brand (or to be a tenant's).
+fn brand_in_parts(p: &Parts, tenant_of: Option<&str>) -> Option<&'static Brand> {
+    let tokens = brand_tokens();
+    // A token that `token_in_label` finds, whole or inside a word, is a substring of the
+    // label without its hyphens and underscores: the automaton finds those candidates in
+    // one pass, and only they are tested, in table order (the first one wins).
+    let mut candidates: Vec<usize> = tokens.empty.clone();
+    for label in &p.folded_labels {
+        let squashed = label.replace(['-', '_'], "");
+        for m in tokens.automaton.find_overlapping_iter(&squashed) {
+            if let Some(v) = tokens.by_text.get(m.pattern().as_usize()) {
+                candidates.extend(v);
+            }
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter_map(|i| tokens.all.get(i))
+        .filter(|t| Some(t.brand.name.as_str()) != tenant_of)
+        .find(|t| {
+            p.folded_labels
+                .iter()
+                .any(|l| token_in_label(l, &t.text, t.substring_ok))
+        })
+        .map(|t| t.brand)
 }
 
 /// The brand whose customer namespace `host` lies in, if any: the company runs the
@@ -434,6 +803,34 @@ fn swap_words(got: &str, want: &str) -> String {
     }
 }
 
+/// Whether `folded` may be within `max` edits (Damerau–Levenshtein) of the target, from
+/// two lower bounds of the distance that cost far less than the distance itself: the
+/// difference in length, and the letters one has more of than the other (an insertion,
+/// deletion or substitution changes that count by at most one on each side; swapping
+/// neighbours leaves it alone).
+fn may_be_within(folded: &str, t: &Target, max: usize) -> bool {
+    if folded.chars().count().abs_diff(t.folded_len) > max {
+        return false;
+    }
+    if !folded.is_ascii() || !t.folded.is_ascii() {
+        return true;
+    }
+    let mut count = [0i32; 128];
+    for b in folded.bytes() {
+        if let Some(c) = count.get_mut(usize::from(b)) {
+            *c += 1;
+        }
+    }
+    for b in t.folded.bytes() {
+        if let Some(c) = count.get_mut(usize::from(b)) {
+            *c -= 1;
+        }
+    }
+    let extra: i32 = count.iter().filter(|c| **c > 0).sum();
+    let missing: i32 = -count.iter().filter(|c| **c < 0).sum::<i32>();
+    usize::try_from(extra.max(missing)).unwrap_or(usize::MAX) <= max
+}
+
 /// How `p` imitates `t`, if it does.
 fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if p.org == t.domain {
@@ -447,7 +844,7 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
         brand,
     };
     let non_ascii = !p.label.is_ascii();
-    let folded = fold_swaps(&p.label);
+    let folded = p.folded.as_str();
     if p.label == t.label {
         if p.private_suffix {
             return Some(make(
@@ -491,15 +888,11 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
     if t.exact_only || p.label.chars().count() < 4 {
         return None;
     }
-    // Lengths of the written name: the skeleton spells "m" as "rn", which would make
-    // "mail" look long enough to compare with "gmail".
-    let want = t.label.chars().count();
-    let max = match want {
-        0..=5 => return None,
-        6..=9 => 1,
-        _ => 2,
-    };
-    let dist = strsim::damerau_levenshtein(&folded, &t.folded);
+    let max = t.max_edits;
+    if max == 0 || !may_be_within(folded, t, max) {
+        return None;
+    }
+    let dist = strsim::damerau_levenshtein(folded, &t.folded);
     if dist == 0 || dist > max {
         return None;
     }
@@ -526,6 +919,17 @@ fn compare(domain: &str, p: &Parts, t: &Target) -> Option<Lookalike> {
 /// A domain never imitates itself, a domain with the same organisational domain, or
 /// anything when a brand in the table owns it.
 pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
+    type Question = (String, Vec<String>);
+    thread_local! {
+        static MEMO: RefCell<Memo<Question, Vec<Lookalike>>> = const { RefCell::new(Memo::new()) };
+    }
+    let question: Question = (domain.to_string(), protected.to_vec());
+    MEMO.with(|m| Memo::get(m, &question, || find_lookalikes(domain, protected)))
+        .as_ref()
+        .clone()
+}
+
+fn find_lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     let Some(p) = parts(domain) else {
         return Vec::new();
     };
@@ -533,17 +937,31 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     if tenant_of.is_none() && owner_brand(domain).is_some() {
         return Vec::new();
     }
-    let prot: Vec<Target> = protected.iter().filter_map(|d| target(d, None)).collect();
+    thread_local! {
+        static TARGETS: RefCell<Memo<String, Option<Target>>> = const { RefCell::new(Memo::new()) };
+    }
+    let prot: Vec<Rc<Option<Target>>> = protected
+        .iter()
+        .map(|d| TARGETS.with(|m| Memo::get(m, d.as_str(), || target(d, None))))
+        .collect();
+    let prot: Vec<&Target> = prot.iter().filter_map(|t| t.as_ref().as_ref()).collect();
     if prot.iter().any(|t| t.domain == p.org) {
         // The reader's own (or the sender's own) organisation is not an imitation of itself.
         return Vec::new();
     }
+    let brand_targets = brand_targets();
+    let candidates = brand_targets
+        .candidates(&p)
+        .into_iter()
+        .filter_map(|i| brand_targets.all.get(i));
     let mut found: Vec<Lookalike> = prot
         .iter()
-        .chain(brand_targets())
+        .copied()
+        .chain(candidates)
         .filter_map(|t| compare(domain, &p, t))
         .collect();
-    if let Some(b) = brand_in_host(domain) {
+    // The same test as `brand_in_host`, whose ownership test was passed above.
+    if let Some(b) = brand_in_parts(&p, tenant_of) {
         found.push(Lookalike {
             target: b.domains.first().map(|d| d.to_string()).unwrap_or_default(),
             kind: LookalikeKind::BrandInLabel,
@@ -557,12 +975,8 @@ pub fn lookalikes(domain: &str, protected: &[String]) -> Vec<Lookalike> {
     for t in &prot {
         // The protected name as a whole word inside another domain ("northwind-bank.example.evil").
         if t.label.chars().count() >= 4
-            && p.labels.iter().any(|l| {
-                token_in_label(
-                    &fold_swaps(l),
-                    &t.folded.replace('-', ""),
-                    t.label.chars().count() >= 6,
-                )
+            && p.folded_labels.iter().any(|l| {
+                token_in_label(l, &t.folded.replace('-', ""), t.label.chars().count() >= 6)
             })
         {
             found.push(Lookalike {
@@ -636,7 +1050,9 @@ pub fn is_example_name(domain: &str) -> bool {
 
 /// Whether anyone can get an address at `domain` for free (webmail providers).
 pub fn is_free_mail(domain: &str) -> bool {
-    in_table(domain, tables::free_mail())
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    let index = T.get_or_init(|| TableIndex::new([tables::free_mail()]));
+    index.first(&Norm::new(domain)).is_some()
 }
 
 /// Whether `host` is a link shortener: a short address that hides where it leads.
@@ -649,7 +1065,9 @@ pub fn is_shortener(host: &str) -> bool {
 /// Whether `domain` belongs to a mailing service that sends (and tracks clicks in) bulk
 /// mail on behalf of its customers.
 pub fn is_bulk_sender(domain: &str) -> bool {
-    in_table(domain, tables::mailing_services())
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    let index = T.get_or_init(|| TableIndex::new([tables::mailing_services()]));
+    index.first(&Norm::new(domain)).is_some()
 }
 
 /// A service where anyone can publish a web page under the service's name.
@@ -991,6 +1409,142 @@ mod tests {
                 !b.domains.is_empty() && !b.keywords.is_empty(),
                 "{}",
                 b.name
+            );
+        }
+    }
+
+    /// Brand and table domains, near misses of them (a letter dropped, doubled, swapped,
+    /// changed), the same names under other endings and inside other domains.
+    fn variations() -> Vec<String> {
+        let mut out = Vec::new();
+        let tables = brands()
+            .iter()
+            .flat_map(|b| b.domains.iter())
+            .chain(tables::free_mail().iter().take(40))
+            .chain(tables::mailing_services().iter().take(20));
+        for d in tables {
+            let d = d.trim_end_matches(".*");
+            let (label, rest) = d.split_once('.').unwrap_or((d, "com"));
+            let chars: Vec<char> = label.chars().collect();
+            let mut labels = vec![label.to_string()];
+            for i in 0..chars.len() {
+                let mut dropped = chars.clone();
+                dropped.remove(i);
+                labels.push(dropped.iter().collect());
+                let mut changed = chars.clone();
+                changed[i] = if chars[i] == 'l' { '1' } else { 'x' };
+                labels.push(changed.iter().collect());
+                if i + 1 < chars.len() {
+                    let mut swapped = chars.clone();
+                    swapped.swap(i, i + 1);
+                    labels.push(swapped.iter().collect());
+                }
+            }
+            for l in labels {
+                for ending in [rest, "co.uk", "github.io"] {
+                    out.push(format!("{l}.{ending}"));
+                }
+                out.push(format!("mail.{l}.{rest}"));
+                out.push(format!("{l}-login.example"));
+                out.push(format!("{l}.{rest}.secure-verify.example"));
+            }
+        }
+        out
+    }
+
+    /// `brand_named_in` as a plain scan of every keyword of every brand.
+    fn brand_named_by_scan(text: &str) -> Option<&'static str> {
+        let folded = words(&fold(text));
+        brands()
+            .iter()
+            .find(|b| {
+                b.keywords.iter().any(|k| {
+                    if k.chars().count() <= 3 {
+                        return contains_word(&words(text), &k.to_uppercase());
+                    }
+                    contains_word(&folded, words(&fold(k)).trim())
+                })
+            })
+            .map(|b| b.name.as_str())
+    }
+
+    #[test]
+    fn brand_names_found_by_the_automata_agree_with_a_scan_of_every_keyword() {
+        let mut texts: Vec<String> = brands()
+            .iter()
+            .flat_map(|b| b.keywords.iter().chain([&b.name]))
+            .flat_map(|k| {
+                [
+                    k.clone(),
+                    k.to_uppercase(),
+                    format!("Your {k} account"),
+                    format!("{k}s and more"),
+                    format!("the-{k}-team"),
+                ]
+            })
+            .collect();
+        texts.extend(variations().into_iter().step_by(7));
+        for t in texts {
+            assert_eq!(
+                brand_named_in(&t).map(|b| b.name.as_str()),
+                brand_named_by_scan(&t),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn indexed_lookups_agree_with_a_scan_of_every_entry() {
+        let free_mail = TableIndex::new([tables::free_mail()]);
+        let targets = brand_targets();
+        let tokens = brand_tokens();
+        for name in variations() {
+            let n = Norm::new(&name);
+            let scan = brands().iter().position(|b| n.in_table(&b.domains));
+            assert_eq!(brand_index().first(&n), scan, "owner of {name}");
+            assert_eq!(
+                free_mail.first(&n).is_some(),
+                n.in_table(tables::free_mail()),
+                "free mail {name}"
+            );
+            let Some(p) = parts(&name) else {
+                continue;
+            };
+            let every: Vec<Lookalike> = targets
+                .all
+                .iter()
+                .filter_map(|t| compare(&name, &p, t))
+                .collect();
+            let indexed: Vec<Lookalike> = targets
+                .candidates(&p)
+                .into_iter()
+                .filter_map(|i| compare(&name, &p, &targets.all[i]))
+                .collect();
+            assert_eq!(indexed, every, "look-alikes of {name}");
+            let len = p.folded.chars().count();
+            for t in &targets.all {
+                if t.max_edits > 0 && t.folded_len.abs_diff(len) <= t.max_edits {
+                    let d = strsim::damerau_levenshtein(&p.folded, &t.folded);
+                    assert!(
+                        d > t.max_edits || may_be_within(&p.folded, t, t.max_edits),
+                        "{name} is {d} edits from {}, but was ruled out",
+                        t.domain
+                    );
+                }
+            }
+            let first_token = tokens
+                .all
+                .iter()
+                .find(|t| {
+                    p.folded_labels
+                        .iter()
+                        .any(|l| token_in_label(l, &t.text, t.substring_ok))
+                })
+                .map(|t| t.brand.name.as_str());
+            assert_eq!(
+                brand_in_parts(&p, None).map(|b| b.name.as_str()),
+                first_token,
+                "brand named in {name}"
             );
         }
     }

@@ -18,8 +18,15 @@ use crate::load::{self, LoadError};
 /// would bury the list (`mailsleuth check` reads any number).
 pub const MAX_MESSAGES_PER_FILE: usize = 200;
 
-/// Threads reading and analysing messages (the CPU has few cores; more would only queue).
-pub const ANALYSIS_WORKERS: usize = 2;
+/// Threads reading and analysing messages: one per core, as in `mailsleuth check`, so a
+/// dropped batch is analysed on every core; at least two, so one huge message never holds
+/// up the rest, and at most eight.
+pub fn analysis_workers() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(2, 8)
+}
 /// Threads running live checks (mostly waiting on DNS).
 pub const LIVE_WORKERS: usize = 2;
 
@@ -320,7 +327,7 @@ impl Jobs {
     pub fn start(ctx: &egui::Context) -> Jobs {
         let (rtx, rrx) = mpsc::channel();
         Jobs {
-            analysis: Pool::start("analyse", ANALYSIS_WORKERS, rtx.clone(), ctx.clone()),
+            analysis: Pool::start("analyse", analysis_workers(), rtx.clone(), ctx.clone()),
             live: Pool::start("live-check", LIVE_WORKERS, rtx, ctx.clone()),
             results: rrx,
         }

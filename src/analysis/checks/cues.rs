@@ -12,7 +12,9 @@
 //! The lists themselves are data, in `assets/knowledge/cues.toml`; a check names the list
 //! it matches.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::analysis::knowledge;
@@ -87,6 +89,72 @@ pub struct Word {
     pub end: usize,
     /// A sentence ends between the previous word and this one.
     pub break_before: bool,
+}
+
+/// A text's words with, for each distinct word, where it occurs: a cue list then looks up
+/// its few first words instead of looking up every word of the text.
+struct Words {
+    words: Vec<Word>,
+    at: HashMap<String, Vec<usize>>,
+    /// The distinct words (as the position of their first occurrence), sorted, so the
+    /// words starting with a prefix are found at once.
+    sorted: Vec<usize>,
+}
+
+impl Words {
+    fn of(text: &str) -> Words {
+        let words = tokenize(text);
+        let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            match at.get_mut(w.folded.as_str()) {
+                Some(v) => v.push(i),
+                None => {
+                    at.insert(w.folded.clone(), vec![i]);
+                }
+            }
+        }
+        let mut sorted: Vec<usize> = at.values().filter_map(|v| v.first().copied()).collect();
+        let text_of = |i: &usize| words.get(*i).map_or("", |w| w.folded.as_str());
+        sorted.sort_unstable_by(|a, b| text_of(a).cmp(text_of(b)));
+        Words { words, at, sorted }
+    }
+
+    /// Positions of the words that `wp` matches, in no particular order.
+    fn matching(&self, wp: &WordPat, out: &mut Vec<usize>) {
+        let (text, prefix) = wp;
+        if !*prefix {
+            if let Some(v) = self.at.get(text.as_str()) {
+                out.extend(v);
+            }
+            return;
+        }
+        let text_of = |i: &usize| self.words.get(*i).map_or("", |w| w.folded.as_str());
+        let from = self.sorted.partition_point(|i| text_of(i) < text.as_str());
+        for w in self.sorted.iter().skip(from).map(text_of) {
+            if !w.starts_with(text.as_str()) {
+                break;
+            }
+            if let Some(v) = self.at.get(w) {
+                out.extend(v);
+            }
+        }
+    }
+
+    /// Positions where a match of `slots` may start (where `match_at` can succeed).
+    fn starts(&self, slots: &[Slot]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let alts = match slots.first() {
+            Some(Slot::Any(alts)) if alts.iter().all(|a| !a.is_empty()) => alts,
+            // A first slot that may match any word (never written so; see invalid_pattern).
+            _ => return (0..self.words.len()).collect(),
+        };
+        for wp in alts.iter().filter_map(|a| a.first()) {
+            self.matching(wp, &mut out);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Splits text into words and records sentence breaks on the word that follows them.
@@ -424,33 +492,51 @@ impl Cues {
     }
 
     /// Every match in `words`, at most one per pattern (the first), in text order.
-    fn find_in(&self, words: &[Word], source: Source, out: &mut Vec<Hit>) {
+    fn find_in(&self, text: &Words, source: Source, out: &mut Vec<Hit>) {
         let c = self.compiled();
-        let mut seen = vec![false; c.patterns.len()];
-        for i in 0..words.len() {
-            let Some(w) = words.get(i) else {
-                break;
+        let words = text.words.as_slice();
+        // Where each pattern may start, ordered as a walk through the text would try them:
+        // by word, then patterns keyed by that word in their order, then prefix patterns.
+        let mut starts: Vec<(usize, usize, usize)> = Vec::new();
+        for (first, list) in &c.by_first {
+            let Some(at) = text.at.get(first.as_str()) else {
+                continue;
             };
-            let exact = c.by_first.get(&w.folded).map(Vec::as_slice).unwrap_or(&[]);
-            for &idx in exact.iter().chain(c.by_prefix.iter()) {
-                if seen.get(idx).copied().unwrap_or(true) {
-                    continue;
+            for &i in at {
+                starts.extend(list.iter().enumerate().map(|(rank, &idx)| (i, rank, idx)));
+            }
+        }
+        let after_exact = usize::MAX / 2;
+        for (rank, &idx) in c.by_prefix.iter().enumerate() {
+            let Some(p) = c.patterns.get(idx) else {
+                continue;
+            };
+            starts.extend(
+                text.starts(&p.slots)
+                    .into_iter()
+                    .map(|i| (i, after_exact + rank, idx)),
+            );
+        }
+        starts.sort_unstable();
+        let mut seen = vec![false; c.patterns.len()];
+        for (i, _, idx) in starts {
+            if seen.get(idx).copied().unwrap_or(true) {
+                continue;
+            }
+            let (Some(w), Some(p)) = (words.get(i), c.patterns.get(idx)) else {
+                continue;
+            };
+            if let Some(end) = match_at(&p.slots, words, i, true) {
+                if let Some(flag) = seen.get_mut(idx) {
+                    *flag = true;
                 }
-                let Some(p) = c.patterns.get(idx) else {
-                    continue;
-                };
-                if let Some(end) = match_at(&p.slots, words, i, true) {
-                    if let Some(flag) = seen.get_mut(idx) {
-                        *flag = true;
-                    }
-                    let last = end.saturating_sub(1).max(i);
-                    out.push(Hit {
-                        pattern: p.source,
-                        source,
-                        start: w.start,
-                        end: words.get(last).map_or(w.end, |l| l.end),
-                    });
-                }
+                let last = end.saturating_sub(1).max(i);
+                out.push(Hit {
+                    pattern: p.source,
+                    source,
+                    start: w.start,
+                    end: words.get(last).map_or(w.end, |l| l.end),
+                });
             }
         }
     }
@@ -460,8 +546,22 @@ impl Cues {
 pub struct Doc<'a> {
     pub subject: &'a str,
     pub body: &'a str,
-    subject_words: Vec<Word>,
-    body_words: Vec<Word>,
+    subject_words: Rc<Words>,
+    body_words: Rc<Words>,
+}
+
+/// The texts most recently split into words by `Doc::of` on this thread, and their words.
+/// Every content check asks for the same message's words in turn; splitting 64 KB of
+/// text once instead of once per check is most of what cue matching costs.
+struct Split {
+    subject: String,
+    body: String,
+    subject_words: Rc<Words>,
+    body_words: Rc<Words>,
+}
+
+thread_local! {
+    static LAST_SPLIT: RefCell<Option<Split>> = const { RefCell::new(None) };
 }
 
 impl<'a> Doc<'a> {
@@ -480,7 +580,29 @@ impl<'a> Doc<'a> {
             cut = cut.min(crate::analysis::sender::original_copy_at(text).unwrap_or(cut));
         }
         let body = text.get(..cut).unwrap_or("");
-        Doc::new(subject, body)
+        LAST_SPLIT.with(|last| {
+            let mut last = last.borrow_mut();
+            // Compared by content, so a new message never reuses an old one's words.
+            if let Some(s) = last
+                .as_ref()
+                .filter(|s| s.subject == subject && s.body == body)
+            {
+                return Doc {
+                    subject,
+                    body,
+                    subject_words: Rc::clone(&s.subject_words),
+                    body_words: Rc::clone(&s.body_words),
+                };
+            }
+            let doc = Doc::new(subject, body);
+            *last = Some(Split {
+                subject: subject.to_string(),
+                body: body.to_string(),
+                subject_words: Rc::clone(&doc.subject_words),
+                body_words: Rc::clone(&doc.body_words),
+            });
+            doc
+        })
     }
 
     /// Prepares any subject and body (used by tests).
@@ -488,8 +610,8 @@ impl<'a> Doc<'a> {
         Doc {
             subject,
             body,
-            subject_words: tokenize(subject),
-            body_words: tokenize(body),
+            subject_words: Rc::new(Words::of(subject)),
+            body_words: Rc::new(Words::of(body)),
         }
     }
 
@@ -503,7 +625,7 @@ impl<'a> Doc<'a> {
 
     /// The body's words (for checks that look for numbers or passwords).
     pub fn body_words(&self) -> &[Word] {
-        &self.body_words
+        &self.body_words.words
     }
 
     /// The sentence around a hit, for evidence.

@@ -396,6 +396,18 @@ fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
     domains::brands().iter().find(|b| norm(&b.name) == wanted)
 }
 
+/// Every brand's keywords through `squash`, in the order of `domains::brands()`, worked
+/// out once.
+fn squashed_keywords() -> &'static [Vec<String>] {
+    static T: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        domains::brands()
+            .iter()
+            .map(|b| b.keywords.iter().map(|k| squash(k)).collect())
+            .collect()
+    })
+}
+
 fn brand_in_mailbox(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -406,12 +418,12 @@ fn brand_in_mailbox(c: &Ctx) -> Finding {
     };
     let local = squash(address.split('@').next().unwrap_or_default());
     let domain_text = squash(domain);
-    for brand in domains::brands() {
+    for (brand, keywords) in domains::brands().iter().zip(squashed_keywords()) {
         if domains::brand_owns(brand, domain) {
             continue;
         }
         // Long keywords only: short ones ("ups", "visa") hide inside ordinary names.
-        let hit = brand.keywords.iter().map(|k| squash(k)).find(|k| {
+        let hit = keywords.iter().find(|k| {
             k.chars().count() >= 5
                 && local.contains(k.as_str())
                 && !domain_text.contains(k.as_str())

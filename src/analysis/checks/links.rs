@@ -5,6 +5,9 @@
 //! reader's own mail filter (Microsoft Safe Links, Proofpoint URL Defense, …) are unwrapped
 //! first: they are the recipient's infrastructure, not the sender's doing.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use url::{Host, Url};
 
 use super::finding::{CheckDef, Ctx, Finding};
@@ -112,6 +115,7 @@ impl Target<'_> {
 /// The links with their destination facts (worked out once, in `analysis::links`), and
 /// the parsed destination for checks that look at its path or query.
 fn targets(r: &Report) -> Vec<Target<'_>> {
+    let parsed = parsed_destinations(&r.content.links);
     r.content
         .links
         .iter()
@@ -119,11 +123,44 @@ fn targets(r: &Report) -> Vec<Target<'_>> {
         .map(|(index, link)| Target {
             index,
             link,
-            url: link.destination.as_deref().and_then(|d| Url::parse(d).ok()),
+            url: parsed.get(index).cloned().flatten(),
             host: link.destination_host.clone(),
             shown_host: link.shown_host.clone(),
         })
         .collect()
+}
+
+/// The links' destinations, parsed. Most link checks read them in turn, so the last
+/// message's are kept (per thread) and reused while the destinations are the same ones.
+fn parsed_destinations(links: &[Link]) -> Rc<Vec<Option<Url>>> {
+    type Parsed = (Vec<Option<String>>, Rc<Vec<Option<Url>>>);
+    thread_local! {
+        static LAST: RefCell<Option<Parsed>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let same = last.as_ref().is_some_and(|(dests, _)| {
+            dests.len() == links.len()
+                && dests
+                    .iter()
+                    .zip(links)
+                    .all(|(d, l)| d.as_deref() == l.destination.as_deref())
+        });
+        if let (true, Some((_, parsed))) = (same, last.as_ref()) {
+            return Rc::clone(parsed);
+        }
+        let parsed: Rc<Vec<Option<Url>>> = Rc::new(
+            links
+                .iter()
+                .map(|l| l.destination.as_deref().and_then(|d| Url::parse(d).ok()))
+                .collect(),
+        );
+        *last = Some((
+            links.iter().map(|l| l.destination.clone()).collect(),
+            Rc::clone(&parsed),
+        ));
+        parsed
+    })
 }
 
 /// The name of an organisational domain without its ending: `example.co.uk` → `example`.
