@@ -833,8 +833,11 @@ fn hints_alone_ask_for_care_but_never_condemn() {
     // Unsigned, unauthenticated, rushed, with a shortened link and a far-off date: many
     // hints, no claim to be anyone in particular.
     let raw = BASE
-        .replace("Authentication-Results: mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example;\r\n dkim=pass header.d=sender.example; dmarc=pass (p=REJECT) header.from=sender.example\r\n", "Authentication-Results: mx2.corp.example; spf=none smtp.mailfrom=alice@sender.example; dkim=none; dmarc=none header.from=sender.example\r\n")
+        // No checks recorded by the receiving server, so nothing proves or disproves the
+        // sender; replies go to another company.
+        .replace("Authentication-Results: mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example;\r\n dkim=pass header.d=sender.example; dmarc=pass (p=REJECT) header.from=sender.example\r\n", "")
         .replace("DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r\n", "")
+        .replace("To: Bob <bob@corp.example>\r\n", "To: Bob <bob@corp.example>\r\nReply-To: sales@partner.example\r\n")
         .replace(
             "Hi Bob, the minutes are below. See you next week.",
             "Act now, last chance, offer expires today! https://bit.ly/3xYz https://tinyurl.com/abcd",
@@ -916,4 +919,36 @@ fn a_redirect_that_names_its_destination_hides_nothing() {
     assert!(!fires(&named, "open-redirect-link"), "{:?}", named.reasons);
     let hidden = report(&html("Read the full story"));
     assert!(fires(&hidden, "open-redirect-link"), "{:?}", hidden.reasons);
+}
+
+#[test]
+fn nothing_vouching_for_any_sender_is_a_strong_sign_when_the_server_checked() {
+    let unsigned = |ar_value: &str| {
+        ar(ar_value).replace(
+            "DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r\n",
+            "",
+        )
+    };
+    let nobody = report(&unsigned("mx2.corp.example; spf=softfail smtp.mailfrom=alice@sender.example; dkim=none; dmarc=none header.from=sender.example"));
+    assert!(fires(&nobody, "no-sender-proven"), "{:?}", nobody.reasons);
+    assert_eq!(grade_of(&nobody, "no-sender-proven"), Grade::Strong);
+    // SPF passing for the envelope's own domain vouches for someone.
+    let someone = report(&unsigned("mx2.corp.example; spf=pass smtp.mailfrom=bounce@mailer.example; dkim=none; dmarc=none header.from=sender.example"));
+    assert_eq!(outcome(&someone, "no-sender-proven"), Outcome::Pass);
+    // Mail whose checks were never recorded is not judged by their absence.
+    let old = BASE
+        .replace("Authentication-Results: mx2.corp.example; spf=pass smtp.mailfrom=alice@sender.example;\r\n dkim=pass header.d=sender.example; dmarc=pass (p=REJECT) header.from=sender.example\r\n", "")
+        .replace("DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r\n", "");
+    assert_eq!(outcome(&report(&old), "no-sender-proven"), Outcome::Skip);
+    assert!(!fires(&report(BASE), "no-sender-proven"));
+}
+
+#[test]
+fn a_webmail_address_failing_dmarc_was_not_sent_by_its_provider() {
+    let raw = ar("mx2.corp.example; spf=softfail smtp.mailfrom=friend@gmail.com; dkim=none; dmarc=fail (p=NONE) header.from=gmail.com")
+        .replace("From: Alice Example <alice@sender.example>", "From: Alice Example <alice.example@gmail.com>");
+    let r = report(&raw);
+    assert!(fires(&r, "dmarc-fail"), "{:?}", r.reasons);
+    assert_eq!(grade_of(&r, "dmarc-fail"), Grade::Proof);
+    assert_eq!(r.verdict, Verdict::Danger, "{}", r.basis);
 }

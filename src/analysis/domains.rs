@@ -1055,6 +1055,15 @@ pub fn is_free_mail(domain: &str) -> bool {
     index.first(&Norm::new(domain)).is_some()
 }
 
+/// Whether `domain` belongs to a large mail provider that signs every message it sends
+/// (Gmail, Outlook.com, Yahoo…): mail from an address there that fails DMARC was not sent
+/// by the provider.
+pub fn is_signing_mail_provider(domain: &str) -> bool {
+    static T: OnceLock<TableIndex> = OnceLock::new();
+    let index = T.get_or_init(|| TableIndex::new([tables::signing_mail()]));
+    index.first(&Norm::new(domain)).is_some()
+}
+
 /// Whether `host` is a link shortener: a short address that hides where it leads.
 pub fn is_shortener(host: &str) -> bool {
     let h = ascii_host(host);

@@ -3,8 +3,11 @@
 
 use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::auth::aligned;
+use crate::analysis::domains;
 use crate::analysis::identity::org_domain;
-use crate::analysis::types::{AuthOutcome, AuthSource, AuthValue, Family, Grade, Location, Report};
+use crate::analysis::types::{
+    AuthOutcome, AuthSource, AuthValue, Family, Grade, Location, MessageKind, Report,
+};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -66,6 +69,12 @@ pub const CHECKS: &[CheckDef] = &[
         family: Family::Authentication,
         grade: Grade::Hint,
         run: alignment_failure,
+    },
+    CheckDef {
+        id: "no-sender-proven",
+        family: Family::Authentication,
+        grade: Grade::Strong,
+        run: no_sender_proven,
     },
     CheckDef {
         id: "compauth-fail",
@@ -344,9 +353,17 @@ fn dmarc_fail(c: &Ctx) -> Finding {
             // The domain disowns the message outright only when it asks receivers to
             // refuse or quarantine such mail; under "none" it is still gathering reports,
             // and a list or forwarder in the path may be what broke the checks.
+            // A large webmail provider signs everything its users send: an address there
+            // failing DMARC was written on someone else's server, whatever its policy says.
+            let provider = o
+                .domain
+                .as_deref()
+                .or(from_domain(c.r))
+                .is_some_and(domains::is_signing_mail_provider);
             let grade = match dmarc_policy(c.r).as_deref() {
                 _ if relayed => Grade::Hint,
                 Some("reject" | "quarantine") => Grade::Proof,
+                _ if provider => Grade::Proof,
                 _ => Grade::Strong,
             };
             evidence(
@@ -384,6 +401,37 @@ fn dmarc_policy_none(c: &Ctx) -> Finding {
         Some(p) => Finding::pass(format!("The sender's domain asks receivers to {p} fakes")),
         None => Finding::skip("The DMARC policy is not known"),
     }
+}
+
+fn no_sender_proven(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(from) = from_domain(r) else {
+        return Finding::skip("No sender domain");
+    };
+    if r.kind == MessageKind::Machine {
+        return Finding::skip("An automatic message from a mail system, judged by its structure");
+    }
+    if relayed(r) {
+        return Finding::skip(
+            "Relayed by a mailing list or a forwarder, which changes what the checks can prove",
+        );
+    }
+    let rec = &r.auth.recorded;
+    let Some(index) = [&rec.spf, &rec.dkim, &rec.dmarc]
+        .into_iter()
+        .flatten()
+        .find_map(|o| o.header_index)
+    else {
+        return Finding::skip("Your mail server recorded no sender checks for this message");
+    };
+    if let Some(d) = r.sender.authenticated_domains.first() {
+        return Finding::pass(format!("A sender check vouches for {d}"));
+    }
+    Finding::warn(
+        3,
+        format!("Your mail server checked, and nothing vouches for any sender: no allowed server (SPF) and no valid signature (DKIM), neither for {from} nor for anyone else"),
+    )
+    .with_header(r, index)
 }
 
 fn alignment_failure(c: &Ctx) -> Finding {

@@ -36,7 +36,20 @@ struct DomainGroup {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProvidersFile {
-    provider: Vec<DomainGroup>,
+    provider: Vec<Provider>,
+}
+
+/// One mail provider: a group of domains, and whether it signs every message it sends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Provider {
+    #[allow(dead_code)]
+    name: String,
+    #[allow(dead_code)]
+    why: String,
+    domains: Vec<String>,
+    #[serde(default)]
+    signs_all: bool,
 }
 
 /// `shorteners.toml`.
@@ -194,9 +207,24 @@ pub(crate) fn brands() -> &'static [Brand] {
 pub(crate) fn free_mail() -> &'static [String] {
     static T: OnceLock<Vec<String>> = OnceLock::new();
     T.get_or_init(|| {
-        let t = flatten(parse::<ProvidersFile>("mail_providers.toml", MAIL_PROVIDERS).provider);
+        let providers = parse::<ProvidersFile>("mail_providers.toml", MAIL_PROVIDERS).provider;
+        let t: Vec<String> = providers.into_iter().flat_map(|p| p.domains).collect();
         unique("mail_providers.toml", t.iter().map(String::as_str));
         t
+    })
+}
+
+/// Domains of the mail providers that sign every message they send with their own DKIM
+/// key (`signs_all` in mail_providers.toml).
+pub(crate) fn signing_mail() -> &'static [String] {
+    static T: OnceLock<Vec<String>> = OnceLock::new();
+    T.get_or_init(|| {
+        parse::<ProvidersFile>("mail_providers.toml", MAIL_PROVIDERS)
+            .provider
+            .into_iter()
+            .filter(|p| p.signs_all)
+            .flat_map(|p| p.domains)
+            .collect()
     })
 }
 
@@ -461,8 +489,11 @@ mod tests {
                 b.name
             );
         }
+        for p in parse::<ProvidersFile>("mail_providers.toml", MAIL_PROVIDERS).provider {
+            assert!(one_line(&p.why) && !p.name.is_empty(), "{}", p.name);
+            assert!(!p.domains.is_empty(), "{}", p.name);
+        }
         let groups = [
-            parse::<ProvidersFile>("mail_providers.toml", MAIL_PROVIDERS).provider,
             parse::<ShortenersFile>("shorteners.toml", SHORTENERS).shortener,
             parse::<ServicesFile>("mailing_services.toml", MAILING_SERVICES).service,
         ];
