@@ -7,37 +7,15 @@
 //! The corpus lives outside the repository: `$MAILSLEUTH_CORPUS`, else `../shared/corpus`
 //! beside the project. Without one the test prints a note and passes.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use mailsleuth::analysis::{Options, Outcome, Report, Verdict};
 use mailsleuth::report::{json, text, Checked};
-
-fn corpus_root() -> Option<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::var_os("MAILSLEUTH_CORPUS")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([manifest.join("../shared/corpus")])
-        .find(|p| p.is_dir())
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
-}
 
 #[derive(Default)]
 struct Folder {
@@ -116,7 +94,7 @@ struct Run {
 fn corpus_run() -> Option<&'static Run> {
     static RUN: OnceLock<Option<Run>> = OnceLock::new();
     RUN.get_or_init(|| {
-        let root = corpus_root()?;
+        let root = support::corpus()?;
         // Analyse on a thread with the stack the `check` command gives its workers, so
         // these tests see what a user running mailsleuth would.
         let worker = std::thread::Builder::new()
@@ -133,8 +111,7 @@ fn corpus_run() -> Option<&'static Run> {
 }
 
 fn run_corpus(root: PathBuf) -> Run {
-    let mut files = Vec::new();
-    walk(&root, &mut files);
+    let files = support::files_under(&root);
     // As `check` does: dates are judged against the clock.
     let opts = Options::with_clock();
     let mut folders: BTreeMap<String, Folder> = BTreeMap::new();

@@ -8,7 +8,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -36,21 +36,6 @@ fn rank(v: Verdict) -> u8 {
         Verdict::Ok => 0,
         Verdict::Caution => 1,
         Verdict::Danger => 2,
-    }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.is_file() {
-            out.push(p);
-        }
     }
 }
 
@@ -83,10 +68,10 @@ fn no_corpus_message_gets_a_worse_verdict_from_a_dns_server_that_says_no_or_noth
         eprintln!("no corpus at ../shared/corpus (or $MAILSLEUTH_CORPUS): skipped");
         return;
     };
-    let mut files = Vec::new();
-    for folder in FOLDERS {
-        walk(&root.join(folder), &mut files);
-    }
+    let files: Vec<PathBuf> = FOLDERS
+        .iter()
+        .flat_map(|folder| support::files_under(&root.join(folder)))
+        .collect();
     assert!(
         !files.is_empty(),
         "the corpus at {} is empty",
