@@ -325,7 +325,7 @@ fn verdicts_on_labelled_mail() {
     // the filter's verdicts removed, at 0.5 % and 3 % ok.
     let limits: [(&str, f64, f64, f64, f64); 7] = [
         ("phishing", 90.0, 1.0, 100.0, 100.0),
-        (STRIPPED, 62.0, 7.0, 100.0, 100.0),
+        (STRIPPED, 63.5, 7.0, 100.0, 100.0),
         ("ham-list", 0.0, 100.0, 1.0, 0.0),
         ("ham-2002", 0.0, 100.0, 3.0, 0.5),
         ("ham-commercial-2002", 0.0, 100.0, 15.0, 2.0),

@@ -265,6 +265,52 @@ fn brand_keywords() -> &'static BrandKeywords {
 /// Word-boundary, case- and accent-insensitive, and blind to look-alike letters;
 /// "Applebees" does not name Apple, "PаyPal" with a Cyrillic а names PayPal.
 pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
+    brand_named_in_words(text).or_else(|| {
+        // Letters written apart to slip past filters ("I T A Ú", "P.a.y.P.a.l") still name
+        // the brand they spell.
+        let joined = join_spaced_letters(text);
+        (joined != text)
+            .then(|| brand_named_in_words(&joined))
+            .flatten()
+    })
+}
+
+/// `text` with every run of three or more single letters, set apart by spaces, dots,
+/// dashes or underscores, joined into one word: "I T A Ú - Feito" → "ITAÚ Feito".
+fn join_spaced_letters(text: &str) -> String {
+    let tokens = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '.' | '-' | '_'))
+        .filter(|t| !t.is_empty());
+    let mut out: Vec<String> = Vec::new();
+    let mut run = String::new();
+    let mut run_len = 0;
+    let flush = |out: &mut Vec<String>, run: &mut String, run_len: &mut usize| {
+        if *run_len >= 3 {
+            out.push(std::mem::take(run));
+        } else {
+            out.extend(run.chars().map(String::from));
+            run.clear();
+        }
+        *run_len = 0;
+    };
+    for t in tokens {
+        let mut chars = t.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_alphabetic() => {
+                run.push(c);
+                run_len += 1;
+            }
+            _ => {
+                flush(&mut out, &mut run, &mut run_len);
+                out.push(t.to_string());
+            }
+        }
+    }
+    flush(&mut out, &mut run, &mut run_len);
+    out.join(" ")
+}
+
+fn brand_named_in_words(text: &str) -> Option<&'static Brand> {
     let folded = words(&fold(text));
     let plain = words(text);
     let kw = brand_keywords();
@@ -1129,6 +1175,21 @@ pub fn risky_tld(host: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brand_spelt_with_its_letters_apart_is_still_named() {
+        assert_eq!(
+            join_spaced_letters("I T A Ú - FEITO COM VOCÊ."),
+            "ITAÚ FEITO COM VOCÊ"
+        );
+        assert_eq!(join_spaced_letters("P.a.y.P.a.l Service"), "PayPal Service");
+        assert_eq!(join_spaced_letters("A B Smith"), "A B Smith");
+        assert_eq!(
+            brand_named_in("I T A Ú - FEITO COM VOCÊ.").map(|b| b.name.as_str()),
+            Some("Itaú")
+        );
+        assert!(brand_named_in("J. R. R. Tolkien Society").is_none());
+    }
 
     #[test]
     fn the_placeholder_name_example_imitates_nothing() {
