@@ -1084,10 +1084,10 @@ pub fn is_government(domain: &str) -> bool {
     }
 }
 
-/// Whether `domain` is the placeholder name "example" under some ending: `example.com`,
+/// Whether `domain` is the stand-in name "example" under some ending: `example.com`,
 /// `example.net` and `example.org` (reserved by RFC 2606), and the national registries' own
 /// reservations such as `example.jp`. Documentation and anonymised mail use it for "some
-/// domain"; two such names share a placeholder, not an identity.
+/// domain"; two such names share a stand-in, not an identity.
 pub fn is_example_name(domain: &str) -> bool {
     let d = ascii_host(domain);
     let org = crate::analysis::identity::org_domain(d.trim_end_matches('.'));
@@ -1192,7 +1192,7 @@ mod tests {
     }
 
     #[test]
-    fn the_placeholder_name_example_imitates_nothing() {
+    fn the_stand_in_name_example_imitates_nothing() {
         for d in [
             "example.com",
             "mail1.example.org",

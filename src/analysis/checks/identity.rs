@@ -724,7 +724,7 @@ fn lookalike_domain(c: &Ctx) -> Finding {
     };
     if domains::is_example_name(domain) {
         return Finding::skip(format!(
-            "{domain} is the placeholder name reserved for examples, which imitates nothing"
+            "{domain} is the stand-in name reserved for examples, which imitates nothing"
         ));
     }
     let mut protected: Vec<String> = r.identity.recipient_domains.clone();
