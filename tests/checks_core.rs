@@ -952,3 +952,30 @@ fn a_webmail_address_failing_dmarc_was_not_sent_by_its_provider() {
     assert_eq!(grade_of(&r, "dmarc-fail"), Grade::Proof);
     assert_eq!(r.verdict, Verdict::Danger, "{}", r.basis);
 }
+
+#[test]
+fn an_ask_in_a_newsletter_sent_under_a_known_mailing_services_name_stays_a_hint() {
+    let raw = ar("mx2.corp.example; spf=pass smtp.mailfrom=bounces@sendgrid.net; dkim=pass header.d=sendgrid.net; dmarc=none header.from=sender.example")
+        .replace("Return-Path: <alice@sender.example>", "Return-Path: <bounces@sendgrid.net>")
+        .replace(
+            "DKIM-Signature: v=1; a=rsa-sha256; d=sender.example;",
+            "DKIM-Signature: v=1; a=rsa-sha256; d=sendgrid.net;",
+        )
+        .replace(
+            "Hi Bob, the minutes are below. See you next week.",
+            "Congratulations, you have won a prize in our summer draw!",
+        );
+    let r = report(&raw);
+    assert!(fires(&r, "prize-lure"), "{:?}", r.reasons);
+    assert_eq!(grade_of(&r, "prize-lure"), Grade::Hint);
+    // The same ask with nothing vouching for anyone is a strong sign.
+    let unproven = ar("mx2.corp.example; spf=softfail smtp.mailfrom=alice@sender.example; dkim=none; dmarc=none header.from=sender.example")
+        .replace("DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=s1; h=from:to:subject; bh=x; b=y\r\n", "")
+        .replace(
+            "Hi Bob, the minutes are below. See you next week.",
+            "Congratulations, you have won a prize in our summer draw!",
+        );
+    let r = report(&unproven);
+    assert!(fires(&r, "prize-lure"), "{:?}", r.reasons);
+    assert_eq!(grade_of(&r, "prize-lure"), Grade::Strong);
+}

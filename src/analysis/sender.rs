@@ -218,6 +218,14 @@ pub fn proof_missing_or_elsewhere(r: &Report) -> bool {
     if s.from_proven || s.via_list || s.arc_vouched || r.kind == MessageKind::Machine {
         return false;
     }
+    // A known mailing service that authenticated the message answers for an account
+    // holder it knows: newsletters of small senders often go out under its name only.
+    if s.mailing_service
+        .as_ref()
+        .is_some_and(|m| s.authenticated_domains.contains(m))
+    {
+        return false;
+    }
     // What the receiving server recorded at delivery, only: a live re-check that finds
     // nothing today (a domain gone, a server that does not answer) proves nothing about
     // the day the message arrived.
