@@ -276,38 +276,40 @@ pub fn brand_named_in(text: &str) -> Option<&'static Brand> {
 }
 
 /// `text` with every run of three or more single letters, set apart by spaces, dots,
-/// dashes or underscores, joined into one word: "I T A Ú - Feito" → "ITAÚ Feito".
+/// dashes or underscores, joined into one word ("I T A Ú - Feito" → "ITAÚ - Feito"); the
+/// rest of the text is left as it is.
 fn join_spaced_letters(text: &str) -> String {
-    let tokens = text
-        .split(|c: char| c.is_whitespace() || matches!(c, '.' | '-' | '_'))
-        .filter(|t| !t.is_empty());
-    let mut out: Vec<String> = Vec::new();
-    let mut run = String::new();
-    let mut run_len = 0;
-    let flush = |out: &mut Vec<String>, run: &mut String, run_len: &mut usize| {
-        if *run_len >= 3 {
-            out.push(std::mem::take(run));
-        } else {
-            out.extend(run.chars().map(String::from));
-            run.clear();
-        }
-        *run_len = 0;
-    };
-    for t in tokens {
-        let mut chars = t.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) if c.is_alphabetic() => {
-                run.push(c);
-                run_len += 1;
+    let chars: Vec<char> = text.chars().collect();
+    let is_sep = |c: char| c.is_whitespace() || matches!(c, '.' | '-' | '_');
+    let letter_at = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c.is_alphabetic() && (i == 0 || !letter_at(i - 1)) {
+            // Letters standing alone, each followed by separators and the next one.
+            let mut letters = vec![c];
+            let mut end = i + 1;
+            while !letter_at(end) {
+                let mut next = end;
+                while chars.get(next).is_some_and(|&c| is_sep(c)) {
+                    next += 1;
+                }
+                if next == end || !letter_at(next) || letter_at(next + 1) {
+                    break;
+                }
+                letters.extend(chars.get(next));
+                end = next + 1;
             }
-            _ => {
-                flush(&mut out, &mut run, &mut run_len);
-                out.push(t.to_string());
+            if letters.len() >= 3 {
+                out.extend(letters);
+                i = end;
+                continue;
             }
         }
+        out.push(c);
+        i += 1;
     }
-    flush(&mut out, &mut run, &mut run_len);
-    out.join(" ")
+    out
 }
 
 fn brand_named_in_words(text: &str) -> Option<&'static Brand> {
@@ -1180,7 +1182,12 @@ mod tests {
     fn a_brand_spelt_with_its_letters_apart_is_still_named() {
         assert_eq!(
             join_spaced_letters("I T A Ú - FEITO COM VOCÊ."),
-            "ITAÚ FEITO COM VOCÊ"
+            "ITAÚ - FEITO COM VOCÊ."
+        );
+        assert_eq!(join_spaced_letters("mail.lido.fi"), "mail.lido.fi");
+        assert_eq!(
+            join_spaced_letters("J. R. R. Tolkien Society"),
+            "JRR. Tolkien Society"
         );
         assert_eq!(join_spaced_letters("P.a.y.P.a.l Service"), "PayPal Service");
         assert_eq!(join_spaced_letters("A B Smith"), "A B Smith");
