@@ -749,7 +749,6 @@ pub enum Grade {
 }
 
 impl Grade {
-    pub const ALL: [Grade; 3] = [Grade::Proof, Grade::Strong, Grade::Hint];
     pub fn as_str(self) -> &'static str {
         match self {
             Grade::Proof => "proof",
