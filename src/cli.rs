@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -353,22 +353,18 @@ fn dedupe_labels(labels: &mut [Option<String>], paths: &[PathBuf]) {
 
 /// Standard input, read once and shared by every `-` argument.
 fn read_stdin(max_size: usize) -> Result<Vec<u8>, Failure> {
-    let mut buf = Vec::new();
-    // One byte over the limit is enough for the loader to report the message as too large.
-    let limit = u64::try_from(max_size)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    std::io::stdin()
-        .lock()
-        .take(limit)
-        .read_to_end(&mut buf)
-        .map_err(|e| {
-            Failure::from(LoadError::Unreadable {
+    load::read_capped(std::io::stdin().lock(), max_size).map_err(|e| {
+        Failure::from(match e {
+            load::Capped::Io(e) => LoadError::Unreadable {
                 path: "standard input".into(),
                 reason: e.to_string(),
-            })
-        })?;
-    Ok(buf)
+            },
+            load::Capped::Over => LoadError::TooLarge {
+                size: format!("more than {}", load::human_size(max_size as u64)),
+                limit: load::human_size(max_size as u64),
+            },
+        })
+    })
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {

@@ -4,10 +4,12 @@
 use std::sync::Arc;
 
 use crate::analysis::{self, Options, Report};
+use crate::limits::{Limit, LimitHit};
 use crate::load::{attached, msg, Found, LoadError, Origin};
 
-/// Messages attached to attached messages are opened this many levels deep, no deeper.
-pub const MAX_ATTACHED_DEPTH: usize = 3;
+/// Messages attached to attached messages are opened this many levels deep, no deeper
+/// (see `limits`).
+pub const MAX_ATTACHED_DEPTH: usize = crate::limits::NESTING;
 
 /// A carrier whose own text is at most this long is "a short forward" (the attachment is
 /// the point of it).
@@ -90,6 +92,7 @@ pub fn analyse(found: Found, opts: &Options) -> Vec<Analysed> {
             bytes,
             origin: found.origin,
             notes: found.notes,
+            limits: found.limits,
             carrier: None,
             depth: 0,
         },
@@ -104,6 +107,7 @@ struct Item {
     bytes: Vec<u8>,
     origin: Origin,
     notes: Vec<String>,
+    limits: Vec<LimitHit>,
     carrier: Option<usize>,
     depth: usize,
 }
@@ -126,7 +130,34 @@ fn add(out: &mut Vec<Analysed>, item: Item, opts: &Options) {
             report.notes.push(carried_note(carrier));
         }
     }
-    let found = attached::find(&item.bytes, opts.max_size);
+    let attached::AttachedMessages {
+        messages: found,
+        beyond,
+    } = attached::find(&item.bytes, opts.max_size);
+    let too_deep = !found.is_empty() && item.depth + 1 > MAX_ATTACHED_DEPTH;
+    if let Ok(report) = &mut result {
+        // Attached messages that will not be checked as entries of their own are a part of
+        // this message nobody examines: its report says so, and its verdict weighs it.
+        let mut reached = !item.limits.is_empty();
+        report.limits.extend(item.limits);
+        if beyond > 0 {
+            report.limits.push(LimitHit::new(
+                Limit::AttachedMessages,
+                found.len(),
+                Some(found.len() + beyond),
+            ));
+            reached = true;
+        }
+        if too_deep && !report.limits.iter().any(|h| h.what == Limit::Nesting) {
+            report
+                .limits
+                .push(LimitHit::new(Limit::Nesting, 0, Some(found.len() + beyond)));
+            reached = true;
+        }
+        if reached {
+            analysis::finish(report, opts);
+        }
+    }
     let raw = (!rebuilt).then(|| Arc::<[u8]>::from(item.bytes));
     out.push(Analysed {
         suffix: item.suffix.clone(),
@@ -139,17 +170,12 @@ fn add(out: &mut Vec<Analysed>, item: Item, opts: &Options) {
         return;
     }
     if let Some(Ok(report)) = out.get_mut(index).map(|a| &mut a.result) {
-        report.notes.push(if item.depth + 1 > MAX_ATTACHED_DEPTH {
-            format!(
-                "It carries {} attached message(s) nested more than {MAX_ATTACHED_DEPTH} levels deep; mailsleuth did not open them",
-                found.len()
-            )
-        } else {
-            format!(
+        if !too_deep {
+            report.notes.push(format!(
                 "It carries {} attached message(s), each checked as an entry of its own",
                 found.len()
-            )
-        });
+            ));
+        }
     }
     for (n, a) in found.into_iter().enumerate() {
         let suffix = if item.suffix.is_empty() {
@@ -178,6 +204,7 @@ fn add(out: &mut Vec<Analysed>, item: Item, opts: &Options) {
                     bytes,
                     origin: a.origin,
                     notes: Vec::new(),
+                    limits: a.limits,
                     carrier: Some(index),
                     depth: item.depth + 1,
                 },

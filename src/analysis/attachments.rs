@@ -10,55 +10,127 @@ use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
 use super::types::{ArchiveMember, Attachment};
+use crate::limits::{self, Budget, Limit};
 
-/// Most attachments listed (attached messages included).
-pub const MAX_ATTACHMENTS: usize = 200;
-/// Most archive entries listed per archive.
-pub const MAX_ARCHIVE_ENTRIES: usize = 500;
+/// Most attachments listed, attached messages included (see `limits`).
+pub const MAX_ATTACHMENTS: usize = limits::ATTACHMENTS;
+/// Most archive entries listed per archive (see `limits`).
+pub const MAX_ARCHIVE_ENTRIES: usize = limits::ARCHIVE_ENTRIES;
 /// How deep attached messages are opened to list their own attachments.
-const MAX_MESSAGE_DEPTH: usize = 3;
+const MAX_MESSAGE_DEPTH: usize = limits::NESTING;
 /// Most bytes of an HTML/SVG attachment read when looking for forms and scripts.
-const MAX_HTML_SCAN: usize = 1024 * 1024;
+const MAX_HTML_SCAN: usize = limits::HTML_ATTACHMENT_BYTES;
 
-/// Lists every attachment of the message, and those of attached messages (with `parent` set).
-pub fn extract(msg: &Message) -> Vec<Attachment> {
-    let mut out = Vec::new();
-    collect(msg, None, 0, &mut out);
+/// Lists every attachment of the message, and those of attached messages (with `parent`
+/// set). Limits reached are recorded in `budget`.
+pub fn extract(msg: &Message, budget: &mut Budget) -> Vec<Attachment> {
+    let mut walk = Walk {
+        out: Vec::new(),
+        budget,
+        beyond: 0,
+        opened: 0,
+        unopened: 0,
+        unlooked: 0,
+    };
+    walk.collect(msg, None, 0);
+    let Walk {
+        out,
+        budget,
+        beyond,
+        opened,
+        unopened,
+        unlooked,
+    } = walk;
+    if beyond > 0 {
+        budget.hit(Limit::Attachments, out.len(), Some(out.len() + beyond));
+    }
+    if unopened > 0 {
+        budget.hit(Limit::Nesting, opened, Some(opened + unopened));
+    }
+    if unlooked > 0 {
+        budget.hit(Limit::Time, out.len() - unlooked, Some(out.len()));
+    }
     out
 }
 
-fn collect(msg: &Message, parent: Option<usize>, depth: usize, out: &mut Vec<Attachment>) {
-    for id in &msg.attachments {
-        if out.len() >= MAX_ATTACHMENTS {
-            return;
-        }
-        let Some(part) = msg.parts.get(*id as usize) else {
-            continue;
-        };
-        let index = out.len();
-        let att = describe(part, parent);
-        let is_message = att.is_message;
-        out.push(att);
-        if depth >= MAX_MESSAGE_DEPTH {
-            continue;
-        }
-        match &part.body {
-            PartType::Message(inner) => collect(inner, Some(index), depth + 1, out),
-            // An .eml sent as a plain file is still a message whose attachments matter.
-            PartType::Binary(bytes) | PartType::InlineBinary(bytes) if is_message => {
-                if let Some(inner) = mail_parser::MessageParser::default().parse(bytes.as_ref()) {
-                    collect(&inner, Some(index), depth + 1, out);
-                }
+/// The attachments found so far and what was left out.
+struct Walk<'b> {
+    out: Vec<Attachment>,
+    budget: &'b mut Budget,
+    /// Attachments past the limit (counted, not looked at).
+    beyond: usize,
+    /// Attached messages opened, and those nested too deep to open.
+    opened: usize,
+    unopened: usize,
+    /// Attachments listed by name only because the time for looking inside ran out.
+    unlooked: usize,
+}
+
+impl Walk<'_> {
+    fn collect(&mut self, msg: &Message, parent: Option<usize>, depth: usize) {
+        for (n, id) in msg.attachments.iter().enumerate() {
+            if self.out.len() >= MAX_ATTACHMENTS {
+                self.beyond += msg.attachments.len() - n;
+                return;
             }
-            _ => {}
+            let Some(part) = msg.parts.get(*id as usize) else {
+                continue;
+            };
+            let index = self.out.len();
+            let att = if self.budget.out_of_time() {
+                self.unlooked += 1;
+                named_only(part, parent)
+            } else {
+                describe(part, parent, self.budget)
+            };
+            let is_message = att.is_message;
+            self.out.push(att);
+            let nested = match &part.body {
+                PartType::Message(_) => true,
+                // An .eml sent as a plain file is still a message whose attachments matter.
+                PartType::Binary(_) | PartType::InlineBinary(_) => is_message,
+                _ => false,
+            };
+            if !nested {
+                continue;
+            }
+            if depth >= MAX_MESSAGE_DEPTH {
+                self.unopened += 1;
+                continue;
+            }
+            match &part.body {
+                PartType::Message(inner) => {
+                    self.opened += 1;
+                    self.collect(inner, Some(index), depth + 1);
+                }
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+                    if let Some(inner) = mail_parser::MessageParser::default().parse(bytes.as_ref())
+                    {
+                        self.opened += 1;
+                        self.collect(&inner, Some(index), depth + 1);
+                    }
+                }
+                _ => {}
+            }
         }
     }
 }
 
-/// Describes one MIME part (see `describe_bytes` for the bytes themselves).
-fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
-    let recovered = recover_base64(part).or_else(|| uudecode_part(part));
-    let bytes = recovered.as_deref().unwrap_or_else(|| part.contents());
+/// An attachment listed by its name and declared type alone.
+fn named_only(part: &MessagePart, parent: Option<usize>) -> Attachment {
+    let (filename, declared_type) = names(part);
+    Attachment {
+        size: part.contents().len(),
+        is_message: declared_type == "message/rfc822",
+        filename,
+        declared_type,
+        parent,
+        ..Attachment::default()
+    }
+}
+
+/// The file name and declared type of a MIME part.
+fn names(part: &MessagePart) -> (Option<String>, String) {
     let filename = part
         .attachment_name()
         .map(|n| n.trim_matches(['"', '\'']).to_string())
@@ -71,7 +143,15 @@ fn describe(part: &MessagePart, parent: Option<usize>) -> Attachment {
         })
         .unwrap_or_else(|| "text/plain".to_string())
         .to_ascii_lowercase();
-    let mut att = describe_bytes(bytes, filename, declared_type);
+    (filename, declared_type)
+}
+
+/// Describes one MIME part (see `describe_bytes` for the bytes themselves).
+fn describe(part: &MessagePart, parent: Option<usize>, budget: &mut Budget) -> Attachment {
+    let recovered = recover_base64(part).or_else(|| uudecode_part(part));
+    let bytes = recovered.as_deref().unwrap_or_else(|| part.contents());
+    let (filename, declared_type) = names(part);
+    let mut att = describe_bytes(bytes, filename, declared_type, budget);
     att.parent = parent;
     if matches!(part.body, PartType::Message(_)) {
         att.is_message = true;
@@ -151,8 +231,14 @@ pub fn uudecode(data: &[u8]) -> Option<Vec<u8>> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Sniffs, hashes and (for ZIP) lists the bytes of one attachment.
-pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: String) -> Attachment {
+/// Sniffs, hashes and (for ZIP) lists the bytes of one attachment; what it unpacks is taken
+/// from `budget`, and limits reached are recorded there.
+pub fn describe_bytes(
+    bytes: &[u8],
+    filename: Option<String>,
+    declared_type: String,
+    budget: &mut Budget,
+) -> Attachment {
     let mut sniffed = sniff(bytes);
     let mut att = Attachment {
         size: bytes.len(),
@@ -161,7 +247,7 @@ pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: Str
     };
 
     if sniffed == Some("zip") {
-        list_zip(bytes, &mut att);
+        list_zip(bytes, &mut att, budget);
         let has = |name: &str| {
             att.archive_members
                 .iter()
@@ -194,7 +280,7 @@ pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: Str
     }
 
     if sniffed == Some("pdf") {
-        att.pdf = Some(crate::analysis::pdf::scan(bytes));
+        att.pdf = Some(crate::analysis::pdf::scan(bytes, budget));
     }
 
     let lower_name = filename.as_deref().unwrap_or("").to_ascii_lowercase();
@@ -212,6 +298,9 @@ pub fn describe_bytes(bytes: &[u8], filename: Option<String>, declared_type: Str
         .iter()
         .any(|e| lower_name.ends_with(e));
     if markup {
+        if bytes.len() > MAX_HTML_SCAN {
+            budget.hit(Limit::HtmlAttachment, MAX_HTML_SCAN, Some(bytes.len()));
+        }
         let (form, active) = scan_markup(bytes);
         att.html_has_form = form;
         att.html_has_script = active;
@@ -415,7 +504,7 @@ fn sniff_text(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Lists a ZIP archive's entries from its central directory (nothing is decompressed).
-fn list_zip(bytes: &[u8], att: &mut Attachment) {
+fn list_zip(bytes: &[u8], att: &mut Attachment, budget: &mut Budget) {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => {
@@ -441,6 +530,7 @@ fn list_zip(bytes: &[u8], att: &mut Attachment) {
         }
     }
     if total > MAX_ARCHIVE_ENTRIES {
+        budget.hit(Limit::ArchiveEntries, MAX_ARCHIVE_ENTRIES, Some(total));
         att.archive_error = Some(format!(
             "only the first {MAX_ARCHIVE_ENTRIES} of {total} entries are listed"
         ));
@@ -575,7 +665,12 @@ mod tests {
     #[test]
     fn zip_is_listed_without_extracting() {
         let z = zip_with(&[("docs/invoice.pdf.exe", &pe()), ("readme.txt", b"hi")]);
-        let a = describe_bytes(&z, Some("files.zip".into()), "application/zip".into());
+        let a = describe_bytes(
+            &z,
+            Some("files.zip".into()),
+            "application/zip".into(),
+            &mut Budget::new(),
+        );
         assert_eq!(a.sniffed_type.as_deref(), Some("zip"));
         assert_eq!(a.archive_members.len(), 2);
         assert_eq!(a.archive_members[0].name, "docs/invoice.pdf.exe");
@@ -594,6 +689,7 @@ mod tests {
             &z,
             Some("report.docm".into()),
             "application/octet-stream".into(),
+            &mut Budget::new(),
         );
         assert_eq!(a.sniffed_type.as_deref(), Some("ooxml"));
         assert!(a.has_macros);
@@ -603,11 +699,21 @@ mod tests {
     fn old_office_files_with_vba_are_recognised() {
         let mut doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
         doc.extend_from_slice(&[0u8; 200]);
-        let plain = describe_bytes(&doc, Some("a.doc".into()), "application/msword".into());
+        let plain = describe_bytes(
+            &doc,
+            Some("a.doc".into()),
+            "application/msword".into(),
+            &mut Budget::new(),
+        );
         assert_eq!(plain.sniffed_type.as_deref(), Some("ole2"));
         assert!(!plain.has_macros);
         doc.extend("_VBA_PROJECT".encode_utf16().flat_map(u16::to_le_bytes));
-        let with_vba = describe_bytes(&doc, Some("a.doc".into()), "application/msword".into());
+        let with_vba = describe_bytes(
+            &doc,
+            Some("a.doc".into()),
+            "application/msword".into(),
+            &mut Budget::new(),
+        );
         assert!(with_vba.has_macros);
     }
 
@@ -617,6 +723,7 @@ mod tests {
             b"PK\x03\x04garbage",
             Some("x.zip".into()),
             "application/zip".into(),
+            &mut Budget::new(),
         );
         assert!(a.archive_error.is_some());
         assert!(a.archive_members.is_empty());
@@ -626,19 +733,26 @@ mod tests {
     fn html_attachment_form_and_script() {
         let page = b"<html><body><form action=x><input type=password></form>\
                      <img src=x onerror=\"go()\"></body></html>";
-        let a = describe_bytes(page, Some("scan.htm".into()), "text/html".into());
+        let a = describe_bytes(
+            page,
+            Some("scan.htm".into()),
+            "text/html".into(),
+            &mut Budget::new(),
+        );
         assert!(a.html_has_form);
         assert!(a.html_has_script);
         let plain = describe_bytes(
             b"<html><p>Receipt</p></html>",
             Some("r.html".into()),
             "text/html".into(),
+            &mut Budget::new(),
         );
         assert!(!plain.html_has_form && !plain.html_has_script);
         let redirect = describe_bytes(
             b"<meta http-equiv=\"refresh\" content=\"0; url=https://x.example\">",
             Some("doc.html".into()),
             "text/html".into(),
+            &mut Budget::new(),
         );
         assert!(redirect.html_has_script);
     }
@@ -653,7 +767,7 @@ mod tests {
         let msg = mail_parser::MessageParser::default()
             .parse(raw.as_bytes())
             .expect("parses");
-        let atts = extract(&msg);
+        let atts = extract(&msg, &mut Budget::new());
         let pdf = atts.iter().find(|a| a.filename.as_deref() == Some("a.pdf"));
         assert!(pdf.is_some(), "{atts:#?}");
         let kind = pdf.and_then(|a| a.sniffed_type.as_deref());
@@ -704,7 +818,7 @@ mod tests {
         let msg = mail_parser::MessageParser::default()
             .parse(raw.as_bytes())
             .expect("parses");
-        let atts = extract(&msg);
+        let atts = extract(&msg, &mut Budget::new());
         assert!(atts.first().is_some_and(|a| a.is_message), "{atts:#?}");
         assert!(
             atts.iter()
@@ -726,7 +840,7 @@ mod tests {
         let msg = mail_parser::MessageParser::default()
             .parse(raw.as_bytes())
             .expect("parses");
-        let atts = extract(&msg);
+        let atts = extract(&msg, &mut Budget::new());
         assert_eq!(atts.len(), 2, "{atts:#?}");
         assert!(atts[0].is_message);
         assert_eq!(atts[1].filename.as_deref(), Some("run.exe"));

@@ -6,15 +6,19 @@
 use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 use mail_parser::{Message, PartType};
 
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use super::text::clip;
 use super::types::{Content, Link};
+use crate::limits::{self, Budget, Limit};
 
-/// Most bytes of plain-text rendering kept.
-pub const MAX_TEXT_BYTES: usize = 200 * 1024;
-/// Most bytes of HTML read, over all HTML parts together.
-pub const MAX_HTML_BYTES: usize = 2 * 1024 * 1024;
-/// Most links listed.
-pub const MAX_LINKS: usize = 1000;
+/// Most bytes of plain-text rendering kept (see `limits`).
+pub const MAX_TEXT_BYTES: usize = limits::TEXT_BYTES;
+/// Most bytes of HTML read, over all HTML parts together (see `limits`).
+pub const MAX_HTML_BYTES: usize = limits::HTML_BYTES;
+/// Most different links listed (see `limits`).
+pub const MAX_LINKS: usize = limits::LINKS;
 /// Most hidden-text samples kept, and their length in characters.
 const MAX_HIDDEN_SAMPLES: usize = 12;
 const HIDDEN_SAMPLE_CHARS: usize = 160;
@@ -24,17 +28,20 @@ const MAX_FORM_ACTIONS: usize = 20;
 const MAX_HREF_CHARS: usize = 2048;
 const MAX_SHOWN_CHARS: usize = 300;
 
-/// Reads the message's own body parts (not attachments) into a `Content`.
-pub fn extract(msg: &Message) -> Content {
+/// Reads the message's own body parts (not attachments) into a `Content`; limits reached
+/// are recorded in `budget`.
+pub fn extract(msg: &Message, budget: &mut Budget) -> Content {
     let mut content = Content::default();
 
     let mut plain = Capped::default();
+    let mut plain_total = 0usize;
     for id in &msg.text_body {
         let Some(part) = msg.parts.get(*id as usize) else {
             continue;
         };
         if let PartType::Text(text) = &part.body {
             content.has_plain = true;
+            plain_total += text.len();
             if !plain.text.is_empty() {
                 plain.push_str("\n\n");
             }
@@ -43,23 +50,33 @@ pub fn extract(msg: &Message) -> Content {
     }
 
     let mut html = HtmlScan::default();
-    let mut budget = MAX_HTML_BYTES;
+    let mut html_left = MAX_HTML_BYTES;
+    let mut html_total = 0usize;
     for id in &msg.html_body {
         let Some(part) = msg.parts.get(*id as usize) else {
             continue;
         };
         if let PartType::Html(source) = &part.body {
             content.has_html = true;
-            let slice = prefix(source, budget);
+            html_total += source.len();
+            let slice = prefix(source, html_left);
             if slice.len() < source.len() {
                 content.truncated = true;
             }
-            budget = budget.saturating_sub(slice.len());
+            html_left = html_left.saturating_sub(slice.len());
             html.scan(slice);
         }
     }
+    if html_total > MAX_HTML_BYTES {
+        budget.hit(Limit::Html, MAX_HTML_BYTES, Some(html_total));
+    }
     let html_text = html.out.finish();
     content.truncated |= plain.truncated || html.out.truncated;
+    if plain.truncated {
+        budget.hit(Limit::Text, MAX_TEXT_BYTES, Some(plain_total));
+    } else if html.out.truncated {
+        budget.hit(Limit::Text, MAX_TEXT_BYTES, None);
+    }
 
     // A plain part is the sender's own text version; but some senders ship an empty or
     // token plain part next to the real HTML, and the reader sees the HTML.
@@ -72,13 +89,17 @@ pub fn extract(msg: &Message) -> Content {
         html_text.clone()
     };
 
-    content.links = html.links;
+    let mut links = html.links;
     if content.has_plain {
-        bare_urls(&plain.text, false, &mut content.links);
+        bare_urls(&plain.text, false, &mut links);
     }
     if content.has_html {
-        bare_urls(&html_text, true, &mut content.links);
+        bare_urls(&html_text, true, &mut links);
     }
+    if links.beyond > 0 {
+        budget.hit(Limit::Links, MAX_LINKS, Some(MAX_LINKS + links.beyond));
+    }
+    content.links = links.links;
     content.forms = html.forms;
     content.form_actions = html.form_actions;
     content.images = html.images;
@@ -106,6 +127,31 @@ fn prefix(s: &str, max: usize) -> &str {
 
 fn count_visible(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// The links of a message, each different one (destination and shown text) once, with a
+/// count of the different ones beyond the limit. Repeats cost nothing: a list of 100,000
+/// copies of one link is one link, examined.
+#[derive(Default)]
+struct LinkSet {
+    links: Vec<Link>,
+    seen: HashSet<u64>,
+    beyond: usize,
+}
+
+impl LinkSet {
+    fn push(&mut self, link: Link) {
+        let mut h = DefaultHasher::new();
+        (&link.href, &link.shown_text).hash(&mut h);
+        if !self.seen.insert(h.finish()) {
+            return;
+        }
+        if self.links.len() >= MAX_LINKS {
+            self.beyond += 1;
+            return;
+        }
+        self.links.push(link);
+    }
 }
 
 /// Text with a size cap that records when it was hit.
@@ -331,7 +377,7 @@ struct HtmlScan {
     out: TextOut,
     stack: Vec<Frame>,
     anchor: Option<Anchor>,
-    links: Vec<Link>,
+    links: LinkSet,
     forms: usize,
     form_actions: Vec<String>,
     inputs: usize,
@@ -606,9 +652,6 @@ impl HtmlScan {
         let Some(a) = self.anchor.take() else {
             return;
         };
-        if self.links.len() >= MAX_LINKS {
-            return;
-        }
         let shown = clip(&collapse(&a.text), MAX_SHOWN_CHARS);
         let href = a.href.trim();
         self.links.push(Link {
@@ -976,10 +1019,10 @@ pub fn shown_host(text: &str) -> Option<String> {
 }
 
 /// URLs written out in text (not behind a link), added unless already listed.
-fn bare_urls(text: &str, from_html: bool, links: &mut Vec<Link>) {
+fn bare_urls(text: &str, from_html: bool, links: &mut LinkSet) {
     let lower = text.to_ascii_lowercase();
     let mut pos = 0usize;
-    while links.len() < MAX_LINKS {
+    loop {
         let rest = lower.get(pos..).unwrap_or("");
         let next = ["http://", "https://", "www."]
             .iter()
@@ -1005,7 +1048,11 @@ fn bare_urls(text: &str, from_html: bool, links: &mut Vec<Link>) {
         if !boundary_ok || url.len() < 8 {
             continue;
         }
-        if links.iter().any(|l| l.href == url || l.shown_text == url) {
+        if links
+            .links
+            .iter()
+            .any(|l| l.href == url || l.shown_text == url)
+        {
             continue;
         }
         let host = host_of(url);
@@ -1032,7 +1079,7 @@ mod tests {
         let msg = mail_parser::MessageParser::default()
             .parse(raw.as_bytes())
             .expect("test message parses");
-        extract(&msg)
+        extract(&msg, &mut Budget::new())
     }
 
     fn html_mail(body: &str) -> Content {

@@ -355,6 +355,12 @@ fn ascii_host(domain: &str) -> String {
     }
 }
 
+/// Whether an ASCII (punycode) host name is one DNS can hold: labels of 1 to 63 bytes,
+/// 253 bytes in all (RFC 1035 §2.3.4).
+pub fn is_dns_name(ascii: &str) -> bool {
+    ascii.len() <= 253 && ascii.split('.').all(|l| !l.is_empty() && l.len() <= 63)
+}
+
 /// Whether `d` is `label` under a country-code suffix (a `name.*` table entry).
 fn national_site(org: &str, label: &str) -> bool {
     let Some(rest) = org.strip_prefix(label).and_then(|r| r.strip_prefix('.')) else {
@@ -509,6 +515,11 @@ struct Parts {
 
 fn parts(domain: &str) -> Option<Parts> {
     let ascii = ascii_host(domain);
+    if !is_dns_name(&ascii) {
+        // No such name can exist, so it imitates nothing, and comparing it letter by
+        // letter would only cost time (a crafted host can be megabytes long).
+        return None;
+    }
     let org = org_domain(&ascii);
     let sfx = psl::suffix(org.as_bytes())?;
     let private_suffix = sfx.typ() == Some(psl::Type::Private);

@@ -11,6 +11,7 @@ use url::Url;
 use super::content;
 use super::identity::org_domain;
 use super::types::{Attachment, Link};
+use crate::limits::{Budget, Limit};
 
 /// Wrappers are unwrapped at most this many times (a wrapper inside a wrapper is common
 /// when mail is forwarded between organisations; more is a loop or a trick).
@@ -68,7 +69,12 @@ fn resolve_one(link: &mut Link) {
 
 /// Puts the web links found inside PDF attachments among the message's links, marked with
 /// the file they sit in, so every link check looks at them too.
-pub fn add_attachment_links(links: &mut Vec<Link>, attachments: &[Attachment]) {
+pub fn add_attachment_links(
+    links: &mut Vec<Link>,
+    attachments: &[Attachment],
+    budget: &mut Budget,
+) {
+    let mut beyond = 0;
     for a in attachments {
         let Some(pdf) = a.pdf.as_ref() else {
             continue;
@@ -78,8 +84,15 @@ pub fn add_attachment_links(links: &mut Vec<Link>, attachments: &[Attachment]) {
             .clone()
             .unwrap_or_else(|| "an attached PDF".to_string());
         for href in &pdf.links {
+            if links
+                .iter()
+                .any(|l| &l.href == href && l.in_attachment.is_some())
+            {
+                continue;
+            }
             if links.len() >= content::MAX_LINKS {
-                return;
+                beyond += 1;
+                continue;
             }
             links.push(Link {
                 href: href.clone(),
@@ -87,6 +100,17 @@ pub fn add_attachment_links(links: &mut Vec<Link>, attachments: &[Attachment]) {
                 in_attachment: Some(name.clone()),
                 ..Link::default()
             });
+        }
+    }
+    if beyond > 0 {
+        if budget.reached(Limit::Links) {
+            budget.hit(Limit::Links, 0, Some(beyond));
+        } else {
+            budget.hit(
+                Limit::Links,
+                content::MAX_LINKS,
+                Some(content::MAX_LINKS + beyond),
+            );
         }
     }
 }

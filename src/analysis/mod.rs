@@ -43,6 +43,7 @@ pub mod verdict;
 
 pub use types::*;
 
+use crate::limits::Budget;
 use crate::load::{self, LoadError};
 
 /// Analyses one message. Same bytes and options → same report.
@@ -78,16 +79,11 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     }
     let from_domain = report.identity.from.as_ref().and_then(|f| f.domain.clone());
     report.auth = auth::extract(&headers, &report.path, from_domain.as_deref());
-    report.content = content::extract(&msg);
-    if report.content.truncated {
-        report.notes.push(format!(
-            "The body is very large: only its first {} KB of HTML and {} KB of text were read",
-            content::MAX_HTML_BYTES / 1024,
-            content::MAX_TEXT_BYTES / 1024
-        ));
-    }
-    report.attachments = attachments::extract(&msg);
-    links::add_attachment_links(&mut report.content.links, &report.attachments);
+    let mut budget = Budget::new();
+    report.content = content::extract(&msg, &mut budget);
+    report.attachments = attachments::extract(&msg, &mut budget);
+    links::add_attachment_links(&mut report.content.links, &report.attachments, &mut budget);
+    report.limits = budget.into_hits();
     links::resolve(&mut report.content.links);
     report.filter = filter::extract(&headers);
     report.report_type = sender::report_type(&headers);

@@ -5,18 +5,18 @@
 //! their number and size, so a crafted file cannot make the scan slow or large. Names are
 //! read with their `#xx` escapes decoded, so `/J#61vaScript` is still JavaScript.
 
+use std::collections::HashSet;
+
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 use serde::{Deserialize, Serialize};
 
-/// Streams inflated per file.
-const MAX_STREAMS: usize = 512;
-/// Bytes one stream may inflate to.
-const MAX_STREAM_OUT: usize = 2 * 1024 * 1024;
-/// Bytes all streams of one file may inflate to together.
-const MAX_TOTAL_OUT: usize = 16 * 1024 * 1024;
-/// Links kept per file.
-const MAX_LINKS: usize = 20;
+use crate::limits::{self, Budget, Limit};
+
+/// Streams inflated per file, bytes per file, links kept per file (see `limits`).
+const MAX_STREAMS: usize = limits::PDF_STREAMS;
+const MAX_FILE_OUT: usize = limits::PDF_FILE_BYTES;
+const MAX_LINKS: usize = limits::PDF_LINKS;
 /// Characters kept of one link.
 const MAX_LINK_CHARS: usize = 2048;
 
@@ -37,12 +37,16 @@ pub struct PdfFindings {
     pub encrypted: bool,
 }
 
-/// Scans the bytes of one PDF file.
-pub fn scan(bytes: &[u8]) -> PdfFindings {
+/// Scans the bytes of one PDF file. What it unpacks is taken from the message's `budget`,
+/// and limits reached are recorded there.
+pub fn scan(bytes: &[u8], budget: &mut Budget) -> PdfFindings {
     let mut found = PdfFindings::default();
-    scan_chunk(bytes, &mut found);
+    let mut more_links = HashSet::new();
+    scan_chunk(bytes, &mut found, &mut more_links);
     let mut streams = 0;
+    let mut skipped = 0;
     let mut total = 0usize;
+    let mut cut = false;
     let mut at = 0;
     while let Some(pos) = find(bytes, b"stream", at) {
         at = pos + b"stream".len();
@@ -60,19 +64,39 @@ pub fn scan(bytes: &[u8]) -> PdfFindings {
         start += 1;
         let end = find(bytes, b"endstream", start).unwrap_or(bytes.len());
         at = end;
-        if streams >= MAX_STREAMS || total >= MAX_TOTAL_OUT {
-            break;
-        }
         let dict_start = pos.saturating_sub(512);
         let dict = bytes.get(dict_start..pos).unwrap_or_default();
         if !contains(dict, b"FlateDecode") && !contains(dict, b"/Fl") {
             continue;
         }
-        streams += 1;
+        if streams >= MAX_STREAMS {
+            skipped += 1;
+            continue;
+        }
+        if cut {
+            continue;
+        }
+        let room = budget.take_unpacked(MAX_FILE_OUT - total);
         let data = bytes.get(start..end).unwrap_or_default();
-        let out = inflate(data, MAX_STREAM_OUT.min(MAX_TOTAL_OUT - total));
+        let (out, more) = inflate(data, room);
+        budget.give_back(room - out.len());
+        streams += 1;
         total += out.len();
-        scan_chunk(&out, &mut found);
+        cut = more || room == 0;
+        scan_chunk(&out, &mut found, &mut more_links);
+    }
+    if skipped > 0 {
+        budget.hit(Limit::PdfStreams, streams, Some(streams + skipped));
+    }
+    if cut {
+        budget.hit(Limit::Unpacked, total, None);
+    }
+    if !more_links.is_empty() {
+        budget.hit(
+            Limit::PdfLinks,
+            found.links.len(),
+            Some(found.links.len() + more_links.len()),
+        );
     }
     if found.encrypted {
         // Strings of an encrypted file are ciphertext; what looked like a link is noise.
@@ -81,9 +105,13 @@ pub fn scan(bytes: &[u8]) -> PdfFindings {
     found
 }
 
-/// Inflates a zlib stream (or a raw deflate stream), stopping at `limit` bytes. A broken
-/// stream yields what could be read before the break.
-fn inflate(data: &[u8], limit: usize) -> Vec<u8> {
+/// Inflates a zlib stream (or a raw deflate stream), stopping at `limit` bytes; true when
+/// the stream holds more than that. A broken stream yields what could be read before the
+/// break.
+fn inflate(data: &[u8], limit: usize) -> (Vec<u8>, bool) {
+    if limit == 0 {
+        return (Vec::new(), !data.is_empty());
+    }
     let zlib = data.len() >= 2
         && data[0] & 0x0F == 8
         && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
@@ -96,6 +124,7 @@ fn inflate(data: &[u8], limit: usize) -> Vec<u8> {
     let mut out = vec![0u8; limit.min(64 * 1024)];
     let mut in_pos = 0;
     let mut out_pos = 0;
+    let mut more = false;
     loop {
         let input = data.get(in_pos..).unwrap_or_default();
         let (status, read, written) = decompress(&mut state, input, &mut out, out_pos, flags);
@@ -104,6 +133,7 @@ fn inflate(data: &[u8], limit: usize) -> Vec<u8> {
         match status {
             TINFLStatus::HasMoreOutput => {
                 if out.len() >= limit {
+                    more = true;
                     break;
                 }
                 let grown = (out.len() * 2).min(limit);
@@ -119,11 +149,11 @@ fn inflate(data: &[u8], limit: usize) -> Vec<u8> {
         }
     }
     out.truncate(out_pos);
-    out
+    (out, more)
 }
 
 /// Reads the names and link strings of one piece of PDF syntax.
-fn scan_chunk(bytes: &[u8], found: &mut PdfFindings) {
+fn scan_chunk(bytes: &[u8], found: &mut PdfFindings, more_links: &mut HashSet<String>) {
     let mut i = 0;
     while i < bytes.len() {
         if bytes.get(i) != Some(&b'/') {
@@ -144,6 +174,8 @@ fn scan_chunk(bytes: &[u8], found: &mut PdfFindings) {
                 if let Some(link) = value.and_then(|v| web_link(&v)) {
                     if found.links.len() < MAX_LINKS && !found.links.contains(&link) {
                         found.links.push(link);
+                    } else if !found.links.contains(&link) {
+                        more_links.insert(link);
                     }
                 }
             }
@@ -298,7 +330,7 @@ mod tests {
     #[test]
     fn plain_link_annotation_is_read() {
         let pdf = b"%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /Link /A << /S /URI /URI (https://evil.example/login\\051) >> >> endobj\n%%EOF";
-        let f = scan(pdf);
+        let f = scan(pdf, &mut Budget::new());
         assert_eq!(f.links, vec!["https://evil.example/login)".to_string()]);
         assert!(!f.javascript && !f.launch);
     }
@@ -310,20 +342,26 @@ mod tests {
         let mut pdf = b"%PDF-1.7\n2 0 obj << /Length 99 /Filter /FlateDecode >>\nstream\n".to_vec();
         pdf.extend_from_slice(&packed);
         pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF");
-        let f = scan(&pdf);
+        let f = scan(&pdf, &mut Budget::new());
         assert_eq!(f.links, vec!["https://x.example/".to_string()]);
         assert!(f.javascript && f.open_action);
     }
 
     #[test]
     fn launch_and_embedded_files_are_noticed() {
-        let f = scan(b"%PDF-1.4 << /S /Launch /F (cmd.exe) >> << /Type /EmbeddedFile >>");
+        let f = scan(
+            b"%PDF-1.4 << /S /Launch /F (cmd.exe) >> << /Type /EmbeddedFile >>",
+            &mut Budget::new(),
+        );
         assert!(f.launch && f.embedded_files);
     }
 
     #[test]
     fn mail_and_phone_links_are_not_web_links() {
-        let f = scan(b"%PDF-1.4 << /URI (mailto:a@b.example) >> << /URI (tel:123) >>");
+        let f = scan(
+            b"%PDF-1.4 << /URI (mailto:a@b.example) >> << /URI (tel:123) >>",
+            &mut Budget::new(),
+        );
         assert!(f.links.is_empty());
     }
 
@@ -334,10 +372,45 @@ mod tests {
         let mut pdf = b"%PDF-1.4\n<< /Filter /FlateDecode >>\nstream\n".to_vec();
         pdf.extend_from_slice(&packed);
         pdf.extend_from_slice(b"\nendstream\n");
-        let start = std::time::Instant::now();
-        let f = scan(&pdf);
+        let mut budget = Budget::new();
+        let f = scan(&pdf, &mut budget);
         assert!(f.links.is_empty());
-        assert!(start.elapsed().as_secs() < 5);
+        let hits = budget.into_hits();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].what, Limit::Unpacked);
+        assert_eq!(hits[0].examined, MAX_FILE_OUT as u64);
+    }
+
+    #[test]
+    fn many_pdfs_share_one_unpacking_budget() {
+        let zeros = vec![0u8; MAX_FILE_OUT];
+        let packed = compress_to_vec_zlib(&zeros, 9);
+        let mut pdf = b"%PDF-1.4\n<< /Filter /FlateDecode >>\nstream\n".to_vec();
+        pdf.extend_from_slice(&packed);
+        pdf.extend_from_slice(b"\nendstream\n");
+        let mut budget = Budget::new();
+        let files = limits::UNPACKED_BYTES / MAX_FILE_OUT + 3;
+        for _ in 0..files {
+            scan(&pdf, &mut budget);
+        }
+        assert_eq!(budget.take_unpacked(1), 0, "the message's budget is spent");
+        let hits = budget.into_hits();
+        assert_eq!(hits[0].what, Limit::Unpacked);
+        assert_eq!(hits[0].examined, 0, "files past the budget unpack nothing");
+    }
+
+    #[test]
+    fn links_beyond_the_kept_ones_are_counted() {
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        for i in 0..MAX_LINKS + 5 {
+            pdf.extend_from_slice(format!("<< /URI (https://site{i}.example/) >>\n").as_bytes());
+        }
+        let mut budget = Budget::new();
+        let f = scan(&pdf, &mut budget);
+        assert_eq!(f.links.len(), MAX_LINKS);
+        let hits = budget.into_hits();
+        assert_eq!(hits[0].what, Limit::PdfLinks);
+        assert_eq!(hits[0].total, Some((MAX_LINKS + 5) as u64));
     }
 
     #[test]
@@ -349,7 +422,7 @@ mod tests {
             b"%PDF << /Filter /FlateDecode >>\nstream\n\x78\x9c\xff\xff",
             b"/#zz/#4",
         ] {
-            let _ = scan(junk);
+            let _ = scan(junk, &mut Budget::new());
         }
     }
 }

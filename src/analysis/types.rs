@@ -115,8 +115,11 @@ pub struct Report {
     pub basis: String,
     /// Ids of the checks that explain why something odd-looking is fine.
     pub good_news: Vec<String>,
-    /// Notes about how the message was read (limits hit, parts skipped).
+    /// Notes about how the message was read (parts skipped, how it was found).
     pub notes: Vec<String>,
+    /// Limits the message reached: what of it was not examined (see `limits`).
+    #[serde(default)]
+    pub limits: Vec<crate::limits::LimitHit>,
 }
 
 /// One header field as it appears in the message.

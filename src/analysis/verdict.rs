@@ -8,6 +8,7 @@
 //! - **caution** is a strong sign on its own, or hints that add up;
 //! - hints alone never reach danger, however many there are.
 
+use super::text::lower_first;
 use super::types::{CheckResult, Family, Grade, MessageKind, Outcome, Report, Verdict};
 
 /// Score of hints at or above which the verdict is `caution`.
@@ -171,14 +172,6 @@ fn basis_words(b: &Basis) -> String {
         ),
         Basis::Hints(_) => "Only hints, which add up to a reason to check; hints alone never make a message dangerous.".to_string(),
         Basis::Nothing => "Nothing proves it false and no strong sign points to an impostor.".to_string(),
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

@@ -169,6 +169,7 @@ fn open_source(source: Source, max: usize) -> load::Messages {
             suffix: String::new(),
             bytes: Err(e),
             notes: Vec::new(),
+            limits: Vec::new(),
             origin: load::Origin::Original,
         }))
     };

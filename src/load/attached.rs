@@ -5,8 +5,8 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use super::{check_bytes, msg, LoadError, Origin};
 
-/// At most this many attached messages are taken from one message.
-pub const MAX_ATTACHED: usize = 20;
+/// At most this many attached messages are taken from one message (see `limits`).
+pub const MAX_ATTACHED: usize = crate::limits::ATTACHED_MESSAGES;
 
 /// One message attached to another.
 #[derive(Debug)]
@@ -17,16 +17,26 @@ pub struct Attached {
     pub bytes: Result<Vec<u8>, LoadError>,
     /// Whether the bytes are the attached message itself or rebuilt from a `.msg`.
     pub origin: Origin,
+    /// Limits reached while rebuilding an attached `.msg`.
+    pub limits: Vec<crate::limits::LimitHit>,
+}
+
+/// The messages attached directly to a message, and how many more there were beyond
+/// `MAX_ATTACHED`.
+#[derive(Debug, Default)]
+pub struct AttachedMessages {
+    pub messages: Vec<Attached>,
+    pub beyond: usize,
 }
 
 /// The messages attached directly to `raw` (not those inside them: the caller recurses,
 /// so it can bound the depth and link each to its own carrier).
-pub fn find(raw: &[u8], max_size: usize) -> Vec<Attached> {
+pub fn find(raw: &[u8], max_size: usize) -> AttachedMessages {
     let Ok(body) = check_bytes(raw, max_size) else {
-        return Vec::new();
+        return AttachedMessages::default();
     };
     let Some(message) = MessageParser::default().parse(body) else {
-        return Vec::new();
+        return AttachedMessages::default();
     };
     // A delivery report (bounce) returns the reader's own message to them: that copy is
     // not a report of someone else's mail, and judging it as one only cries wolf.
@@ -37,16 +47,18 @@ pub fn find(raw: &[u8], max_size: usize) -> Vec<Attached> {
                 .is_some_and(|s| s.eq_ignore_ascii_case("report"))
     });
     if is_report {
-        return Vec::new();
+        return AttachedMessages::default();
     }
     let mut out = Vec::new();
+    let mut beyond = 0;
     for id in &message.attachments {
-        if out.len() >= MAX_ATTACHED {
-            break;
-        }
         let Some(part) = message.parts.get(*id as usize) else {
             continue;
         };
+        if out.len() >= MAX_ATTACHED {
+            beyond += usize::from(is_message(part));
+            continue;
+        }
         let file_name = part
             .attachment_name()
             .map(|n| n.trim().to_string())
@@ -67,6 +79,7 @@ pub fn find(raw: &[u8], max_size: usize) -> Vec<Attached> {
                     name,
                     bytes: Ok(inner.raw_message().to_vec()),
                     origin: Origin::Original,
+                    limits: Vec::new(),
                 });
             }
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
@@ -75,20 +88,22 @@ pub fn find(raw: &[u8], max_size: usize) -> Vec<Attached> {
                     .clone()
                     .unwrap_or_else(|| "attached message".into());
                 if msg::is_msg(bytes) && (lower.ends_with(".msg") || lower.is_empty()) {
-                    let (bytes, transport_headers) = match msg::rebuild(bytes, 0) {
-                        Ok(r) => (Ok(r.bytes), r.transport_headers),
-                        Err(e) => (Err(e), false),
+                    let (bytes, transport_headers, limits) = match msg::rebuild(bytes, 0) {
+                        Ok(r) => (Ok(r.bytes), r.transport_headers, r.limits),
+                        Err(e) => (Err(e), false, Vec::new()),
                     };
                     out.push(Attached {
                         name,
                         bytes,
                         origin: Origin::Outlook { transport_headers },
+                        limits,
                     });
                 } else if lower.ends_with(".eml") || declared_message {
                     out.push(Attached {
                         name,
                         bytes: Ok(bytes.to_vec()),
                         origin: Origin::Original,
+                        limits: Vec::new(),
                     });
                 }
             }
@@ -97,12 +112,40 @@ pub fn find(raw: &[u8], max_size: usize) -> Vec<Attached> {
                     name: file_name.unwrap_or_else(|| "attached message".into()),
                     bytes: Ok(text.as_bytes().to_vec()),
                     origin: Origin::Original,
+                    limits: Vec::new(),
                 });
             }
             _ => {}
         }
     }
-    out
+    AttachedMessages {
+        messages: out,
+        beyond,
+    }
+}
+
+/// Whether `find` would take this part as an attached message.
+fn is_message(part: &mail_parser::MessagePart) -> bool {
+    let lower = part
+        .attachment_name()
+        .map(|n| n.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let declared_message = part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("message")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("rfc822"))
+    });
+    match &part.body {
+        PartType::Message(_) => true,
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+            (msg::is_msg(bytes) && (lower.ends_with(".msg") || lower.is_empty()))
+                || lower.ends_with(".eml")
+                || declared_message
+        }
+        PartType::Text(_) => lower.ends_with(".eml") || declared_message,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -112,7 +155,7 @@ mod tests {
     #[test]
     fn an_attached_rfc822_message_and_an_attached_eml_file_are_both_found() {
         let raw = b"From: colleague@example.org\r\nSubject: Fwd: look\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: bad@example.net\r\nSubject: inner one\r\n\r\nhello\r\n--b\r\nContent-Type: application/octet-stream; name=\"two.eml\"\r\nContent-Disposition: attachment; filename=\"two.eml\"\r\nContent-Transfer-Encoding: base64\r\n\r\nRnJvbTogYkBleGFtcGxlLm5ldA0KU3ViamVjdDogdHdvDQoNCmhpDQo=\r\n--b--\r\n";
-        let found = find(raw, 1_000_000);
+        let found = find(raw, 1_000_000).messages;
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].name, "inner one");
         assert!(found[0].bytes.as_ref().unwrap().starts_with(b"From: bad@"));
@@ -123,12 +166,12 @@ mod tests {
     #[test]
     fn a_bounce_returning_the_original_is_not_a_forwarded_report() {
         let raw = b"From: MAILER-DAEMON@example.org\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: me@example.org\r\nSubject: mine\r\n\r\nhello\r\n--b--\r\n";
-        assert!(find(raw, 1_000_000).is_empty());
+        assert!(find(raw, 1_000_000).messages.is_empty());
     }
 
     #[test]
     fn ordinary_attachments_are_not_messages() {
         let raw = b"From: a@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment\r\n\r\n%PDF-1.4\r\n--b--\r\n";
-        assert!(find(raw, 1_000_000).is_empty());
+        assert!(find(raw, 1_000_000).messages.is_empty());
     }
 }

@@ -10,7 +10,7 @@ use std::io::BufRead;
 use super::{human_size, starts_with_header, LoadError};
 
 /// At most this many messages are read from one mbox file; the rest are reported, not read.
-pub const MAX_MESSAGES: usize = 100_000;
+pub const MAX_MESSAGES: usize = crate::limits::MBOX_MESSAGES;
 /// A line longer than this is read in pieces (a file without newlines must not fill memory).
 const LINE_PIECE: u64 = 64 * 1024;
 

@@ -16,7 +16,7 @@ pub mod msg;
 mod msg_rtf;
 pub mod paste;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use thiserror::Error;
@@ -74,23 +74,74 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Reads a file from disk, refusing files over `max_size` before reading them.
+/// Reads a file from disk, refusing files over `max_size` before reading them. Only
+/// regular files are read, and never more than `max_size` bytes of them, whatever size
+/// the file claims (it may grow while it is read).
 pub fn read_file(path: &Path, max_size: usize) -> Result<Vec<u8>, LoadError> {
     let unreadable = |e: std::io::Error| LoadError::Unreadable {
         path: path.display().to_string(),
         reason: io_reason(&e),
     };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err(LoadError::Unreadable {
-            path: path.display().to_string(),
-            reason: "it is a folder, not a file".into(),
-        });
-    }
+    let meta = regular_file(path)?;
     if meta.len() > max_size as u64 {
         return Err(too_large(meta.len(), max_size));
     }
-    std::fs::read(path).map_err(unreadable)
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    read_capped(file, max_size).map_err(|e| match e {
+        Capped::Io(e) => unreadable(e),
+        Capped::Over => LoadError::TooLarge {
+            size: format!("more than {}", human_size(max_size as u64)),
+            limit: human_size(max_size as u64),
+        },
+    })
+}
+
+/// Why a capped read stopped.
+pub enum Capped {
+    Io(std::io::Error),
+    /// There is more than the cap.
+    Over,
+}
+
+/// Reads at most `max_size` bytes; more than that is `Capped::Over`, found by reading
+/// one byte past the cap and no further.
+pub fn read_capped(reader: impl Read, max_size: usize) -> Result<Vec<u8>, Capped> {
+    let mut buf = Vec::new();
+    let limit = u64::try_from(max_size)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    reader
+        .take(limit)
+        .read_to_end(&mut buf)
+        .map_err(Capped::Io)?;
+    if buf.len() > max_size {
+        return Err(Capped::Over);
+    }
+    Ok(buf)
+}
+
+/// The metadata of `path` when it is a regular file (symbolic links followed); a folder,
+/// a device, a pipe or a socket is refused before it is opened: reading `/dev/zero` would
+/// never end, and opening a pipe nobody writes to would wait forever.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, LoadError> {
+    let refuse = |reason: &str| LoadError::Unreadable {
+        path: path.display().to_string(),
+        reason: reason.into(),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| LoadError::Unreadable {
+        path: path.display().to_string(),
+        reason: io_reason(&e),
+    })?;
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err(refuse("it is a folder, not a file"));
+    }
+    if !kind.is_file() {
+        return Err(refuse(
+            "it is not an ordinary file but a device, a pipe or a socket; save the message as a file and try again",
+        ));
+    }
+    Ok(meta)
 }
 
 /// One message found in an input.
@@ -103,6 +154,8 @@ pub struct Found {
     pub bytes: Result<Vec<u8>, LoadError>,
     /// What the person should know about where the message came from (added to its report).
     pub notes: Vec<String>,
+    /// Limits reached while taking the message out of its file (added to its report).
+    pub limits: Vec<crate::limits::LimitHit>,
     /// Where the bytes come from: the message itself, or a copy rebuilt from a `.msg`.
     pub origin: Origin,
 }
@@ -123,6 +176,7 @@ impl Found {
             suffix: String::new(),
             bytes,
             notes: Vec::new(),
+            limits: Vec::new(),
             origin: Origin::Original,
         }
     }
@@ -142,14 +196,7 @@ pub fn open_path(path: &Path, max_size: usize) -> Messages {
         path: path.display().to_string(),
         reason: io_reason(&e),
     };
-    let file = match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(LoadError::Unreadable {
-            path: path.display().to_string(),
-            reason: "it is a folder, not a file".into(),
-        }),
-        Ok(_) => std::fs::File::open(path).map_err(unreadable),
-        Err(e) => Err(unreadable(e)),
-    };
+    let file = regular_file(path).and_then(|_| std::fs::File::open(path).map_err(unreadable));
     let file = match file {
         Ok(f) => f,
         Err(e) => return Box::new(std::iter::once(Found::whole(Err(e)))),

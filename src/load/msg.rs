@@ -13,6 +13,7 @@
 use std::io::{Cursor, Read, Seek};
 
 use super::{Found, LoadError, Origin};
+use crate::limits::{self, Budget, Limit, LimitHit};
 
 /// Magic number of an OLE compound file.
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -21,9 +22,9 @@ const MAX_ENTRIES: usize = 20_000;
 /// More bytes than this read from all streams together (a file's streams can share sectors).
 const MAX_TOTAL_BYTES: u64 = 200 * 1024 * 1024;
 /// Attached `.msg` files inside attached `.msg` files: this deep and no deeper.
-const MAX_DEPTH: usize = 3;
+const MAX_DEPTH: usize = limits::MSG_NESTING;
 /// At most this many attachments are carried over from one message.
-const MAX_ATTACHMENTS: usize = 200;
+const MAX_ATTACHMENTS: usize = limits::MSG_ATTACHMENTS;
 
 /// What every rebuilt message is told about itself.
 pub const REBUILT_NOTE: &str = "This is an Outlook .msg file: mailsleuth rebuilt the message from what Outlook kept. \
@@ -37,14 +38,15 @@ pub fn is_msg(bytes: &[u8]) -> bool {
 
 /// Rebuilds a `.msg` as one message, with the notes a person needs.
 pub fn to_found(bytes: &[u8]) -> Found {
-    let (bytes, transport_headers) = match rebuild(bytes, 0) {
-        Ok(r) => (Ok(r.bytes), r.transport_headers),
-        Err(e) => (Err(e), false),
+    let (bytes, transport_headers, limits) = match rebuild(bytes, 0) {
+        Ok(r) => (Ok(r.bytes), r.transport_headers, r.limits),
+        Err(e) => (Err(e), false, Vec::new()),
     };
     Found {
         suffix: String::new(),
         bytes,
         notes: Vec::new(),
+        limits,
         origin: Origin::Outlook { transport_headers },
     }
 }
@@ -56,6 +58,8 @@ pub struct Rebuilt {
     pub bytes: Vec<u8>,
     /// Whether Outlook kept the headers the message arrived with.
     pub transport_headers: bool,
+    /// Limits the file reached: attachments or embedded messages not carried over.
+    pub limits: Vec<LimitHit>,
 }
 
 /// Rebuilds the `.msg` in `bytes` as RFC 5322 bytes.
@@ -82,12 +86,14 @@ pub fn rebuild(bytes: &[u8], depth: usize) -> Result<Rebuilt, LoadError> {
     let mut reader = Props {
         file: &mut file,
         budget: &mut budget,
+        limits: Budget::new(),
     };
     let message = read_message(&mut reader, "/", depth)?;
     let transport_headers = message.transport_headers.is_some();
     Ok(Rebuilt {
         bytes: message.into_rfc5322(),
         transport_headers,
+        limits: reader.limits.into_hits(),
     })
 }
 
@@ -95,6 +101,8 @@ pub fn rebuild(bytes: &[u8], depth: usize) -> Result<Rebuilt, LoadError> {
 struct Props<'a, F> {
     file: &'a mut cfb::CompoundFile<F>,
     budget: &'a mut u64,
+    /// Limits reached while reading.
+    limits: Budget,
 }
 
 impl<F: Read + Seek> Props<'_, F> {
@@ -232,11 +240,12 @@ fn read_message<F: Read + Seek>(
             _ => m.to.push(shown),
         }
     }
-    for a in p
-        .children(s, "__attach_version1.0_")
-        .into_iter()
-        .take(MAX_ATTACHMENTS)
-    {
+    let attachments = p.children(s, "__attach_version1.0_");
+    if attachments.len() > MAX_ATTACHMENTS {
+        p.limits
+            .hit(Limit::Attachments, MAX_ATTACHMENTS, Some(attachments.len()));
+    }
+    for a in attachments.into_iter().take(MAX_ATTACHMENTS) {
         let a = format!("{a}/");
         let name = p
             .string(&a, 0x3707)
@@ -246,6 +255,7 @@ fn read_message<F: Read + Seek>(
         let embedded = format!("{a}__substg1.0_3701000D");
         if p.file.is_storage(&embedded) {
             if depth + 1 >= MAX_DEPTH {
+                p.limits.hit(Limit::Nesting, 0, Some(1));
                 continue;
             }
             let inner = read_message(p, &format!("{embedded}/"), depth + 1)?;

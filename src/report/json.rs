@@ -72,8 +72,35 @@ struct Doc<'a> {
     links: &'a [Link],
     attachments: &'a [Attachment],
     filter: Option<&'a FilterVerdicts>,
-    notes: &'a [String],
+    notes: Vec<NoteJson<'a>>,
     error: Option<ErrorJson<'a>>,
+}
+
+/// One note on how the message was read: a remark, or a limit it reached (what of it was
+/// not examined).
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum NoteJson<'a> {
+    Reading {
+        text: &'a str,
+    },
+    Limit {
+        what: &'static str,
+        examined: u64,
+        total: Option<u64>,
+        text: String,
+    },
+}
+
+fn notes(r: &Report) -> Vec<NoteJson<'_>> {
+    let limits = r.limits.iter().map(|h| NoteJson::Limit {
+        what: h.what.as_str(),
+        examined: h.examined,
+        total: h.total,
+        text: h.text(),
+    });
+    let reading = r.notes.iter().map(|n| NoteJson::Reading { text: n });
+    limits.chain(reading).collect()
 }
 
 impl<'a> Doc<'a> {
@@ -117,7 +144,7 @@ impl<'a> Doc<'a> {
             links: &r.content.links,
             attachments: &r.attachments,
             filter: Some(&r.filter),
-            notes: &r.notes,
+            notes: notes(r),
             error: None,
         }
     }
@@ -149,7 +176,7 @@ impl<'a> Doc<'a> {
             links: &[],
             attachments: &[],
             filter: None,
-            notes: &[],
+            notes: Vec::new(),
             error: Some(ErrorJson {
                 kind: &f.kind,
                 message: &f.message,

@@ -145,8 +145,11 @@ fn report_text(out: &mut String, r: &Report, style: Style) {
     checklist_text(out, r, style);
     attachments_text(out, r);
     links_text(out, r);
-    if !r.notes.is_empty() {
+    if !r.notes.is_empty() || !r.limits.is_empty() {
         let _ = writeln!(out, "{}", style.paint(Tone::Bold, "Notes"));
+        for h in &r.limits {
+            let _ = writeln!(out, "  - Not examined: {}", h.text());
+        }
         for n in &r.notes {
             let _ = writeln!(out, "  - {}", clean(n));
         }

@@ -3,14 +3,47 @@
 
 use super::finding::{CheckDef, Ctx, Finding};
 use super::util::header_evidence;
+use crate::analysis::text::lower_first;
 use crate::analysis::types::{Family, Grade, Location};
 
-pub const CHECKS: &[CheckDef] = &[CheckDef {
-    id: "random-junk-text",
-    family: Family::Content,
-    grade: Grade::Hint,
-    run: random_junk_text,
-}];
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "random-junk-text",
+        family: Family::Content,
+        grade: Grade::Hint,
+        run: random_junk_text,
+    },
+    CheckDef {
+        id: "too-big-to-check",
+        family: Family::Content,
+        grade: Grade::Strong,
+        run: too_big_to_check,
+    },
+];
+
+/// A message that reached one of the limits on how much of it is examined (see
+/// `limits`): a link after a thousand others, the 201st attachment, a payload nested deeper
+/// than anything is opened. Real mail almost never does; mail built to hide from checkers
+/// does. What was left out is named, and the verdict is at least caution.
+fn too_big_to_check(c: &Ctx) -> Finding {
+    let r = c.r;
+    let Some(first) = r.limits.first() else {
+        return Finding::pass(
+            "The whole message was examined: it reaches none of mailsleuth's limits",
+        );
+    };
+    let mut f = Finding::warn(
+        3,
+        format!(
+            "Part of this message was not examined, because it is built bigger than mail needs to be: {}",
+            lower_first(&first.text())
+        ),
+    );
+    for hit in &r.limits {
+        f = f.with(Location::Message, hit.text());
+    }
+    f
+}
 
 /// A token that reads like machine-made noise: long, with letters of both cases and digits
 /// switching back and forth ("maHSkh0WLRUIpDf6t"). Words, names in CamelCase, order numbers
