@@ -828,6 +828,35 @@ mod tests {
     }
 
     #[test]
+    fn attachments_left_when_time_runs_out_are_named_and_counted() {
+        let raw = "From: a@example.com\r\nSubject: t\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n\
+                   --o\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+                   --o\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n\r\n%PDF-1.4 /URI (https://x.example/)\r\n\
+                   --o\r\nContent-Type: application/zip; name=\"b.zip\"\r\n\r\nPK\x03\x04\r\n\
+                   --o--\r\n";
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("parses");
+        let mut budget = Budget::with_attachment_time(std::time::Duration::ZERO);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let atts = extract(&msg, &mut budget);
+        assert_eq!(atts.len(), 2);
+        assert_eq!(atts[0].filename.as_deref(), Some("a.pdf"));
+        assert!(atts
+            .iter()
+            .all(|a| a.pdf.is_none() && a.sniffed_type.is_none()));
+        let hits = budget.into_hits();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].what, Limit::Time);
+        assert_eq!((hits[0].examined, hits[0].total), (0, Some(2)));
+        assert!(
+            hits[0].text().contains("only 0 of 2 attachments"),
+            "{}",
+            hits[0].text()
+        );
+    }
+
+    #[test]
     fn attached_messages_are_opened_one_level() {
         let raw = "From: a@example.com\r\nSubject: fw\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n\
                    --o\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
