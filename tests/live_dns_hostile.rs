@@ -696,3 +696,62 @@ fn answers_with_the_wrong_transaction_id_are_ignored() {
         refused(o, &[AuthValue::TempError], &["Could not check now"], &c);
     }
 }
+
+/// A lookup that gets no answer gives up after one lookup timeout, not after one per
+/// retry: SPF asks for the HELO name's record, then the sender's, one after the other, so
+/// with a 1-second lookup timeout and no answers it is done in about 2 seconds, well
+/// before the 10-second total bound, and says its lookup failed (not that the total bound
+/// ran out). Bound: a signed message's questions, each sent at most `UDP_SENDS` times.
+#[test]
+fn a_lookup_without_an_answer_takes_one_lookup_timeout() {
+    let mut z = world("hush.test");
+    z.wrong_id();
+    let server = DnsServer::start(z);
+    let raw = raw_message("hush.test", "alice@hush.test", true);
+    let report = analyze(raw.as_bytes(), &Options::default()).expect("analyse");
+    let opts = LiveOptions {
+        dns: Some(server.addr()),
+        lookup_timeout: Duration::from_secs(1),
+        total_timeout: Duration::from_secs(10),
+        ask_reserved: true,
+        ..LiveOptions::default()
+    };
+    let started = Instant::now();
+    let live = verify_blocking(raw.as_bytes(), &report, &opts);
+    let c = Checked {
+        live,
+        took: started.elapsed(),
+        queries: server.queries(),
+        tcp: server.tcp_queries(),
+        log: server.log(),
+    };
+    println!(
+        "one lookup timeout: {:?}, {} questions",
+        c.took,
+        c.questions()
+    );
+    assert!(c.took >= Duration::from_secs(2), "{}", c.text());
+    assert!(c.took < Duration::from_secs(3), "{}", c.text());
+    assert!(c.questions() <= KEY_MESSAGE * UDP_SENDS, "{}", c.text());
+    refused(
+        &c.live.spf,
+        &[AuthValue::TempError],
+        &["looking up the SPF record of hush.test failed"],
+        &c,
+    );
+}
+
+/// Every answer is empty and truncated, over TCP too: each question is asked once over
+/// UDP and once over TCP, then given up, and every method says it could not check.
+/// Bound: a signed message's questions, each retried once over TCP.
+#[test]
+fn answers_truncated_forever_are_given_up_after_one_tcp_retry() {
+    let mut z = world("cut.test");
+    z.always_truncated();
+    let c = verify(z, "cut.test", true);
+    c.bounded("truncated forever", KEY_MESSAGE);
+    assert_eq!(c.tcp, c.questions(), "{}", c.text());
+    for o in [&c.live.spf, &c.live.dmarc, &only_signature(&c)] {
+        refused(o, &[AuthValue::TempError], &["Could not check now"], &c);
+    }
+}
