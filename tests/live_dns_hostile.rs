@@ -540,6 +540,180 @@ fn a_key_that_is_not_base64_is_not_a_pass() {
     );
 }
 
+/// A TXT record holding `text` at `owner`, cut into 255-byte strings (any bytes).
+fn raw_txt(z: &mut Zone, owner: &str, text: &[u8]) {
+    let strings: Vec<Vec<u8>> = text.chunks(255).map(<[u8]>::to_vec).collect();
+    z.txt_strings(owner, &strings);
+}
+
+/// The signer's real public key, as published after `p=`.
+fn real_p() -> String {
+    let record = &keys().rsa_record;
+    record
+        .split_once("p=")
+        .map(|(_, p)| p.to_string())
+        .unwrap_or_default()
+}
+
+/// About 60 KB of well-formed tags no verifier knows (RFC 6376 3.6.1 says to ignore
+/// them).
+fn padding_tags() -> String {
+    let mut tags = String::new();
+    let mut i = 0;
+    while tags.len() < 60_000 {
+        tags.push_str(&format!("x{i}=filler{i}; "));
+        i += 1;
+    }
+    tags
+}
+
+/// A key record carrying the signer's real key among 60 KB of tags (about the most one
+/// DNS message can carry; 100 KB cannot be served at all): unknown tags are
+/// ignored, so the signature passes (over TCP) and the record's size is not what makes
+/// the next test fail. With `p=` given twice (another key first, the real key last, where
+/// a lenient reader takes the last), the tag list is invalid (RFC 6376 3.2: a tag given
+/// twice invalidates the whole list), so there is no key and no pass.
+/// Bound: a signed message's questions.
+#[test]
+fn sixty_kilobytes_of_tags_pass_only_when_the_tag_list_is_valid() {
+    let tags = padding_tags();
+    let other = base64(&rsa_spki(2048));
+    let cases = [
+        (format!("v=DKIM1; k=rsa; {tags}p={}", real_p()), true),
+        (
+            format!("v=DKIM1; k=rsa; p={other}; {tags}p={}", real_p()),
+            false,
+        ),
+    ];
+    for (record, valid) in cases {
+        let mut z = world("tags.test");
+        z.remove("rsa1._domainkey.tags.test");
+        raw_txt(&mut z, "rsa1._domainkey.tags.test", record.as_bytes());
+        let c = verify(z, "tags.test", true);
+        c.bounded(&format!("60 KB of tags, valid={valid}"), KEY_MESSAGE);
+        assert!(c.tcp >= 1, "{}", c.text());
+        let sig = only_signature(&c);
+        if valid {
+            assert_eq!(sig.result, AuthValue::Pass, "{}", c.text());
+        } else {
+            refused(
+                &sig,
+                &[AuthValue::PermError],
+                &["the tag p= appears twice"],
+                &c,
+            );
+        }
+    }
+}
+
+/// Key records with NUL bytes or bytes that are not UTF-8, in the key itself or in tag
+/// names around the real key: none of them is a valid tag list, so none gives a pass,
+/// and each says why. Bound: a signed message's questions.
+#[test]
+fn key_records_with_nul_bytes_or_invalid_utf8_are_not_a_pass() {
+    let p = real_p();
+    let (head, tail) = p.split_at(100);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "NUL inside p=",
+            format!("v=DKIM1; k=rsa; p={head}\0{tail}").into_bytes(),
+        ),
+        (
+            "NUL before a tag",
+            format!("v=DKIM1;\0\0 k=rsa; p={p}").into_bytes(),
+        ),
+        (
+            "invalid UTF-8 tag",
+            [b"v=DKIM1; \xff\xfe=\xc3; k=rsa; p=", p.as_bytes()].concat(),
+        ),
+        (
+            "invalid UTF-8 in a name",
+            [b"v=DKIM1; k\xff=rsa; p=", p.as_bytes()].concat(),
+        ),
+    ];
+    for (name, record) in cases {
+        let mut z = world("bytes.test");
+        z.remove("rsa1._domainkey.bytes.test");
+        raw_txt(&mut z, "rsa1._domainkey.bytes.test", &record);
+        let c = verify(z, "bytes.test", true);
+        c.bounded(name, KEY_MESSAGE);
+        refused(
+            &only_signature(&c),
+            &[AuthValue::PermError],
+            &[
+                "No key is published",
+                "is not a valid tag name",
+                "malformed",
+            ],
+            &c,
+        );
+    }
+}
+
+/// A message as the list server of `lists` forwards it: sealed with ARC (selector `arc`).
+fn sealed_by(lists: &str, original: &str) -> String {
+    use mail_auth::arc::ArcSealer;
+    use mail_auth::common::headers::HeaderWriter;
+    use mail_auth::{ArcOutput, AuthenticatedMessage, AuthenticationResults};
+    let msg = AuthenticatedMessage::parse(original.as_bytes()).expect("parse");
+    let results = AuthenticationResults::new(lists);
+    let set = ArcSealer::from_key(keys().rsa())
+        .domain(lists)
+        .selector("arc")
+        .headers(["From", "To", "Subject"])
+        .seal(&msg, &results, &ArcOutput::default())
+        .expect("seal");
+    set.to_header() + original
+}
+
+/// The ARC chain's sealing key is published with `p=` twice (another key first, the real
+/// one last, where a lenient reader takes the last): there is no valid key, so the chain
+/// is not a pass; with the record written once, the same chain passes.
+/// Bound: a signed message's questions and the sealing key's.
+#[test]
+fn an_arc_sealing_key_with_a_tag_given_twice_is_not_a_pass() {
+    let other = base64(&rsa_spki(2048));
+    for (record, valid) in [
+        (format!("v=DKIM1; k=rsa; p={}", real_p()), true),
+        (format!("v=DKIM1; k=rsa; p={other}; p={}", real_p()), false),
+    ] {
+        let mut z = world("seal.test");
+        raw_txt(&mut z, "arc._domainkey.lists.seal.test", record.as_bytes());
+        let server = DnsServer::start(z);
+        let body = message(
+            "Alice <alice@seal.test>",
+            "team@lists.seal.test",
+            "Agenda",
+            "Monday",
+        );
+        let sealed = sealed_by(
+            "lists.seal.test",
+            &sign_rsa(&body, "seal.test", "rsa1", None),
+        );
+        let raw = deliver(
+            &sealed,
+            "alice@seal.test",
+            "mail.seal.test",
+            SENDER_IP,
+            now(),
+            None,
+        );
+        let c = verify_raw(&server, &raw);
+        c.bounded(&format!("ARC key, valid={valid}"), KEY_MESSAGE + 1);
+        if valid {
+            assert_eq!(c.live.arc.result, AuthValue::Pass, "{}", c.text());
+        } else {
+            refused(
+                &c.live.arc,
+                &[AuthValue::Fail],
+                &["the tag p= appears twice"],
+                &c,
+            );
+            assert_eq!(c.live.grounds.arc, mailsleuth::analysis::Grounds::NoAnswer);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // 5. Malformed records
 
