@@ -757,6 +757,25 @@ fn malformed_dmarc_records_never_pass() {
     }
 }
 
+/// Two DMARC records at one name: RFC 7489 6.6.3 says DMARC does not apply then, so even
+/// a message that aligns by DKIM and SPF gets no DMARC pass, and the words say why.
+/// Bound: a signed message's questions.
+#[test]
+fn two_dmarc_records_mean_dmarc_does_not_apply() {
+    let mut z = world("twice.test");
+    z.txt("_dmarc.twice.test", "v=DMARC1; p=none");
+    let c = verify(z, "twice.test", true);
+    c.bounded("two DMARC records", KEY_MESSAGE);
+    assert_eq!(c.live.dkim.result, AuthValue::Pass, "{}", c.text());
+    refused(
+        &c.live.dmarc,
+        &[AuthValue::None],
+        &["publishes 2 DMARC records"],
+        &c,
+    );
+    assert_eq!(c.live.dmarc_policy, None, "{}", c.text());
+}
+
 /// SPF records whose macros are malformed (`%{` never closed, an unknown letter, a bare
 /// `%`) are permanent errors; ones whose expansion blows up (`%{l}` 2,000 times with a
 /// 64-character local part: 128 KB) are refused without being asked of DNS (mail-auth
