@@ -9,6 +9,7 @@ use mail_auth::{
 use super::cache::TxtCache;
 use super::dkim::{error_words, Clock};
 use super::explain::date_words;
+use super::keys::KeyRecords;
 use super::{reserved, tags};
 use crate::analysis::{AuthOutcome, AuthValue, Grounds};
 
@@ -27,10 +28,30 @@ use super::live_outcome as outcome;
 pub async fn verify(
     auth: &MessageAuthenticator,
     cache: &TxtCache,
+    records: &KeyRecords<'_>,
     msg: &AuthenticatedMessage<'_>,
     clock: Clock,
 ) -> (AuthOutcome, Grounds) {
     let (outcome, err) = judge(auth, cache, msg, clock).await;
+    // An intact chain rests on every key it used; one read from a malformed record is no
+    // key, so the chain cannot be trusted (and this says nothing about the message).
+    if outcome.result == AuthValue::Pass {
+        let mut names = key_names(msg);
+        names.iter_mut().for_each(|n| n.make_ascii_lowercase());
+        names.sort();
+        names.dedup();
+        for name in names {
+            if let Some(why) = records.problem(&name).await {
+                let detail = format!(
+                    "The ARC chain cannot be checked: the key record at {name} is malformed ({why}), so there is no key to check against"
+                );
+                return (
+                    super::live_outcome(AuthValue::Fail, outcome.domain, detail),
+                    Grounds::NoAnswer,
+                );
+            }
+        }
+    }
     let grounds = err.as_ref().map_or(Grounds::Answered, grounds_of);
     // A chain can only be judged against its keys: a failure when DNS gave none of them
     // says nothing about the message.

@@ -9,6 +9,7 @@ use mail_auth::{
 
 use super::cache::TxtCache;
 use super::explain::{date_words, offset_in};
+use super::keys::{self, KeyRecords};
 use super::{reserved, tags};
 use crate::analysis::auth::tag_list;
 use crate::analysis::{AuthOutcome, AuthSource, AuthValue, Grounds, LiveDkim};
@@ -52,6 +53,7 @@ pub fn key_names(msg: &AuthenticatedMessage<'_>) -> Vec<String> {
 pub async fn verify(
     auth: &MessageAuthenticator,
     cache: &TxtCache,
+    records: &KeyRecords<'_>,
     msg: &AuthenticatedMessage<'_>,
     raw: &[u8],
     clock: Clock,
@@ -95,6 +97,22 @@ pub async fn verify(
         let (result, detail, grounds) = match strict_problem(header.value) {
             Some(why) => (AuthValue::PermError, why, Grounds::Answered),
             None => judge(out.result(), sig, x, t, clock),
+        };
+        // A key mail-auth could read from a malformed record is no key: the result says
+        // nothing about the message, as when no key is published.
+        let who = format!("{}._domainkey.{}", sig.s, sig.d);
+        let malformed = if cache.key_answered(&who) {
+            records.problem(&who).await
+        } else {
+            None
+        };
+        let (result, detail, grounds) = match malformed {
+            Some(why) => (
+                AuthValue::PermError,
+                keys::words(&who, &why),
+                Grounds::NoAnswer,
+            ),
+            None => (result, detail, grounds),
         };
         found.push((
             offset_in(raw, header.value),

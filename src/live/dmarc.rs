@@ -24,10 +24,13 @@ pub enum Published {
     Unknown(String),
     /// The domain is reserved for examples and tests, so it was not looked up.
     Reserved(String),
+    /// Several DMARC records at one name (RFC 7489 6.6.3: DMARC does not apply then).
+    Several { at: String, count: usize },
 }
 
 enum Step {
     Found(Arc<Dmarc>),
+    Several(usize),
     Missing,
     Failed(String),
     NotAsked,
@@ -50,7 +53,10 @@ async fn lookup(
     )
     .await
     {
-        Ok(Ok(record)) => Step::Found(record),
+        Ok(Ok(record)) => match record_count(auth, gate, &name).await {
+            Some(count) if count > 1 => Step::Several(count),
+            _ => Step::Found(record),
+        },
         // RFC 7489 6.6.3: a TXT record that is not a DMARC record counts as no record.
         Ok(Err(Error::Dns(DnsError::RecordNotFound(_))))
         | Ok(Err(Error::Dns(DnsError::InvalidRecordType)))
@@ -58,6 +64,44 @@ async fn lookup(
         Ok(Err(err)) => Step::Failed(error_words(&err)),
         Err(_) => Step::Failed(error_words(&timed_out())),
     }
+}
+
+/// How many DMARC records (TXT records starting with `v=DMARC1`) `name` publishes; more
+/// than one means none applies (RFC 7489 6.6.3), which mail-auth does not notice: it uses
+/// the first. The answer is normally in the resolver's cache already, since the record
+/// was just fetched.
+async fn record_count(auth: &MessageAuthenticator, gate: &Gate, name: &str) -> Option<usize> {
+    use mail_auth::common::parse::TxtRecordParser;
+    use mail_auth::hickory_resolver::proto::rr::{Name, RData};
+    if !gate.may_ask(name) {
+        // Answered from the local zone, which holds one record per name.
+        return Some(1);
+    }
+    let lookup = auth
+        .resolver()
+        .txt_lookup(Name::from_str_relaxed(name).ok()?)
+        .await
+        .ok()?;
+    let count = lookup
+        .answers()
+        .iter()
+        .filter(|r| {
+            let RData::TXT(txt) = &r.data else {
+                return false;
+            };
+            let text: Vec<u8> = txt
+                .txt_data
+                .iter()
+                .flat_map(|p| p.iter().copied())
+                .collect();
+            // mail-auth says "not a DMARC record" exactly when `v=DMARC1` does not lead.
+            !matches!(
+                Dmarc::parse(&text),
+                Err(Error::Dns(DnsError::InvalidRecordType))
+            )
+        })
+        .count();
+    Some(count)
 }
 
 /// Finds the DMARC record for `from_domain`: its own, else its organisational domain's.
@@ -78,6 +122,13 @@ pub async fn fetch(
             };
         }
         Step::Failed(why) => return Published::Unknown(why),
+        // Discovery ends at the first name with records, however many (RFC 7489 6.6.3).
+        Step::Several(count) => {
+            return Published::Several {
+                at: from_domain.to_string(),
+                count,
+            };
+        }
         Step::Missing | Step::NotAsked => {}
     }
     let org = org_domain(from_domain);
@@ -93,6 +144,7 @@ pub async fn fetch(
     }
     match lookup(auth, cache, gate, &org, timeout).await {
         Step::Found(record) => Published::Record { record, at: org },
+        Step::Several(count) => Published::Several { at: org, count },
         Step::Failed(why) => Published::Unknown(why),
         Step::Missing => Published::Absent,
         Step::NotAsked => not_asked(),
@@ -106,7 +158,9 @@ pub fn grounds(published: &Published, from: &str, spf: &SpfAnswer, dkim: &[LiveD
     let record = match published {
         Published::Record { record, .. } => record,
         Published::Reserved(_) => return Grounds::Reserved,
-        Published::Unknown(_) | Published::Absent => return Grounds::NoAnswer,
+        Published::Unknown(_) | Published::Absent | Published::Several { .. } => {
+            return Grounds::NoAnswer
+        }
     };
     let aligned_sigs: Vec<&LiveDkim> = dkim
         .iter()
@@ -228,6 +282,11 @@ pub fn evaluate(
             Published::Reserved(domain) => {
                 outcome(AuthValue::TempError, from, reserved::words(domain))
             }
+            Published::Several { at, count } => outcome(
+                AuthValue::None,
+                from,
+                format!("_dmarc.{at} publishes {count} DMARC records instead of one, which the standard treats as publishing none, so DMARC does not apply"),
+            ),
             Published::Unknown(why) => outcome(
                 AuthValue::TempError,
                 from,

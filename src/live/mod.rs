@@ -10,6 +10,7 @@ mod cache;
 mod dkim;
 mod dmarc;
 mod explain;
+mod keys;
 mod local;
 pub mod reserved;
 mod resolver;
@@ -248,6 +249,11 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
             .unwrap_or_else(|_| Published::Unknown("no answer in time".to_string())),
         )
     };
+    let records = keys::KeyRecords {
+        auth: &auth,
+        gate: &gate,
+        local: &opts.local,
+    };
     let signatures = async {
         let _ = tokio::time::timeout_at(deadline, async {
             while prefetches.join_next().await.is_some() {}
@@ -257,8 +263,11 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
             return (Vec::new(), None);
         };
         let (dkim, arc) = tokio::join!(
-            tokio::time::timeout_at(deadline, dkim::verify(&auth, &cache, msg, raw, clock)),
-            tokio::time::timeout_at(deadline, arc::verify(&auth, &cache, msg, clock)),
+            tokio::time::timeout_at(
+                deadline,
+                dkim::verify(&auth, &cache, &records, msg, raw, clock)
+            ),
+            tokio::time::timeout_at(deadline, arc::verify(&auth, &cache, &records, msg, clock)),
         );
         (dkim.ok().unwrap_or_default(), arc.ok())
     };

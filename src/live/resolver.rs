@@ -21,9 +21,10 @@ pub fn describe(dns: Option<SocketAddr>) -> String {
 fn options(lookup_timeout: Duration) -> ResolverOpts {
     let mut opts = ResolverOpts::default();
     // One attempt per lookup: the caller's `lookup_timeout` is then the real bound for a
-    // lookup, instead of being multiplied by hickory's retry count.
+    // lookup, instead of being multiplied by hickory's retry count. hickory counts
+    // `attempts` as retries after the first try, so one attempt is 0.
     opts.timeout = lookup_timeout;
-    opts.attempts = 1;
+    opts.attempts = 0;
     // Every verification builds its own resolver, so a large cache would only cost memory.
     opts.cache_size = 256;
     opts

@@ -31,6 +31,12 @@ pub struct Zone {
     failing: Vec<String>,
     /// No question is ever answered.
     mute: bool,
+    /// Every answer is sent this long after its question arrives.
+    delay: Option<Duration>,
+    /// Every answer carries another transaction ID than its question.
+    wrong_id: bool,
+    /// Every answer, over UDP and TCP alike, is an empty one with the truncated bit set.
+    always_truncated: bool,
 }
 
 /// Lowercase, with a trailing dot.
@@ -226,6 +232,27 @@ impl Zone {
         self
     }
 
+    /// Every answer is sent `delay` after its question arrives (the server keeps reading
+    /// questions meanwhile).
+    pub fn delay_answers(&mut self, delay: Duration) -> &mut Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Every answer carries a transaction ID that does not match its question's, as a
+    /// spoofer guessing IDs would send: a client must ignore them.
+    pub fn wrong_id(&mut self) -> &mut Self {
+        self.wrong_id = true;
+        self
+    }
+
+    /// Every answer is empty with the truncated (TC) bit set, over TCP too, so a client
+    /// that retries over TCP on truncation never gets a usable answer.
+    pub fn always_truncated(&mut self) -> &mut Self {
+        self.always_truncated = true;
+        self
+    }
+
     /// Every name containing `part` gets SERVFAIL.
     pub fn servfail_containing(&mut self, part: &str) -> &mut Self {
         self.failing.push(part.to_ascii_lowercase());
@@ -405,7 +432,29 @@ fn reply(shared: &Shared, bytes: &[u8], limit: Option<usize>) -> Option<Vec<u8>>
         return None;
     }
     shared.queries.fetch_add(1, Ordering::SeqCst);
-    let mut response = Message::response(request.metadata.id, request.metadata.op_code);
+    let zone = shared
+        .zone
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let id = if zone.wrong_id {
+        request.metadata.id.wrapping_add(1)
+    } else {
+        request.metadata.id
+    };
+    if zone.always_truncated {
+        for q in &request.queries {
+            if let Ok(mut log) = shared.log.lock() {
+                log.push(format!("{} {}", q.name(), q.query_type()));
+            }
+        }
+        let mut short = Message::response(id, request.metadata.op_code);
+        short.metadata.truncation = true;
+        short.metadata.recursion_desired = request.metadata.recursion_desired;
+        short.add_queries(request.queries.clone());
+        return short.to_vec().ok();
+    }
+    let mut response = Message::response(id, request.metadata.op_code);
     response.metadata.recursion_desired = request.metadata.recursion_desired;
     response.metadata.recursion_available = true;
     response.metadata.authoritative = true;
@@ -415,11 +464,6 @@ fn reply(shared: &Shared, bytes: &[u8], limit: Option<usize>) -> Option<Vec<u8>>
         edns.set_max_payload(4096);
         response.set_edns(edns);
     }
-    let zone = shared
-        .zone
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
     for q in &request.queries {
         if let Ok(mut log) = shared.log.lock() {
             log.push(format!("{} {}", q.name(), q.query_type()));
@@ -432,7 +476,7 @@ fn reply(shared: &Shared, bytes: &[u8], limit: Option<usize>) -> Option<Vec<u8>>
     let max = limit.map(|l| l.max(usize::from(request.max_payload())).min(65_535));
     match max {
         Some(max) if encoded.len() > max => {
-            let mut short = Message::response(request.metadata.id, request.metadata.op_code);
+            let mut short = Message::response(id, request.metadata.op_code);
             short.metadata.truncation = true;
             short.metadata.recursion_desired = request.metadata.recursion_desired;
             short.add_queries(request.queries.clone());
@@ -442,14 +486,30 @@ fn reply(shared: &Shared, bytes: &[u8], limit: Option<usize>) -> Option<Vec<u8>>
     }
 }
 
+/// How long answers are held back, if the zone says so.
+fn delay(shared: &Shared) -> Option<Duration> {
+    shared.zone.lock().unwrap_or_else(|p| p.into_inner()).delay
+}
+
 fn serve_udp(socket: UdpSocket, shared: Arc<Shared>) {
     let mut buf = [0u8; 4096];
     while !shared.stop.load(Ordering::SeqCst) {
         let Ok((n, peer)) = socket.recv_from(&mut buf) else {
             continue;
         };
-        if let Some(out) = buf.get(..n).and_then(|q| reply(&shared, q, Some(512))) {
-            let _ = socket.send_to(&out, peer);
+        let Some(out) = buf.get(..n).and_then(|q| reply(&shared, q, Some(512))) else {
+            continue;
+        };
+        match (delay(&shared), socket.try_clone()) {
+            (Some(wait), Ok(late)) => {
+                std::thread::spawn(move || {
+                    std::thread::sleep(wait);
+                    let _ = late.send_to(&out, peer);
+                });
+            }
+            _ => {
+                let _ = socket.send_to(&out, peer);
+            }
         }
     }
 }
@@ -482,6 +542,9 @@ fn serve_tcp_conn(mut stream: TcpStream, shared: Arc<Shared>) {
         let Some(out) = reply(&shared, &msg, None) else {
             continue;
         };
+        if let Some(wait) = delay(&shared) {
+            std::thread::sleep(wait);
+        }
         let Ok(out_len) = u16::try_from(out.len()) else {
             return;
         };
