@@ -305,6 +305,13 @@ fn path_text(out: &mut String, r: &Report, style: Style) {
             )
         );
     }
+    // Anomalies grouped by hop once: a message can carry tens of thousands of both.
+    let mut by_hop: std::collections::HashMap<usize, Vec<&str>> = std::collections::HashMap::new();
+    for a in &r.path.anomalies {
+        if let Some(hop) = a.hop {
+            by_hop.entry(hop).or_default().push(&a.detail);
+        }
+    }
     for h in &r.path.hops {
         if boundary == Some(h.index) {
             let _ = writeln!(
@@ -319,11 +326,11 @@ fn path_text(out: &mut String, r: &Report, style: Style) {
         let line = hop_line(h);
         let tone = if h.trusted { Tone::Good } else { Tone::Dim };
         let _ = writeln!(out, "  {}", style.paint(tone, &line));
-        for a in r.path.anomalies.iter().filter(|a| a.hop == Some(h.index)) {
+        for detail in by_hop.get(&h.index).into_iter().flatten() {
             let _ = writeln!(
                 out,
                 "       {}",
-                style.paint(Tone::Warn, &format!("! {}", clean(&a.detail)))
+                style.paint(Tone::Warn, &format!("! {}", clean(detail)))
             );
         }
     }
