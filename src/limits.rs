@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 
 /// Different links (destination and shown text) examined per message.
 pub const LINKS: usize = 1000;
+/// Received lines read (the newest ones). RFC 5321 §6.3 has servers treat more than 100
+/// as a mail loop and refuse the message, so a delivered message carrying more was made so.
+pub const HOPS: usize = 100;
 /// Bytes of plain text read from the message's own text parts.
 pub const TEXT_BYTES: usize = 200 * 1024;
 /// Bytes of HTML read from the message's own HTML parts.
@@ -58,6 +61,7 @@ pub const MSG_NESTING: usize = 3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Limit {
+    Hops,
     Links,
     Text,
     Html,
@@ -75,6 +79,7 @@ pub enum Limit {
 impl Limit {
     pub fn as_str(self) -> &'static str {
         match self {
+            Limit::Hops => "hops",
             Limit::Links => "links",
             Limit::Text => "text",
             Limit::Html => "html",
@@ -119,6 +124,9 @@ impl LimitHit {
             .map(|t| count(t.saturating_sub(self.examined)))
             .unwrap_or_else(|| "some".into());
         match self.what {
+            Limit::Hops => format!(
+                "Only the newest {e} of its {t} Received lines were read (mail servers refuse a message with more than 100)"
+            ),
             Limit::Links => format!("Only the first {e} of {t} different links were checked"),
             Limit::Text => format!(
                 "Only the first {} of {} of its text were read",

@@ -426,6 +426,25 @@ fn links_to_megabyte_host_names_stay_within_the_time_bound() {
 }
 
 #[test]
+fn more_received_lines_than_servers_accept_are_named_and_stay_fast() {
+    let mut raw = String::new();
+    for i in 0..50_000 {
+        raw.push_str(&format!(
+            "Received: from relay{i}.example.net ([192.0.2.{}]) by mx{i}.example.org with ESMTP; Mon, 1 Jun 2026 10:00:00 +0000\r\n",
+            i % 250
+        ));
+    }
+    raw.push_str(HEAD);
+    raw.push_str("Content-Type: text/plain\r\n\r\nhello\r\n");
+    let started = Instant::now();
+    let r = analyse(raw.as_bytes());
+    let took = started.elapsed();
+    assert!(took < time_bound(), "took {took:?}");
+    assert_eq!(r.path.hops.len(), limits::HOPS);
+    assert_reached(&r, Limit::Hops, 100, Some(50_000));
+}
+
+#[test]
 fn a_mail_that_reaches_no_limit_has_no_limit_note() {
     let r = analyse(
         html("<p>Lunch at noon? <a href=\"https://example.org/menu\">menu</a></p>").as_bytes(),

@@ -43,7 +43,7 @@ pub mod verdict;
 
 pub use types::*;
 
-use crate::limits::Budget;
+use crate::limits::{Budget, Limit};
 use crate::load::{self, LoadError};
 
 /// Analyses one message. Same bytes and options → same report.
@@ -80,6 +80,10 @@ pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     let from_domain = report.identity.from.as_ref().and_then(|f| f.domain.clone());
     report.auth = auth::extract(&headers, &report.path, from_domain.as_deref());
     let mut budget = Budget::new();
+    let received = path::received_lines(&headers);
+    if received > crate::limits::HOPS {
+        budget.hit(Limit::Hops, crate::limits::HOPS, Some(received));
+    }
     report.content = content::extract(&msg, &mut budget);
     report.attachments = attachments::extract(&msg, &mut budget);
     links::add_attachment_links(&mut report.content.links, &report.attachments, &mut budget);

@@ -21,9 +21,12 @@ pub const MANY_HOPS: usize = 15;
 pub fn extract(headers: &[RawHeader], identity: &Identity, opts: &Options) -> HeaderPath {
     // Each line is read from its raw value by our own parser: mail-parser's reading takes
     // comments for clauses ("from userid") and login names for server names.
+    // The newest lines first: they were written by the recipient's own servers, and the
+    // trust line is drawn from them. Older lines past the limit are counted, not read.
     let mut top_down: Vec<Hop> = headers
         .iter()
         .filter(|h| h.name.eq_ignore_ascii_case("Received"))
+        .take(crate::limits::HOPS)
         .map(|h| hop_from(h.index, h.value.clone(), opts))
         .collect();
     top_down.reverse();
@@ -44,6 +47,14 @@ pub fn extract(headers: &[RawHeader], identity: &Identity, opts: &Options) -> He
     mark_boundary(&mut path, headers);
     find_anomalies(&mut path, identity, opts);
     path
+}
+
+/// How many Received lines the message carries.
+pub fn received_lines(headers: &[RawHeader]) -> usize {
+    headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("Received"))
+        .count()
 }
 
 /// A host name worth showing as the sending server: not an address, not "unknown".
