@@ -26,6 +26,8 @@ pub const HOPS: usize = 100;
 pub const TEXT_BYTES: usize = 200 * 1024;
 /// Bytes of HTML read from the message's own HTML parts.
 pub const HTML_BYTES: usize = 2 * 1024 * 1024;
+/// Different form destinations (where typed-in data is sent) checked per message.
+pub const FORMS: usize = 20;
 /// Attachments examined per message (those of attached messages included).
 pub const ATTACHMENTS: usize = 200;
 /// Entries listed per archive.
@@ -50,6 +52,10 @@ pub const UNPACKED_BYTES: usize = 64 * 1024 * 1024;
 /// named, not examined. A backstop: the byte limits above keep real and crafted mail far
 /// below it.
 pub const ATTACHMENT_TIME: Duration = Duration::from_millis(1500);
+/// Files the app opens from one folder, and messages it lists from one mailbox file; each
+/// says so when there were more, and points to `mailsleuth check` for the rest.
+pub const APP_FOLDER_FILES: usize = 200;
+pub const APP_MESSAGES_PER_FILE: usize = 200;
 /// Messages read from one mbox file.
 pub const MBOX_MESSAGES: usize = 100_000;
 /// Attachments carried over from one Outlook `.msg` file.
@@ -63,6 +69,7 @@ pub const MSG_NESTING: usize = 3;
 pub enum Limit {
     Hops,
     Links,
+    Forms,
     Text,
     Html,
     Attachments,
@@ -81,6 +88,7 @@ impl Limit {
         match self {
             Limit::Hops => "hops",
             Limit::Links => "links",
+            Limit::Forms => "forms",
             Limit::Text => "text",
             Limit::Html => "html",
             Limit::Attachments => "attachments",
@@ -128,6 +136,9 @@ impl LimitHit {
                 "Only the newest {e} of its {t} Received lines were read (mail servers refuse a message with more than 100)"
             ),
             Limit::Links => format!("Only the first {e} of {t} different links were checked"),
+            Limit::Forms => format!(
+                "Only the first {e} of {t} places its forms send what you type were checked"
+            ),
             Limit::Text => format!(
                 "Only the first {} of {} of its text were read",
                 bytes(self.examined),

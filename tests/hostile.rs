@@ -333,6 +333,34 @@ fn archive_entries_past_the_listed_ones_are_named() {
 }
 
 #[test]
+fn form_destinations_past_the_checked_ones_are_named() {
+    let body: String = (0..limits::FORMS + 1)
+        .map(|i| {
+            format!("<form action=\"https://forms{i}.example.net/send\"><input name=q></form>")
+        })
+        .collect();
+    let r = analyse(html(&body).as_bytes());
+    assert_reached(&r, Limit::Forms, 20, Some(21));
+}
+
+#[test]
+fn a_lure_after_pages_of_filler_is_still_read() {
+    let filler = "Our quarterly newsletter, nothing to act on. ".repeat(2_000);
+    assert!(filler.len() > 64 * 1024 && filler.len() < limits::TEXT_BYTES);
+    let raw = format!(
+        "{HEAD}Content-Type: text/plain\r\n\r\n{filler}\r\nYour mailbox will be suspended. Verify your password here today.\r\n"
+    );
+    let r = analyse(raw.as_bytes());
+    assert!(r.limits.is_empty(), "{:?}", r.limits);
+    let asks = r
+        .checks
+        .iter()
+        .find(|c| c.id == "credential-request")
+        .unwrap();
+    assert_ne!(asks.outcome, Outcome::Pass, "{asks:?}");
+}
+
+#[test]
 fn a_big_html_attachment_is_searched_as_far_as_the_limit_and_says_so() {
     let mut page = "<p>Statement</p>"
         .repeat(limits::HTML_ATTACHMENT_BYTES / 16 + 1)
@@ -385,6 +413,10 @@ fn many_pdf_bombs_share_one_budget_and_stay_within_the_time_bound() {
     let started = Instant::now();
     let r = analyse(raw.as_bytes());
     let took = started.elapsed();
+    println!(
+        "{} MB with 200 PDF bombs: analysed in {took:?}",
+        raw.len() >> 20
+    );
     assert!(took < time_bound(), "{} MB took {took:?}", raw.len() >> 20);
     let hit = r.limits.iter().find(|h| h.what == Limit::Unpacked).cloned();
     let hit = hit.unwrap_or_else(|| panic!("{:?}", r.limits));
@@ -405,6 +437,10 @@ fn links_to_megabyte_host_names_stay_within_the_time_bound() {
     let started = Instant::now();
     let r = analyse(raw.as_bytes());
     let took = started.elapsed();
+    println!(
+        "{} MB of links to megabyte host names: analysed in {took:?}",
+        raw.len() >> 20
+    );
     assert!(took < time_bound(), "took {took:?}");
     assert_eq!(r.content.links.len(), 1000);
     // Both bombs in one message.
@@ -442,6 +478,39 @@ fn more_received_lines_than_servers_accept_are_named_and_stay_fast() {
     assert!(took < time_bound(), "took {took:?}");
     assert_eq!(r.path.hops.len(), limits::HOPS);
     assert_reached(&r, Limit::Hops, 100, Some(50_000));
+}
+
+#[test]
+fn floods_of_any_header_stay_within_the_time_bound() {
+    let values = [
+        ("Authentication-Results", "mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org"),
+        ("ARC-Authentication-Results", "i=1; mx.example.net; spf=pass smtp.mailfrom=example.org"),
+        ("ARC-Seal", "i=1; a=rsa-sha256; cv=none; d=example.org; s=arc; b=AAAA"),
+        ("DKIM-Signature", "v=1; a=rsa-sha256; d=example.org; s=s1; h=from:to; bh=AAAA; b=AAAA"),
+        ("Received-SPF", "pass (mx.example.net: domain of a@example.org designates 192.0.2.1 as permitted sender)"),
+        ("From", "Alice <alice@example.org>"),
+        ("Reply-To", "Payments <pay@example.net>"),
+        ("To", "bob@example.net"),
+        ("Return-Path", "<bounce@example.org>"),
+        ("List-Id", "<list.example.org>"),
+        ("X-MS-Exchange-Organization-SCL", "1"),
+        ("X-Forefront-Antispam-Report", "CIP:192.0.2.1;CTRY:US;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;"),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Subject", "=?utf-8?B?SGVsbG8=?="),
+    ];
+    for (name, value) in values {
+        let mut raw = String::new();
+        for _ in 0..20_000 {
+            raw.push_str(&format!("{name}: {value}\r\n"));
+        }
+        raw.push_str(HEAD);
+        raw.push_str("Content-Type: text/plain\r\n\r\nhello\r\n");
+        let started = Instant::now();
+        let r = analysis::analyze(raw.as_bytes(), &Options::default());
+        let took = started.elapsed();
+        assert!(r.is_ok(), "{name}");
+        assert!(took < time_bound(), "20,000 {name} headers took {took:?}");
+    }
 }
 
 #[test]
@@ -559,4 +628,50 @@ fn an_outlook_msg_with_more_attachments_than_are_carried_over_says_so() {
     let r = list[0].result.as_ref().expect("rebuilt");
     assert_eq!(r.attachments.len(), limits::MSG_ATTACHMENTS);
     assert_reached(r, Limit::Attachments, 200, Some(201));
+}
+
+#[test]
+fn an_outlook_msg_nested_deeper_than_is_read_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested.msg");
+    {
+        let mut cf = cfb::create(&path).unwrap();
+        msg_string(
+            &mut cf,
+            "/__substg1.0_007D001F",
+            "Received: from mx.example.org by mail.example.net; Mon, 1 Jun 2026 10:00:00 +0000\r\nFrom: Alice <alice@example.org>\r\nSubject: nested\r\n",
+        );
+        msg_string(&mut cf, "/__substg1.0_0037001F", "nested");
+        // Each level attaches the next as an embedded message, one level more than is read.
+        let mut storage = String::new();
+        for level in 0..=limits::MSG_NESTING {
+            let attach = format!("{storage}/__attach_version1.0_#00000000");
+            cf.create_storage(&attach).unwrap();
+            msg_string(
+                &mut cf,
+                &format!("{attach}/__substg1.0_3707001F"),
+                &format!("level{level}.msg"),
+            );
+            storage = format!("{attach}/__substg1.0_3701000D");
+            cf.create_storage(&storage).unwrap();
+            msg_string(
+                &mut cf,
+                &format!("{storage}/__substg1.0_0037001F"),
+                &format!("level {level}"),
+            );
+            msg_string(
+                &mut cf,
+                &format!("{storage}/__substg1.0_1000001F"),
+                "Forwarded.",
+            );
+        }
+        cf.flush().unwrap();
+    }
+    let found = load::open_path(&path, load::DEFAULT_MAX_SIZE)
+        .next()
+        .unwrap();
+    assert_eq!(found.limits.len(), 1, "{:?}", found.limits);
+    let list = intake::analyse(found, &Options::default());
+    let r = list[0].result.as_ref().expect("rebuilt");
+    assert_reached(r, Limit::Nesting, 0, Some(1));
 }

@@ -293,14 +293,13 @@ pub fn extract(headers: &[RawHeader], path: &HeaderPath, from_domain: Option<&st
     // its name below that line is not its own: the Gmail-style exception does not apply to
     // that name. (Another of the recipient's servers, one hop further in, may well write
     // below its own line.)
-    let names_above: Vec<String> = named(headers, "Authentication-Results")
+    let names_above: std::collections::HashSet<String> = named(headers, "Authentication-Results")
         .filter(|h| is_trusted(h.index, path))
         .filter_map(|h| parse_results(&h.value).0)
         .map(|id| id.to_ascii_lowercase())
         .collect();
-    let written_above = |id: Option<&str>| {
-        id.is_some_and(|id| names_above.iter().any(|n| n.eq_ignore_ascii_case(id)))
-    };
+    let written_above =
+        |id: Option<&str>| id.is_some_and(|id| names_above.contains(&id.to_ascii_lowercase()));
     let mut results: Vec<AuthResultsHeader> = Vec::new();
     for h in headers {
         let is_ar = h.name.eq_ignore_ascii_case("Authentication-Results")

@@ -24,7 +24,7 @@ const MAX_HIDDEN_SAMPLES: usize = 12;
 const HIDDEN_SAMPLE_CHARS: usize = 160;
 /// Deeper nesting than this is not tracked (the tokenizer still reads on).
 const MAX_DEPTH: usize = 256;
-const MAX_FORM_ACTIONS: usize = 20;
+const MAX_FORM_ACTIONS: usize = limits::FORMS;
 const MAX_HREF_CHARS: usize = 2048;
 const MAX_SHOWN_CHARS: usize = 300;
 
@@ -100,6 +100,13 @@ pub fn extract(msg: &Message, budget: &mut Budget) -> Content {
         budget.hit(Limit::Links, MAX_LINKS, Some(MAX_LINKS + links.beyond));
     }
     content.links = links.links;
+    if html.form_actions_beyond > 0 {
+        budget.hit(
+            Limit::Forms,
+            html.form_actions.len(),
+            Some(html.form_actions.len() + html.form_actions_beyond),
+        );
+    }
     content.forms = html.forms;
     content.form_actions = html.form_actions;
     content.images = html.images;
@@ -380,6 +387,8 @@ struct HtmlScan {
     links: LinkSet,
     forms: usize,
     form_actions: Vec<String>,
+    /// Different form destinations past the limit.
+    form_actions_beyond: usize,
     inputs: usize,
     passwords: usize,
     images: usize,
@@ -490,8 +499,13 @@ impl HtmlScan {
             b"form" => {
                 self.forms += 1;
                 if let Some(action) = attr(b"action") {
-                    if self.form_actions.len() < MAX_FORM_ACTIONS {
-                        self.form_actions.push(clip(action.trim(), MAX_HREF_CHARS));
+                    let action = clip(action.trim(), MAX_HREF_CHARS);
+                    if !self.form_actions.contains(&action) {
+                        if self.form_actions.len() < MAX_FORM_ACTIONS {
+                            self.form_actions.push(action);
+                        } else {
+                            self.form_actions_beyond += 1;
+                        }
                     }
                 }
             }

@@ -425,6 +425,10 @@ struct TableIndex {
     exact: HashMap<&'static str, usize>,
     /// `name.*` entries, by `name`.
     national: HashMap<&'static str, usize>,
+    /// The longest entry of each kind: longer tails and labels cannot match, so a crafted
+    /// host of a million dots costs a million skips, not a million hashes of long strings.
+    longest_exact: usize,
+    longest_national: usize,
 }
 
 impl TableIndex {
@@ -439,7 +443,14 @@ impl TableIndex {
                 };
             }
         }
-        TableIndex { exact, national }
+        let longest_exact = exact.keys().map(|k| k.len()).max().unwrap_or(0);
+        let longest_national = national.keys().map(|k| k.len()).max().unwrap_or(0);
+        TableIndex {
+            exact,
+            national,
+            longest_exact,
+            longest_national,
+        }
     }
 
     /// The first table that `Norm::in_table` would find the domain in.
@@ -452,7 +463,7 @@ impl TableIndex {
             host.match_indices('.')
                 .filter_map(|(dot, _)| host.get(dot + 1..)),
         );
-        for tail in tails {
+        for tail in tails.filter(|t| t.len() <= self.longest_exact) {
             if let Some(&i) = self.exact.get(tail) {
                 consider(i);
             }
@@ -460,6 +471,9 @@ impl TableIndex {
         // A national site: the organisational domain starts with the name and a dot.
         let org = n.org.as_str();
         for (dot, _) in org.match_indices('.') {
+            if dot > self.longest_national {
+                break;
+            }
             let Some(label) = org.get(..dot) else {
                 continue;
             };

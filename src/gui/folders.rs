@@ -5,7 +5,7 @@ use std::sync::mpsc::{self, Receiver};
 
 /// At most this many files are opened from one folder; a whole mail archive would bury
 /// the list (use `mailsleuth check FOLDER` for those).
-pub const MAX_FOLDER_FILES: usize = 200;
+pub const MAX_FOLDER_FILES: usize = crate::limits::APP_FOLDER_FILES;
 /// Folders nest deeper than this only by accident.
 const MAX_DEPTH: usize = 16;
 

@@ -16,7 +16,7 @@ use crate::load::{self, LoadError};
 
 /// At most this many messages of one mailbox file are opened in the app; a whole archive
 /// would bury the list (`mailsleuth check` reads any number).
-pub const MAX_MESSAGES_PER_FILE: usize = 200;
+pub const MAX_MESSAGES_PER_FILE: usize = crate::limits::APP_MESSAGES_PER_FILE;
 
 /// Threads reading and analysing messages: one per core, as in `mailsleuth check`, so a
 /// dropped batch is analysed on every core; at least two, so one huge message never holds

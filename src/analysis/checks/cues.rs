@@ -20,9 +20,9 @@ use std::sync::OnceLock;
 use crate::analysis::knowledge;
 use crate::analysis::types::{Location, MessageKind, Report};
 
-/// How much body text cue matching reads: lures are short, and long newsletters or
-/// quoted threads should not cost much.
-const MAX_SCAN_BYTES: usize = 64 * 1024;
+/// How much body text cue matching reads: all the text that was read (a lure placed after
+/// pages of filler is still found; reading more than that is reported as a limit).
+const MAX_SCAN_BYTES: usize = crate::limits::TEXT_BYTES;
 
 /// Folds one character for matching: lowercase, no accent, look-alikes → ASCII.
 /// Returns None for characters that should vanish inside a word (zero-width, soft hyphen,
