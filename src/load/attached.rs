@@ -64,12 +64,7 @@ pub fn find(raw: &[u8], max_size: usize) -> AttachedMessages {
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
         let lower = file_name.as_deref().unwrap_or("").to_ascii_lowercase();
-        let declared_message = part.content_type().is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("message")
-                && ct
-                    .subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("rfc822"))
-        });
+        let declared_message = declared_message(part);
         match &part.body {
             PartType::Message(inner) => {
                 let name = file_name
@@ -124,18 +119,23 @@ pub fn find(raw: &[u8], max_size: usize) -> AttachedMessages {
     }
 }
 
+/// Whether the part is declared `message/rfc822`.
+fn declared_message(part: &mail_parser::MessagePart) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("message")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("rfc822"))
+    })
+}
+
 /// Whether `find` would take this part as an attached message.
 fn is_message(part: &mail_parser::MessagePart) -> bool {
     let lower = part
         .attachment_name()
         .map(|n| n.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let declared_message = part.content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case("message")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("rfc822"))
-    });
+    let declared_message = declared_message(part);
     match &part.body {
         PartType::Message(_) => true,
         PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
