@@ -234,7 +234,7 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
             ui.end_row();
         });
     for hit in &report.limits {
-        ui.label(RichText::new(format!("⚠ Not examined: {}", hit.text())).color(palette.caution));
+        ui.label(RichText::new(format!("⚠ {}", hit.text())).color(palette.caution));
     }
     for note in &report.notes {
         ui.label(RichText::new(format!("ℹ {note}")).color(palette.muted));

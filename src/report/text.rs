@@ -148,7 +148,7 @@ fn report_text(out: &mut String, r: &Report, style: Style) {
     if !r.notes.is_empty() || !r.limits.is_empty() {
         let _ = writeln!(out, "{}", style.paint(Tone::Bold, "Notes"));
         for h in &r.limits {
-            let _ = writeln!(out, "  - Not examined: {}", h.text());
+            let _ = writeln!(out, "  - {}", h.text());
         }
         for n in &r.notes {
             let _ = writeln!(out, "  - {}", clean(n));
