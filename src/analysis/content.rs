@@ -7,7 +7,6 @@ use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 use mail_parser::{Message, PartType};
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::text::clip;
 use super::types::{Content, Link};
@@ -139,18 +138,21 @@ fn count_visible(s: &str) -> usize {
 /// The links of a message, each different one (destination and shown text) once, with a
 /// count of the different ones beyond the limit. Repeats cost nothing: a list of 100,000
 /// copies of one link is one link, examined.
+/// Links are compared whole, not by a hash of them: a crafted link must not be able to pass
+/// for another one.
 #[derive(Default)]
 struct LinkSet {
     links: Vec<Link>,
-    seen: HashSet<u64>,
+    seen: HashSet<(String, String)>,
     beyond: usize,
 }
 
 impl LinkSet {
     fn push(&mut self, link: Link) {
-        let mut h = DefaultHasher::new();
-        (&link.href, &link.shown_text).hash(&mut h);
-        if !self.seen.insert(h.finish()) {
+        if !self
+            .seen
+            .insert((link.href.clone(), link.shown_text.clone()))
+        {
             return;
         }
         if self.links.len() >= MAX_LINKS {
