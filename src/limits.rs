@@ -127,6 +127,7 @@ impl LimitHit {
     pub fn text(&self) -> String {
         let e = count(self.examined);
         let t = self.total.map(count).unwrap_or_else(|| "more".into());
+        let total_bytes = self.total.map(bytes).unwrap_or_else(|| "more".into());
         let unseen = self
             .total
             .map(|t| count(t.saturating_sub(self.examined)))
@@ -142,12 +143,12 @@ impl LimitHit {
             Limit::Text => format!(
                 "Only the first {} of {} of its text were read",
                 bytes(self.examined),
-                self.total.map(bytes).unwrap_or_else(|| "more".into())
+                total_bytes
             ),
             Limit::Html => format!(
                 "Only the first {} of {} of its HTML were read",
                 bytes(self.examined),
-                self.total.map(bytes).unwrap_or_else(|| "more".into())
+                total_bytes
             ),
             Limit::Attachments => {
                 format!("Only the first {e} of {t} attachments were looked at")
@@ -164,7 +165,7 @@ impl LimitHit {
             Limit::HtmlAttachment => format!(
                 "Only the first {} of its HTML attachments were searched for forms and scripts ({} in all)",
                 bytes(self.examined),
-                self.total.map(bytes).unwrap_or_else(|| "more".into())
+                total_bytes
             ),
             Limit::PdfStreams => {
                 format!("Only {e} of the {t} compressed parts of its PDF files were unpacked")

@@ -118,3 +118,38 @@ pub async fn prefetch<T>(
 pub fn timed_out() -> Error {
     Error::Dns(DnsError::Resolver("the DNS lookup timed out".to_string()))
 }
+
+/// How many of the TXT records at `name` are of one kind (`is_kind` sees each record's
+/// strings joined), asked of the resolver, whose cache normally holds the answer already.
+/// Names the gate does not let out are answered from the local zone, which holds one
+/// record per name. mail-auth reads the first matching record and does not notice more;
+/// SPF (RFC 7208 4.5) and DMARC (RFC 7489 6.6.3) both say several mean none applies.
+pub async fn records_of_kind(
+    auth: &MessageAuthenticator,
+    gate: &super::reserved::Gate,
+    name: &str,
+    is_kind: impl Fn(&[u8]) -> bool,
+) -> Option<usize> {
+    use mail_auth::hickory_resolver::proto::rr::{Name, RData};
+    if !gate.may_ask(name) {
+        return Some(1);
+    }
+    let name = Name::from_str_relaxed(format!("{}.", name.trim_end_matches('.'))).ok()?;
+    let lookup = auth.resolver().txt_lookup(name).await.ok()?;
+    let count = lookup
+        .answers()
+        .iter()
+        .filter(|r| {
+            let RData::TXT(txt) = &r.data else {
+                return false;
+            };
+            let text: Vec<u8> = txt
+                .txt_data
+                .iter()
+                .flat_map(|p| p.iter().copied())
+                .collect();
+            is_kind(&text)
+        })
+        .count();
+    Some(count)
+}

@@ -68,40 +68,17 @@ async fn lookup(
 
 /// How many DMARC records (TXT records starting with `v=DMARC1`) `name` publishes; more
 /// than one means none applies (RFC 7489 6.6.3), which mail-auth does not notice: it uses
-/// the first. The answer is normally in the resolver's cache already, since the record
-/// was just fetched.
+/// the first.
 async fn record_count(auth: &MessageAuthenticator, gate: &Gate, name: &str) -> Option<usize> {
     use mail_auth::common::parse::TxtRecordParser;
-    use mail_auth::hickory_resolver::proto::rr::{Name, RData};
-    if !gate.may_ask(name) {
-        // Answered from the local zone, which holds one record per name.
-        return Some(1);
-    }
-    let lookup = auth
-        .resolver()
-        .txt_lookup(Name::from_str_relaxed(name).ok()?)
-        .await
-        .ok()?;
-    let count = lookup
-        .answers()
-        .iter()
-        .filter(|r| {
-            let RData::TXT(txt) = &r.data else {
-                return false;
-            };
-            let text: Vec<u8> = txt
-                .txt_data
-                .iter()
-                .flat_map(|p| p.iter().copied())
-                .collect();
-            // mail-auth says "not a DMARC record" exactly when `v=DMARC1` does not lead.
-            !matches!(
-                Dmarc::parse(&text),
-                Err(Error::Dns(DnsError::InvalidRecordType))
-            )
-        })
-        .count();
-    Some(count)
+    super::cache::records_of_kind(auth, gate, name, |text| {
+        // mail-auth says "not a DMARC record" exactly when `v=DMARC1` does not lead.
+        !matches!(
+            Dmarc::parse(text),
+            Err(Error::Dns(DnsError::InvalidRecordType))
+        )
+    })
+    .await
 }
 
 /// Finds the DMARC record for `from_domain`: its own, else its organisational domain's.

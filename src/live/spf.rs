@@ -3,7 +3,6 @@
 
 use std::net::IpAddr;
 
-use mail_auth::hickory_resolver::proto::rr::{Name, RData};
 use mail_auth::spf::verify::SpfParameters;
 use mail_auth::spf::Spf;
 use mail_auth::{MessageAuthenticator, Parameters, RecordSet, SpfOutput, SpfResult};
@@ -147,33 +146,13 @@ fn value_of(r: SpfResult) -> AuthValue {
 }
 
 /// How many SPF records `domain` publishes (RFC 7208 4.5: more than one is an error,
-/// which mail-auth does not notice: it uses the first). The answer is normally in the
-/// resolver's cache already, since the check just asked for it.
+/// which mail-auth does not notice: it uses the first).
 async fn spf_record_count(auth: &MessageAuthenticator, gate: &Gate, domain: &str) -> Option<usize> {
-    if !gate.may_ask(domain) {
-        // Answered from the local zone, which holds one record per name.
-        return Some(1);
-    }
-    let name = Name::from_str_relaxed(format!("{}.", domain.trim_end_matches('.'))).ok()?;
-    let lookup = auth.resolver().txt_lookup(name).await.ok()?;
-    let count = lookup
-        .answers()
-        .iter()
-        .filter(|r| {
-            let RData::TXT(txt) = &r.data else {
-                return false;
-            };
-            let text: Vec<u8> = txt
-                .txt_data
-                .iter()
-                .flat_map(|p| p.iter().copied())
-                .collect();
-            let head = text.get(..6).unwrap_or(&text);
-            head.eq_ignore_ascii_case(b"v=spf1")
-                && text.get(6).is_none_or(|c| c.is_ascii_whitespace())
-        })
-        .count();
-    Some(count)
+    super::cache::records_of_kind(auth, gate, domain, |text| {
+        let head = text.get(..6).unwrap_or(text);
+        head.eq_ignore_ascii_case(b"v=spf1") && text.get(6).is_none_or(|c| c.is_ascii_whitespace())
+    })
+    .await
 }
 
 /// What the SPF result for `domain` rests on. "No SPF record" is an answer when the
