@@ -1,7 +1,7 @@
 //! The teaching text for every check id, and a glossary of header names.
 //! Text lives in `assets/lessons/en/*.toml` (one file per family) (compiled in) so it can be translated.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;

@@ -5,7 +5,7 @@
 
 use std::io::Cursor;
 
-use html5gum::{DefaultEmitter, Token, Tokenizer};
+use html5gum::Token;
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
@@ -551,11 +551,9 @@ fn scan_markup(bytes: &[u8]) -> (bool, bool) {
     let head = bytes.get(..MAX_HTML_SCAN).unwrap_or(bytes);
     let text = String::from_utf8_lossy(head);
     let text = super::content::tame_tags(&text);
-    let mut emitter = DefaultEmitter::default();
-    emitter.naively_switch_states(true);
     let mut form = false;
     let mut active = false;
-    for token in Tokenizer::new_with_emitter(text.as_ref(), emitter).flatten() {
+    for token in super::content::tokens(text.as_ref()) {
         let Token::StartTag(tag) = token else {
             continue;
         };

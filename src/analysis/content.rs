@@ -3,10 +3,10 @@
 //! The HTML is read with a real tokenizer (html5gum), never rendered: no remote content is
 //! fetched and nothing runs. Every loop is bounded so a hostile 20 MB body stays fast.
 
-use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
+use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, StartTag, Token, Tokenizer};
 use mail_parser::{Message, PartType};
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::text::clip;
 use super::types::{Content, Link};
@@ -451,12 +451,8 @@ impl HtmlScan {
 
     fn scan(&mut self, html: &str) {
         self.stack.clear();
-        let mut emitter = DefaultEmitter::default();
-        // Switches the tokenizer into raw-text mode after <script>, <style>, <title>…
-        // so their contents never read as markup or visible text.
-        emitter.naively_switch_states(true);
         let html = tame_tags(html);
-        for token in Tokenizer::new_with_emitter(html.as_ref(), emitter).flatten() {
+        for token in tokens(html.as_ref()) {
             match token {
                 Token::StartTag(tag) => self.start(&tag),
                 Token::EndTag(tag) => self.end(&tag.name),
@@ -699,12 +695,12 @@ impl Style {
         let mut out = Style::default();
         let mut overflow_hidden = false;
         let mut zero_height = false;
-        for decl in style.to_ascii_lowercase().split(';').take(64) {
+        for decl in ascii_lower(style).split(';').take(64) {
             let Some((prop, value)) = decl.split_once(':') else {
                 continue;
             };
             let prop = prop.trim();
-            let value = value.replace("!important", "");
+            let value = without_important(value);
             let value = value.trim();
             match prop {
                 "display" if value == "none" => out.hidden = true,
@@ -740,7 +736,7 @@ impl Style {
 /// whatever follows is out of the reader's sight. Negative offsets ("left: -9999px", the
 /// usual way to hide a label for screen readers) are not counted.
 fn far_push(css: &str) -> Option<String> {
-    let lower = css.to_ascii_lowercase();
+    let lower = ascii_lower(css);
     for decl in lower.split(['{', '}', ';']).take(4096) {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
@@ -752,7 +748,7 @@ fn far_push(css: &str) -> Option<String> {
         ) {
             continue;
         }
-        let value = value.replace("!important", "");
+        let value = without_important(value);
         let value = value.trim();
         let num: String = value
             .chars()
@@ -783,6 +779,24 @@ fn far_push(css: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// `s` in ASCII lower case, copied only when it has an upper-case letter.
+fn ascii_lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// A CSS value without its `!important` markers.
+fn without_important(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains("!important") {
+        std::borrow::Cow::Owned(value.replace("!important", ""))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
 }
 
 /// A CSS length of zero.
@@ -887,6 +901,34 @@ const KEY_ATTRIBUTES: &[&[u8]] = &[
     b"content",
     b"name",
 ];
+
+/// The tokenizer's default emitter with its parse-error reporting turned off: mail HTML is
+/// full of errors nobody reads, and checking every character for them is a good part of
+/// what tokenizing costs. The tokens themselves are the same.
+struct QuietEmitter(DefaultEmitter);
+
+impl ForwardingEmitter for QuietEmitter {
+    type Token = Token;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Token> {
+        &mut self.0
+    }
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+
+    fn emit_error(&mut self, _error: html5gum::Error) {}
+}
+
+/// The tags, text and comments of `html` (already passed through `tame_tags`), with the
+/// tokenizer switched into raw-text mode after `<script>`, `<style>`, `<title>`… so their
+/// contents never read as markup or visible text.
+pub(crate) fn tokens(html: &str) -> impl Iterator<Item = Token> + '_ {
+    let mut emitter = DefaultEmitter::default();
+    emitter.naively_switch_states(true);
+    Tokenizer::new_with_emitter(html, QuietEmitter(emitter)).flatten()
+}
 
 /// Drops surplus attributes from tags that carry hundreds of them.
 ///

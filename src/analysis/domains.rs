@@ -12,8 +12,8 @@
 //! except the country codes most often used for typo-squatting `.com` (`typo_cctlds`
 //! in `domain_rules.toml`), which no brand in the table relies on.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 

@@ -26,26 +26,45 @@ pub fn collect(msg: &Message, raw: &[u8]) -> Vec<RawHeader> {
 }
 
 /// Joins folded lines and trims; invalid UTF-8 is replaced, so 8-bit headers stay readable.
+/// Runs of CR, LF, tab and space become one space; past `MAX_VALUE` bytes the value ends
+/// in " […]".
 pub fn unfold(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len().min(MAX_VALUE));
+    let mut rest: &str = &text;
+    let mut out = String::with_capacity(rest.len().min(MAX_VALUE + 8));
     let mut last_space = false;
-    for c in text.chars() {
+    let is_fold = |b: u8| matches!(b, b'\r' | b'\n' | b'\t' | b' ');
+    while let Some(&first) = rest.as_bytes().first() {
         if out.len() >= MAX_VALUE {
             out.push_str(" […]");
             break;
         }
-        if c == '\r' || c == '\n' || c == '\t' || c == ' ' {
+        if is_fold(first) {
             if !last_space {
                 out.push(' ');
             }
             last_space = true;
-        } else {
-            out.push(c);
-            last_space = false;
+            rest = rest.get(1..).unwrap_or("");
+            continue;
         }
+        // A run of other characters is copied whole, up to the first character that
+        // reaches the cap.
+        let run = rest.bytes().position(is_fold).unwrap_or(rest.len());
+        let room = MAX_VALUE - out.len();
+        let mut take = run.min(room);
+        while !rest.is_char_boundary(take) {
+            take += 1;
+        }
+        out.push_str(rest.get(..take).unwrap_or(""));
+        rest = rest.get(take..).unwrap_or("");
+        last_space = false;
     }
-    out.trim().to_string()
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// Header fields named `name` (case-insensitive), top first.

@@ -3,6 +3,10 @@
 //! Field names here are a contract for scripts (see the README); add fields, never rename.
 
 use serde::Serialize;
+use std::sync::OnceLock;
+
+use foldhash::HashMap;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::{Checked, Failure};
@@ -37,7 +41,13 @@ pub fn to_value(checked: &Checked) -> Value {
 
 /// The JSON Lines line (no trailing newline) for one input; fields in a fixed, readable order.
 pub fn to_line(checked: &Checked) -> String {
-    serde_json::to_string(&doc(checked)).unwrap_or_else(|e| fallback(checked, &e).to_string())
+    // A line is tens of kilobytes (every check is listed); one allocation of about that
+    // size saves growing the buffer a dozen times.
+    let mut out = Vec::with_capacity(64 * 1024);
+    match serde_json::to_writer(&mut out, &doc(checked)) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => fallback(checked, &e).to_string(),
+    }
 }
 
 #[derive(Serialize)]
@@ -326,7 +336,7 @@ struct CheckJson<'a> {
     evidence: &'a [Evidence],
     reassuring: bool,
     weight: i32,
-    lesson: Option<LessonJson>,
+    lesson: Option<&'static RawValue>,
 }
 
 #[derive(Serialize)]
@@ -353,19 +363,36 @@ impl<'a> From<&'a CheckResult> for CheckJson<'a> {
             weight: c.weight,
             // Lessons are long; they go with the checks that say something about this
             // message (a warning, a failure, good news), which keeps a line readable.
-            lesson: teaches(c)
-                .then(|| lessons::lesson(&c.id))
-                .flatten()
-                .map(|l| LessonJson {
-                    plain: &l.plain,
-                    why: &l.why,
-                    how_to_check: &l.how_to_check,
-                    what_to_do: &l.what_to_do,
-                    expert: &l.expert,
-                    good_news: l.good_news.as_deref(),
-                }),
+            lesson: teaches(c).then(|| lesson_json(&c.id)).flatten(),
         }
     }
+}
+
+/// A check's lesson as JSON text. Lessons are the same for every message and the longest
+/// part of a line, so each is written once per process and then copied as it is.
+fn lesson_json(id: &str) -> Option<&'static RawValue> {
+    static RENDERED: OnceLock<HashMap<&'static str, Box<RawValue>>> = OnceLock::new();
+    RENDERED
+        .get_or_init(|| {
+            lessons::ids()
+                .into_iter()
+                .filter_map(|id| {
+                    let l = lessons::lesson(id)?;
+                    let json = serde_json::to_string(&LessonJson {
+                        plain: &l.plain,
+                        why: &l.why,
+                        how_to_check: &l.how_to_check,
+                        what_to_do: &l.what_to_do,
+                        expert: &l.expert,
+                        good_news: l.good_news.as_deref(),
+                    })
+                    .ok()?;
+                    Some((id, RawValue::from_string(json).ok()?))
+                })
+                .collect()
+        })
+        .get(id)
+        .map(|raw| &**raw)
 }
 
 fn teaches(c: &CheckResult) -> bool {

@@ -12,8 +12,8 @@
 //! The lists themselves are data, in `assets/knowledge/cues.toml`; a check names the list
 //! it matches.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -498,12 +498,23 @@ impl Cues {
         // Where each pattern may start, ordered as a walk through the text would try them:
         // by word, then patterns keyed by that word in their order, then prefix patterns.
         let mut starts: Vec<(usize, usize, usize)> = Vec::new();
-        for (first, list) in &c.by_first {
-            let Some(at) = text.at.get(first.as_str()) else {
-                continue;
-            };
+        let mut add = |at: &[usize], list: &[usize]| {
             for &i in at {
                 starts.extend(list.iter().enumerate().map(|(rank, &idx)| (i, rank, idx)));
+            }
+        };
+        // Whichever side has fewer distinct words is walked, the other looked up.
+        if text.at.len() < c.by_first.len() {
+            for (word, at) in &text.at {
+                if let Some(list) = c.by_first.get(word.as_str()) {
+                    add(at, list);
+                }
+            }
+        } else {
+            for (first, list) in &c.by_first {
+                if let Some(at) = text.at.get(first.as_str()) {
+                    add(at, list);
+                }
             }
         }
         let after_exact = usize::MAX / 2;

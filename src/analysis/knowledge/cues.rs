@@ -1,7 +1,8 @@
 //! Words and phrases as data: the cue lists the content checks match, the words around a
 //! password given in a message, and the role names impostors put in a display name.
 
-use std::collections::{BTreeMap, HashSet};
+use foldhash::HashSet;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;

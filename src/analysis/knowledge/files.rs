@@ -2,7 +2,7 @@
 //! whether a link to it is a risky download. One table, `assets/knowledge/file_types.toml`,
 //! for the attachment and the link checks, so the two cannot drift apart by accident.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
