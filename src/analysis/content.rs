@@ -3,12 +3,15 @@
 //! The HTML is read with a real tokenizer (html5gum), never rendered: no remote content is
 //! fetched and nothing runs. Every loop is bounded so a hostile 20 MB body stays fast.
 
-use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, StartTag, Token, Tokenizer};
+use std::convert::Infallible;
+
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, Span, Token, Tokenizer};
 use mail_parser::{Message, PartType};
 
 use foldhash::HashSet;
 
-use super::text::clip;
+use super::text::{clip, lossy};
 use super::types::{Content, Link};
 use crate::limits::{self, Budget, Limit};
 
@@ -452,26 +455,43 @@ impl HtmlScan {
     fn scan(&mut self, html: &str) {
         self.stack.clear();
         let html = tame_tags(html);
-        for token in tokens(html.as_ref()) {
-            match token {
-                Token::StartTag(tag) => self.start(&tag),
-                Token::EndTag(tag) => self.end(&tag.name),
-                Token::String(s) => self.text(&String::from_utf8_lossy(&s.value)),
-                _ => {}
-            }
-        }
+        // The tokenizer's events are handled as they come, with the tag being read kept in
+        // reused buffers: no token is built for the thousands of tags of a mail page.
+        let mut tag_name: Vec<u8> = Vec::new();
+        let mut attrs = Attrs::default();
+        let mut emitter = CallbackEmitter::new(
+            |event: CallbackEvent<'_>, _span: Span<()>| -> Option<Infallible> {
+                match event {
+                    CallbackEvent::OpenStartTag { name } => {
+                        tag_name.clear();
+                        tag_name.extend_from_slice(name);
+                    }
+                    CallbackEvent::AttributeName { name } => attrs.name(name),
+                    CallbackEvent::AttributeValue { value } => attrs.value(value),
+                    CallbackEvent::CloseStartTag { self_closing } => {
+                        self.start(&tag_name, &attrs, self_closing);
+                        attrs.clear();
+                    }
+                    CallbackEvent::EndTag { name } => {
+                        // Attributes written on an end tag belong to nothing.
+                        attrs.clear();
+                        self.end(name);
+                    }
+                    CallbackEvent::String { value } => self.text(&lossy(value)),
+                    _ => {}
+                }
+                None
+            },
+        );
+        emitter.naively_switch_states(true);
+        for _ in Tokenizer::new_with_emitter(html.as_ref(), QuietEmitter(emitter)) {}
         self.close_anchor();
         self.flush_hidden();
         self.out.push_break(2);
     }
 
-    fn start(&mut self, tag: &StartTag<()>) {
-        let name = tag.name.as_slice();
-        let attr = |key: &[u8]| -> Option<String> {
-            tag.attributes
-                .get(key)
-                .map(|v| String::from_utf8_lossy(&v.value).into_owned())
-        };
+    fn start(&mut self, name: &[u8], attrs: &Attrs, self_closing: bool) {
+        let attr = |key: &[u8]| -> Option<String> { attrs.get(key).map(|v| lossy(v).into_owned()) };
         if SELF_CLOSING_SIBLINGS.contains(&name) && self.stack.last().is_some_and(|f| f.is(name)) {
             self.stack.pop();
         }
@@ -532,7 +552,7 @@ impl HtmlScan {
             self.out.pending_space = true;
         }
 
-        if VOID.contains(&name) || tag.self_closing {
+        if VOID.contains(&name) || self_closing {
             return;
         }
         let parent = self.top();
@@ -557,7 +577,7 @@ impl HtmlScan {
                 // A class may give the element a background from a style sheet, which is
                 // not read here: the colour behind the text is then unknown.
                 None if parent.background == Background::Default
-                    && tag.attributes.contains_key(&b"class"[..]) =>
+                    && attrs.get(b"class").is_some() =>
                 {
                     Background::Unknown
                 }
@@ -572,7 +592,7 @@ impl HtmlScan {
         let frame = Frame {
             name: short,
             name_len,
-            hidden: parent.hidden || style.hidden || tag.attributes.contains_key(&b"hidden"[..]),
+            hidden: parent.hidden || style.hidden || attrs.get(b"hidden").is_some(),
             // Layout templates set font-size:0 on containers (to remove gaps between
             // columns) and a real size on the text inside, so size is inherited, not sticky.
             tiny: style.tiny.unwrap_or(parent.tiny),
@@ -737,6 +757,10 @@ impl Style {
 /// usual way to hide a label for screen readers) are not counted.
 fn far_push(css: &str) -> Option<String> {
     let lower = ascii_lower(css);
+    // Every property looked at below ends in "height" or "top".
+    if !lower.contains("height") && !lower.contains("top") {
+        return None;
+    }
     for decl in lower.split(['{', '}', ';']).take(4096) {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
@@ -905,12 +929,12 @@ const KEY_ATTRIBUTES: &[&[u8]] = &[
 /// The tokenizer's default emitter with its parse-error reporting turned off: mail HTML is
 /// full of errors nobody reads, and checking every character for them is a good part of
 /// what tokenizing costs. The tokens themselves are the same.
-struct QuietEmitter(DefaultEmitter);
+struct QuietEmitter<E>(E);
 
-impl ForwardingEmitter for QuietEmitter {
-    type Token = Token;
+impl<E: Emitter> ForwardingEmitter for QuietEmitter<E> {
+    type Token = E::Token;
 
-    fn inner(&mut self) -> &mut impl Emitter<Token = Token> {
+    fn inner(&mut self) -> &mut impl Emitter<Token = E::Token> {
         &mut self.0
     }
 
@@ -919,6 +943,56 @@ impl ForwardingEmitter for QuietEmitter {
     }
 
     fn emit_error(&mut self, _error: html5gum::Error) {}
+}
+
+/// The attributes of the start tag being read, as the tokenizer's default emitter keeps
+/// them: the first of each name wins, a value may come in pieces. The buffers are reused
+/// from tag to tag.
+#[derive(Default)]
+struct Attrs {
+    slots: Vec<(Vec<u8>, Vec<u8>)>,
+    used: usize,
+    /// The slot the next value piece belongs to; none after a repeated name.
+    current: Option<usize>,
+}
+
+impl Attrs {
+    fn clear(&mut self) {
+        self.used = 0;
+        self.current = None;
+    }
+
+    fn name(&mut self, name: &[u8]) {
+        if self.get(name).is_some() {
+            self.current = None;
+            return;
+        }
+        if self.used == self.slots.len() {
+            self.slots.push((Vec::new(), Vec::new()));
+        }
+        if let Some((n, v)) = self.slots.get_mut(self.used) {
+            n.clear();
+            n.extend_from_slice(name);
+            v.clear();
+        }
+        self.current = Some(self.used);
+        self.used += 1;
+    }
+
+    fn value(&mut self, piece: &[u8]) {
+        if let Some((_, v)) = self.current.and_then(|i| self.slots.get_mut(i)) {
+            v.extend_from_slice(piece);
+        }
+    }
+
+    fn get(&self, name: &[u8]) -> Option<&[u8]> {
+        self.slots
+            .get(..self.used)
+            .unwrap_or_default()
+            .iter()
+            .find(|(n, _)| n.as_slice() == name)
+            .map(|(_, v)| v.as_slice())
+    }
 }
 
 /// The tags, text and comments of `html` (already passed through `tame_tags`), with the
@@ -942,7 +1016,12 @@ pub(crate) fn tame_tags(html: &str) -> std::borrow::Cow<'_, str> {
     let mut last = 0usize;
     let mut i = 0usize;
     while i < len {
-        let is_tag = b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        // Text between tags is skipped at once.
+        match memchr::memchr(b'<', b.get(i..).unwrap_or_default()) {
+            Some(at) => i += at,
+            None => break,
+        }
+        let is_tag = b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
         if !is_tag {
             i += 1;
             continue;

@@ -29,7 +29,7 @@ pub fn collect(msg: &Message, raw: &[u8]) -> Vec<RawHeader> {
 /// Runs of CR, LF, tab and space become one space; past `MAX_VALUE` bytes the value ends
 /// in " […]".
 pub fn unfold(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
+    let text = super::text::lossy(bytes);
     let mut rest: &str = &text;
     let mut out = String::with_capacity(rest.len().min(MAX_VALUE + 8));
     let mut last_space = false;

@@ -155,13 +155,14 @@ fn inflate(data: &[u8], limit: usize) -> (Vec<u8>, bool) {
 /// Reads the names and link strings of one piece of PDF syntax.
 fn scan_chunk(bytes: &[u8], found: &mut PdfFindings, more_links: &mut HashSet<String>) {
     let mut i = 0;
+    let mut name = Vec::with_capacity(72);
     while i < bytes.len() {
-        if bytes.get(i) != Some(&b'/') {
-            i += 1;
-            continue;
+        // Names start with a slash; what lies between them is skipped at once.
+        match memchr::memchr(b'/', bytes.get(i..).unwrap_or_default()) {
+            Some(at) => i += at,
+            None => break,
         }
-        let (name, next) = read_name(bytes, i + 1);
-        i = next;
+        i = read_name(bytes, i + 1, &mut name);
         match name.as_slice() {
             b"JavaScript" | b"JS" => found.javascript = true,
             b"Launch" => found.launch = true,
@@ -192,9 +193,10 @@ fn is_delimiter(b: u8) -> bool {
         )
 }
 
-/// A name's characters after the slash, `#xx` escapes decoded; and where it ends.
-fn read_name(bytes: &[u8], mut i: usize) -> (Vec<u8>, usize) {
-    let mut name = Vec::new();
+/// A name's characters after the slash, `#xx` escapes decoded, into `name`; returns
+/// where it ends.
+fn read_name(bytes: &[u8], mut i: usize, name: &mut Vec<u8>) -> usize {
+    name.clear();
     while let Some(&b) = bytes.get(i) {
         if is_delimiter(b) || name.len() > 64 {
             break;
@@ -212,7 +214,7 @@ fn read_name(bytes: &[u8], mut i: usize) -> (Vec<u8>, usize) {
         name.push(b);
         i += 1;
     }
-    (name, i)
+    i
 }
 
 /// A string object starting at or after `i` (after white space): `(literal)` or `<hex>`.

@@ -197,12 +197,14 @@ pub fn tokenize(text: &str) -> Vec<Word> {
             continue;
         }
         if !cur.is_empty() {
+            // A copy of exactly the word's size; `cur` keeps its buffer for the next word.
             out.push(Word {
-                folded: std::mem::take(&mut cur),
+                folded: cur.clone(),
                 start,
                 end,
                 break_before: pending_break,
             });
+            cur.clear();
             pending_break = false;
             newlines = 0;
         }

@@ -376,7 +376,7 @@ fn role_in(name: &str) -> Option<&'static str> {
 /// A display name that is nothing but a brand's name ("LEDGER", "MetaMask Inc."), even
 /// where the brand's name is also an ordinary word that free text may use.
 fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
-    let norm = |s: &str| -> String {
+    fn norm(s: &str) -> String {
         s.to_lowercase()
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| {
@@ -388,12 +388,19 @@ fn brand_named_exactly(name: &str) -> Option<&'static domains::Brand> {
             })
             .collect::<Vec<_>>()
             .join(" ")
-    };
+    }
+    // Every brand's name normalised, in the order of `domains::brands()`, worked out once.
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| domains::brands().iter().map(|b| norm(&b.name)).collect());
     let wanted = norm(name);
     if wanted.is_empty() {
         return None;
     }
-    domains::brands().iter().find(|b| norm(&b.name) == wanted)
+    domains::brands()
+        .iter()
+        .zip(names)
+        .find(|(_, n)| **n == wanted)
+        .map(|(b, _)| b)
 }
 
 /// Every brand's keywords through `squash`, in the order of `domains::brands()`, worked
@@ -419,16 +426,14 @@ fn brand_in_mailbox(c: &Ctx) -> Finding {
     let local = squash(address.split('@').next().unwrap_or_default());
     let domain_text = squash(domain);
     for (brand, keywords) in domains::brands().iter().zip(squashed_keywords()) {
-        if domains::brand_owns(brand, domain) {
-            continue;
-        }
         // Long keywords only: short ones ("ups", "visa") hide inside ordinary names.
-        let hit = keywords.iter().find(|k| {
-            k.chars().count() >= 5
+        let hit = keywords.iter().any(|k| {
+            k.len() >= 5
+                && k.chars().count() >= 5
                 && local.contains(k.as_str())
                 && !domain_text.contains(k.as_str())
         });
-        if hit.is_some() {
+        if hit && !domains::brand_owns(brand, domain) {
             return with_named(
                 Finding::warn(5, format!("The address {address} borrows the name {} in front of the @, but the domain {domain} is not theirs", brand.name)),
                 r, "From",
