@@ -104,91 +104,106 @@ enum Tok {
 /// its byte offset.
 fn tokenize(s: &str) -> Vec<(usize, Tok)> {
     let mut out = Vec::new();
-    let mut chars = s.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
+    let mut at = 0usize;
+    while let Some(c) = s.get(at..).and_then(|r| r.chars().next()) {
+        let start = at;
+        let rest = s.get(at + c.len_utf8()..).unwrap_or("");
         match c {
-            c if c.is_whitespace() => {
-                chars.next();
-            }
+            c if c.is_whitespace() => at += c.len_utf8(),
             '(' => {
-                chars.next();
+                // Nested parentheses stay in the text; a backslash keeps the next character.
                 let mut depth = 1usize;
-                let mut text = String::new();
-                while let Some((_, c)) = chars.next() {
+                let mut escaped = false;
+                let mut end = rest.len();
+                let mut close = None;
+                let mut chars = rest.char_indices();
+                while let Some((i, c)) = chars.next() {
                     match c {
                         '\\' => {
-                            if let Some((_, n)) = chars.next() {
-                                text.push(n);
-                            }
+                            escaped = true;
+                            chars.next();
                         }
-                        '(' => {
-                            depth += 1;
-                            text.push(c);
-                        }
+                        '(' => depth += 1,
                         ')' => {
                             depth -= 1;
                             if depth == 0 {
+                                end = i;
+                                close = Some(i + 1);
                                 break;
                             }
-                            text.push(c);
                         }
-                        _ => text.push(c),
+                        _ => {}
                     }
                 }
+                let inner = rest.get(..end).unwrap_or("");
+                let text = if escaped {
+                    unescape_comment(inner)
+                } else {
+                    inner.to_string()
+                };
+                at = start + 1 + close.unwrap_or(rest.len());
                 out.push((start, Tok::Comment(text.trim().to_string())));
             }
             '[' => {
-                chars.next();
-                let mut text = String::new();
-                for (_, c) in chars.by_ref() {
-                    if c == ']' {
-                        break;
-                    }
-                    text.push(c);
-                }
-                out.push((start, Tok::Literal(text.trim().to_string())));
+                let (inner, after) = match rest.find(']') {
+                    Some(i) => (rest.get(..i).unwrap_or(""), i + 1),
+                    None => (rest, rest.len()),
+                };
+                at = start + 1 + after;
+                out.push((start, Tok::Literal(inner.trim().to_string())));
             }
             '<' => {
-                chars.next();
-                let mut text = String::new();
-                for (_, c) in chars.by_ref() {
-                    if c == '>' {
-                        break;
-                    }
-                    // `<"name" <x@example.org>>`: the innermost address is the one.
-                    if c == '<' {
-                        text.clear();
-                    } else {
-                        text.push(c);
-                    }
-                }
+                let (inner, mut after) = match rest.find('>') {
+                    Some(i) => (rest.get(..i).unwrap_or(""), i + 1),
+                    None => (rest, rest.len()),
+                };
+                // `<"name" <x@example.org>>`: the innermost address is the one.
+                let inner = inner.rsplit('<').next().unwrap_or(inner);
                 // `<<x@example.org>>`: swallow the extra closing brackets too.
-                while chars.peek().is_some_and(|(_, c)| *c == '>') {
-                    chars.next();
+                while rest.as_bytes().get(after) == Some(&b'>') {
+                    after += 1;
                 }
-                out.push((start, Tok::Angle(text.trim().to_string())));
+                at = start + 1 + after;
+                out.push((start, Tok::Angle(inner.trim().to_string())));
             }
             ';' => {
-                chars.next();
+                at += 1;
                 out.push((start, Tok::Semi));
             }
             _ => {
-                let mut text = String::new();
+                let word = s.get(start..).unwrap_or("");
                 let mut quoted = false;
-                while let Some(&(_, c)) = chars.peek() {
+                let mut end = word.len();
+                for (i, c) in word.char_indices() {
                     if c == '"' {
                         quoted = !quoted;
                     } else if !quoted && (c.is_whitespace() || matches!(c, '(' | '[' | ';' | '<')) {
+                        end = i;
                         break;
                     }
-                    text.push(c);
-                    chars.next();
                 }
-                out.push((start, Tok::Word(text)));
+                at = start + end;
+                out.push((start, Tok::Word(word.get(..end).unwrap_or("").to_string())));
             }
         }
     }
     out
+}
+
+/// A comment's text with its backslash escapes resolved (`\(` is a parenthesis).
+fn unescape_comment(inner: &str) -> String {
+    let mut text = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                text.push(n);
+            }
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -202,15 +217,17 @@ enum Clause {
 }
 
 fn clause_of(word: &str) -> Option<Clause> {
-    match word.to_ascii_lowercase().as_str() {
-        "from" => Some(Clause::From),
-        "by" => Some(Clause::By),
-        "via" => Some(Clause::Via),
-        "with" => Some(Clause::With),
-        "id" => Some(Clause::Id),
-        "for" => Some(Clause::For),
-        _ => None,
-    }
+    [
+        ("from", Clause::From),
+        ("by", Clause::By),
+        ("via", Clause::Via),
+        ("with", Clause::With),
+        ("id", Clause::Id),
+        ("for", Clause::For),
+    ]
+    .into_iter()
+    .find(|(name, _)| word.eq_ignore_ascii_case(name))
+    .map(|(_, c)| c)
 }
 
 /// The tokens of one clause: its value words and the comments and literals after it.
