@@ -6,9 +6,9 @@
 //!
 //! FOLDER defaults to `phishing/` of the development corpus (`$MAILSLEUTH_CORPUS`, else
 //! `../shared/corpus`); ROUNDS defaults to 5. Files are read into memory first, so the
-//! figures are analysis time, not disk time. Each round runs the floor and then the
-//! analysis (`analyze` plus the JSON line `check --json` prints) on one thread; the
-//! figures quoted are medians over the rounds, the per-message percentiles are over every
+//! figures are analysis time, not disk time. Each round runs the floor and the analysis
+//! (`analyze` plus the JSON line `check --json` prints) on one thread, taking turns over
+//! slices of 20 messages so that both see the same machine; the figures quoted are medians over the rounds, the per-message percentiles are over every
 //! message of every round. With `--jobs N` (N > 1), the analysis then runs once more on N
 //! threads, to show how the work spreads over cores.
 
@@ -118,6 +118,9 @@ fn analyse(path: &str, raw: &[u8], opts: &Options) -> usize {
     json::to_line(&checked).len()
 }
 
+/// Messages per turn of the floor and the analysis (see the round loop).
+const SLICE: usize = 20;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
@@ -190,26 +193,49 @@ fn main() {
     let mut per_input: Vec<Vec<Duration>> = vec![Vec::new(); inputs.len()];
     let mut json_bytes = 0usize;
     for round in 1..=rounds {
-        let (start, start_cpu) = (Instant::now(), thread_cpu());
+        // The floor and the analysis take turns over small slices of the folder, each
+        // going first in every other slice, so a machine whose speed drifts (other work,
+        // frequency changes) slows both alike and their ratio stays put.
+        let (mut fw, mut fc, mut aw, mut ac) = Default::default();
         let mut sink = 0usize;
-        for (_, raw) in &inputs {
-            sink = sink.wrapping_add(floor(std::hint::black_box(raw)));
+        json_bytes = 0;
+        for (slice, chunk) in inputs.chunks(SLICE).enumerate() {
+            let first = slice * SLICE;
+            let run_floor = |sink: &mut usize| {
+                let (start, start_cpu) = (Instant::now(), thread_cpu());
+                for (_, raw) in chunk {
+                    *sink = sink.wrapping_add(floor(std::hint::black_box(raw)));
+                }
+                (start.elapsed(), thread_cpu().saturating_sub(start_cpu))
+            };
+            let mut run_analysis = |json_bytes: &mut usize| {
+                let (start, start_cpu) = (Instant::now(), thread_cpu());
+                for (k, (path, raw)) in chunk.iter().enumerate() {
+                    let i = first + k;
+                    let one = Instant::now();
+                    *json_bytes += analyse(path, raw, &opts);
+                    let took = one.elapsed();
+                    per_message.push((took, i));
+                    if let Some(v) = per_input.get_mut(i) {
+                        v.push(took);
+                    }
+                }
+                (start.elapsed(), thread_cpu().saturating_sub(start_cpu))
+            };
+            let ((w1, c1), (w2, c2)) = if slice % 2 == 0 {
+                let f = run_floor(&mut sink);
+                (f, run_analysis(&mut json_bytes))
+            } else {
+                let a = run_analysis(&mut json_bytes);
+                (run_floor(&mut sink), a)
+            };
+            fw += w1;
+            fc += c1;
+            aw += w2;
+            ac += c2;
         }
         std::hint::black_box(sink);
-        let (fw, fc) = (start.elapsed(), thread_cpu().saturating_sub(start_cpu));
-
-        let (start, start_cpu) = (Instant::now(), thread_cpu());
-        json_bytes = 0;
-        for (i, (path, raw)) in inputs.iter().enumerate() {
-            let one = Instant::now();
-            json_bytes += analyse(path, raw, &opts);
-            let took = one.elapsed();
-            per_message.push((took, i));
-            if let Some(v) = per_input.get_mut(i) {
-                v.push(took);
-            }
-        }
-        let (aw, ac) = (start.elapsed(), thread_cpu().saturating_sub(start_cpu));
+        let (fw, fc, aw, ac): (Duration, Duration, Duration, Duration) = (fw, fc, aw, ac);
         println!(
             "round {round}: floor {:.3} s wall, {:.3} s CPU; mailsleuth {:.3} s wall, {:.3} s CPU \
              ({:.0} messages/s, {:.1} MB/s); CPU {:.1}x the floor",

@@ -135,6 +135,13 @@ fn prefix(s: &str, max: usize) -> &str {
 }
 
 fn count_visible(s: &str) -> usize {
+    if s.is_ascii() {
+        // The same count, a byte at a time: ASCII's white space is tab to CR and space.
+        return s
+            .bytes()
+            .filter(|b| !matches!(b, b'\t'..=b'\r' | b' '))
+            .count();
+    }
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
 
