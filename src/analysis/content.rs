@@ -498,7 +498,7 @@ impl HtmlScan {
     }
 
     fn start(&mut self, name: &[u8], attrs: &Attrs, self_closing: bool) {
-        let attr = |key: &[u8]| -> Option<String> { attrs.get(key).map(|v| lossy(v).into_owned()) };
+        let attr = |key: &[u8]| attrs.get(key).map(lossy);
         if SELF_CLOSING_SIBLINGS.contains(&name) && self.stack.last().is_some_and(|f| f.is(name)) {
             self.stack.pop();
         }
@@ -514,7 +514,7 @@ impl HtmlScan {
                 self.close_anchor();
                 if let Some(href) = attr(b"href") {
                     self.anchor = Some(Anchor {
-                        href,
+                        href: href.into_owned(),
                         text: String::new(),
                     });
                 }

@@ -104,7 +104,7 @@ struct Words {
 impl Words {
     fn of(text: &str) -> Words {
         let words = tokenize(text);
-        let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut at: HashMap<String, Vec<usize>> = HashMap::with_capacity(words.len() / 2);
         for (i, w) in words.iter().enumerate() {
             match at.get_mut(w.folded.as_str()) {
                 Some(v) => v.push(i),
@@ -166,8 +166,14 @@ pub fn tokenize(text: &str) -> Vec<Word> {
     let mut pending_break = false;
     let mut newlines = 0usize;
     for (i, ch) in text.char_indices() {
-        let Some(f) = fold_char(ch) else {
-            continue;
+        // ASCII (most of any text) folds to its lower case; the rest goes through the table.
+        let f = if ch.is_ascii() {
+            ch.to_ascii_lowercase()
+        } else {
+            match fold_char(ch) {
+                Some(f) => f,
+                None => continue,
+            }
         };
         if f.is_alphanumeric() {
             if cur.is_empty() {
@@ -749,6 +755,15 @@ mod tests {
         "wire transfer",
         "sua conta ~2 bloquead*",
     ]);
+
+    #[test]
+    fn ascii_folds_to_its_lower_case() {
+        // `tokenize` folds ASCII without the table; the table must agree.
+        for b in 0u8..128 {
+            let c = char::from(b);
+            assert_eq!(fold_char(c), Some(c.to_ascii_lowercase()), "{c:?}");
+        }
+    }
 
     #[test]
     fn folding_handles_accents_case_and_lookalikes() {
