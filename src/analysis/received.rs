@@ -114,8 +114,8 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                 // Nested parentheses stay in the text; a backslash keeps the next character.
                 let mut depth = 1usize;
                 let mut escaped = false;
+                // Where the closing parenthesis is; an unclosed comment runs to the end.
                 let mut end = rest.len();
-                let mut close = None;
                 let mut chars = rest.char_indices();
                 while let Some((i, c)) = chars.next() {
                     match c {
@@ -128,7 +128,6 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                             depth -= 1;
                             if depth == 0 {
                                 end = i;
-                                close = Some(i + 1);
                                 break;
                             }
                         }
@@ -137,12 +136,13 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                 }
                 let inner = rest.get(..end).unwrap_or("");
                 let text = if escaped {
-                    unescape_comment(inner)
+                    unescape_comment(inner).trim().to_string()
                 } else {
-                    inner.to_string()
+                    inner.trim().to_string()
                 };
-                at = start + 1 + close.unwrap_or(rest.len());
-                out.push((start, Tok::Comment(text.trim().to_string())));
+                // Past the closing parenthesis (one byte), if there is one.
+                at = start + 1 + (end + 1).min(rest.len());
+                out.push((start, Tok::Comment(text)));
             }
             '[' => {
                 let (inner, after) = match rest.find(']') {

@@ -45,7 +45,9 @@ pub fn to_line(checked: &Checked) -> String {
     // size saves growing the buffer a dozen times.
     let mut out = Vec::with_capacity(64 * 1024);
     match serde_json::to_writer(&mut out, &doc(checked)) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        // serde_json writes UTF-8 only; were it ever not, the text is kept, repaired.
+        Ok(()) => String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         Err(e) => fallback(checked, &e).to_string(),
     }
 }
