@@ -104,8 +104,7 @@ impl Walk<'_> {
                     self.collect(inner, Some(index), depth + 1);
                 }
                 PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
-                    if let Some(inner) = mail_parser::MessageParser::default().parse(bytes.as_ref())
-                    {
+                    if let Some(inner) = super::parser().parse(bytes.as_ref()) {
                         self.opened += 1;
                         self.collect(&inner, Some(index), depth + 1);
                     }

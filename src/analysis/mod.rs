@@ -46,10 +46,35 @@ pub use types::*;
 use crate::limits::{Budget, Limit};
 use crate::load::{self, LoadError};
 
+/// The message parser the analysis uses: it decodes only the headers whose parsed value
+/// the extractors read (the addresses, Return-Path, date, subject and message ID of the identity, and
+/// the MIME headers that shape the parts). Every other header is only located (name and
+/// byte range), since `headers::collect` reads its value from the raw bytes; parsing
+/// Received, List-* or References headers into values nobody reads was a good part of
+/// the parse.
+pub(crate) fn parser() -> &'static mail_parser::MessageParser {
+    use mail_parser::HeaderName;
+    static PARSER: std::sync::OnceLock<mail_parser::MessageParser> = std::sync::OnceLock::new();
+    PARSER.get_or_init(|| {
+        mail_parser::MessageParser::new()
+            .with_mime_headers()
+            .header_address(HeaderName::From)
+            .header_address(HeaderName::Sender)
+            .header_address(HeaderName::ReplyTo)
+            .header_address(HeaderName::To)
+            .header_address(HeaderName::Cc)
+            .header_date(HeaderName::Date)
+            .header_text(HeaderName::Subject)
+            .header_id(HeaderName::MessageId)
+            .header_id(HeaderName::ReturnPath)
+            .default_header_ignore()
+    })
+}
+
 /// Analyses one message. Same bytes and options → same report.
 pub fn analyze(raw: &[u8], opts: &Options) -> Result<Report, LoadError> {
     let body = load::check_bytes(raw, opts.max_size)?;
-    let Some(msg) = mail_parser::MessageParser::default().parse(body) else {
+    let Some(msg) = parser().parse(body) else {
         return Err(LoadError::NotEmail(
             "no header block could be read from it".into(),
         ));

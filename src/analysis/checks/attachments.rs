@@ -1,7 +1,7 @@
 //! Attachment checks: programs, disguised names, disk images, shortcuts, web pages, macros,
 //! archives, contents that do not match their name, and attached emails.
 
-use super::cues::{self, Doc};
+use super::cues;
 use super::finding::{CheckDef, Ctx, Finding};
 use crate::analysis::knowledge::files::{self, FileType, Kind};
 use crate::analysis::types::{Attachment, Family, Grade, Location, Report};
@@ -575,7 +575,7 @@ fn archive_attachment(c: &Ctx) -> Finding {
             .enumerate()
             .filter(|(_, a)| is_archive(a))
             .collect();
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let password = cues::password_given(&doc);
     // A password-protected Office file with its password in the message is the same trick
     // as a locked archive: scanners cannot read it, the reader can.

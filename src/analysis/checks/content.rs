@@ -5,7 +5,7 @@
 //! German and Italian. A single weak word never makes a message scary; asks that come
 //! with pressure do.
 
-use super::cues::{self, Cues, Doc, Hit};
+use super::cues::{self, Cues, Hit};
 use super::finding::{CheckDef, Ctx, Finding};
 use super::util::{evidence, has_text, quoted, report_without_ask};
 use crate::analysis::identity::org_domain;
@@ -112,7 +112,7 @@ fn urgent_pressure(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hits = doc.find(&URGENCY);
     let n = cues::distinct(&hits);
     if n == 0 {
@@ -142,7 +142,7 @@ fn credential_request(c: &Ctx) -> Finding {
             "An automatic delivery report with no link or form: it cannot ask for your password",
         );
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let strong = doc.find(&CREDENTIAL_STRONG);
     let urgent = cues::distinct(&doc.find(&URGENCY));
     if !strong.is_empty() {
@@ -180,7 +180,7 @@ fn payment_request(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let strong = doc.find(&PAYMENT_STRONG);
     let n = cues::distinct(&strong);
     if n > 0 {
@@ -212,7 +212,7 @@ fn bank_detail_change(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hits = doc.find(&BANK_CHANGE);
     if hits.is_empty() {
         return Finding::pass("The message does not announce new bank details");
@@ -234,7 +234,7 @@ fn gift_card_request(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let cards = doc.find(&GIFT_CARDS);
     if cards.is_empty() {
         return Finding::pass("No gift cards are mentioned");
@@ -333,7 +333,7 @@ fn callback_number(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let phones = phone_numbers(doc.body);
     if phones.is_empty() {
         return Finding::pass("No phone number to call");

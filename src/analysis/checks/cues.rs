@@ -13,8 +13,6 @@
 //! it matches.
 
 use foldhash::{HashMap, HashMapExt};
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::analysis::knowledge;
@@ -83,60 +81,143 @@ pub fn fold(s: &str) -> String {
 /// One word of the scanned text.
 #[derive(Debug, Clone)]
 pub struct Word {
-    pub folded: String,
     /// Byte range in the original text.
     pub start: usize,
     pub end: usize,
     /// A sentence ends between the previous word and this one.
     pub break_before: bool,
+    /// Byte range of the folded word in `Words::folded`.
+    fold_start: usize,
+    fold_end: usize,
 }
 
+/// No further occurrence (see `Words::next`).
+const NONE: u32 = u32::MAX;
+
 /// A text's words with, for each distinct word, where it occurs: a cue list then looks up
-/// its few first words instead of looking up every word of the text.
-struct Words {
+/// its few first words instead of looking up every word of the text. The folded words
+/// sit back to back in one string and the index holds positions only, so splitting a
+/// text costs a few allocations, not a few per word.
+pub struct Words {
+    /// Every word folded, back to back (`Word::fold_start..fold_end`).
+    folded: String,
     words: Vec<Word>,
-    at: HashMap<String, Vec<usize>>,
+    /// Each distinct word, as the positions of its first and (so far) last occurrence.
+    first: hashbrown::HashTable<(u32, u32)>,
+    /// For each word, the position of the next occurrence of the same word, or `NONE`.
+    next: Vec<u32>,
     /// The distinct words (as the position of their first occurrence), sorted, so the
     /// words starting with a prefix are found at once.
-    sorted: Vec<usize>,
+    sorted: Vec<u32>,
+}
+
+fn hash_word(w: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(w)
 }
 
 impl Words {
-    fn of(text: &str) -> Words {
-        let words = tokenize(text);
-        let mut at: HashMap<String, Vec<usize>> = HashMap::with_capacity(words.len() / 2);
-        for (i, w) in words.iter().enumerate() {
-            match at.get_mut(w.folded.as_str()) {
-                Some(v) => v.push(i),
+    pub fn of(text: &str) -> Words {
+        let (folded, words) = tokenize(text);
+        let mut words = Words {
+            folded,
+            first: hashbrown::HashTable::with_capacity(words.len() / 2),
+            next: vec![NONE; words.len()],
+            words,
+            sorted: Vec::new(),
+        };
+        for i in 0..words.words.len() {
+            let pos = u32::try_from(i).unwrap_or(NONE);
+            let (texts, all) = (&words.folded, &words.words);
+            let text_of = |p: u32| {
+                all.get(p as usize)
+                    .and_then(|w| texts.get(w.fold_start..w.fold_end))
+                    .unwrap_or("")
+            };
+            let w = text_of(pos);
+            let h = hash_word(w);
+            match words.first.find_mut(h, |&(f, _)| text_of(f) == w) {
+                // Chained after the word's last occurrence so far.
+                Some((_, last)) => {
+                    if let Some(n) = words.next.get_mut(*last as usize) {
+                        *n = pos;
+                    }
+                    *last = pos;
+                }
                 None => {
-                    at.insert(w.folded.clone(), vec![i]);
+                    words
+                        .first
+                        .insert_unique(h, (pos, pos), |&(f, _)| hash_word(text_of(f)));
                 }
             }
         }
-        let mut sorted: Vec<usize> = at.values().filter_map(|v| v.first().copied()).collect();
-        let text_of = |i: &usize| words.get(*i).map_or("", |w| w.folded.as_str());
-        sorted.sort_unstable_by(|a, b| text_of(a).cmp(text_of(b)));
-        Words { words, at, sorted }
+        let mut sorted: Vec<u32> = words.first.iter().map(|&(f, _)| f).collect();
+        sorted.sort_unstable_by(|&a, &b| words.text(a as usize).cmp(words.text(b as usize)));
+        words.sorted = sorted;
+        words
+    }
+
+    /// How many words the text has.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Word> {
+        self.words.get(i)
+    }
+
+    /// The folded text of word `i` ("" past the end).
+    pub fn text(&self, i: usize) -> &str {
+        self.words
+            .get(i)
+            .and_then(|w| self.folded.get(w.fold_start..w.fold_end))
+            .unwrap_or("")
+    }
+
+    /// The first occurrence of the distinct word `w`.
+    fn first_of(&self, w: &str) -> Option<usize> {
+        self.first
+            .find(hash_word(w), |&(f, _)| self.text(f as usize) == w)
+            .map(|&(f, _)| f as usize)
+    }
+
+    /// Every occurrence of the word first seen at `first`, in text order.
+    fn occurrences(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(first), |&i| {
+            self.next
+                .get(i)
+                .copied()
+                .filter(|&n| n != NONE)
+                .map(|n| n as usize)
+        })
+    }
+
+    /// How many distinct words the text has.
+    fn distinct(&self) -> usize {
+        self.first.len()
     }
 
     /// Positions of the words that `wp` matches, in no particular order.
     fn matching(&self, wp: &WordPat, out: &mut Vec<usize>) {
         let (text, prefix) = wp;
         if !*prefix {
-            if let Some(v) = self.at.get(text.as_str()) {
-                out.extend(v);
+            if let Some(f) = self.first_of(text) {
+                out.extend(self.occurrences(f));
             }
             return;
         }
-        let text_of = |i: &usize| self.words.get(*i).map_or("", |w| w.folded.as_str());
-        let from = self.sorted.partition_point(|i| text_of(i) < text.as_str());
-        for w in self.sorted.iter().skip(from).map(text_of) {
-            if !w.starts_with(text.as_str()) {
+        let from = self
+            .sorted
+            .partition_point(|&i| self.text(i as usize) < text.as_str());
+        for &f in self.sorted.iter().skip(from) {
+            if !self.text(f as usize).starts_with(text.as_str()) {
                 break;
             }
-            if let Some(v) = self.at.get(w) {
-                out.extend(v);
-            }
+            out.extend(self.occurrences(f as usize));
         }
     }
 
@@ -157,10 +238,13 @@ impl Words {
     }
 }
 
-/// Splits text into words and records sentence breaks on the word that follows them.
-pub fn tokenize(text: &str) -> Vec<Word> {
+/// Splits text into words and records sentence breaks on the word that follows them;
+/// returns the folded words back to back and each word's place in both texts.
+fn tokenize(text: &str) -> (String, Vec<Word>) {
+    let mut folded = String::with_capacity(text.len());
     let mut out: Vec<Word> = Vec::new();
-    let mut cur = String::new();
+    // The word being read is `folded[cur..]`.
+    let mut cur = 0usize;
     let mut start = 0usize;
     let mut end = 0usize;
     let mut pending_break = false;
@@ -175,17 +259,18 @@ pub fn tokenize(text: &str) -> Vec<Word> {
                 None => continue,
             }
         };
+        let word = folded.get(cur..).unwrap_or("");
         if f.is_alphanumeric() {
-            if cur.is_empty() {
+            if word.is_empty() {
                 start = i;
             }
-            cur.push(f);
+            folded.push(f);
             end = i + ch.len_utf8();
             continue;
         }
         // English contractions stay one word: "won't" is "wont", never "won".
         if matches!(f, '\'' | '’')
-            && cur.ends_with(|c: char| c.is_alphabetic())
+            && word.ends_with(|c: char| c.is_alphabetic())
             && is_contraction_tail(text.get(i + ch.len_utf8()..).unwrap_or(""))
         {
             continue;
@@ -193,24 +278,24 @@ pub fn tokenize(text: &str) -> Vec<Word> {
         // A decimal point or thousands separator inside a number ("0.7495", "4.593,21")
         // belongs to the number; it does not end a sentence.
         if matches!(f, '.' | ',')
-            && cur.ends_with(|c: char| c.is_ascii_digit())
+            && word.ends_with(|c: char| c.is_ascii_digit())
             && text
                 .get(i + ch.len_utf8()..)
                 .and_then(|t| t.chars().next())
                 .is_some_and(|n| n.is_ascii_digit())
         {
-            cur.push(f);
+            folded.push(f);
             continue;
         }
-        if !cur.is_empty() {
-            // A copy of exactly the word's size; `cur` keeps its buffer for the next word.
+        if !word.is_empty() {
             out.push(Word {
-                folded: cur.clone(),
                 start,
                 end,
                 break_before: pending_break,
+                fold_start: cur,
+                fold_end: folded.len(),
             });
-            cur.clear();
+            cur = folded.len();
             pending_break = false;
             newlines = 0;
         }
@@ -225,15 +310,16 @@ pub fn tokenize(text: &str) -> Vec<Word> {
             _ => {}
         }
     }
-    if !cur.is_empty() {
+    if folded.len() > cur {
         out.push(Word {
-            folded: cur,
             start,
             end,
             break_before: pending_break,
+            fold_start: cur,
+            fold_end: folded.len(),
         });
     }
-    out
+    (folded, out)
 }
 
 /// Whether `rest` (the text after an apostrophe) is the tail of an English contraction:
@@ -269,13 +355,13 @@ fn word_matches((text, prefix): &WordPat, word: &str) -> bool {
 }
 
 /// Words an alternative consumes when it matches at `words[i..]`.
-fn alt_len(alt: &[WordPat], words: &[Word], i: usize) -> Option<usize> {
+fn alt_len(alt: &[WordPat], words: &Words, i: usize) -> Option<usize> {
     for (k, wp) in alt.iter().enumerate() {
         let w = words.get(i + k)?;
         if k > 0 && w.break_before {
             return None;
         }
-        if !word_matches(wp, &w.folded) {
+        if !word_matches(wp, words.text(i + k)) {
             return None;
         }
     }
@@ -363,7 +449,7 @@ pub(crate) fn invalid_pattern(source: &str) -> Option<String> {
 }
 
 /// Tries to match `slots` at `words[i..]`; returns the index one past the last word used.
-fn match_at(slots: &[Slot], words: &[Word], i: usize, first: bool) -> Option<usize> {
+fn match_at(slots: &[Slot], words: &Words, i: usize, first: bool) -> Option<usize> {
     let Some((slot, rest)) = slots.split_first() else {
         return Some(i);
     };
@@ -502,26 +588,26 @@ impl Cues {
     /// Every match in `words`, at most one per pattern (the first), in text order.
     fn find_in(&self, text: &Words, source: Source, out: &mut Vec<Hit>) {
         let c = self.compiled();
-        let words = text.words.as_slice();
+        let words = text;
         // Where each pattern may start, ordered as a walk through the text would try them:
         // by word, then patterns keyed by that word in their order, then prefix patterns.
         let mut starts: Vec<(usize, usize, usize)> = Vec::new();
-        let mut add = |at: &[usize], list: &[usize]| {
-            for &i in at {
+        let mut add = |first: usize, list: &[usize]| {
+            for i in text.occurrences(first) {
                 starts.extend(list.iter().enumerate().map(|(rank, &idx)| (i, rank, idx)));
             }
         };
         // Whichever side has fewer distinct words is walked, the other looked up.
-        if text.at.len() < c.by_first.len() {
-            for (word, at) in &text.at {
-                if let Some(list) = c.by_first.get(word.as_str()) {
-                    add(at, list);
+        if text.distinct() < c.by_first.len() {
+            for &(first, _) in text.first.iter() {
+                if let Some(list) = c.by_first.get(text.text(first as usize)) {
+                    add(first as usize, list);
                 }
             }
         } else {
-            for (first, list) in &c.by_first {
-                if let Some(at) = text.at.get(first.as_str()) {
-                    add(at, list);
+            for (word, list) in &c.by_first {
+                if let Some(first) = text.first_of(word) {
+                    add(first, list);
                 }
             }
         }
@@ -565,27 +651,14 @@ impl Cues {
 pub struct Doc<'a> {
     pub subject: &'a str,
     pub body: &'a str,
-    subject_words: Rc<Words>,
-    body_words: Rc<Words>,
-}
-
-/// The texts most recently split into words by `Doc::of` on this thread, and their words.
-/// Every content check asks for the same message's words in turn; splitting 64 KB of
-/// text once instead of once per check is most of what cue matching costs.
-struct Split {
-    subject: String,
-    body: String,
-    subject_words: Rc<Words>,
-    body_words: Rc<Words>,
-}
-
-thread_local! {
-    static LAST_SPLIT: RefCell<Option<Split>> = const { RefCell::new(None) };
+    subject_words: Words,
+    body_words: Words,
 }
 
 impl<'a> Doc<'a> {
     /// Prepares the report's subject and (the first 64 KB of) its body text; for a
     /// delivery report, only the report's own words, not its copy of the returned message.
+    /// Checks get it from `Ctx::doc`, which splits a message once for all of them.
     pub fn of(r: &'a Report) -> Doc<'a> {
         let subject = r.subject.as_deref().unwrap_or("");
         let text = r.content.text.as_str();
@@ -599,29 +672,7 @@ impl<'a> Doc<'a> {
             cut = cut.min(crate::analysis::sender::original_copy_at(text).unwrap_or(cut));
         }
         let body = text.get(..cut).unwrap_or("");
-        LAST_SPLIT.with(|last| {
-            let mut last = last.borrow_mut();
-            // Compared by content, so a new message never reuses an old one's words.
-            if let Some(s) = last
-                .as_ref()
-                .filter(|s| s.subject == subject && s.body == body)
-            {
-                return Doc {
-                    subject,
-                    body,
-                    subject_words: Rc::clone(&s.subject_words),
-                    body_words: Rc::clone(&s.body_words),
-                };
-            }
-            let doc = Doc::new(subject, body);
-            *last = Some(Split {
-                subject: subject.to_string(),
-                body: body.to_string(),
-                subject_words: Rc::clone(&doc.subject_words),
-                body_words: Rc::clone(&doc.body_words),
-            });
-            doc
-        })
+        Doc::new(subject, body)
     }
 
     /// Prepares any subject and body (used by tests).
@@ -629,8 +680,8 @@ impl<'a> Doc<'a> {
         Doc {
             subject,
             body,
-            subject_words: Rc::new(Words::of(subject)),
-            body_words: Rc::new(Words::of(body)),
+            subject_words: Words::of(subject),
+            body_words: Words::of(body),
         }
     }
 
@@ -643,8 +694,8 @@ impl<'a> Doc<'a> {
     }
 
     /// The body's words (for checks that look for numbers or passwords).
-    pub fn body_words(&self) -> &[Word] {
-        &self.body_words.words
+    pub fn body_words(&self) -> &Words {
+        &self.body_words
     }
 
     /// The sentence around a hit, for evidence.
@@ -717,8 +768,8 @@ pub fn distinct(hits: &[Hit]) -> usize {
 /// "Password: 1234", "senha é 4455", "Kennwort – abc".
 pub fn password_given(doc: &Doc) -> Option<(usize, usize)> {
     let words = doc.body_words();
-    for (i, w) in words.iter().enumerate() {
-        if !knowledge::cues::is_password_name(&w.folded) {
+    for (i, w) in words.words.iter().enumerate() {
+        if !knowledge::cues::is_password_name(words.text(i)) {
             continue;
         }
         // "mot de passe": the cue is the last word of the phrase.
@@ -727,12 +778,12 @@ pub fn password_given(doc: &Doc) -> Option<(usize, usize)> {
             if j > i + 6 || next.break_before {
                 break;
             }
-            if knowledge::cues::is_password_filler(&next.folded) {
+            if knowledge::cues::is_password_filler(words.text(j)) {
                 j += 1;
                 continue;
             }
             let between = doc.body.get(w.end..next.start).unwrap_or("");
-            let tok = &next.folded;
+            let tok = words.text(j);
             let looks_like_secret = tok.chars().any(|c| c.is_ascii_digit())
                 || between.contains(':')
                 || between.contains('"')
@@ -804,9 +855,9 @@ mod tests {
         static BTC: Cues = Cues::new(&["transfer ~3 btc"]);
         let d = Doc::new("Your_transfer_0.7495_BTC", "");
         assert_eq!(d.find(&BTC).len(), 1);
-        let words = tokenize("R$4.593,21 pendentes. Fim");
-        assert_eq!(words[1].folded, "4.593,21");
-        assert!(words[3].break_before);
+        let words = Words::of("R$4.593,21 pendentes. Fim");
+        assert_eq!(words.text(1), "4.593,21");
+        assert!(words.get(3).is_some_and(|w| w.break_before));
     }
 
     #[test]
@@ -818,7 +869,7 @@ mod tests {
         assert_eq!(Doc::new("", "You've been chosen").find(&WON).len(), 1);
         assert_eq!(Doc::new("", "You won the draw").find(&WON).len(), 1);
         // French elision is not a contraction.
-        assert_eq!(tokenize("l'argent")[1].folded, "argent");
+        assert_eq!(Words::of("l'argent").text(1), "argent");
     }
 
     #[test]

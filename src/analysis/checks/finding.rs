@@ -1,5 +1,6 @@
 //! What a check sees (`Ctx`), what it returns (`Finding`) and its entry in the catalogue.
 
+use super::cues::Doc;
 use super::util;
 use crate::analysis::types::{Evidence, Family, Grade, Location, Options, Outcome, Report};
 
@@ -7,6 +8,23 @@ use crate::analysis::types::{Evidence, Family, Grade, Location, Options, Outcome
 pub struct Ctx<'a> {
     pub r: &'a Report,
     pub opts: &'a Options,
+    /// The subject and body split into words, on first use, once for all checks.
+    doc: std::cell::OnceCell<Doc<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(r: &'a Report, opts: &'a Options) -> Ctx<'a> {
+        Ctx {
+            r,
+            opts,
+            doc: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The message's words for cue lists (see `Doc::of`); split on first use.
+    pub fn doc(&self) -> &Doc<'a> {
+        self.doc.get_or_init(|| Doc::of(self.r))
+    }
 }
 
 /// What one check found in one message.

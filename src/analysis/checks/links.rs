@@ -941,7 +941,7 @@ mod tests {
             panic!("no check {id}");
         };
         let r = with_facts(r);
-        (def.run)(&Ctx { r: &r, opts })
+        (def.run)(&Ctx::new(&r, opts))
     }
 
     fn run(id: &str, r: &Report) -> Finding {
@@ -969,11 +969,7 @@ mod tests {
         let r = report("a@example.com", &[]);
         for def in CHECKS {
             assert_eq!(
-                (def.run)(&Ctx {
-                    r: &r,
-                    opts: &Options::default()
-                })
-                .outcome,
+                (def.run)(&Ctx::new(&r, &Options::default())).outcome,
                 Outcome::Skip
             );
         }
@@ -1517,10 +1513,7 @@ mod tests {
         );
         let r = with_facts(&r);
         for def in CHECKS {
-            let _ = (def.run)(&Ctx {
-                r: &r,
-                opts: &Options::default(),
-            });
+            let _ = (def.run)(&Ctx::new(&r, &Options::default()));
         }
     }
 
@@ -1590,10 +1583,7 @@ mod tests {
                 }
                 let mut total = 0;
                 for (i, def) in CHECKS.iter().enumerate() {
-                    let f = (def.run)(&Ctx {
-                        r: &r,
-                        opts: &Options::default(),
-                    });
+                    let f = (def.run)(&Ctx::new(&r, &Options::default()));
                     if flagged(&f) {
                         total += f.weight;
                     }

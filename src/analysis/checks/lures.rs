@@ -97,7 +97,7 @@ fn lure(c: &Ctx, cues: &Cues, weights: (i32, i32), fine: &str, what: &str) -> Fi
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hits = doc.find(cues);
     let n = cues::distinct(&hits);
     if n == 0 {
@@ -137,7 +137,7 @@ fn romance_lure(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hits = doc.find(&ROMANCE);
     // One cue alone ("my photos", "single women") is ordinary talk; the scam's opening
     // line puts several together.
@@ -199,7 +199,7 @@ fn celebrity_bait(c: &Ctx) -> Finding {
     if !has_text(r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(r);
+    let doc = c.doc();
     let named = doc.find(&CELEBRITY);
     if named.is_empty() {
         return Finding::pass("No famous name used as bait");
@@ -267,7 +267,7 @@ fn contact_elsewhere(c: &Ctx) -> Finding {
         .iter()
         .map(|a| a.to_lowercase())
         .collect();
-    let doc = Doc::of(r);
+    let doc = c.doc();
     let verbs: Vec<cues::Hit> = doc
         .find(&CONTACT)
         .into_iter()
@@ -314,7 +314,7 @@ fn crypto_lure(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hits = doc.find(&CRYPTO);
     let n = cues::distinct(&hits);
     if n == 0 {
@@ -335,7 +335,7 @@ fn prize_lure(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hits = doc.find(&PRIZE);
     let n = cues::distinct(&hits);
     if n == 0 {
@@ -356,7 +356,7 @@ fn extortion_threat(c: &Ctx) -> Finding {
     if !has_text(c.r) {
         return Finding::skip("The message has no text to read");
     }
-    let doc = Doc::of(c.r);
+    let doc = c.doc();
     let hack = doc.find(&EXTORTION_HACK);
     if hack.is_empty() {
         return Finding::pass("No threat to expose you");

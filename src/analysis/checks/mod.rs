@@ -79,7 +79,7 @@ fn grade_of(def: &CheckDef, f: &Finding, r: &Report) -> Grade {
 
 /// Runs the whole checklist over a report.
 pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
-    let ctx = Ctx { r: report, opts };
+    let ctx = Ctx::new(report, opts);
     catalogue()
         .into_iter()
         .map(|def| {
