@@ -658,14 +658,14 @@ fn fixture_check(
     evidence: Vec<analysis::Evidence>,
 ) -> analysis::CheckResult {
     analysis::CheckResult {
-        id: id.into(),
+        id: id.to_string().into(),
         family,
         outcome,
         grade: match outcome {
             Outcome::Fail => analysis::Grade::Strong,
             _ => analysis::Grade::Hint,
         },
-        title: title.into(),
+        title: title.to_string().into(),
         summary: summary.into(),
         evidence,
         reassuring: false,

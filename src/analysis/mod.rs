@@ -52,7 +52,7 @@ use crate::load::{self, LoadError};
 /// byte range), since `headers::collect` reads its value from the raw bytes; parsing
 /// Received, List-* or References headers into values nobody reads was a good part of
 /// the parse.
-pub(crate) fn parser() -> &'static mail_parser::MessageParser {
+pub fn parser() -> &'static mail_parser::MessageParser {
     use mail_parser::HeaderName;
     static PARSER: std::sync::OnceLock<mail_parser::MessageParser> = std::sync::OnceLock::new();
     PARSER.get_or_init(|| {

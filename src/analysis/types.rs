@@ -1,6 +1,7 @@
 //! The `Report`: plain data describing one analysed message, shared by every view.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use crate::load;
 
@@ -806,14 +807,15 @@ pub struct Evidence {
 /// One line of the checklist.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckResult {
-    /// Stable kebab-case id; keys the lesson.
-    pub id: String,
+    /// Stable kebab-case id; keys the lesson. Borrowed from the catalogue (a report read
+    /// back from JSON owns its copy).
+    pub id: Cow<'static, str>,
     pub family: Family,
     pub outcome: Outcome,
     /// What kind of evidence this outcome is (see `Grade`).
     pub grade: Grade,
     /// Short title of the check (from its lesson).
-    pub title: String,
+    pub title: Cow<'static, str>,
     /// What this check found in this message, in one plain sentence.
     pub summary: String,
     pub evidence: Vec<Evidence>,

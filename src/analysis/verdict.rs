@@ -147,13 +147,13 @@ pub fn decide(report: &mut Report) {
     report.reasons = ordered
         .iter()
         .take(TOP_REASONS)
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     report.good_news = report
         .checks
         .iter()
         .filter(|c| c.reassuring)
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     report.headline = headline(report, ordered.first().copied());
 }

@@ -200,7 +200,7 @@ fn check_row_ui(
     // Clicking, Tab or the arrow keys select; the lesson closes with its Close button or
     // Esc. A click that toggled it off would fight the focus, which keeps the row selected.
     if (response.clicked() || response.has_focus()) && !selected {
-        commands.push(Command::SelectCheck(Some(check.id.clone())));
+        commands.push(Command::SelectCheck(Some(check.id.to_string())));
     }
 }
 
@@ -229,7 +229,7 @@ fn lesson_ui(ui: &mut egui::Ui, report: &Report, check: &CheckResult, commands: 
             }
         });
     });
-    ui.label(RichText::new(&check.title).size(20.0).strong());
+    ui.label(RichText::new(check.title.as_ref()).size(20.0).strong());
     ui.add_space(4.0);
     section(ui, "In this message", &check.summary);
     if matches!(check.outcome, Outcome::Warn | Outcome::Fail) {

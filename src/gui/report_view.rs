@@ -293,11 +293,11 @@ fn banner_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                                 .color(palette.outcome(check.outcome)),
                         );
                         let r = ui
-                            .link(RichText::new(&check.title).strong())
+                            .link(RichText::new(check.title.as_ref()).strong())
                             .on_hover_text("Open the explanation in the checklist");
                         if r.clicked() {
                             commands.push(Command::SelectTab(Tab::Checklist));
-                            commands.push(Command::SelectCheck(Some(check.id.clone())));
+                            commands.push(Command::SelectCheck(Some(check.id.to_string())));
                         }
                         theme::grade_chip(ui, check.grade);
                         ui.label(&check.summary);
@@ -319,7 +319,7 @@ fn banner_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                 for check in good {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new("✔").color(palette.ok));
-                        ui.label(RichText::new(&check.title).strong());
+                        ui.label(RichText::new(check.title.as_ref()).strong());
                         ui.label(&check.summary);
                     });
                 }

@@ -44,7 +44,7 @@ pub fn to_line(checked: &Checked) -> String {
     // A line is tens of kilobytes (every check is listed); one allocation of about that
     // size saves growing the buffer a dozen times.
     let mut out = Vec::with_capacity(64 * 1024);
-    match serde_json::to_writer(&mut out, &doc(checked)) {
+    match write_line(&mut out, checked) {
         // serde_json writes UTF-8 only; were it ever not, the text is kept, repaired.
         Ok(()) => String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
@@ -52,8 +52,82 @@ pub fn to_line(checked: &Checked) -> String {
     }
 }
 
+/// The same object as `to_value`, written as one line: the fields before the checklist,
+/// the checklist by `write_checks`, then the fields after it.
+fn write_line(out: &mut Vec<u8>, checked: &Checked) -> serde_json::Result<()> {
+    let (head, tail) = Doc::around(checked);
+    let checks = checked
+        .result
+        .as_ref()
+        .map_or(&[][..], |r| r.checks.as_slice());
+    serde_json::to_writer(&mut *out, &head)?;
+    // `{…}` of the head, reopened; the head always has its `path`.
+    out.pop();
+    out.extend_from_slice(b",\"checks\":");
+    write_checks(out, checks)?;
+    let tail = serde_json::to_vec(&tail)?;
+    out.push(b',');
+    out.extend_from_slice(tail.get(1..).unwrap_or_default());
+    Ok(())
+}
+
+/// The checklist as `CheckJson` serialises it, byte for byte (a test compares the two),
+/// without serde's per-field work: there are about ninety checks in every line, and their
+/// keys and fixed words are written as they are instead of being escaped each time.
+fn write_checks(out: &mut Vec<u8>, checks: &[CheckResult]) -> serde_json::Result<()> {
+    out.push(b'[');
+    for (i, c) in checks.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        serde_json::to_writer(&mut *out, &*c.id)?;
+        // These are fixed lower-case words: nothing in them needs escaping.
+        for (key, word) in [
+            (&b",\"family\":\""[..], c.family.as_str()),
+            (b"\",\"outcome\":\"", c.outcome.as_str()),
+            (b"\",\"grade\":\"", c.grade.as_str()),
+        ] {
+            out.extend_from_slice(key);
+            out.extend_from_slice(word.as_bytes());
+        }
+        out.extend_from_slice(b"\",\"title\":");
+        serde_json::to_writer(&mut *out, &*c.title)?;
+        out.extend_from_slice(b",\"summary\":");
+        serde_json::to_writer(&mut *out, &c.summary)?;
+        out.extend_from_slice(b",\"evidence\":");
+        serde_json::to_writer(&mut *out, &c.evidence)?;
+        out.extend_from_slice(if c.reassuring {
+            b",\"reassuring\":true,\"weight\":"
+        } else {
+            b",\"reassuring\":false,\"weight\":"
+        });
+        serde_json::to_writer(&mut *out, &c.weight)?;
+        out.extend_from_slice(b",\"lesson\":");
+        match teaches(c).then(|| lesson_json(&c.id)).flatten() {
+            Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    Ok(())
+}
+
+/// One input's JSON object: the fields before the checklist, the checklist, the fields
+/// after it. `to_line` writes the checklist by hand between the other two (see
+/// `write_checks`); `to_value` serialises the whole.
 #[derive(Serialize)]
 struct Doc<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    checks: Vec<CheckJson<'a>>,
+    #[serde(flatten)]
+    tail: Tail<'a>,
+}
+
+#[derive(Serialize)]
+struct Head<'a> {
     path: &'a str,
     verdict: Option<&'static str>,
     headline: Option<&'a str>,
@@ -80,7 +154,10 @@ struct Doc<'a> {
     /// How the grades of the evidence add up to the verdict.
     basis: Option<&'a str>,
     good_news: &'a [String],
-    checks: Vec<CheckJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tail<'a> {
     links: &'a [Link],
     attachments: &'a [Attachment],
     filter: Option<&'a FilterVerdicts>,
@@ -117,83 +194,115 @@ fn notes(r: &Report) -> Vec<NoteJson<'_>> {
 
 impl<'a> Doc<'a> {
     fn from_report(path: &'a str, r: &'a Report) -> Doc<'a> {
-        let from = r.identity.from.as_ref();
+        let (head, tail) = Doc::around_report(path, r);
         Doc {
-            path,
-            verdict: Some(r.verdict.as_str()),
-            headline: Some(&r.headline),
-            subject: r.subject.as_deref(),
-            size_bytes: Some(r.size_bytes),
-            from: Some(FromJson {
-                display_name: from.and_then(|m| m.display_name.as_deref()),
-                address: from.and_then(|m| m.address.as_deref()),
-                domain: from.and_then(|m| m.domain.as_deref()),
-                org_domain: from.and_then(|m| m.org_domain.as_deref()),
-            }),
-            sender: r.identity.sender.as_ref(),
-            reply_to: &r.identity.reply_to,
-            return_path: r.identity.return_path.as_ref(),
-            message_kind: Some(r.kind.as_str()),
-            report_type: r.report_type.as_deref(),
-            auto_submitted: Some(r.auto_submitted),
-            sender_facts: Some(&r.sender),
-            hops: r.path.hops.iter().map(HopJson::from).collect(),
-            boundary: r.path.boundary.map(|hop| BoundaryJson {
-                hop,
-                header_index: r.path.boundary_header_index,
-                connecting_ip: r.path.connecting_ip.as_deref(),
-                connecting_host: r.path.connecting_host.as_deref(),
-                connecting_helo: r.path.connecting_helo.as_deref(),
-                receiver_domains: &r.path.receiver_domains,
-            }),
-            connecting_ip: r.path.connecting_ip.as_deref(),
-            anomalies: &r.path.anomalies,
-            auth: Some(AuthJson::from(r)),
-            reasons: &r.reasons,
-            basis: Some(&r.basis),
-            good_news: &r.good_news,
+            head,
             checks: r.checks.iter().map(CheckJson::from).collect(),
-            links: &r.content.links,
-            attachments: &r.attachments,
-            filter: Some(&r.filter),
-            notes: notes(r),
-            error: None,
+            tail,
         }
     }
 
     fn from_failure(path: &'a str, f: &'a Failure) -> Doc<'a> {
+        let (head, tail) = Doc::around_failure(path, f);
         Doc {
-            path,
-            verdict: None,
-            headline: None,
-            subject: None,
-            size_bytes: None,
-            from: None,
-            sender: None,
-            reply_to: &[],
-            return_path: None,
-            message_kind: None,
-            report_type: None,
-            auto_submitted: None,
-            sender_facts: None,
-            hops: Vec::new(),
-            boundary: None,
-            connecting_ip: None,
-            anomalies: &[],
-            auth: None,
-            reasons: &[],
-            basis: None,
-            good_news: &[],
+            head,
             checks: Vec::new(),
-            links: &[],
-            attachments: &[],
-            filter: None,
-            notes: Vec::new(),
-            error: Some(ErrorJson {
-                kind: &f.kind,
-                message: &f.message,
-            }),
+            tail,
         }
+    }
+
+    /// The fields before and after the checklist.
+    fn around(checked: &'a Checked) -> (Head<'a>, Tail<'a>) {
+        match &checked.result {
+            Ok(report) => Doc::around_report(&checked.path, report),
+            Err(failure) => Doc::around_failure(&checked.path, failure),
+        }
+    }
+
+    fn around_report(path: &'a str, r: &'a Report) -> (Head<'a>, Tail<'a>) {
+        let from = r.identity.from.as_ref();
+        (
+            Head {
+                path,
+                verdict: Some(r.verdict.as_str()),
+                headline: Some(&r.headline),
+                subject: r.subject.as_deref(),
+                size_bytes: Some(r.size_bytes),
+                from: Some(FromJson {
+                    display_name: from.and_then(|m| m.display_name.as_deref()),
+                    address: from.and_then(|m| m.address.as_deref()),
+                    domain: from.and_then(|m| m.domain.as_deref()),
+                    org_domain: from.and_then(|m| m.org_domain.as_deref()),
+                }),
+                sender: r.identity.sender.as_ref(),
+                reply_to: &r.identity.reply_to,
+                return_path: r.identity.return_path.as_ref(),
+                message_kind: Some(r.kind.as_str()),
+                report_type: r.report_type.as_deref(),
+                auto_submitted: Some(r.auto_submitted),
+                sender_facts: Some(&r.sender),
+                hops: r.path.hops.iter().map(HopJson::from).collect(),
+                boundary: r.path.boundary.map(|hop| BoundaryJson {
+                    hop,
+                    header_index: r.path.boundary_header_index,
+                    connecting_ip: r.path.connecting_ip.as_deref(),
+                    connecting_host: r.path.connecting_host.as_deref(),
+                    connecting_helo: r.path.connecting_helo.as_deref(),
+                    receiver_domains: &r.path.receiver_domains,
+                }),
+                connecting_ip: r.path.connecting_ip.as_deref(),
+                anomalies: &r.path.anomalies,
+                auth: Some(AuthJson::from(r)),
+                reasons: &r.reasons,
+                basis: Some(&r.basis),
+                good_news: &r.good_news,
+            },
+            Tail {
+                links: &r.content.links,
+                attachments: &r.attachments,
+                filter: Some(&r.filter),
+                notes: notes(r),
+                error: None,
+            },
+        )
+    }
+
+    fn around_failure(path: &'a str, f: &'a Failure) -> (Head<'a>, Tail<'a>) {
+        (
+            Head {
+                path,
+                verdict: None,
+                headline: None,
+                subject: None,
+                size_bytes: None,
+                from: None,
+                sender: None,
+                reply_to: &[],
+                return_path: None,
+                message_kind: None,
+                report_type: None,
+                auto_submitted: None,
+                sender_facts: None,
+                hops: Vec::new(),
+                boundary: None,
+                connecting_ip: None,
+                anomalies: &[],
+                auth: None,
+                reasons: &[],
+                basis: None,
+                good_news: &[],
+            },
+            Tail {
+                links: &[],
+                attachments: &[],
+                filter: None,
+                notes: Vec::new(),
+                error: Some(ErrorJson {
+                    kind: &f.kind,
+                    message: &f.message,
+                }),
+            },
+        )
     }
 }
 
@@ -405,4 +514,46 @@ fn teaches(c: &CheckResult) -> bool {
 struct ErrorJson<'a> {
     kind: &'a str,
     message: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Options};
+    use crate::report::Failure;
+
+    /// `to_line` writes the checklist by hand; it must be what serde writes for `Doc`.
+    #[test]
+    fn the_line_is_the_serialised_object() {
+        let samples: &[&[u8]] = &[
+            include_bytes!("../../assets/samples/lookalike-login.eml"),
+            include_bytes!("../../assets/samples/newsletter.eml"),
+            include_bytes!("../../assets/samples/macro-invoice.eml"),
+            include_bytes!("../../assets/samples/forged-auth-results.eml"),
+            b"Subject: \"quoted\" \\ and \x01 control\r\nFrom: A <a@example.org>\r\n\r\nBody\tline \"x\"\r\n",
+        ];
+        for raw in samples {
+            let checked = Checked {
+                path: "dir/\"name\".eml".into(),
+                group: 0,
+                result: analyze(raw, &Options::default()).map_err(Into::into),
+            };
+            let line = to_line(&checked);
+            let whole = serde_json::to_string(&doc(&checked)).expect("serialises");
+            assert_eq!(line, whole);
+            assert!(line.contains("\"checks\":[{\"id\":"), "{line}");
+        }
+        let failed = Checked {
+            path: "x.eml".into(),
+            group: 0,
+            result: Err(Failure {
+                kind: "not-email".into(),
+                message: "no header block".into(),
+            }),
+        };
+        assert_eq!(
+            to_line(&failed),
+            serde_json::to_string(&doc(&failed)).expect("serialises")
+        );
+    }
 }

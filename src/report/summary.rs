@@ -104,7 +104,7 @@ impl Tally {
         self.recorded_all +=
             usize::from(rec.spf.is_some() && rec.dkim.is_some() && rec.dmarc.is_some());
         for c in &r.checks {
-            let e = self.fired.entry(c.id.clone()).or_default();
+            let e = self.fired.entry(c.id.to_string()).or_default();
             match c.outcome {
                 Outcome::Warn => e.0 += 1,
                 Outcome::Fail => e.1 += 1,

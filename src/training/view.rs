@@ -306,7 +306,7 @@ pub fn points_from_report(r: &Report) -> Vec<LearningPoint> {
     flagged
         .into_iter()
         .map(|c| LearningPoint {
-            check: c.id.clone(),
+            check: c.id.to_string(),
             spot: Some(
                 c.evidence
                     .first()

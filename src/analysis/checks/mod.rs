@@ -78,22 +78,25 @@ fn grade_of(def: &CheckDef, f: &Finding, r: &Report) -> Grade {
 }
 
 /// Runs the whole checklist over a report.
+use std::borrow::Cow;
+
 pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
     let ctx = Ctx::new(report, opts);
     catalogue()
         .into_iter()
         .map(|def| {
             let f = (def.run)(&ctx);
-            let title = crate::lessons::lesson(def.id)
-                .map(|l| l.title.clone())
-                .unwrap_or_else(|| def.id.replace('-', " "));
+            let title = crate::lessons::lesson(def.id).map_or_else(
+                || Cow::Owned(def.id.replace('-', " ")),
+                |l| Cow::Borrowed(l.title.as_str()),
+            );
             let weight = match f.outcome {
                 Outcome::Warn | Outcome::Fail => f.weight.max(0),
                 Outcome::Pass if f.reassuring => f.weight.min(0),
                 _ => 0,
             };
             CheckResult {
-                id: def.id.to_string(),
+                id: Cow::Borrowed(def.id),
                 family: def.family,
                 outcome: f.outcome,
                 grade: grade_of(def, &f, report),
