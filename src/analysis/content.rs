@@ -781,10 +781,11 @@ fn far_push(css: &str) -> Option<String> {
         }
         let value = without_important(value);
         let value = value.trim();
-        let num: String = value
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
+        let digits = value
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        let num = value.get(..digits).unwrap_or("");
         let Ok(n) = num.parse::<f64>() else {
             continue;
         };

@@ -242,7 +242,8 @@ struct BrandKeywords {
     long_brand: Vec<usize>,
 }
 
-fn automaton(patterns: &[&str]) -> aho_corasick::AhoCorasick {
+/// One automaton over brand names or keywords of the knowledge tables.
+pub(crate) fn automaton(patterns: &[&str]) -> aho_corasick::AhoCorasick {
     match aho_corasick::AhoCorasick::new(patterns) {
         Ok(a) => a,
         Err(e) => panic!("the brand names in assets/knowledge/brands.toml cannot be searched: {e}"),

@@ -67,9 +67,10 @@ fn is_name(s: &str) -> bool {
 
 fn hop_from(header_index: usize, raw: String, opts: &Options) -> Hop {
     let rec = received::parse(&raw);
+    let unparsed = rec.is_unparsed(&raw);
+    let (time, timestamp) = (rec.time_rfc3339(), rec.timestamp());
     let from_ip = rec.ip.map(|ip| ip.to_string());
-    let by_host = rec.by.clone();
-    let operator = by_host.as_deref().and_then(|b| {
+    let operator = rec.by.as_deref().and_then(|b| {
         let own = b.contains('.') && opts.own_domains.contains(&org_domain(b));
         if own {
             return Some(OWN_SERVERS.to_string());
@@ -82,40 +83,38 @@ fn hop_from(header_index: usize, raw: String, opts: &Options) -> Hop {
         .and_then(operators::by_host)
         .or_else(|| rec.ip.as_ref().and_then(operators::by_ip))
         .map(|o| o.name.clone());
-    let (has_date, unread_date) = match &rec.date {
+    // The parsed line is not needed past here: its fields move into the hop.
+    let (has_date, unread_date) = match rec.date {
         ReceivedDate::Missing => (false, None),
         ReceivedDate::Read { .. } => (true, None),
-        ReceivedDate::Unreadable(t) => (true, Some(t.clone())),
+        ReceivedDate::Unreadable(t) => (true, Some(t)),
     };
     Hop {
         header_index,
-        from_host: rec
-            .rdns
-            .clone()
-            .or_else(|| rec.from.clone().filter(|n| is_name(n))),
+        from_host: rec.rdns.clone().or_else(|| rec.from.filter(|n| is_name(n))),
         from_ip,
-        from_rdns: rec.rdns.clone(),
-        helo: rec.helo.clone(),
-        by_host,
-        protocol: rec.protocol.clone(),
+        from_rdns: rec.rdns,
+        helo: rec.helo,
+        by_host: rec.by,
+        protocol: rec.protocol,
         tls: rec.tls,
-        tls_version: rec.tls_version.clone(),
+        tls_version: rec.tls_version,
         for_addr: rec
             .for_addr
             .as_deref()
             .map(|f| f.trim().to_ascii_lowercase())
             .filter(|f| f.contains('@')),
-        time: rec.time_rfc3339(),
-        timestamp: rec.timestamp(),
-        id: rec.id.clone(),
-        via: rec.via.clone(),
-        ident: rec.ident.clone(),
-        auth_note: rec.auth_note.clone(),
+        time,
+        timestamp,
+        id: rec.id,
+        via: rec.via,
+        ident: rec.ident,
+        auth_note: rec.auth_note,
         operator,
         from_operator,
         has_date,
         unread_date,
-        unparsed: rec.is_unparsed(&raw),
+        unparsed,
         raw,
         ..Hop::default()
     }
@@ -214,12 +213,18 @@ fn after_marker(value: &str, marker: &str) -> Option<String> {
 /// large providers run one infrastructure under several registered names, so a hop
 /// between two of them is a step inside the provider, not an arrival from outside.
 fn add_receiver_org(receiver: &mut Vec<String>, org: String) {
-    let family = operators::family_of(&org)
-        .map(|f| f.to_vec())
-        .unwrap_or_else(|| vec![org]);
-    for d in family {
-        if !receiver.contains(&d) {
-            receiver.push(d);
+    match operators::family_of(&org) {
+        Some(family) => {
+            for d in family {
+                if !receiver.contains(d) {
+                    receiver.push(d.clone());
+                }
+            }
+        }
+        None => {
+            if !receiver.contains(&org) {
+                receiver.push(org);
+            }
         }
     }
 }

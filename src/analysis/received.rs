@@ -10,6 +10,7 @@
 //! each of them leaves, and when the marks do not say, it reports a HELO and no verified
 //! name: a claim shown as a claim is the safe mistake.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 /// What one Received line says.
@@ -91,18 +92,19 @@ impl Received {
     }
 }
 
+/// One token, borrowed from the line (a comment with backslash escapes is copied, resolved).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Word(String),
-    Comment(String),
-    Literal(String),
-    Angle(String),
+enum Tok<'a> {
+    Word(&'a str),
+    Comment(Cow<'a, str>),
+    Literal(&'a str),
+    Angle(&'a str),
     Semi,
 }
 
 /// Splits text into words, `(comments)`, `[literals]`, `<angles>` and semicolons, each with
 /// its byte offset.
-fn tokenize(s: &str) -> Vec<(usize, Tok)> {
+fn tokenize(s: &str) -> Vec<(usize, Tok<'_>)> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while let Some(c) = s.get(at..).and_then(|r| r.chars().next()) {
@@ -136,9 +138,9 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                 }
                 let inner = rest.get(..end).unwrap_or("");
                 let text = if escaped {
-                    unescape_comment(inner).trim().to_string()
+                    Cow::Owned(unescape_comment(inner).trim().to_string())
                 } else {
-                    inner.trim().to_string()
+                    Cow::Borrowed(inner.trim())
                 };
                 // Past the closing parenthesis (one byte), if there is one.
                 at = start + 1 + (end + 1).min(rest.len());
@@ -150,7 +152,7 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                     None => (rest, rest.len()),
                 };
                 at = start + 1 + after;
-                out.push((start, Tok::Literal(inner.trim().to_string())));
+                out.push((start, Tok::Literal(inner.trim())));
             }
             '<' => {
                 let (inner, mut after) = match rest.find('>') {
@@ -164,7 +166,7 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                     after += 1;
                 }
                 at = start + 1 + after;
-                out.push((start, Tok::Angle(inner.trim().to_string())));
+                out.push((start, Tok::Angle(inner.trim())));
             }
             ';' => {
                 at += 1;
@@ -183,7 +185,7 @@ fn tokenize(s: &str) -> Vec<(usize, Tok)> {
                     }
                 }
                 at = start + end;
-                out.push((start, Tok::Word(word.get(..end).unwrap_or("").to_string())));
+                out.push((start, Tok::Word(word.get(..end).unwrap_or(""))));
             }
         }
     }
@@ -232,11 +234,11 @@ fn clause_of(word: &str) -> Option<Clause> {
 
 /// The tokens of one clause: its value words and the comments and literals after it.
 #[derive(Default)]
-struct Part {
+struct Part<'a> {
     seen: bool,
-    words: Vec<Tok>,
-    comments: Vec<String>,
-    literals: Vec<String>,
+    words: Vec<Tok<'a>>,
+    comments: Vec<Cow<'a, str>>,
+    literals: Vec<&'a str>,
 }
 
 /// Parses one Received header value (unfolded or not).
@@ -251,7 +253,7 @@ pub fn parse(raw: &str) -> Received {
     let (clause_toks, date) = split_date(raw, &toks);
 
     let mut parts: [Part; 6] = Default::default();
-    let mut leading: Vec<String> = Vec::new();
+    let mut leading: Vec<Cow<'_, str>> = Vec::new();
     let mut current: Option<Clause> = None;
     for tok in clause_toks {
         if let Tok::Word(w) = tok {
@@ -280,7 +282,7 @@ pub fn parse(raw: &str) -> Received {
         };
         match tok {
             Tok::Comment(t) => part.comments.push(t.clone()),
-            Tok::Literal(l) if !part.words.is_empty() => part.literals.push(l.clone()),
+            Tok::Literal(l) if !part.words.is_empty() => part.literals.push(l),
             Tok::Semi => {}
             other => {
                 let multi = matches!(c, Clause::From | Clause::With | Clause::Via);
@@ -317,9 +319,14 @@ pub fn parse(raw: &str) -> Received {
         .chain(&via.comments)
         .chain(&id.comments)
         .chain(&for_.comments)
-        .map(String::as_str)
+        .map(|c| c.as_ref())
         .collect();
-    let software: Vec<String> = by.comments.iter().chain(&with.comments).cloned().collect();
+    let software: Vec<&str> = by
+        .comments
+        .iter()
+        .chain(&with.comments)
+        .map(|c| c.as_ref())
+        .collect();
     read_from(&mut r, &from, &software);
     if r.auth_note.is_none() {
         r.auth_note = all_comments.iter().find_map(|c| auth_note_of(c));
@@ -332,10 +339,10 @@ pub fn parse(raw: &str) -> Received {
 
 fn tok_text(t: &Tok) -> String {
     match t {
-        Tok::Word(w) => w.clone(),
+        Tok::Word(w) => w.to_string(),
         Tok::Literal(l) => format!("[{l}]"),
-        Tok::Angle(a) => a.clone(),
-        Tok::Comment(c) => c.clone(),
+        Tok::Angle(a) => a.to_string(),
+        Tok::Comment(c) => c.to_string(),
         Tok::Semi => String::new(),
     }
 }
@@ -363,7 +370,7 @@ fn first_host(words: &[Tok]) -> Option<String> {
 
 /// Splits off the date: the text after the last top-level `;`, or, for the servers that
 /// write no `;`, the longest tail of the line that reads as a date.
-fn split_date<'a>(raw: &str, toks: &'a [(usize, Tok)]) -> (Vec<&'a Tok>, ReceivedDate) {
+fn split_date<'a, 't>(raw: &str, toks: &'a [(usize, Tok<'t>)]) -> (Vec<&'a Tok<'t>>, ReceivedDate) {
     let semis: Vec<usize> = toks
         .iter()
         .enumerate()
@@ -444,7 +451,7 @@ fn could_start_date(w: &str) -> bool {
 }
 
 /// Reads the `from` clause and its TCP-info into HELO, reverse DNS, address and ident.
-fn read_from(r: &mut Received, from: &Part, software: &[String]) {
+fn read_from(r: &mut Received, from: &Part, software: &[&str]) {
     if !from.seen {
         return;
     }
@@ -490,7 +497,7 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
         let words: Vec<&str> = sub
             .iter()
             .filter_map(|(_, t)| match t {
-                Tok::Word(w) => Some(w.as_str()),
+                Tok::Word(w) => Some(*w),
                 _ => None,
             })
             .collect();
@@ -518,7 +525,7 @@ fn read_from(r: &mut Received, from: &Part, software: &[String]) {
         let mut prev: Option<&str> = None;
         for (_, t) in &sub {
             match t {
-                Tok::Word(w) => prev = Some(w.as_str()),
+                Tok::Word(w) => prev = Some(*w),
                 Tok::Literal(l) => {
                     let lit = format!("[{}]", l.to_ascii_lowercase());
                     match prev.map(str::to_ascii_lowercase).as_deref() {
@@ -736,7 +743,7 @@ fn tcp_info(sub: &[(usize, Tok)]) -> Option<TcpInfo> {
             Tok::Word(w) => {
                 let (user, host) = match w.rsplit_once('@') {
                     Some((u, h)) => (Some(strip_ident_tag(u).to_string()), h),
-                    None => (None, w.as_str()),
+                    None => (None, *w),
                 };
                 if let Some((ip, port)) = ip_and_port(host) {
                     return Some(TcpInfo {

@@ -1048,11 +1048,11 @@ mod corpus {
                     && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
                     && c.weight > 0
             }) {
-                *counts.entry(c.id.clone()).or_insert(0) += 1;
+                *counts.entry(c.id.to_string()).or_insert(0) += 1;
                 if c.weight >= 3 {
                     *counts.entry(format!("{} (weight >= 3)", c.id)).or_insert(0) += 1;
                 }
-                if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| v == c.id.as_str()) {
+                if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| v == &*c.id) {
                     println!("  {} {}: {}", path.display(), c.id, c.summary);
                     for e in &c.evidence {
                         println!("      {}", e.text);

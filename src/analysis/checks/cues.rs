@@ -242,7 +242,8 @@ impl Words {
 /// returns the folded words back to back and each word's place in both texts.
 fn tokenize(text: &str) -> (String, Vec<Word>) {
     let mut folded = String::with_capacity(text.len());
-    let mut out: Vec<Word> = Vec::new();
+    // About one word in every six bytes of ordinary text.
+    let mut out: Vec<Word> = Vec::with_capacity(text.len() / 6);
     // The word being read is `folded[cur..]`.
     let mut cur = 0usize;
     let mut start = 0usize;
@@ -250,7 +251,16 @@ fn tokenize(text: &str) -> (String, Vec<Word>) {
     let mut pending_break = false;
     let mut newlines = 0usize;
     for (i, ch) in text.char_indices() {
-        // ASCII (most of any text) folds to its lower case; the rest goes through the table.
+        // Most of any text: an ASCII letter or digit, which only adds to the word.
+        if ch.is_ascii_alphanumeric() {
+            if folded.len() == cur {
+                start = i;
+            }
+            folded.push(ch.to_ascii_lowercase());
+            end = i + 1;
+            continue;
+        }
+        // Other ASCII folds to its lower case; the rest goes through the table.
         let f = if ch.is_ascii() {
             ch.to_ascii_lowercase()
         } else {

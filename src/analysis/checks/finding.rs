@@ -10,6 +10,8 @@ pub struct Ctx<'a> {
     pub opts: &'a Options,
     /// The subject and body split into words, on first use, once for all checks.
     doc: std::cell::OnceCell<Doc<'a>>,
+    /// The links with their parsed destinations, on first use (see `links::targets`).
+    pub(super) link_targets: std::cell::OnceCell<Vec<super::links::Target<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -18,6 +20,7 @@ impl<'a> Ctx<'a> {
             r,
             opts,
             doc: std::cell::OnceCell::new(),
+            link_targets: std::cell::OnceCell::new(),
         }
     }
 

@@ -415,6 +415,42 @@ fn squashed_keywords() -> &'static [Vec<String>] {
     })
 }
 
+/// A keyword long enough to count inside a mailbox name: short ones ("ups", "visa")
+/// hide inside ordinary names.
+fn long_keyword(k: &str) -> bool {
+    k.len() >= 5 && k.chars().count() >= 5
+}
+
+/// The long squashed keywords in one automaton, with the brands (positions in the
+/// table) that use each: a mailbox name is searched once, not once per keyword.
+struct MailboxKeywords {
+    automaton: aho_corasick::AhoCorasick,
+    brands_of: Vec<Vec<usize>>,
+}
+
+fn mailbox_keywords() -> &'static MailboxKeywords {
+    static T: std::sync::OnceLock<MailboxKeywords> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut texts: Vec<&str> = Vec::new();
+        let mut brands_of: Vec<Vec<usize>> = Vec::new();
+        for (b, keywords) in squashed_keywords().iter().enumerate() {
+            for k in keywords.iter().filter(|k| long_keyword(k)) {
+                match texts.iter().position(|t| t == k) {
+                    Some(i) => brands_of.get_mut(i).into_iter().for_each(|v| v.push(b)),
+                    None => {
+                        texts.push(k);
+                        brands_of.push(vec![b]);
+                    }
+                }
+            }
+        }
+        MailboxKeywords {
+            automaton: domains::automaton(&texts),
+            brands_of,
+        }
+    })
+}
+
 fn brand_in_mailbox(c: &Ctx) -> Finding {
     let r = c.r;
     let Some(f) = from(r) else {
@@ -425,13 +461,25 @@ fn brand_in_mailbox(c: &Ctx) -> Finding {
     };
     let local = squash(address.split('@').next().unwrap_or_default());
     let domain_text = squash(domain);
-    for (brand, keywords) in domains::brands().iter().zip(squashed_keywords()) {
-        // Long keywords only: short ones ("ups", "visa") hide inside ordinary names.
+    // The brands with a long keyword somewhere in the mailbox name, in table order.
+    let index = mailbox_keywords();
+    let mut candidates: Vec<usize> = index
+        .automaton
+        .find_overlapping_iter(local.as_str())
+        .filter_map(|m| index.brands_of.get(m.pattern().as_usize()))
+        .flatten()
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let brands = domains::brands();
+    let keywords = squashed_keywords();
+    for i in candidates {
+        let (Some(brand), Some(keywords)) = (brands.get(i), keywords.get(i)) else {
+            continue;
+        };
         let hit = keywords.iter().any(|k| {
-            k.len() >= 5
-                && k.chars().count() >= 5
-                && local.contains(k.as_str())
-                && !domain_text.contains(k.as_str())
+            long_keyword(k) && local.contains(k.as_str()) && !domain_text.contains(k.as_str())
         });
         if hit && !domains::brand_owns(brand, domain) {
             return with_named(

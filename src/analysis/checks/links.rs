@@ -5,9 +5,6 @@
 //! reader's own mail filter (Microsoft Safe Links, Proofpoint URL Defense, …) are unwrapped
 //! first: they are the recipient's infrastructure, not the sender's doing.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use url::{Host, Url};
 
 use super::finding::{CheckDef, Ctx, Finding};
@@ -85,7 +82,7 @@ pub const CHECKS: &[CheckDef] = &[
 const MAX_EVIDENCE_LINKS: usize = 5;
 
 /// One body link, with its real destination worked out.
-struct Target<'a> {
+pub(super) struct Target<'a> {
     index: usize,
     link: &'a Link,
     /// The destination after unwrapping link-protection wrappers (`Link::destination`).
@@ -113,53 +110,22 @@ impl Target<'_> {
 }
 
 /// The links with their destination facts (worked out once, in `analysis::links`), and
-/// the parsed destination for checks that look at its path or query.
-fn targets(r: &Report) -> Vec<Target<'_>> {
-    let parsed = parsed_destinations(&r.content.links);
-    r.content
-        .links
-        .iter()
-        .enumerate()
-        .map(|(index, link)| Target {
-            index,
-            link,
-            url: parsed.get(index).cloned().flatten(),
-            host: link.destination_host.clone(),
-            shown_host: link.shown_host.clone(),
-        })
-        .collect()
-}
-
-/// The links' destinations, parsed. Most link checks read them in turn, so the last
-/// message's are kept (per thread) and reused while the destinations are the same ones.
-fn parsed_destinations(links: &[Link]) -> Rc<Vec<Option<Url>>> {
-    type Parsed = (Vec<Option<String>>, Rc<Vec<Option<Url>>>);
-    thread_local! {
-        static LAST: RefCell<Option<Parsed>> = const { RefCell::new(None) };
-    }
-    LAST.with(|last| {
-        let mut last = last.borrow_mut();
-        let same = last.as_ref().is_some_and(|(dests, _)| {
-            dests.len() == links.len()
-                && dests
-                    .iter()
-                    .zip(links)
-                    .all(|(d, l)| d.as_deref() == l.destination.as_deref())
-        });
-        if let (true, Some((_, parsed))) = (same, last.as_ref()) {
-            return Rc::clone(parsed);
-        }
-        let parsed: Rc<Vec<Option<Url>>> = Rc::new(
-            links
-                .iter()
-                .map(|l| l.destination.as_deref().and_then(|d| Url::parse(d).ok()))
-                .collect(),
-        );
-        *last = Some((
-            links.iter().map(|l| l.destination.clone()).collect(),
-            Rc::clone(&parsed),
-        ));
-        parsed
+/// the parsed destination for checks that look at its path or query; made on first use
+/// and shared by every link check of the run.
+fn targets<'c, 'a>(c: &'c Ctx<'a>) -> &'c [Target<'a>] {
+    c.link_targets.get_or_init(|| {
+        c.r.content
+            .links
+            .iter()
+            .enumerate()
+            .map(|(index, link)| Target {
+                index,
+                link,
+                url: link.destination.as_deref().and_then(|d| Url::parse(d).ok()),
+                host: link.destination_host.clone(),
+                shown_host: link.shown_host.clone(),
+            })
+            .collect()
     })
 }
 
@@ -271,7 +237,7 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
         return f;
     }
     let s = &c.r.sender;
-    let ts = targets(c.r);
+    let ts = targets(c);
     let mut bad: Vec<(&Target, bool)> = Vec::new();
     let mut excused: Vec<&Target> = Vec::new();
     let mut compared = 0;
@@ -283,7 +249,7 @@ fn link_text_mismatch(c: &Ctx) -> Finding {
                 .any(|d| org_domain(d) == shown_org)
             || s.from_org_domain.as_deref() == Some(shown_org)
     };
-    for t in &ts {
+    for t in ts {
         if let Some((shown, real)) = mail_pair(t) {
             compared += 1;
             let (shown_d, real_d) = (domain_of(&shown), domain_of(&real));
@@ -417,7 +383,7 @@ fn ip_address_link(c: &Ctx) -> Finding {
     if let Some(f) = no_links(c.r) {
         return f;
     }
-    let ts = targets(c.r);
+    let ts = targets(c);
     // Addresses inside a private network (a printer, a router, a lab device) cannot host
     // an attacker's page for a stranger, so only public addresses count.
     let ips: Vec<&Target> = ts
@@ -483,9 +449,9 @@ fn lookalike_link_domain(c: &Ctx) -> Finding {
     let s = &c.r.sender;
     let prot = protected(c, s);
     let own: Vec<String> = c.opts.own_domains.iter().map(|d| org_domain(d)).collect();
-    let ts = targets(c.r);
+    let ts = targets(c);
     let mut hits: Vec<(&Target, domains::Lookalike)> = Vec::new();
-    for t in &ts {
+    for t in ts {
         let Some(host) = t.host.as_deref().filter(|_| !t.is_ip()) else {
             continue;
         };
@@ -530,9 +496,9 @@ fn brand_subdomain_link(c: &Ctx) -> Finding {
         return f;
     }
     let s = &c.r.sender;
-    let ts = targets(c.r);
+    let ts = targets(c);
     let mut hits: Vec<(&Target, &'static domains::Brand)> = Vec::new();
-    for t in &ts {
+    for t in ts {
         let Some(host) = t.host.as_deref().filter(|_| !t.is_ip()) else {
             continue;
         };
@@ -584,10 +550,10 @@ fn risky_download_link(c: &Ctx) -> Finding {
         return f;
     }
     let s = &c.r.sender;
-    let ts = targets(c.r);
+    let ts = targets(c);
     let mut runnable: Vec<(&Target, String)> = Vec::new();
     let mut containers: Vec<(&Target, String)> = Vec::new();
-    for t in &ts {
+    for t in ts {
         let Some((name, ext)) = t
             .url
             .as_ref()
@@ -664,7 +630,7 @@ fn script_or_file_link(c: &Ctx) -> Finding {
     if let Some(f) = no_links(c.r) {
         return f;
     }
-    let ts = targets(c.r);
+    let ts = targets(c);
     let hits: Vec<(&Target, String)> = ts
         .iter()
         .filter_map(|t| {
@@ -739,9 +705,9 @@ fn open_redirect_link(c: &Ctx) -> Finding {
         return f;
     }
     let s = &c.r.sender;
-    let ts = targets(c.r);
+    let ts = targets(c);
     let mut hits: Vec<(&Target, Url)> = Vec::new();
-    for t in &ts {
+    for t in ts {
         let (Some(u), Some(host), Some(host_org)) =
             (t.url.as_ref(), t.host.as_deref(), t.host_org())
         else {
@@ -802,7 +768,7 @@ fn link_to_free_host(c: &Ctx) -> Finding {
     if let Some(f) = no_links(c.r) {
         return f;
     }
-    let ts = targets(c.r);
+    let ts = targets(c);
     let mut hits: Vec<(&Target, &'static domains::FreeHost)> = ts
         .iter()
         .filter_map(|t| Some((t, domains::free_host(t.host.as_deref()?)?)))
@@ -835,7 +801,7 @@ fn shortened_link(c: &Ctx) -> Finding {
     }
     let s = &c.r.sender;
     let sender_brand = s.from_org_domain.as_deref().and_then(domains::owner_brand);
-    let ts = targets(c.r);
+    let ts = targets(c);
     let hits: Vec<&Target> = ts
         .iter()
         .filter(|t| {
@@ -870,7 +836,7 @@ fn link_to_risky_tld(c: &Ctx) -> Finding {
     if let Some(f) = no_links(c.r) {
         return f;
     }
-    let ts = targets(c.r);
+    let ts = targets(c);
     let hits: Vec<(&Target, &'static str)> = ts
         .iter()
         .filter(|t| !t.is_ip())
@@ -1432,7 +1398,9 @@ mod tests {
         );
         assert_eq!(run("open-redirect-link", &r).outcome, Outcome::Pass);
         let r = with_facts(&r);
-        let ts = targets(&r);
+        let opts = Options::default();
+        let ctx = Ctx::new(&r, &opts);
+        let ts = targets(&ctx);
         assert_eq!(
             ts.first().and_then(|t| t.host.clone()).as_deref(),
             Some("www.shop.example")
@@ -1600,11 +1568,11 @@ mod tests {
                 }
                 // Checks of other families that lean on `domains` (identity).
                 for c in r.checks.iter().filter(|c| {
-                    matches!(c.id.as_str(), "display-name-brand" | "lookalike-domain")
+                    matches!(&*c.id, "display-name-brand" | "lookalike-domain")
                         && matches!(c.outcome, Outcome::Warn | Outcome::Fail)
                 }) {
-                    *other.entry(c.id.clone()).or_insert(0) += 1;
-                    if show.split(',').any(|s| s == c.id) {
+                    *other.entry(c.id.to_string()).or_insert(0) += 1;
+                    if show.split(',').any(|s| s == &*c.id) {
                         println!("  [{folder}] {} {}: {}", c.id, path.display(), c.summary);
                     }
                 }

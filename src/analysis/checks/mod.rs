@@ -25,6 +25,9 @@ pub mod util;
 
 pub use finding::{CheckDef, Ctx, Finding};
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use crate::analysis::{CheckResult, Grade, Options, Outcome, Report};
 
 /// Every check, in the order the checklist shows them.
@@ -78,18 +81,12 @@ fn grade_of(def: &CheckDef, f: &Finding, r: &Report) -> Grade {
 }
 
 /// Runs the whole checklist over a report.
-use std::borrow::Cow;
-
 pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
     let ctx = Ctx::new(report, opts);
-    catalogue()
-        .into_iter()
-        .map(|def| {
+    titled()
+        .iter()
+        .map(|(def, title)| {
             let f = (def.run)(&ctx);
-            let title = crate::lessons::lesson(def.id).map_or_else(
-                || Cow::Owned(def.id.replace('-', " ")),
-                |l| Cow::Borrowed(l.title.as_str()),
-            );
             let weight = match f.outcome {
                 Outcome::Warn | Outcome::Fail => f.weight.max(0),
                 Outcome::Pass if f.reassuring => f.weight.min(0),
@@ -100,7 +97,7 @@ pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
                 family: def.family,
                 outcome: f.outcome,
                 grade: grade_of(def, &f, report),
-                title,
+                title: Cow::Borrowed(title),
                 summary: f.summary,
                 evidence: f.evidence,
                 reassuring: f.reassuring,
@@ -108,6 +105,21 @@ pub fn run(report: &Report, opts: &Options) -> Vec<CheckResult> {
             }
         })
         .collect()
+}
+
+/// The catalogue with each check's title (from its lesson), looked up once.
+fn titled() -> &'static [(&'static CheckDef, String)] {
+    static T: OnceLock<Vec<(&'static CheckDef, String)>> = OnceLock::new();
+    T.get_or_init(|| {
+        catalogue()
+            .into_iter()
+            .map(|def| {
+                let title = crate::lessons::lesson(def.id)
+                    .map_or_else(|| def.id.replace('-', " "), |l| l.title.clone());
+                (def, title)
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
