@@ -727,6 +727,23 @@ impl Style {
                 continue;
             };
             let prop = prop.trim();
+            // Only these properties are read; the others' values are not even trimmed.
+            if !matches!(
+                prop,
+                "display"
+                    | "visibility"
+                    | "mso-hide"
+                    | "opacity"
+                    | "font-size"
+                    | "max-height"
+                    | "height"
+                    | "overflow"
+                    | "color"
+                    | "background-color"
+                    | "background"
+            ) {
+                continue;
+            }
             let value = without_important(value);
             let value = value.trim();
             match prop {
@@ -764,11 +781,19 @@ impl Style {
 /// usual way to hide a label for screen readers) are not counted.
 fn far_push(css: &str) -> Option<String> {
     let lower = ascii_lower(css);
+    let bytes = lower.as_bytes();
     // Every property looked at below ends in "height" or "top".
-    if !lower.contains("height") && !lower.contains("top") {
+    if memchr::memmem::find(bytes, b"height").is_none()
+        && memchr::memmem::find(bytes, b"top").is_none()
+    {
         return None;
     }
-    for decl in lower.split(['{', '}', ';']).take(4096) {
+    // The declarations between `{`, `}` and `;` (the first 4096 of a style sheet).
+    let ends = memchr::memchr3_iter(b'{', b'}', b';', bytes).chain(std::iter::once(bytes.len()));
+    let mut start = 0;
+    for end in ends.take(4096) {
+        let decl = lower.get(start..end).unwrap_or("");
+        start = end + 1;
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
         };

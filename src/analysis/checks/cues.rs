@@ -107,8 +107,24 @@ pub struct Words {
     /// For each word, the position of the next occurrence of the same word, or `NONE`.
     next: Vec<u32>,
     /// The distinct words (as the position of their first occurrence), sorted, so the
-    /// words starting with a prefix are found at once.
-    sorted: Vec<u32>,
+    /// words starting with a prefix are found at once; each with its `sort_key`.
+    sorted: Vec<(u64, u32)>,
+}
+
+/// The first eight bytes of a word, big-endian, zero-padded: comparing two keys orders
+/// two words as comparing the words does, unless the keys are equal (words hold no zero
+/// byte, so a shorter word sorts first, as it should).
+fn sort_key(w: &str) -> u64 {
+    let mut k = [0u8; 8];
+    for (d, b) in k.iter_mut().zip(w.bytes()) {
+        *d = b;
+    }
+    u64::from_be_bytes(k)
+}
+
+/// `a.cmp(b)` for words, with their keys compared first.
+fn word_order(a: (u64, &str), b: (u64, &str)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1))
 }
 
 fn hash_word(w: &str) -> u64 {
@@ -151,8 +167,14 @@ impl Words {
                 }
             }
         }
-        let mut sorted: Vec<u32> = words.first.iter().map(|&(f, _)| f).collect();
-        sorted.sort_unstable_by(|&a, &b| words.text(a as usize).cmp(words.text(b as usize)));
+        let mut sorted: Vec<(u64, u32)> = words
+            .first
+            .iter()
+            .map(|&(f, _)| (sort_key(words.text(f as usize)), f))
+            .collect();
+        sorted.sort_unstable_by(|&(ka, a), &(kb, b)| {
+            word_order((ka, words.text(a as usize)), (kb, words.text(b as usize)))
+        });
         words.sorted = sorted;
         words
     }
@@ -210,10 +232,11 @@ impl Words {
             }
             return;
         }
-        let from = self
-            .sorted
-            .partition_point(|&i| self.text(i as usize) < text.as_str());
-        for &f in self.sorted.iter().skip(from) {
+        let key = sort_key(text);
+        let from = self.sorted.partition_point(|&(k, i)| {
+            word_order((k, self.text(i as usize)), (key, text.as_str())).is_lt()
+        });
+        for &(_, f) in self.sorted.iter().skip(from) {
             if !self.text(f as usize).starts_with(text.as_str()) {
                 break;
             }
@@ -816,6 +839,23 @@ mod tests {
         "wire transfer",
         "sua conta ~2 bloquead*",
     ]);
+
+    #[test]
+    fn sort_keys_order_words_as_the_words_do() {
+        let words = [
+            "", "a", "ab", "abc", "abcdefgh", "abcdefghi", "abcdefgi", "b", "z9", "é", "éa",
+            "verif", "verify", "verification", "ve",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    word_order((sort_key(a), a), (sort_key(b), b)),
+                    a.cmp(b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn ascii_folds_to_its_lower_case() {
