@@ -1138,10 +1138,16 @@ pub(crate) fn tame_tags(html: &str) -> std::borrow::Cow<'_, str> {
 /// Lowercased host of a link target, when it is an absolute URL (or starts with `www.`).
 pub fn host_of(href: &str) -> Option<String> {
     // Browsers drop tabs and newlines inside URLs; senders use that to split words.
-    let cleaned: String = prefix(href.trim(), 8192)
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let head = prefix(href.trim(), 8192);
+    let cleaned: std::borrow::Cow<'_, str> =
+        if memchr::memchr3(b'\t', b'\n', b'\r', head.as_bytes()).is_some() {
+            head.chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect::<String>()
+                .into()
+        } else {
+            head.into()
+        };
     let parsed = url::Url::parse(&cleaned).ok().or_else(|| {
         cleaned
             .get(..4)

@@ -242,11 +242,12 @@ struct BrandKeywords {
     long_brand: Vec<usize>,
 }
 
-/// One automaton over brand names or keywords of the knowledge tables.
+/// One automaton over fixed words: brand names or keywords of the knowledge tables, or
+/// marks written in the code.
 pub(crate) fn automaton(patterns: &[&str]) -> aho_corasick::AhoCorasick {
     match aho_corasick::AhoCorasick::new(patterns) {
         Ok(a) => a,
-        Err(e) => panic!("the brand names in assets/knowledge/brands.toml cannot be searched: {e}"),
+        Err(e) => panic!("these words cannot be searched ({e}): {patterns:?}"),
     }
 }
 

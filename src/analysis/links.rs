@@ -118,7 +118,14 @@ pub fn add_attachment_links(
 /// Parses an href the way a mail client would, tolerating the line breaks and missing
 /// schemes found in real mail.
 pub fn parse_href(href: &str) -> Option<Url> {
-    let compact: String = href.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: std::borrow::Cow<'_, str> = if href.chars().any(char::is_whitespace) {
+        href.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        href.into()
+    };
     if compact.is_empty() {
         return None;
     }

@@ -903,7 +903,10 @@ fn tls_of(raw: &str, protocol: Option<&str>, with: Option<&str>) -> (Option<bool
                 | "UTF8-SMTPSA"
         )
     ) || with_upper.contains("/TLS");
-    if version.is_some() || MARKERS.iter().any(|m| lower.contains(m)) || secure_proto {
+    // One pass over the line for all the markers.
+    static MARKED: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let marked = MARKED.get_or_init(|| crate::analysis::domains::automaton(MARKERS));
+    if version.is_some() || marked.is_match(lower.as_str()) || secure_proto {
         return (Some(true), version);
     }
     match protocol {

@@ -843,8 +843,21 @@ mod tests {
     #[test]
     fn sort_keys_order_words_as_the_words_do() {
         let words = [
-            "", "a", "ab", "abc", "abcdefgh", "abcdefghi", "abcdefgi", "b", "z9", "é", "éa",
-            "verif", "verify", "verification", "ve",
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgi",
+            "b",
+            "z9",
+            "é",
+            "éa",
+            "verif",
+            "verify",
+            "verification",
+            "ve",
         ];
         for a in words {
             for b in words {
