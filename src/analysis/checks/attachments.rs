@@ -576,7 +576,7 @@ fn archive_attachment(c: &Ctx) -> Finding {
             .filter(|(_, a)| is_archive(a))
             .collect();
     let doc = c.doc();
-    let password = cues::password_given(&doc);
+    let password = cues::password_given(doc);
     // A password-protected Office file with its password in the message is the same trick
     // as a locked archive: scanners cannot read it, the reader can.
     let locked_doc =

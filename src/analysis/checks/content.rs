@@ -127,10 +127,10 @@ fn urgent_pressure(c: &Ctx) -> Finding {
         weight,
         format!(
             "The message pushes you to act fast or threatens a loss: {}",
-            quoted(&doc, &hits, 3)
+            quoted(doc, &hits, 3)
         ),
     );
-    evidence(f, c.r, &doc, &hits, 3)
+    evidence(f, c.r, doc, &hits, 3)
 }
 
 fn credential_request(c: &Ctx) -> Finding {
@@ -146,7 +146,7 @@ fn credential_request(c: &Ctx) -> Finding {
     let strong = doc.find(&CREDENTIAL_STRONG);
     let urgent = cues::distinct(&doc.find(&URGENCY));
     if !strong.is_empty() {
-        let asks = quoted(&doc, &strong, 3);
+        let asks = quoted(doc, &strong, 3);
         let f = if urgent > 0 {
             Finding::fail(
                 7,
@@ -160,7 +160,7 @@ fn credential_request(c: &Ctx) -> Finding {
                 format!("The message asks you to give or confirm your sign-in details: {asks}"),
             )
         };
-        return evidence(f, c.r, &doc, &strong, 3);
+        return evidence(f, c.r, doc, &strong, 3);
     }
     let weak = doc.find(&CREDENTIAL_WEAK);
     if cues::distinct(&weak) >= 2 && urgent > 0 {
@@ -168,10 +168,10 @@ fn credential_request(c: &Ctx) -> Finding {
             2,
             format!(
                 "The message talks about signing in or passwords under time pressure: {}",
-                quoted(&doc, &weak, 3)
+                quoted(doc, &weak, 3)
             ),
         );
-        return evidence(f, c.r, &doc, &weak, 2);
+        return evidence(f, c.r, doc, &weak, 2);
     }
     Finding::pass("The message does not ask for a password or a code")
 }
@@ -194,10 +194,10 @@ fn payment_request(c: &Ctx) -> Finding {
             weight,
             format!(
                 "The message asks you to pay or move money: {}",
-                quoted(&doc, &strong, 3)
+                quoted(doc, &strong, 3)
             ),
         );
-        return evidence(f, c.r, &doc, &strong, 3);
+        return evidence(f, c.r, doc, &strong, 3);
     }
     let weak = doc.find(&PAYMENT_WEAK);
     if !weak.is_empty() {
@@ -220,14 +220,14 @@ fn bank_detail_change(c: &Ctx) -> Finding {
     let pay = !doc.find(&PAYMENT_STRONG).is_empty();
     let summary = format!(
         "The message says the bank account for payments has changed: {}",
-        quoted(&doc, &hits, 2)
+        quoted(doc, &hits, 2)
     );
     let f = if pay {
         Finding::fail(8, summary)
     } else {
         Finding::warn(5, summary)
     };
-    evidence(f, c.r, &doc, &hits, 2)
+    evidence(f, c.r, doc, &hits, 2)
 }
 
 fn gift_card_request(c: &Ctx) -> Finding {
@@ -248,10 +248,10 @@ fn gift_card_request(c: &Ctx) -> Finding {
             1,
             format!(
                 "The message mentions gift cards: {}",
-                quoted(&doc, &cards, 2)
+                quoted(doc, &cards, 2)
             ),
         );
-        return evidence(f, c.r, &doc, &cards, 1);
+        return evidence(f, c.r, doc, &cards, 1);
     }
     let mut all = cards.clone();
     all.extend(ask.iter().cloned());
@@ -259,10 +259,10 @@ fn gift_card_request(c: &Ctx) -> Finding {
         7,
         format!(
             "The message asks you to buy gift cards and pass on their codes: {}",
-            quoted(&doc, &all, 3)
+            quoted(doc, &all, 3)
         ),
     );
-    evidence(f, c.r, &doc, &all, 3)
+    evidence(f, c.r, doc, &all, 3)
 }
 
 /// A phone number: 9–15 digits in groups, or starting with "+".
@@ -371,7 +371,7 @@ fn callback_number(c: &Ctx) -> Finding {
     };
     let f = Finding::warn(weight, summary)
         .with(Location::Body, cues::sentence_around(doc.body, ps, pe));
-    evidence(f, c.r, &doc, &dispute, 1)
+    evidence(f, c.r, doc, &dispute, 1)
 }
 
 /// Reply and forward prefixes in many languages ("Re:", "AW:", "RES:", "Fwd:", "ENC:", "WG:"…).
@@ -1052,7 +1052,7 @@ mod corpus {
                 if c.weight >= 3 {
                     *counts.entry(format!("{} (weight >= 3)", c.id)).or_insert(0) += 1;
                 }
-                if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| v == &*c.id) {
+                if std::env::var_os("MAILSLEUTH_SHOW").is_some_and(|v| *v == *c.id) {
                     println!("  {} {}: {}", path.display(), c.id, c.summary);
                     for e in &c.evidence {
                         println!("      {}", e.text);

@@ -104,8 +104,8 @@ fn lure(c: &Ctx, cues: &Cues, weights: (i32, i32), fine: &str, what: &str) -> Fi
         return Finding::pass(fine.to_string());
     }
     let weight = if n >= 2 { weights.1 } else { weights.0 };
-    let f = Finding::warn(weight, format!("{what}: {}", quoted(&doc, &hits, 3)));
-    evidence(f, c.r, &doc, &hits, 3)
+    let f = Finding::warn(weight, format!("{what}: {}", quoted(doc, &hits, 3)));
+    evidence(f, c.r, doc, &hits, 3)
 }
 
 fn advance_fee_lure(c: &Ctx) -> Finding {
@@ -148,10 +148,10 @@ fn romance_lure(c: &Ctx) -> Finding {
         4,
         format!(
             "A stranger writes about being lonely or looking for a partner: {}",
-            quoted(&doc, &hits, 3)
+            quoted(doc, &hits, 3)
         ),
     );
-    evidence(f, c.r, &doc, &hits, 3)
+    evidence(f, c.r, doc, &hits, 3)
 }
 
 fn easy_money_lure(c: &Ctx) -> Finding {
@@ -217,10 +217,10 @@ fn celebrity_bait(c: &Ctx) -> Finding {
         2,
         format!(
             "The message uses a famous name to sell money-making: {}",
-            quoted(&doc, &all, 3)
+            quoted(doc, &all, 3)
         ),
     );
-    evidence(f, r, &doc, &all, 3)
+    evidence(f, r, doc, &all, 3)
 }
 
 /// Email addresses written in `text`, with their byte ranges.
@@ -325,10 +325,10 @@ fn crypto_lure(c: &Ctx) -> Finding {
         weight,
         format!(
             "The message dangles crypto money or says your wallet needs attention: {}",
-            quoted(&doc, &hits, 3)
+            quoted(doc, &hits, 3)
         ),
     );
-    evidence(f, c.r, &doc, &hits, 3)
+    evidence(f, c.r, doc, &hits, 3)
 }
 
 fn prize_lure(c: &Ctx) -> Finding {
@@ -346,10 +346,10 @@ fn prize_lure(c: &Ctx) -> Finding {
         weight,
         format!(
             "The message promises a prize or money out of the blue: {}",
-            quoted(&doc, &hits, 3)
+            quoted(doc, &hits, 3)
         ),
     );
-    evidence(f, c.r, &doc, &hits, 3)
+    evidence(f, c.r, doc, &hits, 3)
 }
 
 fn extortion_threat(c: &Ctx) -> Finding {
@@ -367,15 +367,15 @@ fn extortion_threat(c: &Ctx) -> Finding {
             2,
             format!(
                 "The message claims someone broke into your device or recorded you: {}",
-                quoted(&doc, &hack, 2)
+                quoted(doc, &hack, 2)
             ),
         );
-        return evidence(f, c.r, &doc, &hack, 2);
+        return evidence(f, c.r, doc, &hack, 2);
     }
     let mut all = hack.clone();
     all.extend(pay);
-    let f = Finding::fail(10, format!("The message threatens you and demands payment in cryptocurrency — a blackmail scam: {}", quoted(&doc, &all, 3)));
-    evidence(f, c.r, &doc, &all, 3)
+    let f = Finding::fail(10, format!("The message threatens you and demands payment in cryptocurrency — a blackmail scam: {}", quoted(doc, &all, 3)));
+    evidence(f, c.r, doc, &all, 3)
 }
 
 #[cfg(test)]
