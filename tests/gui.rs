@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use mailsleuth::analysis::{self, Options, Outcome, Report};
-use mailsleuth::gui::theme::outcome_word;
+use mailsleuth::gui::theme::{outcome_word, row_label, row_text};
 use mailsleuth::gui::{MailsleuthApp, Settings};
 use support::{wait_for_results, TestDrop};
 
@@ -57,17 +57,8 @@ fn click_tab(harness: &mut Harness<'static, MailsleuthApp>, label: &str) {
 }
 
 fn click_check(harness: &mut Harness<'static, MailsleuthApp>, check: &analysis::CheckResult) {
-    let label = match check.outcome {
-        Outcome::Warn | Outcome::Fail => format!(
-            "{}: {}, {}",
-            check.title,
-            outcome_word(check.outcome),
-            check.grade.label()
-        ),
-        _ => format!("{}: {}", check.title, outcome_word(check.outcome)),
-    };
     harness
-        .get_by_role_and_label(egui::Role::Button, &label)
+        .get_by_role_and_label(egui::Role::Button, &row_label(check))
         .click();
 }
 
@@ -112,11 +103,11 @@ fn dropped_message_shows_verdict_path_boundary_and_checklist() {
         .expect("some checks apply to the sample");
     assert!(
         harness
-            .query_all_by_label_contains(&first_check.title)
+            .query_all_by_label_contains(row_text(first_check))
             .next()
             .is_some(),
         "checklist entry {:?} is shown",
-        first_check.title
+        row_text(first_check)
     );
 
     click_tab(&mut harness, "Path");
@@ -168,6 +159,122 @@ fn selecting_a_check_opens_its_lesson_and_esc_closes_it() {
     harness.key_press(egui::Key::Escape);
     harness.run_steps(3);
     assert!(harness.query_by_label("In this message").is_none());
+}
+
+#[test]
+fn checklist_lines_never_pair_a_red_flag_title_with_fine() {
+    let expected = sample_report();
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    click_tab(&mut harness, "Checklist");
+    let passed: Vec<&analysis::CheckResult> = expected
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Pass && !c.reassuring)
+        .collect();
+    assert!(passed.len() > 10, "the sample passes many checks");
+    let fine = outcome_word(Outcome::Pass);
+    for c in &passed {
+        // "No message ID: Fine" would read as if the message had no ID.
+        let wrong = format!("{}: {fine}", c.title);
+        assert!(
+            harness.query_all_by_label(&wrong).next().is_none(),
+            "{wrong:?} is shown"
+        );
+        let right = format!("{}: {fine}", c.summary);
+        assert!(
+            harness.query_all_by_label(&right).next().is_some(),
+            "{right:?} is not shown"
+        );
+    }
+    // A passed check's lesson leads with what was found and names what it looks for.
+    let c = passed.first().copied().expect("a passed check");
+    click_check(&mut harness, c);
+    harness.run_steps(3);
+    harness.get_by_label(&format!("What this check looks for: {}", c.title));
+    assert!(harness.query_by_label("In this message").is_none());
+}
+
+#[test]
+fn an_ok_verdict_calls_its_minor_findings_also_noticed() {
+    // A message judged ok that still has minor findings: under a green "looks fine" they
+    // are not the reasons "why".
+    let mut report = fixture_report();
+    assert!(!report.reasons.is_empty(), "the fixture has reasons");
+    report.verdict = analysis::Verdict::Ok;
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(move |cc| MailsleuthApp::new(cc, Settings::offline(), Vec::new()));
+    harness.state_mut().open_report("minor.eml", report);
+    harness.run_steps(3);
+    harness.get_by_label("Also noticed (not enough to worry about on its own)");
+    assert!(harness.query_by_label("Why").is_none());
+
+    let harness = fixture_harness(Settings::offline());
+    harness.get_by_label("Why");
+}
+
+#[test]
+fn a_long_notice_wraps_inside_the_window_and_esc_dismisses_it() {
+    // An empty folder with a long name: its notice is far wider than the window.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join(format!(
+        "Quarterly reports forwarded by the finance team for review {}",
+        "and sign-off ".repeat(8)
+    ));
+    std::fs::create_dir(&folder).expect("folder");
+    let size = egui::vec2(1024.0, 640.0);
+    let mut harness = app_harness(size);
+    harness.run_steps(2);
+    drop_file(
+        &mut harness,
+        TestDrop {
+            path: folder,
+            bytes: None,
+        },
+    );
+    let start = Instant::now();
+    while harness
+        .query_all_by_label_contains("has no files to check")
+        .next()
+        .is_none()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the notice about the empty folder appears"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(3);
+    let note = harness
+        .get_by_label_contains("has no files to check")
+        .rect();
+    let dismiss = harness.get_by_label("Dismiss").rect();
+    for (what, rect) in [("the notice", note), ("its Dismiss button", dismiss)] {
+        assert!(
+            rect.right() <= size.x && rect.bottom() <= size.y,
+            "{what} ends at {rect:?}, outside the {size:?} window"
+        );
+    }
+    assert!(
+        note.height() > 30.0,
+        "the long notice wraps onto several lines"
+    );
+    // The start page beside it is still laid out inside the window.
+    for open in harness.query_all_by_label("📂 Open file…") {
+        assert!(
+            open.rect().right() <= size.x,
+            "the toolbar stays inside the window"
+        );
+    }
+
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(harness
+        .query_all_by_label_contains("has no files to check")
+        .next()
+        .is_none());
 }
 
 #[test]

@@ -825,6 +825,18 @@ pub struct CheckResult {
     pub weight: i32,
 }
 
+impl CheckResult {
+    /// Whether the title describes this outcome: a raised flag (warn, fail) or good news
+    /// (a reassuring pass). Otherwise the title names a red flag this message does not
+    /// raise ("Replies go somewhere else"), and a line about it should say what the check
+    /// found (`summary`) instead, or it reads as if the flag were raised.
+    pub fn title_fits(&self) -> bool {
+        matches!(self.outcome, Outcome::Warn | Outcome::Fail)
+            || (self.outcome == Outcome::Pass && self.reassuring)
+            || self.summary.trim().is_empty()
+    }
+}
+
 /// What the message's own records prove about who sent it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SenderFacts {

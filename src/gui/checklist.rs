@@ -159,7 +159,7 @@ fn check_row_ui(
         ui.visuals().strong_text_color()
     };
     job.append(
-        &check.title,
+        theme::row_text(check),
         0.0,
         egui::TextFormat::simple(body, title_colour),
     );
@@ -183,16 +183,7 @@ fn check_row_ui(
         .min_size(egui::vec2(ui.available_width(), 0.0))
         .wrap_mode(egui::TextWrapMode::Wrap);
     let response = ui.add(button);
-    let label = if flagged {
-        format!(
-            "{}: {}, {}",
-            check.title,
-            theme::outcome_word(check.outcome),
-            check.grade.label()
-        )
-    } else {
-        format!("{}: {}", check.title, theme::outcome_word(check.outcome))
-    };
+    let label = theme::row_label(check);
     response.widget_info(|| {
         egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
     });
@@ -229,9 +220,15 @@ fn lesson_ui(ui: &mut egui::Ui, report: &Report, check: &CheckResult, commands: 
             }
         });
     });
-    ui.label(RichText::new(check.title.as_ref()).size(20.0).strong());
-    ui.add_space(4.0);
-    section(ui, "In this message", &check.summary);
+    ui.label(RichText::new(theme::row_text(check)).size(20.0).strong());
+    if check.title_fits() {
+        ui.add_space(4.0);
+        section(ui, "In this message", &check.summary);
+    } else {
+        // The line said what was found; the red flag this check looks for is named here.
+        ui.label(format!("What this check looks for: {}", check.title));
+        ui.add_space(4.0);
+    }
     if matches!(check.outcome, Outcome::Warn | Outcome::Fail) {
         section(
             ui,

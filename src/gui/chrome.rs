@@ -5,6 +5,9 @@ use std::sync::Arc;
 use super::app::Dialog;
 use super::{report_view, settings, theme, Command, EntryState, MailsleuthApp, View};
 
+/// Room kept beside a note for its Dismiss button.
+const NOTE_BUTTON_WIDTH: f32 = 96.0;
+
 impl MailsleuthApp {
     pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         let Some(dialog) = &mut self.dialog else {
@@ -160,14 +163,23 @@ impl MailsleuthApp {
             .inner_margin(8)
             .corner_radius(6)
             .show(ui, |ui| {
-                ui.horizontal(|ui| {
+                // However long the note, it wraps inside the window and its Dismiss button
+                // stays beside it (Esc dismisses it too).
+                ui.set_max_width(ui.available_width());
+                ui.horizontal_top(|ui| {
                     ui.label(egui::RichText::new("ℹ").color(palette.caution));
-                    ui.label(note);
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui.button("Dismiss").clicked() {
-                            commands.push(Command::DismissNote);
-                        }
+                    let text_width = (ui.available_width() - NOTE_BUTTON_WIDTH).max(120.0);
+                    ui.vertical(|ui| {
+                        ui.set_max_width(text_width);
+                        ui.add(egui::Label::new(note.as_str()).wrap());
                     });
+                    if ui
+                        .button("Dismiss")
+                        .on_hover_text("Dismiss this note (Esc)")
+                        .clicked()
+                    {
+                        commands.push(Command::DismissNote);
+                    }
                 });
             });
     }

@@ -151,7 +151,10 @@ impl MailsleuthApp {
             && self.view != View::Presenter
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {
-            if let Some(entry) = self.selected_mut() {
+            // Esc closes the newest thing first: a note, then an open lesson.
+            if self.note.is_some() {
+                self.note = None;
+            } else if let Some(entry) = self.selected_mut() {
                 entry.ui.check = None;
             }
         }

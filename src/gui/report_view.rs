@@ -285,7 +285,7 @@ fn banner_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                 .collect();
             if !reasons.is_empty() {
                 ui.add_space(4.0);
-                ui.label(RichText::new("Why").strong());
+                ui.label(RichText::new(crate::report::reasons_heading(report.verdict)).strong());
                 for check in reasons {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(

@@ -5,7 +5,7 @@
 
 use egui::{Color32, Visuals};
 
-use crate::analysis::{AuthValue, Grade, Outcome, Verdict};
+use crate::analysis::{AuthValue, CheckResult, Grade, Outcome, Verdict};
 
 /// Space between sections of a view.
 pub const SECTION_GAP: f32 = 14.0;
@@ -184,6 +184,32 @@ pub fn grade_chip(ui: &mut egui::Ui, grade: Grade) -> egui::Response {
         .show(ui, |ui| ui.label(text))
         .response
         .on_hover_text(grade.meaning())
+}
+
+/// What a checklist line says: the title when it describes the outcome (see
+/// `CheckResult::title_fits`), else what the check found ("The message has an ID" rather
+/// than "No message ID"), so "Fine" beside it never contradicts it.
+pub fn row_text(check: &CheckResult) -> &str {
+    if check.title_fits() {
+        &check.title
+    } else {
+        &check.summary
+    }
+}
+
+/// The accessible name of a checklist line: its text, outcome and (when flagged) grade.
+pub fn row_label(check: &CheckResult) -> String {
+    match check.outcome {
+        Outcome::Warn | Outcome::Fail => format!(
+            "{}: {}, {}",
+            row_text(check),
+            outcome_word(check.outcome),
+            check.grade.label()
+        ),
+        Outcome::Pass | Outcome::Skip => {
+            format!("{}: {}", row_text(check), outcome_word(check.outcome))
+        }
+    }
 }
 
 /// Word shown with a check outcome (never colour alone).

@@ -9,7 +9,7 @@ pub mod text;
 
 use std::borrow::Cow;
 
-use crate::analysis::Report;
+use crate::analysis::{Report, Verdict};
 use crate::load::LoadError;
 
 /// One input of a run and what became of it: a report, or the reason there is none.
@@ -49,6 +49,15 @@ impl From<LoadError> for Failure {
             kind: e.kind().into(),
             message: e.to_string(),
         }
+    }
+}
+
+/// The heading over a verdict's reasons. On an `ok` verdict they did not tip the balance,
+/// and calling them "why" under a green "looks fine" would contradict it.
+pub fn reasons_heading(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ok => "Also noticed (not enough to worry about on its own)",
+        Verdict::Caution | Verdict::Danger => "Why",
     }
 }
 

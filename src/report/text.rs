@@ -175,11 +175,7 @@ fn find_check<'a>(r: &'a Report, id: &str) -> Option<&'a CheckResult> {
 
 fn reasons_text(out: &mut String, r: &Report, style: Style) {
     if !r.reasons.is_empty() {
-        // On an `ok` verdict these did not tip the balance; calling them "why" would mislead.
-        let heading = match r.verdict {
-            Verdict::Ok => "Also noticed (not enough to worry about on its own)",
-            Verdict::Caution | Verdict::Danger => "Why",
-        };
+        let heading = super::reasons_heading(r.verdict);
         let _ = writeln!(out, "{}", style.paint(Tone::Bold, heading));
         for c in r.reasons.iter().filter_map(|id| find_check(r, id)) {
             flagged_line(out, c, "  ", style);
@@ -511,7 +507,7 @@ fn checklist_text(out: &mut String, r: &Report, style: Style) {
                 Outcome::Pass => {
                     // A title names the red flag ("Replies go somewhere else"); next to "ok"
                     // it would read as if the flag were raised, so say what was found instead.
-                    let text = if c.reassuring {
+                    let text = if c.title_fits() {
                         format!("{}: {}", clean(&c.title), clean(&c.summary))
                     } else {
                         clean(&c.summary).to_string()
