@@ -733,6 +733,50 @@ fn live_recheck_runs_in_the_background_and_merges_its_results() {
     );
 }
 
+/// Turning offline mode on judges open messages again on what they recorded: the live
+/// results leave the report, the verdict is the offline one, and the status line says so.
+#[test]
+fn turning_on_offline_mode_judges_open_messages_again_without_live_results() {
+    let settings = Settings {
+        offline: false,
+        dns: "127.0.0.1:9".into(),
+        ..Settings::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, vec![sample_path()]));
+    harness.step();
+    wait_for_results(&mut harness);
+    let entry = harness.state().entries().first().expect("one entry");
+    assert_eq!(entry.live, mailsleuth::gui::LiveState::Done);
+    assert!(entry.report().is_some_and(|r| r.auth.live.is_some()));
+    harness.get_by_label_contains("re-checked now over DNS");
+
+    harness.get_by_label("⚙ Settings…").click();
+    harness.run_steps(3);
+    harness
+        .get_by_label("Offline mode: never look anything up on the network")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+
+    assert!(harness.state().settings().offline);
+    let entry = harness.state().entries().first().expect("one entry");
+    assert_eq!(entry.live, mailsleuth::gui::LiveState::Off);
+    let report = entry.report().expect("still analysed");
+    assert!(report.auth.live.is_none(), "the live results are gone");
+    let offline = sample_report();
+    assert_eq!(report.verdict, offline.verdict);
+    assert_eq!(report.headline, offline.headline);
+    assert_eq!(report.auth.dkim.result, offline.auth.dkim.result);
+    assert!(harness
+        .query_all_by_label_contains("re-checked now over DNS")
+        .next()
+        .is_none());
+    harness.get_by_label_contains("Offline mode: judged only on what the message recorded");
+}
+
 // ---------------------------------------------------------------------------------------
 // Image snapshots draw a fixed report, built here, so they pin how the app draws and do
 // not change when the analysis or its wording improves (the tests above use the real

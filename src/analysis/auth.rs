@@ -549,6 +549,12 @@ pub fn merge_live(a: &mut AuthSummary, live: LiveAuth) {
     set_effective(a);
 }
 
+/// Forgets live results: the effective ones are the recorded ones again.
+pub fn forget_live(a: &mut AuthSummary) {
+    a.live = None;
+    set_effective(a);
+}
+
 /// Does `domain` align with `from_domain` under relaxed (organisational) alignment?
 pub fn aligned(domain: &str, from_domain: &str) -> bool {
     org_domain(domain) == org_domain(from_domain)

@@ -135,3 +135,13 @@ pub fn apply_live(report: &mut Report, live: LiveAuth, opts: &Options) {
     auth::merge_live(&mut report.auth, live);
     finish(report, opts);
 }
+
+/// Drops live results (offline mode was turned on) and recomputes the verdict from what
+/// the message recorded, as an offline analysis of it would.
+pub fn drop_live(report: &mut Report, opts: &Options) {
+    if report.auth.live.is_none() {
+        return;
+    }
+    auth::forget_live(&mut report.auth);
+    finish(report, opts);
+}

@@ -6,13 +6,13 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::analysis::Location;
+use crate::analysis::{Location, Options};
 
 use super::app::Dialog;
 use super::entry::file_name;
 use super::{
-    gallery, presenter, quiz, EntryId, LiveState, MailsleuthApp, Settings, Source, Tab, View,
-    SAMPLE_EML, SAMPLE_NAME,
+    gallery, presenter, quiz, EntryId, EntryState, LiveState, MailsleuthApp, Settings, Source, Tab,
+    View, SAMPLE_EML, SAMPLE_NAME,
 };
 
 /// A dialog that returns this fast with nothing chosen was almost certainly never shown
@@ -179,8 +179,20 @@ impl MailsleuthApp {
             Command::ShowSettings => self.dialog = Some(Dialog::Settings(self.settings.clone())),
             Command::ApplySettings(new) => {
                 let went_online = self.settings.offline && !new.offline;
+                let went_offline = !self.settings.offline && new.offline;
                 ctx.set_theme(new.theme.preference());
                 self.settings = new;
+                if went_offline {
+                    // Open messages are judged again on what they recorded, as if they had
+                    // been opened offline; a re-check still running is ignored when it ends.
+                    let opts = Options::with_clock();
+                    for entry in &mut self.entries {
+                        if let EntryState::Ready(report) = &mut entry.state {
+                            crate::analysis::drop_live(report, &opts);
+                        }
+                        entry.live = LiveState::Off;
+                    }
+                }
                 if went_online {
                     let ready: Vec<EntryId> = self
                         .entries

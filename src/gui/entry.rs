@@ -363,6 +363,9 @@ impl MailsleuthApp {
                         self.note = note;
                     }
                 }
+                // A re-check that ends after offline mode was turned on is dropped.
+                jobs::JobResult::Live { .. } | jobs::JobResult::LiveFailed { .. }
+                    if self.settings.offline => {}
                 jobs::JobResult::Live { id, report } => {
                     if let Some(entry) = self.entry_mut(id) {
                         entry.state = EntryState::Ready(report);
