@@ -119,18 +119,20 @@ struct PresenterState {
 }
 
 fn presenter_harness(ids: &[&str]) -> Harness<'static, PresenterState> {
+    presenter_harness_sized(ids, egui::vec2(1600.0, 1400.0))
+}
+
+fn presenter_harness_sized(ids: &[&str], size: egui::Vec2) -> Harness<'static, PresenterState> {
     let mut screen = PresenterScreen::new(ids.iter().map(|id| scenario(id)).collect(), 0);
     screen.fullscreen = false;
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 1400.0))
-        .build_ui_state(
-            |ui, s: &mut PresenterState| {
-                if let Some(e) = presenter_ui(ui, &mut s.screen) {
-                    s.exit = Some(e);
-                }
-            },
-            PresenterState { screen, exit: None },
-        )
+    Harness::builder().with_size(size).build_ui_state(
+        |ui, s: &mut PresenterState| {
+            if let Some(e) = presenter_ui(ui, &mut s.screen) {
+                s.exit = Some(e);
+            }
+        },
+        PresenterState { screen, exit: None },
+    )
 }
 
 #[test]
@@ -173,6 +175,43 @@ fn the_presenter_steps_through_tells_path_and_lesson_by_keyboard() {
     h.key_press(Key::Escape);
     h.run();
     assert_eq!(h.state().exit, Some(PresenterExit::Leave));
+}
+
+/// A slide taller than the screen scrolls with ↓ and PageDown instead of skipping ahead;
+/// PageDown moves on only once the end of the slide is in view.
+#[test]
+fn the_presenter_scrolls_a_long_slide_before_moving_on() {
+    let mut h = presenter_harness_sized(&["ceo-fraud"], egui::vec2(1200.0, 560.0));
+    h.run();
+    h.get_by_label_contains("step 1 of");
+    let top = |h: &Harness<'static, PresenterState>| {
+        h.get_by_label("Would you trust this message?").rect().top()
+    };
+    // The first line of the message body: it moves up as the slide scrolls.
+    let body_y = |h: &Harness<'static, PresenterState>| -> f32 {
+        h.get_all_by_label_contains("From")
+            .map(|n| n.rect().top())
+            .fold(f32::MAX, f32::min)
+    };
+    let (title_before, body_before) = (top(&h), body_y(&h));
+    h.key_press(Key::ArrowDown);
+    h.run();
+    h.get_by_label_contains("step 1 of");
+    assert!(body_y(&h) < body_before, "↓ scrolled the slide");
+    assert_eq!(top(&h), title_before, "the title stays put");
+    h.key_press(Key::ArrowUp);
+    h.run();
+    assert_eq!(body_y(&h), body_before, "↑ scrolled back");
+    // PageDown pages through the slide, then goes to the next step.
+    let mut presses = 0;
+    while h.query_by_label_contains("step 1 of").is_some() {
+        h.key_press(Key::PageDown);
+        h.run();
+        presses += 1;
+        assert!(presses < 30, "PageDown reaches the next step");
+    }
+    assert!(presses > 1, "PageDown scrolled before it moved on");
+    h.get_by_label_contains("step 2 of");
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //!
 //! Steps (see `training::presenter`): the message with the verdict hidden, then each tell,
 //! then the path with the trust boundary, then the verdict and the lesson. Space or →
-//! goes forward, ← goes back, Esc leaves.
+//! goes forward, ← goes back, Esc leaves. ↓/↑ scroll a slide taller than the screen;
+//! PageDown/PageUp (what a presentation clicker sends) scroll a page while there is more of
+//! the slide to see, and only then go to the next or previous step.
 
 use egui::{Color32, Frame, Key, Margin, RichText, Stroke, ViewportCommand};
 
@@ -34,6 +36,12 @@ pub struct PresenterScreen {
     entered: bool,
     /// Switch the window to full screen (off in tests).
     pub fullscreen: bool,
+    /// The slide's scroll position, how far it can scroll and its visible height (from the
+    /// last frame), and the step it belongs to: a new step starts at the top.
+    scroll: f32,
+    max_scroll: f32,
+    page: f32,
+    scrolled_step: Option<(usize, usize)>,
 }
 
 impl PresenterScreen {
@@ -43,16 +51,25 @@ impl PresenterScreen {
             presentation: Presentation::new(scenarios, start),
             entered: false,
             fullscreen: true,
+            scroll: 0.0,
+            max_scroll: 0.0,
+            page: 0.0,
+            scrolled_step: None,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Action {
     Next,
     Back,
     Leave,
+    /// Scroll the slide by this many points (down is positive).
+    Scroll(f32),
 }
+
+/// How far ↓ and ↑ scroll the slide, in points.
+const LINE_SCROLL: f32 = 60.0;
 
 /// Draws the presenter view and handles its keys. Returns `Some` when the app should
 /// leave it.
@@ -64,29 +81,69 @@ pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<P
                 .send_viewport_cmd(ViewportCommand::Fullscreen(true));
         }
     }
+    let position = (
+        screen.presentation.scenario_position().0,
+        screen.presentation.step_position().0,
+    );
+    if screen.scrolled_step != Some(position) {
+        screen.scrolled_step = Some(position);
+        screen.scroll = 0.0;
+    }
+    // A page is most of the visible height, so a line of context stays in view.
+    let page = (screen.page * 0.85).max(LINE_SCROLL);
+    let more_below = screen.scroll < screen.max_scroll - 1.0;
+    let more_above = screen.scroll > 1.0;
     let mut actions: Vec<Action> = ui.input(|i| {
         let mut v = Vec::new();
-        if i.key_pressed(Key::Space)
-            || i.key_pressed(Key::ArrowRight)
-            || i.key_pressed(Key::PageDown)
-        {
+        if i.key_pressed(Key::Space) || i.key_pressed(Key::ArrowRight) {
             v.push(Action::Next);
         }
-        if i.key_pressed(Key::ArrowLeft) || i.key_pressed(Key::PageUp) {
+        if i.key_pressed(Key::PageDown) {
+            v.push(if more_below {
+                Action::Scroll(page)
+            } else {
+                Action::Next
+            });
+        }
+        if i.key_pressed(Key::ArrowLeft) {
             v.push(Action::Back);
+        }
+        if i.key_pressed(Key::PageUp) {
+            v.push(if more_above {
+                Action::Scroll(-page)
+            } else {
+                Action::Back
+            });
+        }
+        if i.key_pressed(Key::ArrowDown) {
+            v.push(Action::Scroll(LINE_SCROLL));
+        }
+        if i.key_pressed(Key::ArrowUp) {
+            v.push(Action::Scroll(-LINE_SCROLL));
         }
         if i.key_pressed(Key::Escape) {
             v.push(Action::Leave);
         }
         v
     });
+    for a in &actions {
+        if let Action::Scroll(dy) = a {
+            screen.scroll = (screen.scroll + dy).clamp(0.0, screen.max_scroll.max(0.0));
+        }
+    }
     // A projector washes out grey text: everything is drawn in the strongest colour.
     let strong = ui.visuals().strong_text_color();
     ui.visuals_mut().override_text_color = Some(strong);
     Frame::new().inner_margin(Margin::same(28)).show(ui, |ui| {
         ui.set_width(ui.available_width());
         match screen.presentation.question() {
-            Some(q) => slide_ui(ui, &screen.presentation, q, &mut actions),
+            Some(q) => {
+                let view = slide_ui(ui, &screen.presentation, q, screen.scroll, &mut actions);
+                // Scrolled by hand (wheel, touch, scroll bar) too: remember where it is.
+                screen.scroll = view.offset;
+                screen.max_scroll = view.max_offset;
+                screen.page = view.page;
+            }
             None => {
                 ui.label(RichText::new("There is nothing to present.").size(BODY_SIZE));
                 controls_ui(ui, &screen.presentation, &mut actions);
@@ -102,6 +159,7 @@ pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<P
             Action::Back => {
                 screen.presentation.back();
             }
+            Action::Scroll(_) => {}
             Action::Leave => {
                 if screen.fullscreen {
                     ui.ctx()
@@ -120,7 +178,7 @@ fn controls_ui(ui: &mut egui::Ui, p: &Presentation, actions: &mut Vec<Action>) {
         let (step, steps) = p.step_position();
         ui.label(
             RichText::new(format!(
-                "Scenario {} of {n} · step {} of {steps} · Space or ➡ next · ⬅ back · Esc leave",
+                "Scenario {} of {n} · step {} of {steps} · Space or ➡ next · ⬅ back · ⬇⬆ scroll · Esc leave",
                 s + 1,
                 step + 1
             ))
@@ -150,7 +208,20 @@ fn controls_ui(ui: &mut egui::Ui, p: &Presentation, actions: &mut Vec<Action>) {
     });
 }
 
-fn slide_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, actions: &mut Vec<Action>) {
+/// Where the slide's scrolling body stands after a frame.
+struct SlideView {
+    offset: f32,
+    max_offset: f32,
+    page: f32,
+}
+
+fn slide_ui(
+    ui: &mut egui::Ui,
+    p: &Presentation,
+    q: &Question,
+    scroll: f32,
+    actions: &mut Vec<Action>,
+) -> SlideView {
     controls_ui(ui, p, actions);
     ui.add_space(10.0);
     let step = p.step();
@@ -161,9 +232,15 @@ fn slide_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, actions: &mut Vec
     };
     ui.label(RichText::new(title).size(HEADING_SIZE).strong());
     ui.add_space(12.0);
-    egui::ScrollArea::vertical()
+    let out = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
+        .vertical_scroll_offset(scroll)
         .show(ui, |ui| body_ui(ui, p, q, step));
+    SlideView {
+        offset: out.state.clamped_offset().y,
+        max_offset: (out.content_size.y - out.inner_rect.height()).max(0.0),
+        page: out.inner_rect.height(),
+    }
 }
 
 fn body_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, step: Step) {
