@@ -75,7 +75,7 @@ impl Palette {
             Palette {
                 ok: Color32::from_rgb(110, 200, 120),
                 caution: Color32::from_rgb(240, 185, 70),
-                danger: Color32::from_rgb(240, 100, 95),
+                danger: Color32::from_rgb(245, 115, 110),
                 neutral: Color32::from_rgb(150, 160, 175),
                 ok_bg: Color32::from_rgb(28, 58, 36),
                 caution_bg: Color32::from_rgb(66, 52, 20),
@@ -274,11 +274,17 @@ pub fn auth_word(v: AuthValue) -> &'static str {
 /// Applies the style touches shared by every view (spacing, text sizes, contrast).
 pub fn apply_style(ctx: &egui::Context) {
     // egui's default dark-mode text is a mid grey; lessons are long reads, so lift it.
+    // Links and secondary text keep 4.5:1 against every background they are drawn on (a
+    // test measures it): egui's light-theme link blue and its faded grey do not.
     ctx.style_mut_of(egui::Theme::Dark, |style| {
         style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(212);
+        style.visuals.hyperlink_color = Color32::from_rgb(130, 185, 255);
+        style.visuals.weak_text_color = Some(Color32::from_gray(170));
     });
     ctx.style_mut_of(egui::Theme::Light, |style| {
         style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(40);
+        style.visuals.hyperlink_color = Color32::from_rgb(0, 85, 180);
+        style.visuals.weak_text_color = Some(Color32::from_gray(95));
     });
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
@@ -302,4 +308,105 @@ pub fn apply_style(ctx: &egui::Context) {
             mono.size = 13.0;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG 2 relative luminance of an sRGB colour (alpha ignored: colours here are opaque).
+    fn luminance(c: Color32) -> f64 {
+        let channel = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+    }
+
+    /// The WCAG contrast ratio of text `fg` over `bg`, from 1 to 21.
+    fn contrast(fg: Color32, bg: Color32) -> f64 {
+        let (a, b) = (luminance(fg), luminance(bg));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// `fg` drawn over `bg` as egui blends it (text colours may carry alpha).
+    fn over(fg: Color32, bg: Color32) -> Color32 {
+        let a = f32::from(fg.a()) / 255.0;
+        let mix = |f: u8, b: u8| (f32::from(f) * a + f32::from(b) * (1.0 - a)).round() as u8;
+        let fg = fg.to_srgba_unmultiplied();
+        let fg = Color32::from_rgb(fg[0], fg[1], fg[2]);
+        Color32::from_rgb(
+            mix(fg.r(), bg.r()),
+            mix(fg.g(), bg.g()),
+            mix(fg.b(), bg.b()),
+        )
+    }
+
+    /// Every text colour the app uses, on every background it is drawn on, reads at
+    /// 4.5:1 or better (WCAG AA for body text) in both themes.
+    #[test]
+    fn text_contrast_is_at_least_four_and_a_half_to_one() {
+        let ctx = egui::Context::default();
+        apply_style(&ctx);
+        let mut failures = Vec::new();
+        for theme in [egui::Theme::Dark, egui::Theme::Light] {
+            let visuals = ctx.style_of(theme).visuals.clone();
+            let p = Palette::of(&visuals);
+            let text = visuals.text_color();
+            let strong = visuals.strong_text_color();
+            let weak = visuals.weak_text_color();
+            let link = visuals.hyperlink_color;
+            let plain_text = [
+                ("text", text),
+                ("strong text", strong),
+                ("weak text", weak),
+                ("link", link),
+                ("muted", p.muted),
+                ("ok", p.ok),
+                ("caution", p.caution),
+                ("danger", p.danger),
+                ("neutral", p.neutral),
+            ];
+            let surfaces = [
+                ("panel", visuals.panel_fill),
+                ("window", visuals.window_fill),
+                ("card", p.card_bg),
+            ];
+            let mut pairs: Vec<(String, Color32, Color32)> = Vec::new();
+            for (f, fg) in plain_text {
+                for (b, bg) in surfaces {
+                    pairs.push((format!("{f} on {b}"), fg, bg));
+                }
+            }
+            for (name, bg) in [
+                ("ok banner", p.ok_bg),
+                ("caution banner", p.caution_bg),
+                ("danger banner", p.danger_bg),
+                ("trusted card", p.trusted_bg),
+                ("highlight", p.highlight_bg),
+            ] {
+                pairs.push((format!("text on {name}"), text, bg));
+                pairs.push((format!("strong text on {name}"), strong, bg));
+                pairs.push((format!("link on {name}"), link, bg));
+            }
+            pairs.push(("ok word on its banner".into(), p.ok, p.ok_bg));
+            pairs.push(("caution word on its banner".into(), p.caution, p.caution_bg));
+            pairs.push(("danger word on its banner".into(), p.danger, p.danger_bg));
+            for (what, fg, bg) in pairs {
+                let ratio = contrast(over(fg, bg), bg);
+                if ratio < 4.5 {
+                    failures.push(format!("{theme:?}: {what} is {ratio:.2}:1"));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "too little contrast:\n{}",
+            failures.join("\n")
+        );
+    }
 }
