@@ -39,6 +39,34 @@ fn quiz_harness(ids: &[&str]) -> Harness<'static, QuizState> {
         )
 }
 
+/// A part that shows something mailsleuth flags is credited in the reveal even when the
+/// scenario's own list of tells leaves it out: never "nothing wrong there".
+#[test]
+fn a_marked_part_that_mailsleuth_flags_costs_no_point() {
+    let mut h = quiz_harness(&["ceo-fraud"]);
+    h.run();
+    h.get_all_by_label_contains("Subject:")
+        .next()
+        .expect("the subject line is shown")
+        .click();
+    h.run();
+    let marked: Vec<Part> = h
+        .state()
+        .screen
+        .quiz
+        .current()
+        .map(|q| q.marked().iter().copied().collect())
+        .unwrap_or_default();
+    assert_eq!(marked, [Part::Subject]);
+    h.get_by_label("Don't trust").click();
+    h.run();
+    h.get_by_label_contains("mailsleuth flags it too, so no point off");
+    assert!(h
+        .query_all_by_label_contains("nothing wrong there")
+        .next()
+        .is_none());
+}
+
 #[test]
 fn mark_a_part_decide_and_see_the_reveal() {
     let mut h = quiz_harness(&["reply-to-hijack", "newsletter"]);

@@ -504,6 +504,63 @@ mod quiz {
         assert!(r.score <= r.max_score);
     }
 
+    /// Marking a part that shows something mailsleuth flags is never "nothing wrong there",
+    /// in any scenario, whether or not the trainer listed that tell.
+    #[test]
+    fn every_part_mailsleuth_flags_is_credited_in_every_scenario() {
+        let mut checked = 0;
+        for s in gallery() {
+            let mut q = Question::new(s.clone());
+            let Ok(report) = q.report.clone() else {
+                continue;
+            };
+            if q.truth == Verdict::Ok {
+                continue;
+            }
+            let parts: std::collections::BTreeSet<Part> =
+                mailsleuth::training::view::points_from_report(&report)
+                    .iter()
+                    .filter(|p| q.engine_flags(&p.check))
+                    .filter_map(|p| p.spot.as_ref())
+                    .flat_map(|spot| q.view.parts_for(spot))
+                    .collect();
+            for p in &parts {
+                q.toggle(*p);
+            }
+            let r = q.answer(Decision::for_verdict(q.truth)).clone();
+            assert!(
+                r.false_alarms.is_empty(),
+                "{}: flagged parts called false alarms: {:?}",
+                s.meta.id,
+                r.false_alarms
+            );
+            checked += usize::from(!parts.is_empty());
+        }
+        assert!(checked >= 5, "scenarios with flagged parts: {checked}");
+    }
+
+    /// A genuine message rightly trusted with nothing marked earns every point: its good
+    /// news and mailsleuth's minor findings are not tells the learner missed.
+    #[test]
+    fn trusting_a_genuine_message_with_nothing_marked_earns_every_point() {
+        let mut genuine = 0;
+        for s in gallery() {
+            let mut q = Question::new(s.clone());
+            if q.truth != Verdict::Ok {
+                continue;
+            }
+            genuine += 1;
+            let r = q.answer(Decision::Trust).clone();
+            assert_eq!(r.score, r.max_score, "{}: {:?}", s.meta.id, r.points);
+            assert!(
+                r.points.iter().all(|p| p.status != PointStatus::Missed),
+                "{}",
+                s.meta.id
+            );
+        }
+        assert!(genuine >= 2, "genuine scenarios: {genuine}");
+    }
+
     #[test]
     fn trusting_a_fraud_scores_no_decision_points_and_false_alarms_cost_a_point() {
         let mut q = Question::new(scenario("ceo-fraud"));

@@ -482,6 +482,7 @@ fn reveal_ui(
             PointStatus::Found => ("✔", "Found"),
             PointStatus::Missed => ("⚠", "Missed"),
             PointStatus::Hidden => ("🔍", "Only mailsleuth could see this"),
+            PointStatus::GoodNews => ("✔", "Why it is fine"),
         };
         let lesson = crate::lessons::lesson(&p.point.check);
         let title = lesson
@@ -493,7 +494,8 @@ fn reveal_ui(
             if !p.point.note.is_empty() {
                 ui.label(&p.point.note);
             }
-            if p.point.gap.is_some() {
+            // Only while it is true: once mailsleuth flags the check, the note would mislead.
+            if p.point.gap.is_some() && !q.engine_flags(&p.point.check) {
                 ui.label(
                     RichText::new(
                         "mailsleuth does not flag this one yet: only a careful reader catches it",
@@ -513,6 +515,13 @@ fn reveal_ui(
                 });
             }
         });
+    }
+    if !r.also_flagged.is_empty() {
+        let parts: Vec<String> = r.also_flagged.iter().map(|p| q.view.describe(*p)).collect();
+        ui.label(format!(
+            "✔ You also marked {}: mailsleuth flags it too, so no point off.",
+            parts.join(", ")
+        ));
     }
     if !r.false_alarms.is_empty() {
         let parts: Vec<String> = r.false_alarms.iter().map(|p| q.view.describe(*p)).collect();

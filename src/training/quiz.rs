@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::{Report, Verdict};
+use crate::analysis::{Outcome, Report, Verdict};
 use crate::load::LoadError;
 
 use super::view::{points_from_report, MailView, Part};
@@ -48,6 +48,8 @@ pub enum PointStatus {
     Missed,
     /// Only the full headers show it; the app reveals it, nobody is expected to click it.
     Hidden,
+    /// Good news (why a genuine message is fine): told, never something to find.
+    GoodNews,
 }
 
 /// One learning point, judged.
@@ -65,6 +67,9 @@ pub struct QuestionResult {
     pub points: Vec<PointResult>,
     /// Parts the learner marked that show no tell.
     pub false_alarms: Vec<Part>,
+    /// Parts the learner marked that the scenario does not list but mailsleuth flags (a
+    /// warning or failure whose evidence is there): right to be wary of, no point off.
+    pub also_flagged: Vec<Part>,
     pub score: u32,
     pub max_score: u32,
 }
@@ -79,7 +84,7 @@ impl QuestionResult {
         let visible = self
             .points
             .iter()
-            .filter(|p| p.status != PointStatus::Hidden);
+            .filter(|p| matches!(p.status, PointStatus::Found | PointStatus::Missed));
         let found = visible
             .clone()
             .filter(|p| p.status == PointStatus::Found)
@@ -112,7 +117,14 @@ impl Question {
             Err(_) => (MailView::default(), Vec::new(), Verdict::Caution),
         };
         let points = if scenario.meta.points.is_empty() && scenario.meta.expected.is_none() {
-            derived
+            // On a message mailsleuth judges fine, its minor findings are no tells to find.
+            match &report {
+                Ok(r) if r.verdict == Verdict::Ok => derived
+                    .into_iter()
+                    .filter(|p| good_news(r, &p.check))
+                    .collect(),
+                _ => derived,
+            }
         } else {
             scenario.meta.points.clone()
         };
@@ -157,6 +169,15 @@ impl Question {
         self.result.insert(result)
     }
 
+    /// Whether mailsleuth flags `check` (a warning or failure) in this message.
+    pub fn engine_flags(&self, check: &str) -> bool {
+        self.report.as_ref().is_ok_and(|r| {
+            r.checks
+                .iter()
+                .any(|c| c.id == check && matches!(c.outcome, Outcome::Warn | Outcome::Fail))
+        })
+    }
+
     fn score(&self, decision: Decision) -> QuestionResult {
         let mut tell_parts: BTreeSet<Part> = BTreeSet::new();
         let mut points = Vec::new();
@@ -165,8 +186,13 @@ impl Question {
         let mut visible = 0u32;
         for p in &self.points {
             let parts = self.visible_parts(p.spot.as_ref());
-            tell_parts.extend(parts.iter().copied());
-            let status = if parts.is_empty() {
+            let is_good_news = self.report.as_ref().is_ok_and(|r| good_news(r, &p.check));
+            if !is_good_news {
+                tell_parts.extend(parts.iter().copied());
+            }
+            let status = if is_good_news {
+                PointStatus::GoodNews
+            } else if parts.is_empty() {
                 PointStatus::Hidden
             } else if parts.iter().any(|x| self.marked.contains(x)) {
                 PointStatus::Found
@@ -175,7 +201,7 @@ impl Question {
             };
             // Two points shown by the same spot (a link that is both mismatched and a
             // lookalike) are one thing to find: they score once.
-            if status != PointStatus::Hidden {
+            if matches!(status, PointStatus::Found | PointStatus::Missed) {
                 if let Some(s) = p.spot.as_ref().filter(|s| !counted_spots.contains(s)) {
                     counted_spots.push(s);
                     visible += 1;
@@ -189,12 +215,22 @@ impl Question {
                 status,
             });
         }
-        let false_alarms: Vec<Part> = self
+        // Every part that shows a finding mailsleuth flags counts as rightly suspicious, in
+        // every scenario alike, whether or not the trainer listed it.
+        let flagged_parts: BTreeSet<Part> = match &self.report {
+            Ok(r) if self.truth != Verdict::Ok => points_from_report(r)
+                .iter()
+                .filter(|p| self.engine_flags(&p.check))
+                .flat_map(|p| self.visible_parts(p.spot.as_ref()))
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        let (also_flagged, false_alarms): (Vec<Part>, Vec<Part>) = self
             .marked
             .iter()
             .filter(|p| !tell_parts.contains(p))
             .copied()
-            .collect();
+            .partition(|p| flagged_parts.contains(p));
         let correct_decision = Decision::for_verdict(self.truth);
         let decision_points = if decision == correct_decision {
             DECISION_POINTS
@@ -207,6 +243,7 @@ impl Question {
             correct_decision,
             points,
             false_alarms,
+            also_flagged,
             score: (found + decision_points).saturating_sub(penalty),
             max_score: visible + DECISION_POINTS,
         }
@@ -216,6 +253,14 @@ impl Question {
     pub fn result(&self) -> Option<&QuestionResult> {
         self.result.as_ref()
     }
+}
+
+/// Whether `check` is good news in this report: a reassuring pass (a properly signed
+/// newsletter, a list that rewrote the sender).
+fn good_news(r: &Report, check: &str) -> bool {
+    r.checks
+        .iter()
+        .any(|c| c.id == check && c.reassuring && c.outcome == Outcome::Pass)
 }
 
 /// A small deterministic shuffle (xorshift), so a round can be replayed from its seed.
