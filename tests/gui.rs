@@ -620,7 +620,7 @@ fn closing_a_message_returns_to_the_welcome_view() {
 }
 
 #[test]
-fn arrow_keys_move_through_the_message_list() {
+fn arrow_keys_move_through_the_message_list_and_tab_only_passes_through() {
     let mut harness = app_harness(egui::vec2(1000.0, 700.0));
     open_sample(&mut harness);
     let pasted = "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Second one\n\
@@ -645,9 +645,17 @@ fn arrow_keys_move_through_the_message_list() {
     let first_row = harness.get_by_role_and_label(egui::Role::Button, &row);
     first_row.focus();
     harness.run_steps(2);
+    // Focus passing over a row (as Tab does) does not change the message shown.
     assert_eq!(
         harness.state().view(),
-        mailsleuth::gui::View::Message(*first)
+        mailsleuth::gui::View::Message(*second)
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().view(),
+        mailsleuth::gui::View::Message(*first),
+        "Enter opens the focused message"
     );
     harness.key_press(egui::Key::ArrowDown);
     harness.run_steps(3);
@@ -656,6 +664,22 @@ fn arrow_keys_move_through_the_message_list() {
         mailsleuth::gui::View::Message(*second),
         "the down arrow moves to the next message"
     );
+    // Tab moves on through the window from here; the message shown stays the same.
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().view(),
+        mailsleuth::gui::View::Message(*first)
+    );
+    for _ in 0..4 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(2);
+        assert_eq!(
+            harness.state().view(),
+            mailsleuth::gui::View::Message(*first),
+            "Tab passes through the list without switching messages"
+        );
+    }
 }
 
 /// Where no file-chooser service answers (CI, bare X servers), "Open file…" must not fail

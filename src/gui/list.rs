@@ -87,8 +87,10 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
         response.widget_info(|| {
             egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
         });
-        // Keyboard focus (Tab, arrows) selects the message, so the list works without a mouse.
-        if response.clicked() || (response.has_focus() && !selected) {
+        // The arrow keys move through the list and show the message they land on, so the
+        // list works without a mouse; Tab only passes through it (Enter or Space opens the
+        // focused message), so moving on to the rest of the window never changes the message.
+        if response.clicked() || (response.has_focus() && arrow_navigation(ui) && !selected) {
             commands.push(Command::Show(View::Message(entry.id)));
         }
     });
@@ -96,6 +98,23 @@ fn entry_row_ui(ui: &mut egui::Ui, entry: &Entry, selected: bool, commands: &mut
         row.response.ctx.request_repaint();
     }
     ui.add_space(2.0);
+}
+
+/// Whether keyboard focus last moved by an arrow key (not by Tab or a click). Focus lands
+/// on the next widget a frame after the key, so the key is remembered until another moves
+/// focus.
+fn arrow_navigation(ui: &egui::Ui) -> bool {
+    let id = egui::Id::unique("message-list-arrow-navigation");
+    let (arrow, other) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowDown) || i.key_pressed(egui::Key::ArrowUp),
+            i.key_pressed(egui::Key::Tab) || i.pointer.any_pressed(),
+        )
+    });
+    if arrow || other {
+        ui.data_mut(|d| d.insert_temp(id, arrow));
+    }
+    ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false)
 }
 
 /// Cuts `s` to at most `max` characters, adding "…" when it was longer.
