@@ -327,6 +327,15 @@ fn pasting_headers_opens_them_as_a_message() {
             .is_some(),
         "the pasted message's verdict is shown"
     );
+    // The safe view says why there is no text, rather than listing three absences.
+    click_tab(&mut harness, "Message");
+    harness.get_by_label_contains("only the headers were pasted or saved");
+    assert!(harness
+        .query_by_label("This message has no links")
+        .is_none());
+    assert!(harness
+        .query_by_label("(this message has no text)")
+        .is_none());
 }
 
 #[test]

@@ -65,6 +65,18 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 });
             ui.add_space(theme::SECTION_GAP);
 
+            if bodyless(report) {
+                // Three "has no…" lines would read like findings; the reason is one.
+                ui.label(
+                    RichText::new("Text, links and attachments")
+                        .size(theme::HEADING_SIZE)
+                        .strong(),
+                );
+                ui.label(
+                    "There is nothing below the headers: only the headers were pasted or saved,                      or the message has no body. The sender, the path and the authentication                      are all judged from the headers; to check the text, links and attachments                      too, save the whole message (an .eml file) and open that",
+                );
+                return;
+            }
             links_ui(ui, &palette, report, &lit, scroll_to.as_ref());
             ui.add_space(theme::SECTION_GAP);
             attachments_ui(ui, &palette, report, &lit, scroll_to.as_ref());
@@ -103,6 +115,17 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
             }
             ui.add_space(theme::SECTION_GAP);
         });
+}
+
+/// Nothing below the headers: no text, no HTML, no link, no picture, no attachment.
+fn bodyless(report: &Report) -> bool {
+    let c = &report.content;
+    c.text.trim().is_empty()
+        && !c.has_html
+        && c.links.is_empty()
+        && c.images == 0
+        && c.forms == 0
+        && report.attachments.is_empty()
 }
 
 fn mailbox_text(m: Option<&Mailbox>) -> String {
