@@ -233,20 +233,7 @@ fn a_long_notice_wraps_inside_the_window_and_esc_dismisses_it() {
             bytes: None,
         },
     );
-    let start = Instant::now();
-    while harness
-        .query_all_by_label_contains("has no files to check")
-        .next()
-        .is_none()
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the notice about the empty folder appears"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(3);
+    wait_for_results(&mut harness);
     let note = harness
         .get_by_label_contains("has no files to check")
         .rect();
@@ -730,11 +717,9 @@ fn open_file_without_a_file_chooser_service_explains_what_to_do() {
     }
 }
 
-/// Live checks run after the first report shows, off the UI thread, and their results land
-/// in the report. A DNS server that is not there (a closed port on loopback) answers
-/// nothing, so the test needs no network; the re-check still completes and says so.
-#[test]
-fn live_recheck_runs_in_the_background_and_merges_its_results() {
+/// The app with live checks on, asking a DNS server that is not there (a closed port on
+/// loopback), with the sample given at start; stepped once.
+fn live_harness() -> Harness<'static, MailsleuthApp> {
     let settings = Settings {
         offline: false,
         dns: "127.0.0.1:9".into(),
@@ -744,6 +729,15 @@ fn live_recheck_runs_in_the_background_and_merges_its_results() {
         .with_size(egui::vec2(1200.0, 800.0))
         .build_eframe(move |cc| MailsleuthApp::new(cc, settings, vec![sample_path()]));
     harness.step();
+    harness
+}
+
+/// Live checks run after the first report shows, off the UI thread, and their results land
+/// in the report. A DNS server that is not there (a closed port on loopback) answers
+/// nothing, so the test needs no network; the re-check still completes and says so.
+#[test]
+fn live_recheck_runs_in_the_background_and_merges_its_results() {
+    let mut harness = live_harness();
     assert_eq!(
         harness.state().entries().len(),
         1,
@@ -770,15 +764,7 @@ fn live_recheck_runs_in_the_background_and_merges_its_results() {
 /// results leave the report, the verdict is the offline one, and the status line says so.
 #[test]
 fn turning_on_offline_mode_judges_open_messages_again_without_live_results() {
-    let settings = Settings {
-        offline: false,
-        dns: "127.0.0.1:9".into(),
-        ..Settings::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, vec![sample_path()]));
-    harness.step();
+    let mut harness = live_harness();
     wait_for_results(&mut harness);
     let entry = harness.state().entries().first().expect("one entry");
     assert_eq!(entry.live, mailsleuth::gui::LiveState::Done);

@@ -41,6 +41,16 @@ fn quiz_harness(ids: &[&str]) -> Harness<'static, QuizState> {
 
 /// A part that shows something mailsleuth flags is credited in the reveal even when the
 /// scenario's own list of tells leaves it out: never "nothing wrong there".
+/// The parts marked in the current question.
+fn marked(h: &Harness<'static, QuizState>) -> Vec<Part> {
+    h.state()
+        .screen
+        .quiz
+        .current()
+        .map(|q| q.marked().iter().copied().collect())
+        .unwrap_or_default()
+}
+
 #[test]
 fn a_marked_part_that_mailsleuth_flags_costs_no_point() {
     let mut h = quiz_harness(&["ceo-fraud"]);
@@ -50,13 +60,7 @@ fn a_marked_part_that_mailsleuth_flags_costs_no_point() {
         .expect("the subject line is shown")
         .click();
     h.run();
-    let marked: Vec<Part> = h
-        .state()
-        .screen
-        .quiz
-        .current()
-        .map(|q| q.marked().iter().copied().collect())
-        .unwrap_or_default();
+    let marked = marked(&h);
     assert_eq!(marked, [Part::Subject]);
     h.get_by_label("Don't trust").click();
     h.run();
@@ -76,13 +80,7 @@ fn mark_a_part_decide_and_see_the_reveal() {
     assert!(h.query_by_label_contains("Dangerous").is_none());
     h.get_by_label_contains("Reply-To: Chris Novak").click();
     h.run();
-    let marked: Vec<Part> = h
-        .state()
-        .screen
-        .quiz
-        .current()
-        .map(|q| q.marked().iter().copied().collect())
-        .unwrap_or_default();
+    let marked = marked(&h);
     assert_eq!(marked, [Part::ReplyTo]);
     h.get_by_label_contains("⚑ Reply-To");
     h.get_by_label("Don't trust").click();
