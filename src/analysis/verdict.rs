@@ -8,7 +8,7 @@
 //! - **caution** is a strong sign on its own, or hints that add up;
 //! - hints alone never reach danger, however many there are.
 
-use super::text::lower_first;
+use super::text::continue_sentence;
 use super::types::{CheckResult, Family, Grade, MessageKind, Outcome, Report, Verdict};
 
 /// Score of hints at or above which the verdict is `caution`.
@@ -185,11 +185,11 @@ fn headline(report: &Report, top: Option<&CheckResult>) -> String {
     match (report.verdict, top) {
         (Verdict::Danger, Some(c)) => format!(
             "Do not trust this message from {sender}: {}",
-            lower_first(c.summary.trim_end_matches('.'))
+            continue_sentence(c.summary.trim_end_matches('.'))
         ),
         (Verdict::Caution, Some(c)) => format!(
             "Check before you act on this message from {sender}: {}",
-            lower_first(c.summary.trim_end_matches('.'))
+            continue_sentence(c.summary.trim_end_matches('.'))
         ),
         (Verdict::Danger | Verdict::Caution, None) => {
             format!("Check before you act on this message from {sender}")
