@@ -240,6 +240,31 @@ fn the_presenter_scrolls_a_long_slide_before_moving_on() {
     h.get_by_label_contains("step 2 of");
 }
 
+/// The gallery does not give the answers away to a watching group; they show on request.
+#[test]
+fn the_gallery_hides_the_answers_until_asked() {
+    use mailsleuth::gui::gallery::{training_ui, GalleryAction};
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 1600.0))
+        .build_ui_state(
+            |ui, actions: &mut Vec<GalleryAction>| {
+                let g = gallery();
+                training_ui(ui, &g, actions);
+            },
+            Vec::new(),
+        );
+    h.run();
+    h.get_by_label_contains("Scenario gallery").click();
+    h.run();
+    h.get_by_label("The CEO needs the payroll file, now");
+    assert!(h.query_all_by_label("⛔ fraud").next().is_none());
+    assert!(h.query_all_by_label("✔ genuine").next().is_none());
+    h.get_by_label("Show answers (genuine or fraud)").click();
+    h.run();
+    assert!(h.query_all_by_label("⛔ fraud").next().is_some());
+    assert!(h.query_all_by_label("✔ genuine").next().is_some());
+}
+
 #[test]
 fn the_training_card_starts_a_quiz_and_presents_a_chosen_scenario() {
     use mailsleuth::gui::gallery::{training_ui, GalleryAction};

@@ -151,13 +151,28 @@ pub fn training_ui(ui: &mut egui::Ui, gallery: &[Scenario], actions: &mut Vec<Ga
     egui::CollapsingHeader::new(format!("Scenario gallery ({} messages)", gallery.len()))
         .id_salt("training-gallery")
         .show(ui, |ui| {
+            // A projected gallery must not give the answers away: they show only on request.
+            let answers_id = egui::Id::unique("training-gallery-show-answers");
+            let mut answers = ui.data(|d| d.get_temp::<bool>(answers_id)).unwrap_or(false);
+            if ui
+                .checkbox(&mut answers, "Show answers (genuine or fraud)")
+                .on_hover_text("Off while a group is watching: the verdict is what they practise")
+                .changed()
+            {
+                ui.data_mut(|d| d.insert_temp(answers_id, answers));
+            }
             egui::Grid::new("training-gallery-grid")
                 .striped(true)
                 .num_columns(3)
                 .show(ui, |ui| {
                     for (i, s) in gallery.iter().enumerate() {
                         ui.label(&s.meta.title).on_hover_text(&s.meta.story);
-                        ui.label(RichText::new(verdict_tag(s.meta.expected)).small());
+                        let tag = if answers {
+                            verdict_tag(s.meta.expected)
+                        } else {
+                            ""
+                        };
+                        ui.label(RichText::new(tag).small());
                         ui.horizontal(|ui| {
                             if ui
                                 .small_button("Open")
