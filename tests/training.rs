@@ -504,6 +504,23 @@ mod quiz {
         assert!(r.score <= r.max_score);
     }
 
+    /// The quiz shows the sender as a mail program does: an international domain in its
+    /// own (look-alike) letters, not as the `xn--` form that would give the trick away.
+    #[test]
+    fn the_quiz_shows_an_international_sender_in_its_own_letters() {
+        let q = Question::new(scenario("punycode-bank"));
+        let report = q.report.as_ref().expect("analysed");
+        let address = report
+            .identity
+            .from
+            .as_ref()
+            .and_then(|m| m.address.clone())
+            .unwrap_or_default();
+        assert!(address.contains("xn--"), "{address}");
+        assert!(!q.view.from.contains("xn--"), "{}", q.view.from);
+        assert!(!q.view.from.is_ascii(), "{}", q.view.from);
+    }
+
     /// Marking a part that shows something mailsleuth flags is never "nothing wrong there",
     /// in any scenario, whether or not the trainer listed that tell.
     #[test]

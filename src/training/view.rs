@@ -92,11 +92,33 @@ pub fn normalise(s: &str) -> String {
 }
 
 fn mailbox_line(name: Option<&str>, address: Option<&str>) -> String {
-    match (name, address) {
+    let address = address.map(as_shown);
+    match (name, address.as_deref()) {
         (Some(n), Some(a)) => format!("{n} <{a}>"),
         (Some(n), None) => n.to_string(),
         (None, Some(a)) => a.to_string(),
         (None, None) => String::new(),
+    }
+}
+
+/// An address as a mail program shows it: an international domain written in punycode
+/// (`xn--…`) appears in its own letters, look-alikes included, so the learner sees what a
+/// real reader would.
+fn as_shown(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain))
+            if domain
+                .split('.')
+                .any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))) =>
+        {
+            let unicode = url::quirks::domain_to_unicode(domain);
+            if unicode.is_empty() {
+                address.to_string()
+            } else {
+                format!("{local}@{unicode}")
+            }
+        }
+        _ => address.to_string(),
     }
 }
 
