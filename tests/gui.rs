@@ -678,6 +678,80 @@ fn arrow_keys_move_through_the_message_list_and_tab_only_passes_through() {
     }
 }
 
+/// Each message keeps its own scroll position: the next one opens at its top.
+#[test]
+fn a_message_opens_at_its_top_whatever_the_last_one_was_scrolled_to() {
+    let mut harness = app_harness(egui::vec2(1000.0, 560.0));
+    open_sample(&mut harness);
+    let pasted = "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Second one\n\
+                  Date: Mon, 6 Oct 2025 09:59:58 +0000\nMessage-ID: <2@example.net>\n\nHi\n";
+    harness.event(egui::Event::Paste(pasted.into()));
+    harness.step();
+    wait_for_results(&mut harness);
+    let entries: Vec<_> = harness
+        .state()
+        .entries()
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                e.report().map(|r| (r.headline.clone(), r.verdict.word())),
+            )
+        })
+        .collect();
+    let [(first, Some((first_headline, _))), (_, Some((second_headline, second_word)))] =
+        entries.as_slice()
+    else {
+        panic!("two analysed messages");
+    };
+    let sample = sample_report();
+    let row = format!(
+        "{}: {}",
+        sample.verdict.word(),
+        sample.subject.as_deref().unwrap_or_default()
+    );
+    harness
+        .get_by_role_and_label(egui::Role::Button, &row)
+        .click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().view(),
+        mailsleuth::gui::View::Message(*first)
+    );
+    let top = |h: &Harness<'static, MailsleuthApp>, headline: &str| {
+        h.query_all_by_label(headline)
+            .map(|n| n.rect().top())
+            .fold(f32::MAX, f32::min)
+    };
+    let unscrolled = top(&harness, first_headline);
+    let over = harness.get_by_label(first_headline).rect().center();
+    harness.event(egui::Event::PointerMoved(over));
+    for _ in 0..5 {
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -200.0),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+        });
+        harness.run_steps(2);
+    }
+    harness.run_steps(5);
+    assert!(
+        top(&harness, first_headline) < unscrolled - 50.0,
+        "the first message scrolled"
+    );
+    harness
+        .get_by_role_and_label(egui::Role::Button, &format!("{second_word}: Second one"))
+        .click();
+    harness.run_steps(5);
+    let second = top(&harness, second_headline);
+    assert!(
+        (second - unscrolled).abs() < 2.0,
+        "the second message opens at its top ({second} vs {unscrolled})"
+    );
+}
+
 /// Where no file-chooser service answers (CI, bare X servers), "Open file…" must not fail
 /// silently: the app points to drag-and-drop and paste instead.
 #[test]

@@ -26,7 +26,10 @@ pub fn entry_ui(ui: &mut egui::Ui, entry: &mut Entry, commands: &mut Vec<Command
             ui.add_space(4.0);
             tabs_ui(ui, entry.ui.tab, commands);
             ui.separator();
-            match entry.ui.tab {
+            // Each message keeps its own scroll positions (and other view state): the next
+            // message opens at its top, not where the last one was left.
+            let id = entry.id;
+            ui.push_id(id, |ui| match entry.ui.tab {
                 Tab::Verdict => {
                     egui::ScrollArea::vertical()
                         .id_salt("verdict")
@@ -42,7 +45,7 @@ pub fn entry_ui(ui: &mut egui::Ui, entry: &mut Entry, commands: &mut Vec<Command
                 Tab::Authentication => auth_view::auth_tab_ui(ui, report, &entry.live, commands),
                 Tab::Message => message_view::message_tab_ui(ui, report, &mut entry.ui),
                 Tab::Headers => headers_view::headers_tab_ui(ui, report, &mut entry.ui),
-            }
+            });
         }
     }
 }
