@@ -615,15 +615,30 @@ fn closing_a_message_returns_to_the_welcome_view() {
     harness.get_by_label("Drop an email here, or click to open a file");
 }
 
-#[test]
-fn arrow_keys_move_through_the_message_list_and_tab_only_passes_through() {
-    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
-    open_sample(&mut harness);
+/// Pastes a short second message ("Second one") beside the open one and waits for it.
+fn paste_second_message(harness: &mut Harness<'static, MailsleuthApp>) {
     let pasted = "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Second one\n\
                   Date: Mon, 6 Oct 2025 09:59:58 +0000\nMessage-ID: <2@example.net>\n\nHi\n";
     harness.event(egui::Event::Paste(pasted.into()));
     harness.step();
-    wait_for_results(&mut harness);
+    wait_for_results(harness);
+}
+
+/// The accessible name of the sample's row in the message list.
+fn sample_row() -> String {
+    let sample = sample_report();
+    format!(
+        "{}: {}",
+        sample.verdict.word(),
+        sample.subject.as_deref().unwrap_or_default()
+    )
+}
+
+#[test]
+fn arrow_keys_move_through_the_message_list_and_tab_only_passes_through() {
+    let mut harness = app_harness(egui::vec2(1000.0, 700.0));
+    open_sample(&mut harness);
+    paste_second_message(&mut harness);
     let ids: Vec<_> = harness.state().entries().iter().map(|e| e.id).collect();
     let [first, second] = ids.as_slice() else {
         panic!("two messages are open");
@@ -632,12 +647,7 @@ fn arrow_keys_move_through_the_message_list_and_tab_only_passes_through() {
         harness.state().view(),
         mailsleuth::gui::View::Message(*second)
     );
-    let sample = sample_report();
-    let row = format!(
-        "{}: {}",
-        sample.verdict.word(),
-        sample.subject.as_deref().unwrap_or_default()
-    );
+    let row = sample_row();
     let first_row = harness.get_by_role_and_label(egui::Role::Button, &row);
     first_row.focus();
     harness.run_steps(2);
@@ -683,11 +693,7 @@ fn arrow_keys_move_through_the_message_list_and_tab_only_passes_through() {
 fn a_message_opens_at_its_top_whatever_the_last_one_was_scrolled_to() {
     let mut harness = app_harness(egui::vec2(1000.0, 560.0));
     open_sample(&mut harness);
-    let pasted = "From: Pat <pat@example.net>\nTo: sam@example.org\nSubject: Second one\n\
-                  Date: Mon, 6 Oct 2025 09:59:58 +0000\nMessage-ID: <2@example.net>\n\nHi\n";
-    harness.event(egui::Event::Paste(pasted.into()));
-    harness.step();
-    wait_for_results(&mut harness);
+    paste_second_message(&mut harness);
     let entries: Vec<_> = harness
         .state()
         .entries()
@@ -704,12 +710,7 @@ fn a_message_opens_at_its_top_whatever_the_last_one_was_scrolled_to() {
     else {
         panic!("two analysed messages");
     };
-    let sample = sample_report();
-    let row = format!(
-        "{}: {}",
-        sample.verdict.word(),
-        sample.subject.as_deref().unwrap_or_default()
-    );
+    let row = sample_row();
     harness
         .get_by_role_and_label(egui::Role::Button, &row)
         .click();

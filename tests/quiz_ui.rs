@@ -240,11 +240,11 @@ fn the_presenter_scrolls_a_long_slide_before_moving_on() {
     h.get_by_label_contains("step 2 of");
 }
 
-/// The gallery does not give the answers away to a watching group; they show on request.
-#[test]
-fn the_gallery_hides_the_answers_until_asked() {
-    use mailsleuth::gui::gallery::{training_ui, GalleryAction};
-    let mut h = Harness::builder()
+use mailsleuth::gui::gallery::{training_ui, GalleryAction};
+
+/// The training card alone, with the built-in gallery; the actions it asked for.
+fn training_harness() -> Harness<'static, Vec<GalleryAction>> {
+    Harness::builder()
         .with_size(egui::vec2(900.0, 1600.0))
         .build_ui_state(
             |ui, actions: &mut Vec<GalleryAction>| {
@@ -252,7 +252,13 @@ fn the_gallery_hides_the_answers_until_asked() {
                 training_ui(ui, &g, actions);
             },
             Vec::new(),
-        );
+        )
+}
+
+/// The gallery does not give the answers away to a watching group; they show on request.
+#[test]
+fn the_gallery_hides_the_answers_until_asked() {
+    let mut h = training_harness();
     h.run();
     h.get_by_label_contains("Scenario gallery").click();
     h.run();
@@ -267,16 +273,7 @@ fn the_gallery_hides_the_answers_until_asked() {
 
 #[test]
 fn the_training_card_starts_a_quiz_and_presents_a_chosen_scenario() {
-    use mailsleuth::gui::gallery::{training_ui, GalleryAction};
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(900.0, 1600.0))
-        .build_ui_state(
-            |ui, actions: &mut Vec<GalleryAction>| {
-                let g = gallery();
-                training_ui(ui, &g, actions);
-            },
-            Vec::new(),
-        );
+    let mut h = training_harness();
     h.run();
     h.get_by_label_contains("Start quiz").click();
     h.run();
