@@ -41,7 +41,8 @@ pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
     );
     ui.label(
         "Each mail server that handles a message adds a \"Received\" line on top. Read from the \
-         bottom (where it claims to start) up to your mailbox. Hover a step to see what it means",
+         bottom (where it claims to start) up to your mailbox. Hover a step to see what it means; \
+         click it for its details further down",
     );
     if let Some(ip) = &path.connecting_ip {
         let host = path
@@ -59,7 +60,6 @@ pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
     for anomaly in path.anomalies.iter().filter(|a| a.hop.is_none()) {
         ui.label(RichText::new(format!("⚠ {}", anomaly.detail)).color(palette.caution));
     }
-    scale_legend_ui(ui, &palette);
     ui.add_space(4.0);
 
     let highlighted: Vec<usize> = super::checklist::evidence_locations(report, state)
@@ -88,6 +88,16 @@ pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 );
                 return;
             }
+            if let Some(index) = overview_ui(ui, &palette, report, &highlighted) {
+                scroll_to = Some(index);
+            }
+            ui.add_space(theme::SECTION_GAP);
+            ui.label(
+                RichText::new("Each step in detail")
+                    .size(theme::HEADING_SIZE)
+                    .strong(),
+            );
+            scale_legend_ui(ui, &palette);
             end_node_ui(ui, &palette, "📥", "Your mailbox", delivered_text(report));
             // Newest first, like the raw headers.
             let hops: Vec<&Hop> = path.hops.iter().rev().collect();
@@ -127,19 +137,383 @@ pub fn path_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 }
             }
             edge_ui(ui, &palette, None, None);
-            let sender = report
-                .identity
-                .from
-                .as_ref()
-                .and_then(|f| f.address.clone())
-                .unwrap_or_else(|| "unknown sender".into());
             end_node_ui(
                 ui,
                 &palette,
                 "✉",
                 "Where it claims to start",
-                format!("Written by {sender} (as the From line says)"),
+                start_text(report),
             );
+        });
+}
+
+fn start_text(report: &Report) -> String {
+    let sender = report
+        .identity
+        .from
+        .as_ref()
+        .and_then(|f| f.address.clone())
+        .unwrap_or_else(|| "unknown sender".into());
+    format!("Written by {sender} (as the From line says)")
+}
+
+/// Height of one row of the route overview: ten steps, both ends and the trust line fit
+/// in about 300 points, so the whole route is in view even in a small window.
+const ROW_HEIGHT: f32 = 22.0;
+/// Height of the trust line across the overview.
+const LINE_HEIGHT: f32 = 22.0;
+/// The overview lists this many of the newest steps and this many of the oldest.
+const OVERVIEW_NEWEST: usize = 12;
+const OVERVIEW_OLDEST: usize = 3;
+/// Width of the delay column at the right of the overview.
+const DELAY_COLUMN: f32 = 150.0;
+/// Widest the overview grows on a large screen (long server names get the room).
+const OVERVIEW_MAX_WIDTH: f32 = 1200.0;
+/// Longest delay bar in the overview.
+const OVERVIEW_BAR: f32 = 60.0;
+
+/// The whole route at a glance: one row per step, newest on top, with who runs each
+/// server, its name and address, the delay, and the trust line across. Returns the step
+/// whose row was clicked, so its detailed card can be brought into view.
+fn overview_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    report: &Report,
+    highlighted: &[usize],
+) -> Option<usize> {
+    let path = &report.path;
+    let mut clicked = None;
+    let frame = egui::Frame::new()
+        .fill(ui.visuals().extreme_bg_color)
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::symmetric(8, 6));
+    frame.show(ui, |ui| {
+        ui.set_width(ui.available_width().min(OVERVIEW_MAX_WIDTH));
+        ui.spacing_mut().item_spacing.y = 0.0;
+        overview_end_ui(ui, palette, "📥", "Your mailbox", &delivered_text(report));
+        let hops: Vec<&Hop> = path.hops.iter().rev().collect();
+        let total = hops.len();
+        let hidden = total.saturating_sub(OVERVIEW_NEWEST + OVERVIEW_OLDEST);
+        for (pos, hop) in hops.iter().enumerate() {
+            if hidden > 0 && pos >= OVERVIEW_NEWEST && pos < total - OVERVIEW_OLDEST {
+                if pos == OVERVIEW_NEWEST {
+                    let inside = hops
+                        .get(OVERVIEW_NEWEST..total - OVERVIEW_OLDEST)
+                        .unwrap_or(&[])
+                        .iter()
+                        .any(|h| path.boundary == Some(h.index));
+                    let mut text = format!("… {hidden} more steps (each has its card below)");
+                    if inside {
+                        text.push_str("; the trust line falls among them");
+                    }
+                    overview_note_ui(ui, palette, &text, palette.caution);
+                }
+                continue;
+            }
+            if overview_row_ui(ui, palette, report, hop, highlighted.contains(&hop.index)) {
+                clicked = Some(hop.index);
+            }
+            if path.boundary == Some(hop.index) {
+                if hop.index == 0 {
+                    overview_note_ui(
+                        ui,
+                        palette,
+                        "No line here was written before your servers had the message: every \
+                         step is your own servers' record (step 1 notes who handed it over)",
+                        palette.boundary,
+                    );
+                } else {
+                    overview_trust_line_ui(ui, palette);
+                }
+            }
+        }
+        overview_end_ui(
+            ui,
+            palette,
+            "✉",
+            "Where it claims to start",
+            &start_text(report),
+        );
+    });
+    clicked
+}
+
+/// Lays out `text` on one line, cut with "…" where it would pass `width`.
+fn one_line(ui: &egui::Ui, job: egui::text::LayoutJob, width: f32) -> std::sync::Arc<egui::Galley> {
+    let mut job = job;
+    job.wrap = egui::text::TextWrapping::truncate_at_width(width.max(20.0));
+    ui.painter().layout_job(job)
+}
+
+fn section(job: &mut egui::text::LayoutJob, text: &str, font: FontId, colour: Color32) {
+    job.append(
+        text,
+        0.0,
+        egui::TextFormat {
+            font_id: font,
+            color: colour,
+            ..Default::default()
+        },
+    );
+}
+
+fn overview_end_ui(ui: &mut egui::Ui, palette: &Palette, icon: &str, title: &str, detail: &str) {
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let c = pos2(rect.left() + 12.0, rect.center().y);
+    painter.circle_filled(c, 9.0, palette.accent);
+    painter.text(
+        c,
+        Align2::CENTER_CENTER,
+        icon,
+        FontId::proportional(11.0),
+        theme::TEXT_ON_DOT,
+    );
+    let mut job = egui::text::LayoutJob::default();
+    section(
+        &mut job,
+        title,
+        FontId::proportional(13.0),
+        ui.visuals().strong_text_color(),
+    );
+    section(
+        &mut job,
+        &format!("   {detail}"),
+        FontId::proportional(12.0),
+        palette.muted,
+    );
+    let galley = one_line(ui, job, rect.width() - 30.0);
+    painter.galley(
+        pos2(rect.left() + 30.0, rect.center().y - galley.size().y / 2.0),
+        galley,
+        palette.muted,
+    );
+    let label = format!("{title}: {detail}");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, label.clone()));
+}
+
+/// One step of the overview; returns whether it was clicked (or chosen with the keyboard).
+fn overview_row_ui(
+    ui: &mut egui::Ui,
+    palette: &Palette,
+    report: &Report,
+    hop: &Hop,
+    highlighted: bool,
+) -> bool {
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
+    let painter = ui.painter_at(rect);
+    let fill = if highlighted {
+        palette.highlight_bg
+    } else if response.hovered() || response.has_focus() {
+        ui.visuals().widgets.hovered.weak_bg_fill
+    } else if hop.trusted {
+        palette.trusted_bg
+    } else {
+        theme::NO_FILL
+    };
+    painter.rect_filled(rect.shrink2(vec2(0.0, 1.0)), 3.0, fill);
+    if response.has_focus() {
+        painter.rect_stroke(
+            rect.shrink(1.0),
+            3.0,
+            ui.visuals().selection.stroke,
+            egui::StrokeKind::Inside,
+        );
+    }
+    // The spine links the rows; each step's dot carries its number.
+    let x = rect.left() + 12.0;
+    painter.line_segment(
+        [pos2(x, rect.top()), pos2(x, rect.bottom())],
+        Stroke::new(2.0, palette.neutral),
+    );
+    let c = pos2(x, rect.center().y);
+    painter.circle_filled(
+        c,
+        9.0,
+        if hop.trusted {
+            palette.ok
+        } else {
+            palette.neutral
+        },
+    );
+    painter.text(
+        c,
+        Align2::CENTER_CENTER,
+        format!("{}", hop.index + 1),
+        FontId::proportional(10.0),
+        theme::TEXT_ON_DOT,
+    );
+    let anomalous = report
+        .path
+        .anomalies
+        .iter()
+        .any(|a| a.hop == Some(hop.index));
+    let (side, side_colour) = if hop.trusted {
+        ("🏢", palette.ok)
+    } else {
+        ("❔", palette.muted)
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let small = FontId::proportional(12.0);
+    let mono = FontId::monospace(12.0);
+    let text = ui.visuals().text_color();
+    section(&mut job, &format!("{side} "), small.clone(), side_colour);
+    if anomalous {
+        section(&mut job, "⚠ ", small.clone(), palette.caution);
+    }
+    let org = hop.operator.as_deref().or(hop.from_operator.as_deref());
+    if let Some(org) = org {
+        section(
+            &mut job,
+            &format!("{org}  "),
+            FontId::proportional(12.5),
+            palette.accent,
+        );
+    }
+    let by = hop.by_host.as_deref().unwrap_or("(not named)");
+    section(&mut job, by, mono.clone(), text);
+    let from =
+        hop.from_host
+            .as_deref()
+            .or(hop.helo.as_deref())
+            .unwrap_or(if hop.from_ip.is_some() {
+                ""
+            } else {
+                "(not named)"
+            });
+    // The address comes before the name: it is what a long name must not push out of
+    // view at the trust line.
+    section(&mut job, "  ◀ from ", small, palette.muted);
+    if let Some(ip) = &hop.from_ip {
+        section(&mut job, &format!("[{ip}] "), mono.clone(), palette.muted);
+    }
+    section(&mut job, from, mono, palette.muted);
+    let text_left = rect.left() + 28.0;
+    let delay_left = (rect.right() - DELAY_COLUMN).max(text_left + 120.0);
+    let galley = one_line(ui, job, delay_left - text_left - 8.0);
+    painter.galley(
+        pos2(text_left, rect.center().y - galley.size().y / 2.0),
+        galley,
+        text,
+    );
+    let delay = match hop.delay_seconds {
+        Some(secs) => {
+            let len = bar_len(secs.unsigned_abs()) / BAR_MAX * OVERVIEW_BAR;
+            let colour = if !(0..=crate::analysis::path::LONG_DELAY_SECS).contains(&secs) {
+                palette.caution
+            } else {
+                palette.accent
+            };
+            let y = rect.center().y;
+            painter.rect_filled(
+                Rect::from_min_max(
+                    pos2(delay_left, y - 3.0),
+                    pos2(delay_left + len.max(3.0), y + 3.0),
+                ),
+                1.5,
+                colour,
+            );
+            let label = signed_duration(secs);
+            painter.text(
+                pos2(delay_left + OVERVIEW_BAR + 6.0, y),
+                Align2::LEFT_CENTER,
+                &label,
+                FontId::proportional(11.0),
+                if secs < 0 {
+                    palette.caution
+                } else {
+                    palette.muted
+                },
+            );
+            format!(" Delay from the step before: {label}.")
+        }
+        None if hop.index > 0 => {
+            painter.text(
+                pos2(delay_left + OVERVIEW_BAR + 6.0, rect.center().y),
+                Align2::LEFT_CENTER,
+                "?",
+                FontId::proportional(11.0),
+                palette.muted,
+            );
+            " Delay not recorded.".to_string()
+        }
+        None => String::new(),
+    };
+    let label = format!(
+        "Route overview, step {}: {}{delay} Select to see its details",
+        hop.index + 1,
+        explain_hop(report, hop)
+            .split_once(": ")
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or_default()
+    );
+    let response = response.on_hover_text(explain_hop(report, hop));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
+    response.clicked()
+}
+
+fn overview_note_ui(ui: &mut egui::Ui, palette: &Palette, text: &str, colour: Color32) {
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), LINE_HEIGHT), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let mut job = egui::text::LayoutJob::default();
+    section(&mut job, text, FontId::proportional(12.0), colour);
+    let galley = one_line(ui, job, rect.width() - 30.0);
+    painter.galley(
+        pos2(rect.left() + 28.0, rect.center().y - galley.size().y / 2.0),
+        galley,
+        colour,
+    );
+    painter.extend(egui::Shape::dashed_line(
+        &[
+            pos2(rect.left() + 12.0, rect.top()),
+            pos2(rect.left() + 12.0, rect.bottom()),
+        ],
+        Stroke::new(2.0, palette.neutral),
+        3.0,
+        3.0,
+    ));
+    let text = text.to_string();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text.clone()));
+}
+
+/// The trust line across the overview, under the step where the message entered.
+fn overview_trust_line_ui(ui: &mut egui::Ui, palette: &Palette) {
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), LINE_HEIGHT), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let y = rect.center().y;
+    painter.extend(egui::Shape::dashed_line(
+        &[pos2(rect.left(), y), pos2(rect.right(), y)],
+        Stroke::new(2.5, palette.boundary),
+        10.0,
+        5.0,
+    ));
+    let text = "⏶ your own servers wrote these: believable   ⏷ written before: the sender could have forged them";
+    let mut job = egui::text::LayoutJob::default();
+    section(&mut job, text, FontId::proportional(12.0), palette.boundary);
+    let galley = one_line(ui, job, rect.width() - 40.0);
+    let bg = Rect::from_min_size(
+        pos2(rect.left() + 28.0, y - galley.size().y / 2.0),
+        galley.size(),
+    )
+    .expand2(vec2(4.0, 1.0));
+    painter.rect_filled(bg, 3.0, ui.visuals().extreme_bg_color);
+    painter.galley(bg.min + vec2(4.0, 1.0), galley, palette.boundary);
+    response
+        .on_hover_text(
+            "The trust line: where the message entered your organisation. Steps above it were \
+             recorded by servers you trust; steps below only say what the sending side claims",
+        )
+        .widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Label,
+                true,
+                "Trust line (overview): above, written by your own mail servers; below, the \
+                 sender could have forged it",
+            )
         });
 }
 
