@@ -214,6 +214,20 @@ fn mismatch_excused(c: &Ctx, s: &SenderFacts, t: &Target, shown_org: &str, host_
     {
         return true;
     }
+    // A click counter never imitates the site it names: a destination spelled like the
+    // named site with letters swapped or changed is the look-alike trick itself, however
+    // well the sender's own domain is proven (the impostor owns the look-alike).
+    let imitates = domains::lookalikes(host_org, &[shown_org.to_string()])
+        .iter()
+        .any(|l| {
+            !matches!(
+                l.kind,
+                domains::LookalikeKind::TldSwap | domains::LookalikeKind::BrandInLabel
+            )
+        });
+    if imitates {
+        return false;
+    }
     // Newsletters route every link through a click counter run by the sender or by its
     // mailing service. That is only honest when the text does not borrow a name the
     // sender cannot prove it owns.
@@ -969,6 +983,22 @@ mod tests {
         let f = run("link-text-mismatch", &r);
         assert_eq!(f.outcome, Outcome::Fail);
         assert!(f.weight >= 8);
+    }
+
+    #[test]
+    fn a_proven_look_alike_sender_is_no_click_counter_for_the_site_it_imitates() {
+        // The impostor proves its own look-alike domain and links to it, while the link's
+        // text names the real site: that is the trick, not a newsletter's click counter.
+        let r = verified(report(
+            "servicedesk@fabrikarn.example",
+            &[(
+                "https://portal.fabrikarn.example/account/verify",
+                "https://portal.fabrikam.example/account",
+            )],
+        ));
+        let f = run("link-text-mismatch", &r);
+        assert!(matches!(f.outcome, Outcome::Warn | Outcome::Fail), "{f:?}");
+        // The sender's own click counter on an unrelated name still passes (below).
     }
 
     #[test]
