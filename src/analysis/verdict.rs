@@ -9,7 +9,7 @@
 //! - hints alone never reach danger, however many there are.
 
 use super::text::continue_sentence;
-use super::types::{CheckResult, Family, Grade, MessageKind, Outcome, Report, Verdict};
+use super::types::{CheckResult, Family, Grade, Location, MessageKind, Outcome, Report, Verdict};
 
 /// Score of hints at or above which the verdict is `caution`.
 pub const CAUTION_SCORE: i32 = 4;
@@ -137,13 +137,18 @@ pub fn decide(report: &mut Report) {
         Basis::Backed(s, b) => vec![s, b],
         _ => Vec::new(),
     };
-    let mut ordered: Vec<&CheckResult> = lead.clone();
-    ordered.extend(
-        flags
-            .iter()
-            .copied()
-            .filter(|c| !lead.iter().any(|l| l.id == c.id)),
-    );
+    // The clue a person can see for themselves leads: of the findings that decided, one
+    // whose evidence shows in their own mail program, else one as strong that does.
+    let seen = lead.iter().copied().find(|c| visible(c)).or_else(|| {
+        let top = lead.first().or(flags.first())?.grade;
+        flags.iter().copied().find(|c| c.grade == top && visible(c))
+    });
+    let mut ordered: Vec<&CheckResult> = seen.into_iter().collect();
+    for c in lead.iter().chain(flags.iter()) {
+        if !ordered.iter().any(|o| o.id == c.id) {
+            ordered.push(c);
+        }
+    }
     report.reasons = ordered
         .iter()
         .take(TOP_REASONS)
@@ -156,6 +161,18 @@ pub fn decide(report: &mut Report) {
         .map(|c| c.id.to_string())
         .collect();
     report.headline = headline(report, ordered.first().copied());
+}
+
+/// Whether a person can see this finding in their own mail program: the sender, the reply
+/// address, the recipients, the subject, the text, a link or an attachment — not a header
+/// line only IT reads, nor the route.
+fn visible(c: &CheckResult) -> bool {
+    const SHOWN: [&str; 6] = ["from", "reply-to", "to", "cc", "subject", "sender"];
+    c.evidence.iter().any(|e| match &e.location {
+        Location::Header { name, .. } => SHOWN.iter().any(|s| name.eq_ignore_ascii_case(s)),
+        Location::Body | Location::Link { .. } | Location::Attachment { .. } => true,
+        Location::Hop { .. } | Location::Message => false,
+    })
 }
 
 /// One plain sentence on how the evidence adds up to the verdict.
@@ -216,5 +233,104 @@ fn headline(report: &Report, top: Option<&CheckResult>) -> String {
                 .unwrap_or_default();
             format!("Nothing here points to an impostor: this looks like a genuine message from {sender}.{good}")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::types::Evidence;
+    use std::borrow::Cow;
+
+    fn finding(
+        id: &'static str,
+        family: Family,
+        grade: Grade,
+        weight: i32,
+        at: Location,
+    ) -> CheckResult {
+        CheckResult {
+            id: Cow::Borrowed(id),
+            family,
+            outcome: Outcome::Warn,
+            grade,
+            title: Cow::Borrowed(id),
+            summary: format!("{id} found"),
+            evidence: vec![Evidence {
+                location: at,
+                text: String::new(),
+            }],
+            reassuring: false,
+            weight,
+        }
+    }
+
+    fn header(name: &str) -> Location {
+        Location::Header {
+            name: name.into(),
+            index: 0,
+        }
+    }
+
+    #[test]
+    fn the_headline_leads_with_the_clue_a_reader_can_see() {
+        // A filter's verdict (a header only IT reads) outweighs the reply address, but the
+        // reply address is what the person can check in their own mail program.
+        let mut r = Report {
+            checks: vec![
+                finding(
+                    "filter-spam",
+                    Family::Filter,
+                    Grade::Strong,
+                    6,
+                    header("X-MS-Exchange-Organization-SCL"),
+                ),
+                finding(
+                    "reply-to-freemail",
+                    Family::Identity,
+                    Grade::Strong,
+                    5,
+                    header("Reply-To"),
+                ),
+            ],
+            ..Report::default()
+        };
+        decide(&mut r);
+        assert_eq!(r.verdict, Verdict::Danger);
+        assert!(
+            r.headline.contains("reply-to-freemail found"),
+            "{}",
+            r.headline
+        );
+        assert_eq!(
+            r.reasons.first().map(String::as_str),
+            Some("reply-to-freemail")
+        );
+        assert!(r.reasons.iter().any(|id| id == "filter-spam"));
+    }
+
+    #[test]
+    fn a_hidden_finding_still_leads_when_nothing_visible_is_as_strong() {
+        let mut r = Report {
+            checks: vec![
+                finding(
+                    "dmarc-reject",
+                    Family::Authentication,
+                    Grade::Proof,
+                    9,
+                    header("Authentication-Results"),
+                ),
+                finding(
+                    "urgent-words",
+                    Family::Content,
+                    Grade::Hint,
+                    2,
+                    Location::Body,
+                ),
+            ],
+            ..Report::default()
+        };
+        decide(&mut r);
+        assert!(r.headline.contains("dmarc-reject found"), "{}", r.headline);
     }
 }
