@@ -931,3 +931,24 @@ fn every_shipped_key_is_answered_in_process_for_live_checks() {
     );
     assert_eq!(listed.len(), files, "{listed:?}");
 }
+
+/// The quiz shows the message as a mail program does: a link's real address is not spelled
+/// out in the text (the plain-text copy of an HTML message prints it in brackets), so the
+/// trainee has to look for it as they would in their own inbox.
+#[test]
+fn quiz_paragraphs_do_not_print_where_links_really_go() {
+    let mut wrong = Vec::new();
+    for s in training::gallery() {
+        let r = report(&s);
+        if !r.content.has_html {
+            continue;
+        }
+        let view = training::view::MailView::from_report(&r);
+        for l in view.links.iter().filter(|l| l.href != l.text) {
+            if let Some(p) = view.paragraphs.iter().find(|p| p.contains(&l.href)) {
+                wrong.push(format!("{}: \"{}\" shows {}", s.meta.id, p, l.href));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -90,6 +90,22 @@ pub fn extract(msg: &Message, budget: &mut Budget) -> Content {
         content.text_from_html = content.has_html;
         html_text.clone()
     };
+    if content.has_plain && content.has_html {
+        let plain_text = if use_plain {
+            None
+        } else {
+            Some(normalise_text(&decode_entities(&plain.text)))
+        };
+        let (plain_side, html_side) = match &plain_text {
+            Some(p) => (p.as_str(), content.text.as_str()),
+            None => (content.text.as_str(), html_text.as_str()),
+        };
+        content.versions_differ = versions_differ(plain_side, html_side);
+        content.other_text = match plain_text {
+            Some(p) => p,
+            None => html_text.clone(),
+        };
+    }
 
     let mut links = html.links;
     if content.has_plain {
@@ -120,6 +136,30 @@ pub fn extract(msg: &Message, budget: &mut Budget) -> Content {
     content.password_inputs = html.passwords;
     content.pushed_out_of_view = html.pushed;
     content
+}
+
+/// Whether a message's plain-text and HTML versions say different things: most of the
+/// words of one (four letters or more) are missing from the other. A plain version that
+/// is a shortened copy of the HTML still shares its words; an unrelated footer does not.
+fn versions_differ(plain: &str, html: &str) -> bool {
+    use std::collections::HashSet;
+    /// Words compared, at most, from each version.
+    const MAX_WORDS: usize = 4000;
+    fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4)
+            .take(MAX_WORDS)
+            .map(str::to_lowercase)
+    }
+    let plain_set: HashSet<String> = words(plain).collect();
+    let html_set: HashSet<String> = words(html).collect();
+    if plain_set.len() + html_set.len() < 8 {
+        // Too few words to compare: a one-line version says little either way.
+        return plain_set.is_empty() != html_set.is_empty();
+    }
+    let shared = html_set.intersection(&plain_set).count();
+    let covered = |n: usize| n == 0 || shared * 2 >= n;
+    !(covered(html_set.len()) && covered(plain_set.len()))
 }
 
 /// The longest prefix of `s` no longer than `max` bytes, cut on a character boundary.
@@ -1250,6 +1290,18 @@ fn bare_urls(text: &str, from_html: bool, links: &mut LinkSet) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_copy_of_the_html_agrees_and_an_unrelated_footer_differs() {
+        let html = "Your order 4471 has shipped. Track the parcel with the courier using the \
+                    tracking number below. Thank you for shopping with Contoso Outdoor.";
+        let copy = "Your order 4471 has shipped. Track the parcel with the courier using the \
+                    tracking number below [https://track.contoso.example/4471]. Thank you.";
+        assert!(!versions_differ(copy, html));
+        let footer = "You are receiving this because you subscribed to updates. Manage your \
+                      preferences or unsubscribe at any time. Copyright, all rights reserved.";
+        assert!(versions_differ(footer, html));
+    }
 
     fn parse(raw: &str) -> Content {
         let msg = mail_parser::MessageParser::default()

@@ -539,6 +539,16 @@ pub struct Content {
     pub text: String,
     /// The text came from an HTML part.
     pub text_from_html: bool,
+    /// The other version of the text when the message has both a plain-text and an HTML
+    /// version (the HTML one when `text` is the plain one, and the other way round); empty
+    /// when there is only one. For the safe view and the quiz, which show what a mail
+    /// program shows.
+    #[serde(skip)]
+    pub other_text: String,
+    /// The plain-text and HTML versions do not say the same thing (a lure in the HTML
+    /// next to an unrelated plain-text footer).
+    #[serde(skip)]
+    pub versions_differ: bool,
     pub has_html: bool,
     pub has_plain: bool,
     pub links: Vec<Link>,

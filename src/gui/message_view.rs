@@ -5,7 +5,7 @@ use egui::RichText;
 
 use super::theme::{self, Palette};
 use super::EntryUi;
-use crate::analysis::{CheckResult, Location, Mailbox, Outcome, Report};
+use crate::analysis::{CheckResult, Content, Location, Mailbox, Outcome, Report};
 
 /// Draws the message tab.
 pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
@@ -73,7 +73,10 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                         .strong(),
                 );
                 ui.label(
-                    "There is nothing below the headers: only the headers were pasted or saved,                      or the message has no body. The sender, the path and the authentication                      are all judged from the headers; to check the text, links and attachments                      too, save the whole message (an .eml file) and open that",
+                    "There is nothing below the headers: only the headers were pasted or saved, \
+                     or the message has no body. The sender, the path and the authentication \
+                     are all judged from the headers; to check the text, links and attachments \
+                     too, save the whole message (an .eml file) and open that",
                 );
                 return;
             }
@@ -83,13 +86,7 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
             ui.add_space(theme::SECTION_GAP);
             let body_lit = lit.iter().any(|l| matches!(l, Location::Body));
             ui.label(RichText::new("Text").size(theme::HEADING_SIZE).strong());
-            if report.content.text_from_html {
-                ui.label(
-                    RichText::new("Taken from the HTML version, with all formatting removed")
-                        .small()
-                        .color(palette.muted),
-                );
-            }
+            let text = text_version_ui(ui, &palette, &report.content);
             let frame = egui::Frame::new()
                 .fill(if body_lit {
                     palette.highlight_bg
@@ -100,11 +97,11 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                 .inner_margin(10);
             let body = frame.show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                if report.content.text.trim().is_empty() {
+                if text.trim().is_empty() {
                     ui.label(RichText::new("(this message has no text)").color(palette.muted));
                 } else {
                     ui.add(
-                        egui::Label::new(RichText::new(&report.content.text).size(14.0))
+                        egui::Label::new(RichText::new(text).size(14.0))
                             .selectable(true)
                             .wrap(),
                     );
@@ -115,6 +112,52 @@ pub fn message_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
             }
             ui.add_space(theme::SECTION_GAP);
         });
+}
+
+/// Says which version of the text is shown and, when the plain-text and HTML versions
+/// say different things, lets the reader switch between them (the HTML one first: it is
+/// what mail programs show). Returns the text to show.
+fn text_version_ui<'a>(ui: &mut egui::Ui, palette: &Palette, content: &'a Content) -> &'a str {
+    if !content.versions_differ {
+        if content.text_from_html {
+            ui.label(
+                RichText::new("Taken from the HTML version, with all formatting removed")
+                    .small()
+                    .color(palette.muted),
+            );
+        }
+        return &content.text;
+    }
+    let (html, plain) = if content.text_from_html {
+        (content.text.as_str(), content.other_text.as_str())
+    } else {
+        (content.other_text.as_str(), content.text.as_str())
+    };
+    ui.label(
+        RichText::new(
+            "⚠ This message has two versions that do not say the same thing: an HTML version, \
+             which mail programs show, and a plain-text version. Senders sometimes ship a \
+             short or outdated plain-text copy; a lure can also sit in the HTML next to an \
+             unrelated plain text, so read the one your mail program shows",
+        )
+        .color(palette.caution),
+    );
+    let id = ui.scope_id().with("text-version");
+    let mut show_plain: bool = ui.data(|d| d.get_temp(id)).unwrap_or(false);
+    ui.horizontal(|ui| {
+        ui.selectable_value(
+            &mut show_plain,
+            false,
+            "HTML version (what your mail program shows, formatting removed)",
+        );
+        ui.selectable_value(&mut show_plain, true, "Plain-text version");
+    });
+    ui.data_mut(|d| d.insert_temp(id, show_plain));
+    if show_plain {
+        plain
+    } else {
+        html
+    }
 }
 
 /// Nothing below the headers: no text, no HTML, no link, no picture, no attachment.

@@ -146,9 +146,15 @@ impl MailView {
                 .collect::<Vec<_>>()
                 .join(", ")
         });
-        let paragraphs = r
-            .content
-            .text
+        // A mail program shows the HTML version when there is one: its text, not the
+        // plain-text copy (which spells each link's address out in brackets).
+        let c = &r.content;
+        let shown = if c.has_html && !c.text_from_html && !c.other_text.is_empty() {
+            &c.other_text
+        } else {
+            &c.text
+        };
+        let paragraphs = shown
             .replace("\r\n", "\n")
             .split("\n\n")
             .map(|p| p.trim_matches(|c: char| c == '\n' || c == '\r').trim_end())
