@@ -49,8 +49,9 @@ pub fn headers_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
     ui.data_mut(|d| d.insert_temp(filter_id, filter.clone()));
     ui.label(
         RichText::new(
-            "Newest first: the top lines were added last, by your own servers. Hover a header \
-             name to see what it is for",
+            "Newest first: the shaded lines above the trust boundary were added by your own \
+             servers; everything below it came with the message and could be made up. Hover a \
+             header name to see what it is for",
         )
         .small()
         .color(palette.muted),
@@ -63,6 +64,9 @@ pub fn headers_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             let mut shown = 0usize;
+            // Drawn once, before the first row written before your servers had the
+            // message, whichever rows Find leaves: forged and real results stay apart.
+            let mut marker_drawn = boundary.is_none();
             for h in &report.headers {
                 if !needle.is_empty()
                     && !h.name.to_lowercase().contains(&needle)
@@ -78,10 +82,15 @@ pub fn headers_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                     break;
                 }
                 shown += 1;
+                let ours = boundary.is_some_and(|b| h.index <= b);
+                if !marker_drawn && !ours {
+                    boundary_marker_ui(ui, &palette);
+                    marker_drawn = true;
+                }
                 let highlighted = lit.contains(&h.index);
                 let fill = if highlighted {
                     palette.highlight_bg
-                } else if boundary.is_some_and(|b| h.index <= b) && is_received(&h.name) {
+                } else if ours {
                     palette.trusted_bg
                 } else {
                     theme::NO_FILL
@@ -130,15 +139,11 @@ pub fn headers_tab_ui(ui: &mut egui::Ui, report: &Report, state: &mut EntryUi) {
                     row.response.scroll_to_me(Some(egui::Align::Center));
                     state.scroll_to = None;
                 }
-                if boundary == Some(h.index) {
-                    boundary_marker_ui(ui, &palette);
-                }
+            }
+            if !marker_drawn && shown > 0 {
+                boundary_marker_ui(ui, &palette);
             }
         });
-}
-
-fn is_received(name: &str) -> bool {
-    name.eq_ignore_ascii_case("Received")
 }
 
 fn boundary_marker_ui(ui: &mut egui::Ui, palette: &Palette) {
