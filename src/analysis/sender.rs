@@ -37,6 +37,40 @@ pub fn describe(r: &Report) -> String {
     format!("{}; {proof}{service}", r.kind.describe())
 }
 
+/// Who is proven to have sent the message, in plain words for the verdict page: whether
+/// the sender's own domain is proven, and if not, which domains are. The first value is
+/// true when the From domain is proven.
+pub fn proof_words(r: &Report) -> (bool, String) {
+    let s = &r.sender;
+    let Some(d) = &s.from_org_domain else {
+        return (false, "No sender address, so nothing to prove".into());
+    };
+    if s.from_proven {
+        return (true, format!("Proven: it really comes from the domain {d}"));
+    }
+    let others: Vec<&str> = s
+        .authenticated_domains
+        .iter()
+        .filter(|a| *a != d)
+        .map(String::as_str)
+        .take(3)
+        .collect();
+    if others.is_empty() {
+        (
+            false,
+            format!("Not proven: nothing shows it really comes from {d}"),
+        )
+    } else {
+        (
+            false,
+            format!(
+                "Not proven to come from {d}; what is proven is that {} sent it",
+                others.join(" and ")
+            ),
+        )
+    }
+}
+
 fn sender_facts(r: &Report) -> SenderFacts {
     let id = &r.identity;
     let from_org_domain = id.from.as_ref().and_then(|m| m.org_domain.clone());

@@ -134,7 +134,7 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
             .strong(),
     );
     egui::Grid::new("glance")
-        .num_columns(3)
+        .num_columns(2)
         .spacing([16.0, 8.0])
         .show(ui, |ui| {
             let from = report
@@ -149,10 +149,14 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                 })
                 .unwrap_or_else(|| "(no From line)".into());
             ui.label(RichText::new("Claims to be from").strong());
-            ui.label(from);
-            if ui.link("See the sender").clicked() {
-                commands.push(Command::SelectTab(Tab::Message));
-            }
+            // The value and its way in wrap together, so a long value never pushes the
+            // link out of the window.
+            ui.horizontal_wrapped(|ui| {
+                ui.label(from);
+                if ui.link("See the sender").clicked() {
+                    commands.push(Command::SelectTab(Tab::Message));
+                }
+            });
             ui.end_row();
 
             let path = &report.path;
@@ -165,32 +169,48 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                 ),
                 (None, n) => format!("{n} {}", if n == 1 { "step" } else { "steps" }),
             };
-            ui.label(route);
-            if ui.link("See the path").clicked() {
-                commands.push(Command::SelectTab(Tab::Path));
-            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label(route);
+                if ui.link("See the path").clicked() {
+                    commands.push(Command::SelectTab(Tab::Path));
+                }
+            });
             ui.end_row();
 
             ui.label(RichText::new("Proof of sender").strong());
-            ui.horizontal_wrapped(|ui| {
-                for (name, o) in [
-                    ("SPF", &report.auth.spf),
-                    ("DKIM", &report.auth.dkim),
-                    ("DMARC", &report.auth.dmarc),
-                ] {
-                    ui.label(
-                        RichText::new(format!(
-                            "{} {name}: {}",
-                            theme::auth_icon(o.result),
-                            theme::auth_word(o.result)
-                        ))
-                        .color(palette.auth(o.result)),
-                    );
-                }
+            ui.vertical(|ui| {
+                let (proven, words) = crate::analysis::sender::proof_words(report);
+                let (icon, colour) = if proven {
+                    ("✔", palette.ok)
+                } else {
+                    ("⚠", palette.caution)
+                };
+                ui.label(RichText::new(format!("{icon} {words}")).color(colour));
+                // The three results behind it, for IT: each stays on one line.
+                ui.horizontal_wrapped(|ui| {
+                    for (name, o) in [
+                        ("SPF", &report.auth.spf),
+                        ("DKIM", &report.auth.dkim),
+                        ("DMARC", &report.auth.dmarc),
+                    ] {
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!(
+                                    "{} {name}: {}",
+                                    theme::auth_icon(o.result),
+                                    theme::auth_word(o.result)
+                                ))
+                                .small()
+                                .color(palette.auth(o.result)),
+                            )
+                            .wrap_mode(egui::TextWrapMode::Extend),
+                        );
+                    }
+                    if ui.link("See the details").clicked() {
+                        commands.push(Command::SelectTab(Tab::Authentication));
+                    }
+                });
             });
-            if ui.link("See the details").clicked() {
-                commands.push(Command::SelectTab(Tab::Authentication));
-            }
             ui.end_row();
 
             let flagged = report
@@ -209,31 +229,35 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                 .filter(|c| c.outcome == crate::analysis::Outcome::Pass)
                 .count();
             ui.label(RichText::new("Checklist").strong());
-            ui.label(format!("{flagged} to look at, {passed} fine"));
-            if ui.link("See the checklist").clicked() {
-                commands.push(Command::SelectTab(Tab::Checklist));
-            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{flagged} to look at, {passed} fine"));
+                if ui.link("See the checklist").clicked() {
+                    commands.push(Command::SelectTab(Tab::Checklist));
+                }
+            });
             ui.end_row();
 
             ui.label(RichText::new("Links and attachments").strong());
-            ui.label(format!(
-                "{} {}, {} {}",
-                report.content.links.len(),
-                if report.content.links.len() == 1 {
-                    "link"
-                } else {
-                    "links"
-                },
-                report.attachments.len(),
-                if report.attachments.len() == 1 {
-                    "attachment"
-                } else {
-                    "attachments"
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!(
+                    "{} {}, {} {}",
+                    report.content.links.len(),
+                    if report.content.links.len() == 1 {
+                        "link"
+                    } else {
+                        "links"
+                    },
+                    report.attachments.len(),
+                    if report.attachments.len() == 1 {
+                        "attachment"
+                    } else {
+                        "attachments"
+                    }
+                ));
+                if ui.link("See links and attachments").clicked() {
+                    commands.push(Command::SelectTab(Tab::Message));
                 }
-            ));
-            if ui.link("See links and attachments").clicked() {
-                commands.push(Command::SelectTab(Tab::Message));
-            }
+            });
             ui.end_row();
         });
     for hit in &report.limits {
