@@ -8,6 +8,15 @@ use super::{report_view, settings, theme, Command, EntryState, MailsleuthApp, Vi
 /// Room kept beside a note for its Dismiss button.
 const NOTE_BUTTON_WIDTH: f32 = 96.0;
 
+/// Width of `text` on one line in `style`.
+fn text_width(ui: &egui::Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.painter()
+        .layout_no_wrap(text.to_string(), font, egui::Color32::PLACEHOLDER)
+        .size()
+        .x
+}
+
 impl MailsleuthApp {
     pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         let Some(dialog) = &mut self.dialog else {
@@ -75,8 +84,42 @@ impl MailsleuthApp {
     }
 
     pub(super) fn toolbar_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let (status, short_status, tip) = if self.settings.offline {
+            (
+                "✈ Offline: live checks off",
+                "✈ Offline",
+                "Only what the message itself records is judged. Change this in Settings",
+            )
+        } else {
+            (
+                "🌐 Live checks on",
+                "🌐 Live",
+                "Authentication is re-checked now over DNS. Turn on offline mode in Settings",
+            )
+        };
+        let title = egui::RichText::new("🔍 mailsleuth").strong().size(17.0);
+        let (paste, short_paste) = ("📋 Paste message or headers…", "📋 Paste…");
+        // With larger text or a narrow window the full labels would run into each other:
+        // shorter ones are used where they do not fit (their hover text says the rest).
+        let button = |t: &str| {
+            text_width(ui, t, egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x
+        };
+        let gap = ui.spacing().item_spacing.x;
+        let fixed = text_width(ui, "🔍 mailsleuth", egui::TextStyle::Heading)
+            + button("📂 Open file…")
+            + button("⚙ Settings…")
+            + 5.0 * gap
+            + 12.0;
+        let room = ui.available_width() - fixed;
+        let small = |t: &str| text_width(ui, t, egui::TextStyle::Small);
+        let (paste, status) = if button(paste) + small(status) <= room {
+            (paste, status)
+        } else if button(short_paste) + small(status) <= room {
+            (short_paste, status)
+        } else {
+            (short_paste, short_status)
+        };
         ui.horizontal(|ui| {
-            let title = egui::RichText::new("🔍 mailsleuth").strong().size(17.0);
             if ui
                 .add(egui::Button::new(title).frame(false))
                 .on_hover_text("Back to the start page")
@@ -93,29 +136,24 @@ impl MailsleuthApp {
             {
                 commands.push(Command::OpenFileDialog);
             }
-            if ui
-                .button("📋 Paste message or headers…")
-                .on_hover_text("Or press Ctrl+V anywhere in the window")
-                .clicked()
-            {
+            let paste_button = ui.button(paste).on_hover_text(
+                "Paste a whole message or just its headers. Or press Ctrl+V anywhere in the window",
+            );
+            paste_button.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, "📋 Paste message or headers…")
+            });
+            if paste_button.clicked() {
                 commands.push(Command::ShowPaste);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("⚙ Settings…").clicked() {
                     commands.push(Command::ShowSettings);
                 }
-                let (text, tip) = if self.settings.offline {
-                    (
-                        "✈ Offline: live checks off",
-                        "Only what the message itself records is judged. Change this in Settings",
-                    )
-                } else {
-                    (
-                        "🌐 Live checks on",
-                        "Authentication is re-checked now over DNS. Turn on offline mode in Settings",
-                    )
-                };
-                ui.label(egui::RichText::new(text).small()).on_hover_text(tip);
+                ui.add(
+                    egui::Label::new(egui::RichText::new(status).small())
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                )
+                .on_hover_text(tip);
             });
         });
     }

@@ -36,6 +36,7 @@ impl MailsleuthApp {
         if self.view == View::Presenter {
             // Full screen for the projector: no toolbar, list or status bar.
             self.presenter_view_ui(ui);
+            theme::focus_ring(&ctx);
             return;
         }
         egui::Panel::top("toolbar")
@@ -88,6 +89,7 @@ impl MailsleuthApp {
             }
         });
         self.dialogs_ui(&ctx, &mut commands);
+        theme::focus_ring(&ctx);
         drop_overlay_ui(&ctx);
 
         for command in commands {

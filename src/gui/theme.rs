@@ -271,6 +271,71 @@ pub fn auth_word(v: AuthValue) -> &'static str {
     }
 }
 
+/// Whether the person is moving through the window with the keyboard: set by Tab and
+/// the arrow keys, cleared by a click, so the focus ring shows for keyboard use only.
+fn keyboard_navigating(ctx: &egui::Context) -> bool {
+    let id = egui::Id::unique("keyboard-navigating");
+    let (keys, pointer) = ctx.input(|i| {
+        (
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key {
+                        key: egui::Key::Tab
+                            | egui::Key::ArrowDown
+                            | egui::Key::ArrowUp
+                            | egui::Key::ArrowLeft
+                            | egui::Key::ArrowRight,
+                        pressed: true,
+                        ..
+                    }
+                )
+            }),
+            i.pointer.any_pressed(),
+        )
+    });
+    ctx.data_mut(|d| {
+        let on = d.get_temp_mut_or(id, false);
+        if keys {
+            *on = true;
+        } else if pointer {
+            *on = false;
+        }
+        *on
+    })
+}
+
+/// Draws a ring around the widget that has keyboard focus, so a person moving with Tab
+/// always sees where they are (egui marks a focused link only by underlining it, and a
+/// focused row of the message list not at all).
+pub fn focus_ring(ctx: &egui::Context) {
+    if !keyboard_navigating(ctx) {
+        return;
+    }
+    let Some(id) = ctx.memory(|m| m.focused()) else {
+        return;
+    };
+    let Some(response) = ctx.read_response(id) else {
+        return;
+    };
+    // Only the part in view: a widget scrolled half out of a list keeps its ring inside.
+    let rect = response.interact_rect;
+    if rect.width() < 1.0 || rect.height() < 1.0 {
+        return;
+    }
+    let colour = ctx.global_style().visuals.selection.stroke.color;
+    ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("focus-ring"),
+    ))
+    .rect_stroke(
+        rect.expand(2.0),
+        4.0,
+        egui::Stroke::new(2.0, colour),
+        egui::StrokeKind::Outside,
+    );
+}
+
 /// Applies the style touches shared by every view (spacing, text sizes, contrast).
 pub fn apply_style(ctx: &egui::Context) {
     // egui's default dark-mode text is a mid grey; lessons are long reads, so lift it.
