@@ -1,7 +1,7 @@
 //! The quiz and presenter screens, driven through AccessKit like a person would.
 
 use egui::Key;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 
 use mailsleuth::gui::presenter::{presenter_ui, PresenterExit, PresenterScreen};
@@ -190,7 +190,8 @@ fn the_presenter_steps_through_tells_path_and_lesson_by_keyboard() {
         h.run();
     }
     h.get_by_label("The route it took");
-    h.get_by_label_contains("the sender could have forged these lines");
+    // The CEO's mail came straight to your server: its one step is your servers' record.
+    h.get_by_label_contains("your own servers");
     h.key_press(Key::Space);
     h.run();
     h.get_by_label_contains("Dangerous");
@@ -347,4 +348,109 @@ fn a_gallery_scenario_opens_as_a_message_with_its_report() {
     h.run_steps(4);
     assert!(matches!(h.state().view(), View::Message(_)));
     h.get_by_label_contains("Training: The CEO needs the payroll file, now");
+}
+
+/// Steps the presenter to its route slide.
+fn to_route_slide(h: &mut Harness<'static, PresenterState>) {
+    while h.query_by_label("The route it took").is_none() {
+        h.key_press(Key::ArrowRight);
+        h.run();
+        assert!(
+            h.query_by_label_contains("Scenario 1 of").is_some(),
+            "the route slide comes before the next scenario"
+        );
+    }
+}
+
+#[test]
+fn the_presenter_route_reads_newest_first_like_the_path_tab() {
+    let mut h = presenter_harness(&["forged-auth-results"]);
+    h.run();
+    to_route_slide(&mut h);
+    let top = |h: &Harness<'static, PresenterState>, label: &str| {
+        h.get_by_label_contains(label).rect().top()
+    };
+    let hops = h
+        .state()
+        .screen
+        .presentation
+        .question()
+        .and_then(|q| q.report.as_ref().ok())
+        .map(|r| r.path.hops.len())
+        .unwrap_or(0);
+    assert!(hops >= 2);
+    let mailbox = top(&h, "Your mailbox");
+    let newest = top(&h, &format!("{hops}. "));
+    let oldest = h
+        .get_all_by_label_contains("1. ")
+        .filter(|n| {
+            let node = n.accesskit_node();
+            node.label()
+                .or_else(|| node.value())
+                .is_some_and(|l| l.starts_with("1. "))
+        })
+        .map(|n| n.rect().top())
+        .next()
+        .unwrap_or_else(|| {
+            let labels: Vec<String> = h
+                .get_all_by_label_contains(". ")
+                .filter_map(|n| n.accesskit_node().value())
+                .collect();
+            panic!("the first step is listed: {labels:?}")
+        });
+    let start = top(&h, "Where it claims to start");
+    assert!(mailbox < newest && newest < oldest && oldest < start);
+    let believed = top(&h, "written by your own servers: these can be believed");
+    let forged = top(&h, "the sender could have forged these lines");
+    assert!(
+        believed < forged,
+        "your servers above the line, the sender's side below"
+    );
+}
+
+#[test]
+fn the_presenter_reveals_where_a_link_goes_only_with_its_tell() {
+    let mut h = presenter_harness(&["lookalike-login"]);
+    h.run();
+    h.get_by_label_contains("Link: https://portal.fabrikam.example/account");
+    assert!(
+        h.query_by_label_contains("really goes to").is_none(),
+        "a mail program does not print where a link goes"
+    );
+    let link_tell = h
+        .state()
+        .screen
+        .presentation
+        .question()
+        .and_then(|q| {
+            q.points
+                .iter()
+                .position(|p| p.check == "link-text-mismatch")
+        })
+        .expect("the scenario has a link tell");
+    for _ in 0..=link_tell {
+        h.key_press(Key::Space);
+        h.run();
+    }
+    h.get_by_label_contains("really goes to https://portal.fabrikarn.example");
+}
+
+#[test]
+fn presenter_text_grows_with_the_screen() {
+    let small = presenter_harness_sized(&["ceo-fraud"], egui::vec2(1200.0, 800.0));
+    let large = presenter_harness_sized(&["ceo-fraud"], egui::vec2(1920.0, 1080.0));
+    let s = mailsleuth::gui::presenter::scale(&small.ctx);
+    let l = mailsleuth::gui::presenter::scale(&large.ctx);
+    assert_eq!(s, 1.0);
+    assert!((l - 1.35).abs() < 0.01, "1080 lines tall: {l}");
+    // The title is drawn larger on the larger screen.
+    let title = |h: &Harness<'static, PresenterState>| {
+        h.get_by_label("Would you trust this message?")
+            .rect()
+            .height()
+    };
+    let (mut small, mut large) = (small, large);
+    small.run();
+    large.run();
+    assert!(title(&large) > title(&small) * 1.2);
 }

@@ -16,10 +16,32 @@ use crate::training::Scenario;
 
 use super::theme::Palette;
 
-/// Text size of the presenter view's body text, in points.
+/// Text sizes of the presenter view on a 1200×800 screen, in points; they grow with the
+/// screen (see `scale`), so a projected slide reads the same from the back of the room.
 const BODY_SIZE: f32 = 24.0;
 const HEADING_SIZE: f32 = 38.0;
 const SMALL_SIZE: f32 = 18.0;
+
+/// How much larger than on a 1200×800 screen the slide's text is drawn: up to twice, never
+/// smaller (a small window still gets text a room can read, and scrolls).
+pub fn scale(ctx: &egui::Context) -> f32 {
+    let screen = ctx.content_rect();
+    (screen.width() / 1200.0)
+        .min(screen.height() / 800.0)
+        .clamp(1.0, 2.0)
+}
+
+fn body(ui: &egui::Ui) -> f32 {
+    BODY_SIZE * scale(ui.ctx())
+}
+
+fn heading(ui: &egui::Ui) -> f32 {
+    HEADING_SIZE * scale(ui.ctx())
+}
+
+fn small(ui: &egui::Ui) -> f32 {
+    SMALL_SIZE * scale(ui.ctx())
+}
 
 /// What the presenter asks of the app around it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +167,7 @@ pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<P
                 screen.page = view.page;
             }
             None => {
-                ui.label(RichText::new("There is nothing to present.").size(BODY_SIZE));
+                ui.label(RichText::new("There is nothing to present.").size(body(ui)));
                 controls_ui(ui, &screen.presentation, &mut actions);
             }
         }
@@ -182,24 +204,24 @@ fn controls_ui(ui: &mut egui::Ui, p: &Presentation, actions: &mut Vec<Action>) {
                 s + 1,
                 step + 1
             ))
-            .size(SMALL_SIZE)
-            .weak(),
+            .size(small(ui))
+            .italics(),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
-                .button(RichText::new("Leave presenter view").size(SMALL_SIZE))
+                .button(RichText::new("Leave presenter view").size(small(ui)))
                 .clicked()
             {
                 actions.push(Action::Leave);
             }
             if ui
-                .button(RichText::new("Next ➡").size(SMALL_SIZE))
+                .button(RichText::new("Next ➡").size(small(ui)))
                 .clicked()
             {
                 actions.push(Action::Next);
             }
             if ui
-                .button(RichText::new("⬅ Back").size(SMALL_SIZE))
+                .button(RichText::new("⬅ Back").size(small(ui)))
                 .clicked()
             {
                 actions.push(Action::Back);
@@ -230,7 +252,7 @@ fn slide_ui(
         Step::Path => "The route it took".to_string(),
         _ => "Would you trust this message?".to_string(),
     };
-    ui.label(RichText::new(title).size(HEADING_SIZE).strong());
+    ui.label(RichText::new(title).size(heading(ui)).strong());
     ui.add_space(12.0);
     let out = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -248,7 +270,7 @@ fn body_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, step: Step) {
         (Step::Path, Ok(r)) => path_ui(ui, r),
         (Step::Lesson, Ok(r)) => lesson_ui(ui, q, r),
         (_, Err(e)) => {
-            ui.label(RichText::new(e.to_string()).size(BODY_SIZE));
+            ui.label(RichText::new(e.to_string()).size(body(ui)));
         }
         _ => {
             let shown = p.tells_shown();
@@ -287,7 +309,7 @@ fn line_ui(ui: &mut egui::Ui, lit: &[(Part, usize)], part: Part, text: &str) {
         .filter(|(p, _)| *p == part)
         .map(|(_, n)| n.to_string())
         .collect();
-    let mut rich = RichText::new(text).size(BODY_SIZE);
+    let mut rich = RichText::new(text).size(body(ui));
     if numbers.is_empty() {
         ui.label(rich);
         return;
@@ -298,7 +320,7 @@ fn line_ui(ui: &mut egui::Ui, lit: &[(Part, usize)], part: Part, text: &str) {
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!("[{}]", numbers.join(",")))
-                .size(BODY_SIZE)
+                .size(body(ui))
                 .strong(),
         );
         ui.label(rich);
@@ -323,12 +345,15 @@ fn mail_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
                 line_ui(ui, &lit, Part::Paragraph(i), para);
             }
             for l in &v.links {
-                line_ui(
-                    ui,
-                    &lit,
-                    Part::Link(l.index),
-                    &format!("Link: {}  ▶  {}", l.text, l.href),
-                );
+                // A mail program shows only the link's text; where it really goes is
+                // revealed with the tell that points at it.
+                let part = Part::Link(l.index);
+                let text = if lit.iter().any(|(p, _)| *p == part) && l.href != l.text {
+                    format!("Link: {}  ▶  really goes to {}", l.text, l.href)
+                } else {
+                    format!("Link: {}", l.text)
+                };
+                line_ui(ui, &lit, part, &text);
             }
             for a in &v.attachments {
                 line_ui(
@@ -345,7 +370,7 @@ fn tells_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
     if shown == 0 {
         ui.label(
             RichText::new("Look closely. What gives it away, if anything?")
-                .size(BODY_SIZE)
+                .size(body(ui))
                 .italics(),
         );
         return;
@@ -364,24 +389,24 @@ fn tells_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
             ui.set_width(ui.available_width());
             ui.label(
                 RichText::new(format!("[{}] {title}", n + 1))
-                    .size(BODY_SIZE)
+                    .size(body(ui))
                     .strong(),
             );
             if !pt.note.is_empty() {
-                ui.label(RichText::new(&pt.note).size(BODY_SIZE));
+                ui.label(RichText::new(&pt.note).size(body(ui)));
             }
             if pt.gap.is_some() {
                 ui.label(
                     RichText::new("mailsleuth does not flag this one yet: a careful reader does.")
-                        .size(SMALL_SIZE)
-                        .weak(),
+                        .size(small(ui))
+                        .italics(),
                 );
             }
             if pt.spot.as_ref().is_some_and(|s| !s.is_visible()) {
                 ui.label(
                     RichText::new("Hidden in the headers: mailsleuth shows it for you.")
-                        .size(SMALL_SIZE)
-                        .weak(),
+                        .size(small(ui))
+                        .italics(),
                 );
             }
         });
@@ -391,6 +416,8 @@ fn tells_ui(ui: &mut egui::Ui, q: &Question, shown: usize) {
 
 fn path_ui(ui: &mut egui::Ui, r: &Report) {
     let boundary = r.path.boundary;
+    // Newest on top, as in the raw headers and the Path tab: each server wrote the line
+    // "I received it from the one below".
     let hop_line = |h: &crate::analysis::Hop| {
         let from = h
             .from_host
@@ -403,45 +430,52 @@ fn path_ui(ui: &mut egui::Ui, r: &Report) {
             .map(|ip| format!(" [{ip}]"))
             .unwrap_or_default();
         let by = h.by_host.clone().unwrap_or_else(|| "?".into());
-        format!("{}. {from}{ip}  ▶  {by}", h.index + 1)
+        format!("{}. {by}  ◀  {from}{ip}", h.index + 1)
     };
     ui.label(
-        RichText::new("Read from the sender (top) to you (bottom).")
-            .size(SMALL_SIZE)
-            .weak(),
+        RichText::new("Newest on top, as in the Path tab: read from your mailbox (top) down to where it claims to start.")
+            .size(small(ui))
+            .italics(),
     );
-    if boundary == Some(0) {
-        ui.label(
-            RichText::new("(no lines from before your servers: the sender's side wrote none)")
-                .size(SMALL_SIZE)
-                .italics(),
-        );
-    }
-    for h in &r.path.hops {
-        if Some(h.index) == boundary {
-            ui.add_space(6.0);
-            let colour = ui.visuals().warn_fg_color;
-            ui.separator();
-            ui.label(
-                RichText::new("⬆ written before your servers got it: the sender could have forged these lines")
-                    .size(SMALL_SIZE)
-                    .color(colour),
-            );
-            ui.label(
-                RichText::new("⬇ written by your own servers: these can be believed")
-                    .size(SMALL_SIZE)
-                    .color(colour),
-            );
-            ui.separator();
-            ui.add_space(6.0);
-        }
-        let text = RichText::new(hop_line(h)).size(BODY_SIZE);
+    ui.label(RichText::new("📥 Your mailbox").size(body(ui)).strong());
+    for h in r.path.hops.iter().rev() {
+        let text = RichText::new(hop_line(h)).size(body(ui));
         ui.label(if h.trusted {
             text.strong()
         } else {
             text.weak()
         });
+        if Some(h.index) == boundary {
+            if h.index == 0 {
+                ui.label(
+                    RichText::new("(no lines from before your servers: every step is your own servers' record)")
+                        .size(small(ui))
+                        .italics(),
+                );
+                continue;
+            }
+            ui.add_space(6.0);
+            let colour = ui.visuals().warn_fg_color;
+            ui.separator();
+            ui.label(
+                RichText::new("⬆ written by your own servers: these can be believed")
+                    .size(small(ui))
+                    .color(colour),
+            );
+            ui.label(
+                RichText::new("⬇ written before your servers got it: the sender could have forged these lines")
+                    .size(small(ui))
+                    .color(colour),
+            );
+            ui.separator();
+            ui.add_space(6.0);
+        }
     }
+    ui.label(
+        RichText::new("✉ Where it claims to start")
+            .size(body(ui))
+            .strong(),
+    );
     if let Some(ip) = &r.path.connecting_ip {
         ui.add_space(12.0);
         ui.label(
@@ -453,7 +487,7 @@ fn path_ui(ui: &mut egui::Ui, r: &Report) {
                     .map(|h| format!(" ({h})"))
                     .unwrap_or_default()
             ))
-            .size(BODY_SIZE),
+            .size(body(ui)),
         );
     }
 }
@@ -470,14 +504,14 @@ fn lesson_ui(ui: &mut egui::Ui, q: &Question, r: &Report) {
     let (icon, colour) = verdict_look(ui, q.truth);
     ui.label(
         RichText::new(format!("{icon} {}", q.truth.word()))
-            .size(HEADING_SIZE * 1.3)
+            .size(heading(ui) * 1.3)
             .strong()
             .color(colour),
     );
-    ui.label(RichText::new(&r.headline).size(BODY_SIZE));
+    ui.label(RichText::new(&r.headline).size(body(ui)));
     ui.add_space(12.0);
     if !q.scenario.meta.story.is_empty() {
-        ui.label(RichText::new(&q.scenario.meta.story).size(BODY_SIZE));
+        ui.label(RichText::new(&q.scenario.meta.story).size(body(ui)));
     }
     let todo = q
         .points
@@ -486,7 +520,7 @@ fn lesson_ui(ui: &mut egui::Ui, q: &Question, r: &Report) {
         .map(|l| l.what_to_do.clone());
     if let Some(todo) = todo {
         ui.add_space(12.0);
-        ui.label(RichText::new("What to do").size(BODY_SIZE).strong());
-        ui.label(RichText::new(todo).size(BODY_SIZE));
+        ui.label(RichText::new("What to do").size(body(ui)).strong());
+        ui.label(RichText::new(todo).size(body(ui)));
     }
 }
