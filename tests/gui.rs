@@ -1522,3 +1522,231 @@ fn links_inside_an_attached_pdf_are_listed_with_the_message_links() {
     harness.get_by_label("statement.z13.web.core.windows.net");
     harness.get_by_label_contains("Inside the PDF: 1 web link");
 }
+
+/// Opens `raw` as a dropped file named `name` and waits for its report.
+fn open_bytes(harness: &mut Harness<'static, MailsleuthApp>, name: &str, raw: Vec<u8>) {
+    drop_file(
+        harness,
+        TestDrop {
+            path: PathBuf::from(name),
+            bytes: Some(raw),
+        },
+    );
+    wait_for_results(harness);
+}
+
+#[test]
+fn the_route_overview_fits_ten_steps_and_the_trust_line_in_a_small_window() {
+    let mut harness = app_harness(egui::vec2(1024.0, 640.0));
+    open_bytes(&mut harness, "route-10.eml", message_with_hops(10));
+    click_tab(&mut harness, "Path");
+    for n in 1..=10 {
+        harness.get_by_label_contains(&format!("Route overview, step {n}: "));
+    }
+    // Both ends and the trust line are in view without scrolling.
+    let line = harness
+        .get_by_label_contains("Trust line (overview)")
+        .rect();
+    let start = harness
+        .get_by_label_contains("Where it claims to start: ")
+        .rect();
+    assert!(line.bottom() <= 640.0, "trust line at {line:?}");
+    assert!(start.bottom() <= 640.0, "the claimed start at {start:?}");
+    let newest = harness
+        .get_by_label_contains("Route overview, step 10: ")
+        .rect();
+    let oldest = harness
+        .get_by_label_contains("Route overview, step 1: ")
+        .rect();
+    assert!(newest.top() < line.top() && line.top() < oldest.top());
+    // Choosing a step brings its detailed card into view.
+    let card = |h: &Harness<'static, MailsleuthApp>| h.get_by_label_contains("Step 1: ").rect();
+    assert!(
+        card(&harness).top() > 640.0,
+        "the first card starts out of view"
+    );
+    harness
+        .get_by_label_contains("Route overview, step 1: ")
+        .click();
+    harness.run_steps(4);
+    let shown = card(&harness);
+    assert!(
+        shown.top() >= 0.0 && shown.top() < 640.0,
+        "card scrolled into view: {shown:?}"
+    );
+}
+
+#[test]
+fn a_route_written_wholly_by_your_servers_says_so_instead_of_a_line() {
+    let mut harness = app_harness(egui::vec2(1100.0, 750.0));
+    open_bytes(&mut harness, "route-1.eml", message_with_hops(1));
+    click_tab(&mut harness, "Path");
+    harness.get_by_label_contains("No line here was written before your servers had the message");
+    assert!(harness
+        .query_by_label_contains("Trust line (overview)")
+        .is_none());
+}
+
+/// A lure in the HTML version next to an unrelated plain-text footer.
+fn two_versions_message() -> Vec<u8> {
+    b"From: Help Desk <help@desk.example>\r\nTo: sam@example.org\r\nSubject: Mailbox quota\r\n\
+      Date: Mon, 6 Oct 2025 10:00:00 +0000\r\nMessage-ID: <two@desk.example>\r\nMIME-Version: 1.0\r\n\
+      Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n\
+      Content-Type: text/plain; charset=utf-8\r\n\r\n\
+      You are receiving this because you subscribed to our service updates. Manage preferences \
+      or unsubscribe at any time. Copyright Desk Services, all rights reserved worldwide.\r\n\
+      --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+      <p>Your mailbox is over its quota and incoming messages are being held. Restore delivery \
+      before midnight by confirming your password.</p><p><a href=\"https://quota.desk.example/\">Restore</a></p>\r\n\
+      --b--\r\n"
+        .to_vec()
+}
+
+#[test]
+fn the_safe_view_says_when_the_two_versions_differ_and_shows_both() {
+    let mut harness = app_harness(egui::vec2(1100.0, 900.0));
+    open_bytes(&mut harness, "two-versions.eml", two_versions_message());
+    click_tab(&mut harness, "Message");
+    harness.get_by_label_contains("two versions that do not say the same thing");
+    // The HTML version, which mail programs show, comes first.
+    harness.get_by_label_contains("Your mailbox is over its quota");
+    assert!(harness
+        .query_by_label_contains("Manage preferences")
+        .is_none());
+    harness.get_by_label("Plain-text version").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Manage preferences");
+    assert!(harness
+        .query_by_label_contains("Your mailbox is over its quota")
+        .is_none());
+}
+
+#[test]
+fn finding_in_the_raw_headers_keeps_the_trust_line_between_real_and_forged_results() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/forged-auth-results.eml");
+    let mut harness = app_harness(egui::vec2(1100.0, 900.0));
+    open_bytes(
+        &mut harness,
+        "forged-auth-results.eml",
+        std::fs::read(path).expect("sample"),
+    );
+    click_tab(&mut harness, "Raw headers");
+    harness.get_by_label("Find in headers").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Find in headers")
+        .type_text("Authentication-Results");
+    harness.run_steps(3);
+    let results: Vec<f32> = harness
+        .get_all_by_label("Authentication-Results:")
+        .map(|n| n.rect().top())
+        .collect();
+    assert_eq!(
+        results.len(),
+        2,
+        "the real and the forged result are both found"
+    );
+    let line = harness
+        .get_by_label_contains("Trust boundary: above, written by your own mail servers")
+        .rect()
+        .top();
+    assert!(
+        results[0] < line && line < results[1],
+        "the line {line} falls between {results:?}"
+    );
+}
+
+#[test]
+fn the_verdict_says_in_plain_words_who_is_proven_to_have_sent_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
+    let mut harness = app_harness(egui::vec2(1100.0, 900.0));
+    open_bytes(
+        &mut harness,
+        "genuine-bank-statement.eml",
+        std::fs::read(dir.join("genuine-bank-statement.eml")).expect("sample"),
+    );
+    harness.get_by_label_contains("✔ Proven: it really comes from the domain");
+    open_bytes(
+        &mut harness,
+        "ceo-fraud.eml",
+        std::fs::read(dir.join("ceo-fraud.eml")).expect("sample"),
+    );
+    harness
+        .get_by_label_contains("⚠ Not proven: nothing shows it really comes from fabrikam.example");
+}
+
+/// The widget with keyboard focus: its rectangle, or None.
+fn focused_rect(harness: &Harness<'static, MailsleuthApp>) -> Option<(egui::Id, egui::Rect)> {
+    let id = harness.ctx.memory(|m| m.focused())?;
+    Some((id, harness.ctx.read_response(id)?.rect))
+}
+
+#[test]
+fn tab_reaches_every_control_in_reading_order() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_sample(&mut harness);
+    harness.run_steps(2);
+    let mut seen: Vec<(egui::Id, egui::Rect)> = Vec::new();
+    for _ in 0..120 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+        let Some(now) = focused_rect(&harness) else {
+            continue;
+        };
+        if seen.first().is_some_and(|f| f.0 == now.0) {
+            break; // around once
+        }
+        if !seen.iter().any(|s| s.0 == now.0) {
+            seen.push(now);
+        }
+    }
+    assert!(
+        seen.len() > 8,
+        "Tab moves through the window: {}",
+        seen.len()
+    );
+    // Every tab of the message view is reached.
+    for tab in [
+        "Verdict",
+        "Checklist",
+        "Path",
+        "Authentication",
+        "Message",
+        "Raw headers",
+    ] {
+        let rect = harness.get_by_role_and_label(egui::Role::Tab, tab).rect();
+        assert!(
+            seen.iter().any(|s| s.1.intersects(rect)),
+            "Tab reaches the {tab} tab"
+        );
+    }
+    // Reading order: the toolbar, then the message list, then the message itself, and
+    // inside each, top to bottom and left to right.
+    let list_right = harness
+        .get_by_role_and_label(egui::Role::Tab, "Verdict")
+        .rect()
+        .left();
+    let region = |r: &egui::Rect| {
+        if r.top() < 40.0 {
+            0
+        } else if r.right() <= list_right {
+            1
+        } else {
+            2
+        }
+    };
+    for pair in seen.windows(2) {
+        let (a, b) = (pair[0].1, pair[1].1);
+        assert!(
+            region(&a) <= region(&b),
+            "{a:?} then {b:?}: regions in order"
+        );
+        if region(&a) == region(&b) {
+            let same_row = (a.center().y - b.center().y).abs() < a.height().max(b.height()) / 2.0;
+            assert!(
+                b.top() >= a.top() - 1.0 || (same_row && b.left() >= a.left()),
+                "{a:?} then {b:?}: top to bottom, left to right"
+            );
+        }
+    }
+}
