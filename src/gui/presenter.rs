@@ -195,39 +195,34 @@ pub fn presenter_ui(ui: &mut egui::Ui, screen: &mut PresenterScreen) -> Option<P
 }
 
 fn controls_ui(ui: &mut egui::Ui, p: &Presentation, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
-        let (s, n) = p.scenario_position();
-        let (step, steps) = p.step_position();
-        ui.label(
-            RichText::new(format!(
-                "Scenario {} of {n} · step {} of {steps} · Space or ➡ next · ⬅ back · ⬇⬆ scroll · Esc leave",
-                s + 1,
-                step + 1
-            ))
-            .size(small(ui))
-            .italics(),
-        );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    let (s, n) = p.scenario_position();
+    let (step, steps) = p.step_position();
+    let hint = format!(
+        "Scenario {} of {n} · step {} of {steps} · Space or ➡ next · ⬅ back · ⬇⬆ scroll · Esc leave",
+        s + 1,
+        step + 1
+    );
+    // The buttons keep their room; the hint wraps beside them on a narrow screen.
+    egui::Sides::new().shrink_left().wrap().show(
+        ui,
+        |ui| {
+            ui.label(RichText::new(hint).size(small(ui)).italics());
+        },
+        |ui| {
             if ui
                 .button(RichText::new("Leave presenter view").size(small(ui)))
                 .clicked()
             {
                 actions.push(Action::Leave);
             }
-            if ui
-                .button(RichText::new("Next ➡").size(small(ui)))
-                .clicked()
-            {
+            if ui.button(RichText::new("Next ➡").size(small(ui))).clicked() {
                 actions.push(Action::Next);
             }
-            if ui
-                .button(RichText::new("⬅ Back").size(small(ui)))
-                .clicked()
-            {
+            if ui.button(RichText::new("⬅ Back").size(small(ui))).clicked() {
                 actions.push(Action::Back);
             }
-        });
-    });
+        },
+    );
 }
 
 /// Where the slide's scrolling body stands after a frame.
@@ -254,15 +249,27 @@ fn slide_ui(
     };
     ui.label(RichText::new(title).size(heading(ui)).strong());
     ui.add_space(12.0);
+    // A line stays free under the slide for "more below", so a slide taller than the
+    // screen never just ends mid-sentence at the bottom edge.
+    let more_line = small(ui) * 1.8;
     let out = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
+        .max_height((ui.available_height() - more_line).max(more_line))
         .vertical_scroll_offset(scroll)
         .show(ui, |ui| body_ui(ui, p, q, step));
-    SlideView {
+    let view = SlideView {
         offset: out.state.clamped_offset().y,
         max_offset: (out.content_size.y - out.inner_rect.height()).max(0.0),
         page: out.inner_rect.height(),
+    };
+    if view.offset < view.max_offset - 1.0 {
+        ui.label(
+            RichText::new("⬇ more below: press ⬇ or PageDown")
+                .size(small(ui))
+                .italics(),
+        );
     }
+    view
 }
 
 fn body_ui(ui: &mut egui::Ui, p: &Presentation, q: &Question, step: Step) {

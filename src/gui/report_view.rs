@@ -179,11 +179,18 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
 
             ui.label(RichText::new("Proof of sender").strong());
             ui.vertical(|ui| {
-                let (proven, words) = crate::analysis::sender::proof_words(report);
-                let (icon, colour) = if proven {
-                    ("✔", palette.ok)
-                } else {
-                    ("⚠", palette.caution)
+                let (proven, mut words) = crate::analysis::sender::proof_words(report);
+                let (icon, colour) = match (proven, report.verdict) {
+                    (true, crate::analysis::Verdict::Ok) => ("✔", palette.ok),
+                    // Proof of a domain is not proof of an identity: an impostor can prove
+                    // its own look-alike domain. Beside a warning it is said, not praised.
+                    (true, _) => {
+                        words.push_str(
+                            ": that proves who sent it, not that they are who they claim to be",
+                        );
+                        ("✔", ui.visuals().text_color())
+                    }
+                    (false, _) => ("⚠", palette.caution),
                 };
                 ui.label(RichText::new(format!("{icon} {words}")).color(colour));
                 // The three results behind it, for IT: each stays on one line.
