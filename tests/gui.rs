@@ -1750,3 +1750,75 @@ fn tab_reaches_every_control_in_reading_order() {
         }
     }
 }
+
+#[test]
+fn the_headline_leads_with_the_clue_a_person_can_see() {
+    // Microsoft's filter rated it spam (a header only IT reads) and the reply address goes
+    // to a free mailbox (what the person can see): the headline names the reply address.
+    let raw = b"X-MS-Exchange-Organization-SCL: 5\r\n\
+        Received: from mail.examplemail.net (198.51.100.7) by AM0PR01MB1234.eurprd01.prod.outlook.com \
+        (2603:10a6:208:1::1) with Microsoft SMTP Server; Mon, 6 Oct 2025 10:00:05 +0000\r\n\
+        From: \"Morgan Blake\" <morgan.blake@examplemail.net>\r\nReply-To: morgan.blake.ceo@gmail.com\r\n\
+        To: sam@fabrikam.example\r\nSubject: Quick favour\r\nDate: Mon, 6 Oct 2025 10:00:00 +0000\r\n\
+        Message-ID: <favour@examplemail.net>\r\n\r\n\
+        Sam, are you at your desk? I need you to handle an urgent payment today.\r\n"
+        .to_vec();
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    open_bytes(&mut harness, "favour.eml", raw);
+    harness.get_by_label_contains(
+        "Do not trust this message from Morgan Blake: your reply would go to",
+    );
+    let top = |label: &str| {
+        harness
+            .get_all_by_label_contains(label)
+            .map(|n| n.rect().top())
+            .fold(f32::MAX, f32::min)
+    };
+    let reply = top("Replies go somewhere else");
+    let filter = top("Microsoft's filter rated this as spam");
+    assert!(filter < f32::MAX, "the filter's verdict is a reason too");
+    assert!(reply < filter, "the visible clue is the first reason");
+}
+
+#[test]
+fn the_keyboard_focus_has_a_visible_ring_that_a_click_puts_away() {
+    let mut harness = app_harness(egui::vec2(1200.0, 800.0));
+    harness.run_steps(2);
+    for _ in 0..2 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+    }
+    let (_, rect) = focused_rect(&harness).expect("Tab focuses a control");
+    let ring = harness.ctx.global_style().visuals.selection.stroke.color;
+    let near = |a: egui::Color32| {
+        (a.r() as i32 - ring.r() as i32).abs() < 40
+            && (a.g() as i32 - ring.g() as i32).abs() < 40
+            && (a.b() as i32 - ring.b() as i32).abs() < 40
+    };
+    // Pixels just above the control's top edge, across its width.
+    let ringed = |harness: &mut Harness<'static, MailsleuthApp>| -> usize {
+        let image = harness.render().expect("rendered");
+        let y = (rect.top() - 3.0).max(0.0) as u32;
+        (rect.left() as u32..rect.right() as u32)
+            .filter(|x| {
+                let p = image.get_pixel(*x, y).0;
+                near(egui::Color32::from_rgb(p[0], p[1], p[2]))
+            })
+            .count()
+    };
+    let with_ring = ringed(&mut harness);
+    assert!(
+        with_ring as f32 > rect.width() * 0.8,
+        "a ring is drawn around {rect:?}: {with_ring} pixels"
+    );
+    harness.snapshot("focus_ring");
+    // A click elsewhere: the person uses the mouse, so the ring goes.
+    harness
+        .get_by_label_contains("Is this email really from who it says?")
+        .click();
+    harness.run_steps(2);
+    assert!(
+        ringed(&mut harness) < with_ring / 4,
+        "the ring is gone after a click"
+    );
+}
