@@ -11,7 +11,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -19,6 +19,7 @@ use crate::analysis::{self, Options, Verdict};
 use crate::intake;
 use crate::live::{self, LiveOptions};
 use crate::load::{self, Found, LoadError};
+use crate::profile::Profile;
 use crate::report::summary::Summary;
 use crate::report::{json, text, Checked, Failure};
 
@@ -106,6 +107,10 @@ struct CheckArgs {
     /// mostly wait on the network).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
     jobs: Option<u64>,
+    /// Judge as the organisation in this profile.toml would (its people, vendors and
+    /// gateways); without it, the system-wide profile of a managed install, if any.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// Message files, folders, or - for standard input.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
@@ -566,8 +571,33 @@ where
     })
 }
 
+/// The profile named on the command line, else the system-wide one; an error says what
+/// is wrong with it and on which line.
+pub fn profile_for(
+    named: Option<&Path>,
+) -> Result<Option<Arc<Profile>>, crate::profile::ProfileError> {
+    match named.map(Path::to_path_buf).or_else(Profile::system_path) {
+        Some(path) => Profile::load(&path).map(|p| Some(Arc::new(p))),
+        None => Ok(None),
+    }
+}
+
 fn check(args: CheckArgs) -> anyhow::Result<Status> {
-    let plan = Plan::new(args);
+    let profile = match profile_for(args.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("mailsleuth: the organisation profile cannot be used: {e}");
+            return Ok(Status::Failed);
+        }
+    };
+    let mut plan = Plan::new(args);
+    if let Some(p) = profile {
+        if p.offline == Some(true) {
+            // The organisation's policy: no lookups, whatever the command line says.
+            plan.live = None;
+        }
+        plan.opts = plan.opts.with_profile(p);
+    }
     let stdin = plan
         .inputs
         .iter()

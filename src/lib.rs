@@ -20,5 +20,6 @@ pub mod lessons;
 pub mod limits;
 pub mod live;
 pub mod load;
+pub mod profile;
 pub mod report;
 pub mod training;

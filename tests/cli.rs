@@ -447,3 +447,60 @@ fn live_checks_of_several_inputs_run_side_by_side_and_never_hang() {
     );
     drop(silent);
 }
+
+fn organisation(name: &str) -> PathBuf {
+    fixture("organisation").join(name)
+}
+
+fn first_reason(v: &Value) -> String {
+    v["reasons"][0].as_str().unwrap_or_default().to_string()
+}
+
+/// The profile's executive and vendor: the impostors are dangerous and the check that
+/// knows them leads; without the profile the same messages get their ordinary verdicts.
+#[test]
+fn a_profile_names_the_executive_and_the_vendor_an_impostor_pretends_to_be() {
+    let profile = organisation("northwind.profile.toml");
+    for (file, id) in [
+        ("ceo-transfer.eml", "protected-person-impostor"),
+        ("vendor-bank.eml", "vendor-lookalike"),
+    ] {
+        let msg = organisation(file);
+        let o = check(&["--json", "--profile", s(&profile), s(&msg)]);
+        let v = &json_lines(&o)[0];
+        assert_eq!(v["verdict"], "danger", "{file}: {}", stdout(&o));
+        assert_eq!(first_reason(v), id, "{file}");
+        assert_eq!(code(&o), 1);
+        let o = check(&["--json", s(&msg)]);
+        let v = &json_lines(&o)[0];
+        assert!(
+            v["reasons"]
+                .as_array()
+                .is_some_and(|r| !r.iter().any(|c| c == id)),
+            "{file}: no profile, no {id}"
+        );
+        let c = v["checks"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
+            .expect("the check is listed");
+        assert_eq!(c["outcome"], "skip", "{file}");
+    }
+}
+
+#[test]
+fn a_broken_profile_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("profile.toml");
+    std::fs::write(
+        &bad,
+        "name = \"Northwind\"\n[[people]]\nname = \"Dana Whitfield\"\naddresses = [\"dana\"]\n",
+    )
+    .expect("write");
+    let o = check(&["--profile", s(&bad), s(&fixture("m365-newsletter.eml"))]);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 4") && err.contains("not an e-mail address"),
+        "{err}"
+    );
+}

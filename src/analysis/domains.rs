@@ -149,7 +149,7 @@ fn everyday_word(label: &str) -> bool {
 
 /// Text folded for comparison: lowercase, accents dropped, look-alike characters mapped to
 /// one prototype (UTS #39 skeleton), so "PаyPaI" (Cyrillic а, capital I) reads "paypal".
-fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     if s.is_ascii() {
         // ASCII (nearly every domain and most names) folds a character at a time, from
         // a table that the full fold below made once.

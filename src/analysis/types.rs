@@ -14,6 +14,8 @@ pub struct Options {
     pub now: Option<i64>,
     /// The reader's own domains (for lookalike checks), lowercased.
     pub own_domains: Vec<String>,
+    /// The organisation's profile, when one is in use: its people, vendors and gateways.
+    pub profile: Option<std::sync::Arc<crate::profile::Profile>>,
 }
 
 impl Default for Options {
@@ -22,11 +24,24 @@ impl Default for Options {
             max_size: load::DEFAULT_MAX_SIZE,
             now: None,
             own_domains: Vec::new(),
+            profile: None,
         }
     }
 }
 
 impl Options {
+    /// These options with the organisation's profile in use: its own domains join
+    /// `own_domains`.
+    pub fn with_profile(mut self, profile: std::sync::Arc<crate::profile::Profile>) -> Self {
+        for d in &profile.own_domains {
+            if !self.own_domains.contains(d) {
+                self.own_domains.push(d.clone());
+            }
+        }
+        self.profile = Some(profile);
+        self
+    }
+
     /// Default options with `now` taken from the system clock.
     pub fn with_clock() -> Self {
         let now = std::time::SystemTime::now()
