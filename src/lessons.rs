@@ -51,6 +51,10 @@ const LESSONS_EN: &[(&str, &str)] = &[
     ),
     ("filter", include_str!("../assets/lessons/en/filter.toml")),
     ("evasion", include_str!("../assets/lessons/en/evasion.toml")),
+    (
+        "organisation",
+        include_str!("../assets/lessons/en/organisation.toml"),
+    ),
 ];
 const GLOSSARY_EN: &str = include_str!("../assets/lessons/glossary.en.toml");
 

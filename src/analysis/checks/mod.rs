@@ -7,6 +7,7 @@
 //! - `finding`: what a check sees (`Ctx`) and returns (`Finding`), and its catalogue entry
 //! - `identity`, `auth`, `path`, `content`, `evasion`, `lures`, `links`, `attachments`,
 //!   `filter`: the checks of each family, in checklist order
+//! - `organisation`: the checks an organisation profile makes possible (people, vendors)
 //! - `cues`: the phrase-matching engine for language cues (phrases in `assets/knowledge`)
 //! - `util`: helpers shared by checks (clipping, evidence from cue hits and headers)
 
@@ -20,6 +21,7 @@ pub mod finding;
 mod identity;
 mod links;
 mod lures;
+mod organisation;
 mod path;
 pub mod util;
 
@@ -34,6 +36,7 @@ use crate::analysis::{CheckResult, Grade, Options, Outcome, Report};
 pub fn catalogue() -> Vec<&'static CheckDef> {
     identity::CHECKS
         .iter()
+        .chain(organisation::CHECKS)
         .chain(auth::CHECKS)
         .chain(path::CHECKS)
         .chain(content::CHECKS)

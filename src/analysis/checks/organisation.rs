@@ -1,0 +1,362 @@
+//! Checks only an organisation's profile makes possible: its people and its vendors. Each
+//! one skips without a profile (or with a profile that names nobody of that kind), so the
+//! verdict of a message judged without one is what it always was.
+
+use super::content::BANK_CHANGE;
+use super::finding::{CheckDef, Ctx, Finding};
+use super::util::{evidence, has_text, quoted};
+use crate::analysis::domains::{self, LookalikeKind};
+use crate::analysis::identity::org_domain;
+use crate::analysis::types::{Family, Grade, Mailbox, Report};
+use crate::profile::{Profile, Vendor};
+
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "protected-person-impostor",
+        family: Family::Identity,
+        grade: Grade::Strong,
+        run: protected_person_impostor,
+    },
+    CheckDef {
+        id: "vendor-lookalike",
+        family: Family::Identity,
+        grade: Grade::Strong,
+        run: vendor_lookalike,
+    },
+    CheckDef {
+        id: "vendor-unknown-domain",
+        family: Family::Identity,
+        grade: Grade::Strong,
+        run: vendor_unknown_domain,
+    },
+    CheckDef {
+        id: "vendor-bank-change",
+        family: Family::Content,
+        grade: Grade::Strong,
+        run: vendor_bank_change,
+    },
+];
+
+fn profile<'a>(c: &Ctx<'a>) -> Option<&'a Profile> {
+    c.opts.profile.as_deref()
+}
+
+fn from(r: &Report) -> Option<&Mailbox> {
+    r.identity.from.as_ref()
+}
+
+/// Evidence: the From header.
+fn at_from(f: Finding, r: &Report) -> Finding {
+    match r
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("From"))
+    {
+        Some(h) => f.with_header(r, h.index),
+        None => f,
+    }
+}
+
+/// The From domain is one of the organisation's and its proof holds: mail from inside.
+fn proven_own(c: &Ctx, domain: &str) -> bool {
+    let org = org_domain(domain);
+    c.r.sender.from_proven && c.opts.own_domains.iter().any(|d| org_domain(d) == org)
+}
+
+fn protected_person_impostor(c: &Ctx) -> Finding {
+    let Some(p) = profile(c).filter(|p| !p.people.is_empty()) else {
+        return Finding::skip("No organisation profile names people to protect");
+    };
+    let Some(f) = from(c.r) else {
+        return Finding::skip("No sender");
+    };
+    let Some(name) = f.display_name.as_deref() else {
+        return Finding::pass("The sender's name is not one of your protected people's");
+    };
+    let Some(person) = p.person_named(name) else {
+        return Finding::pass("The sender's name is not one of your protected people's");
+    };
+    let address = f.address.clone().unwrap_or_default().to_ascii_lowercase();
+    let domain = f.domain.clone().unwrap_or_default();
+    let theirs = person.addresses.contains(&address);
+    if theirs || (person.addresses.is_empty() && proven_own(c, &domain)) {
+        return Finding::pass(format!(
+            "{} writes from an address your organisation lists for them",
+            person.name
+        ));
+    }
+    if proven_own(c, &domain) {
+        // Inside the organisation, another mailbox (an assistant, a shared account) can
+        // carry the name honestly.
+        return Finding::pass(format!(
+            "The name {} comes from inside your organisation ({address})",
+            person.name
+        ));
+    }
+    let role = person
+        .role
+        .as_deref()
+        .map(|r| format!(", {r},"))
+        .unwrap_or_default();
+    let kind = if domains::is_free_mail(&domain) {
+        "a free personal mailbox"
+    } else if !domains::lookalikes(&domain, &c.opts.own_domains).is_empty() {
+        "a look-alike of your organisation's domain"
+    } else {
+        "an address outside your organisation"
+    };
+    let known = match person.addresses.first() {
+        Some(a) => format!("; their address on file is {a}"),
+        None => String::new(),
+    };
+    at_from(
+        Finding::fail(
+            8,
+            format!(
+                "The sender uses the name of {}{role} but writes from {kind} ({address}){known}",
+                person.name
+            ),
+        ),
+        c.r,
+    )
+}
+
+/// The vendor a sender's domain imitates, with how.
+fn imitated_vendor<'a>(p: &'a Profile, domain: &str) -> Option<(&'a Vendor, String)> {
+    p.vendors.iter().find_map(|v| {
+        let found = domains::lookalikes(domain, &v.domains);
+        found
+            .into_iter()
+            .find(|l| {
+                l.kind != LookalikeKind::BrandInLabel
+                    && v.domains
+                        .iter()
+                        .any(|d| org_domain(d) == org_domain(&l.target))
+            })
+            .map(|l| (v, l.detail))
+    })
+}
+
+fn vendor_lookalike(c: &Ctx) -> Finding {
+    let Some(p) = profile(c).filter(|p| p.vendors.iter().any(|v| !v.domains.is_empty())) else {
+        return Finding::skip("No organisation profile lists vendors' domains");
+    };
+    let Some(domain) = from(c.r).and_then(|f| f.domain.clone()) else {
+        return Finding::skip("No sender address");
+    };
+    if p.vendor_of_domain(&domain).is_some() {
+        return Finding::pass(format!("{domain} is a vendor domain on file"));
+    }
+    match imitated_vendor(p, &domain) {
+        Some((v, how)) => at_from(
+            Finding::fail(
+                9,
+                format!(
+                    "The sender's domain {domain} imitates {} of your vendor {}: {how}",
+                    v.domains.first().map(String::as_str).unwrap_or_default(),
+                    v.name
+                ),
+            ),
+            c.r,
+        ),
+        None => Finding::pass("The sender's domain does not imitate a vendor's"),
+    }
+}
+
+fn vendor_unknown_domain(c: &Ctx) -> Finding {
+    let Some(p) = profile(c).filter(|p| !p.vendors.is_empty()) else {
+        return Finding::skip("No organisation profile lists vendors");
+    };
+    let Some(f) = from(c.r) else {
+        return Finding::skip("No sender");
+    };
+    let Some(name) = f.display_name.as_deref() else {
+        return Finding::pass("The sender's name is not a vendor's");
+    };
+    let Some(v) = p.vendor_named(name) else {
+        return Finding::pass("The sender's name is not a vendor's");
+    };
+    let domain = f.domain.clone().unwrap_or_default();
+    if v.domains.is_empty()
+        || p.vendor_of_domain(&domain)
+            .is_some_and(|w| w.name == v.name)
+    {
+        return Finding::pass(format!("{} writes from a domain on file", v.name));
+    }
+    if imitated_vendor(p, &domain).is_some() {
+        // The look-alike check says it better.
+        return Finding::pass(format!(
+            "{domain} imitates {}'s domain: see the look-alike check",
+            v.name
+        ));
+    }
+    at_from(
+        Finding::warn(
+            6,
+            format!(
+                "The sender calls itself {} but writes from {domain}, which is not among the domains on file for them ({})",
+                v.name,
+                v.domains.join(", ")
+            ),
+        ),
+        c.r,
+    )
+}
+
+fn vendor_bank_change(c: &Ctx) -> Finding {
+    let Some(p) = profile(c).filter(|p| !p.vendors.is_empty()) else {
+        return Finding::skip("No organisation profile lists vendors");
+    };
+    let Some(f) = from(c.r) else {
+        return Finding::skip("No sender");
+    };
+    let domain = f.domain.clone().unwrap_or_default();
+    let named = f.display_name.as_deref().and_then(|n| p.vendor_named(n));
+    let vendor = p
+        .vendor_of_domain(&domain)
+        .or(named)
+        .or_else(|| imitated_vendor(p, &domain).map(|(v, _)| v));
+    let Some(v) = vendor else {
+        return Finding::skip("The sender does not claim to be one of your vendors");
+    };
+    if !has_text(c.r) {
+        return Finding::skip("The message has no text to read");
+    }
+    let doc = c.doc();
+    let hits = doc.find(&BANK_CHANGE);
+    if hits.is_empty() {
+        return Finding::pass(format!("{} does not announce new bank details", v.name));
+    }
+    let on_file = if v.payment_details_on_file {
+        " Your organisation holds their payment details on file"
+    } else {
+        ""
+    };
+    let f = Finding::warn(
+        7,
+        format!(
+            "A message claiming to be your vendor {} announces new bank details: {}.{on_file}",
+            v.name,
+            quoted(doc, &hits, 2)
+        ),
+    );
+    evidence(f, c.r, doc, &hits, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::analysis::{analyze, Options, Outcome, Verdict};
+    use crate::profile::Profile;
+
+    const PROFILE: &str = r#"
+name = "Northwind Traders"
+own_domains = ["northwind.example"]
+[[people]]
+name = "Dana Whitfield"
+role = "Chief Executive Officer"
+addresses = ["dana@northwind.example"]
+[[vendors]]
+name = "Contoso Supplies"
+domains = ["contoso-supplies.example"]
+payment_details_on_file = true
+"#;
+
+    fn opts() -> Options {
+        Options::default().with_profile(Arc::new(Profile::parse(PROFILE).expect("profile")))
+    }
+
+    fn message(from: &str, subject: &str, body: &str) -> Vec<u8> {
+        format!(
+            "Received: from mail.sender.example (mail.sender.example [198.51.100.9]) by mx.northwind.example with ESMTPS; Mon, 6 Oct 2025 10:00:05 +0000\r\n\
+             From: {from}\r\nTo: sam@northwind.example\r\nSubject: {subject}\r\nDate: Mon, 6 Oct 2025 10:00:00 +0000\r\n\
+             Message-ID: <m1@sender.example>\r\n\r\n{body}\r\n"
+        )
+        .into_bytes()
+    }
+
+    fn outcome(raw: &[u8], opts: &Options, id: &str) -> Outcome {
+        let r = analyze(raw, opts).expect("an email");
+        r.checks
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.outcome)
+            .expect("the check ran")
+    }
+
+    #[test]
+    fn the_executive_from_a_free_mailbox_is_flagged_and_from_their_own_address_is_not() {
+        let fake = message(
+            "Dana Whitfield <dana.whitfield.office@gmail.com>",
+            "Urgent transfer",
+            "I need you to make an urgent wire transfer of $48,500 to a new supplier today. Keep this confidential.",
+        );
+        assert_eq!(
+            outcome(&fake, &opts(), "protected-person-impostor"),
+            Outcome::Fail
+        );
+        let r = analyze(&fake, &opts()).expect("an email");
+        assert_eq!(r.verdict, Verdict::Danger, "{}", r.basis);
+        assert_eq!(
+            r.reasons.first().map(String::as_str),
+            Some("protected-person-impostor")
+        );
+        // Without the profile the check has nothing to compare with.
+        assert_eq!(
+            outcome(&fake, &Options::default(), "protected-person-impostor"),
+            Outcome::Skip
+        );
+        // Another Dana writes: not the protected person.
+        let other = message("Dana Scully <dana@fbi.example>", "Hello", "Hi there.");
+        assert_eq!(
+            outcome(&other, &opts(), "protected-person-impostor"),
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn a_look_alike_of_a_vendor_domain_announcing_new_bank_details_is_danger() {
+        let fake = message(
+            "Contoso Supplies <billing@contoso-suppIies.example>",
+            "Updated bank details",
+            "Please note our bank details have changed. Kindly pay the outstanding invoice to the new account below.",
+        );
+        assert_eq!(outcome(&fake, &opts(), "vendor-lookalike"), Outcome::Fail);
+        assert_eq!(outcome(&fake, &opts(), "vendor-bank-change"), Outcome::Warn);
+        let r = analyze(&fake, &opts()).expect("an email");
+        assert_eq!(r.verdict, Verdict::Danger, "{}", r.basis);
+        assert_eq!(
+            r.reasons.first().map(String::as_str),
+            Some("vendor-lookalike")
+        );
+        assert_eq!(
+            outcome(&fake, &Options::default(), "vendor-lookalike"),
+            Outcome::Skip
+        );
+        // The vendor's real domain, the same words: checked, not called a look-alike.
+        let real = message(
+            "Contoso Supplies <billing@contoso-supplies.example>",
+            "Updated bank details",
+            "Please note our bank details have changed. Kindly pay the outstanding invoice to the new account below.",
+        );
+        assert_eq!(outcome(&real, &opts(), "vendor-lookalike"), Outcome::Pass);
+        assert_eq!(outcome(&real, &opts(), "vendor-bank-change"), Outcome::Warn);
+    }
+
+    #[test]
+    fn a_vendor_name_from_a_domain_not_on_file_is_flagged() {
+        let m = message(
+            "Contoso Supplies <accounts@contoso-billing.example>",
+            "Invoice",
+            "Your invoice is attached.",
+        );
+        assert_eq!(outcome(&m, &opts(), "vendor-unknown-domain"), Outcome::Warn);
+        let m = message(
+            "Contoso Supplies <accounts@contoso-supplies.example>",
+            "Invoice",
+            "Your invoice is attached.",
+        );
+        assert_eq!(outcome(&m, &opts(), "vendor-unknown-domain"), Outcome::Pass);
+    }
+}
