@@ -6,7 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use mailsleuth::analysis::{self, Options};
+use mailsleuth::profile::Profile;
 use mailsleuth::report::{json, Checked};
 use serde_json::{json, Value};
 
@@ -28,12 +31,26 @@ fn emls() -> Vec<PathBuf> {
     v
 }
 
-fn analyse(path: &Path) -> Value {
-    let raw = std::fs::read(path).expect("fixture is readable");
+/// Options for a fixture: a fixed clock, and the organisation profile beside it
+/// (`NAME.profile.toml`) when there is one.
+fn options_for(path: &Path) -> Options {
     let opts = Options {
         now: Some(NOW),
         ..Options::default()
     };
+    let profile = path.with_extension("profile.toml");
+    if !profile.exists() {
+        return opts;
+    }
+    match Profile::load(&profile) {
+        Ok(p) => opts.with_profile(Arc::new(p)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn analyse(path: &Path) -> Value {
+    let raw = std::fs::read(path).expect("fixture is readable");
+    let opts = options_for(path);
     let checked = Checked {
         path: path
             .file_name()
@@ -248,4 +265,34 @@ fn a_mailing_list_message_is_not_called_dangerous() {
     let v = fixture("mailing-list.eml");
     assert_ne!(v["verdict"], "danger", "{v:#}");
     assert_eq!(v["auth"]["arc"]["result"], "pass", "{v:#}");
+}
+
+/// The gateway the profile lists is one of the organisation's own servers: the trust
+/// boundary moves below it, to the hop where the gateway received the message from the
+/// sender; without the profile it stays at the gateway.
+#[test]
+fn a_gateway_in_the_profile_moves_the_trust_boundary_below_it() {
+    let path = fixtures().join("gateway-in-front.eml");
+    let raw = std::fs::read(&path).expect("fixture is readable");
+    let with = analysis::analyze(&raw, &options_for(&path)).expect("an email");
+    let without = analysis::analyze(
+        &raw,
+        &Options {
+            now: Some(NOW),
+            ..Options::default()
+        },
+    )
+    .expect("an email");
+    let entry = |r: &analysis::Report| r.path.connecting_ip.clone().unwrap_or_default();
+    assert_eq!(
+        entry(&without),
+        "192.0.2.25",
+        "without the profile: the gateway"
+    );
+    assert_eq!(
+        entry(&with),
+        "198.51.100.40",
+        "with it: the sender's server"
+    );
+    assert!(with.path.boundary < without.path.boundary);
 }

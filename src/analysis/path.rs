@@ -7,6 +7,7 @@ use super::identity::org_domain;
 use super::knowledge::operators;
 use super::received::{self, ReceivedDate};
 use super::types::{AnomalyKind, HeaderPath, Hop, Identity, Options, PathAnomaly, RawHeader};
+use crate::profile::Profile;
 
 /// Delays longer than this between two hops are called implausible.
 pub const LONG_DELAY_SECS: i64 = 24 * 3600;
@@ -44,7 +45,7 @@ pub fn extract(headers: &[RawHeader], identity: &Identity, opts: &Options) -> He
         hops,
         ..HeaderPath::default()
     };
-    mark_boundary(&mut path, headers);
+    mark_boundary(&mut path, headers, opts.profile.as_deref());
     find_anomalies(&mut path, identity, opts);
     path
 }
@@ -230,7 +231,16 @@ fn add_receiver_org(receiver: &mut Vec<String>, org: String) {
 }
 
 /// Marks which hops the recipient's own servers wrote, and where the message entered.
-fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
+///
+/// A gateway the organisation's profile lists (a security gateway in front of its mailbox
+/// provider) is one of its own servers: the walk goes on below it, and the provider's own
+/// record of the gateway's address does not stop it there.
+fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader], profile: Option<&Profile>) {
+    // Only what the receiving server checked: the reverse-DNS name it looked up and the
+    // address it saw, never the name the sender gave itself.
+    let gateway = |hop: &Hop| {
+        profile.is_some_and(|p| p.is_gateway(hop.from_rdns.as_deref(), hop.from_ip.as_deref()))
+    };
     let n = path.hops.len();
     let Some(top) = path.hops.last() else {
         return;
@@ -254,7 +264,7 @@ fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
             add_receiver_org(&mut receiver, org_domain(by));
         }
         boundary = i;
-        if !from_is_internal(hop, &receiver) {
+        if !from_is_internal(hop, &receiver) && !gateway(hop) {
             break;
         }
         // Everything internal: keep walking; the oldest hop becomes the boundary.
@@ -269,7 +279,8 @@ fn mark_boundary(path: &mut HeaderPath, headers: &[RawHeader]) {
     // (this handles mail between two tenants of one large provider).
     let limit = path.hops.get(boundary).map(|h| h.header_index).unwrap_or(0);
     let named_ips = recorded_client_ips(headers, limit.max(1) + 1);
-    if let Some(ip) = named_ips.first() {
+    let gateway_ip = |ip: &str| profile.is_some_and(|p| p.is_gateway(None, Some(ip)));
+    if let Some(ip) = named_ips.iter().find(|ip| !gateway_ip(ip)) {
         if let Some(found) = path
             .hops
             .iter()
