@@ -1822,3 +1822,65 @@ fn the_keyboard_focus_has_a_visible_ring_that_a_click_puts_away() {
         "the ring is gone after a click"
     );
 }
+
+fn organisation_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/organisation")
+        .join(name)
+}
+
+#[test]
+fn with_the_organisation_profile_the_ceo_impostor_is_named_and_without_it_not() {
+    let raw = std::fs::read(organisation_fixture("ceo-transfer.eml")).expect("fixture");
+    let settings = Settings {
+        profile_path: organisation_fixture("northwind.profile.toml")
+            .display()
+            .to_string(),
+        ..Settings::offline()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, Vec::new()));
+    assert_eq!(
+        harness.state().profile().map(|p| p.name.as_str()),
+        Some("Northwind Traders")
+    );
+    open_bytes(&mut harness, "ceo-transfer.eml", raw.clone());
+    harness.get_by_label_contains("Do not trust this message from Dana Whitfield");
+    harness.get_by_label_contains("The sender uses the name of Dana Whitfield");
+    let mut plain = app_harness(egui::vec2(1200.0, 800.0));
+    open_bytes(&mut plain, "ceo-transfer.eml", raw);
+    assert!(plain
+        .query_by_label_contains("The sender uses the name of Dana Whitfield")
+        .is_none());
+}
+
+#[test]
+fn choosing_a_profile_in_settings_judges_open_messages_again() {
+    let raw = std::fs::read(organisation_fixture("vendor-bank.eml")).expect("fixture");
+    let mut harness = app_harness(egui::vec2(1200.0, 900.0));
+    open_bytes(&mut harness, "vendor-bank.eml", raw);
+    assert!(harness
+        .query_by_label_contains("imitates contoso-supplies.example of your vendor")
+        .is_none());
+    harness.get_by_label("⚙ Settings…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Organisation profile file").click();
+    harness.run_steps(1);
+    harness.get_by_label("Organisation profile file").type_text(
+        &organisation_fixture("northwind.profile.toml")
+            .display()
+            .to_string(),
+    );
+    harness.run_steps(2);
+    harness.get_by_label_contains("✔ Northwind Traders");
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Judging as Northwind Traders");
+    assert!(harness
+        .query_all_by_label_contains(
+            "imitates contoso-supplies.example of your vendor Contoso Supplies"
+        )
+        .next()
+        .is_some());
+}

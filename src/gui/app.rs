@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::entry::{Entry, EntryState, LiveState};
@@ -11,6 +12,8 @@ use super::{
     folders, gallery, jobs, list, presenter, quiz, settings, theme, Command, EntryId, Settings,
     ICON_PNG,
 };
+use crate::analysis::Options;
+use crate::profile::Profile;
 
 /// Which main view is showing. Training views are added here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +73,10 @@ pub struct MailsleuthApp {
     pub(super) title: String,
     /// Folders being listed on background threads.
     pub(super) folder_scans: Vec<Receiver<folders::FolderScan>>,
+    /// The organisation profile in use (from Settings, else the system-wide one).
+    pub(super) profile: Option<Arc<Profile>>,
+    /// The file dialog choosing a profile, while it runs.
+    pub(super) profile_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
 }
 
 /// Reads the saved settings; if they cannot be read, says so and uses the defaults.
@@ -123,11 +130,57 @@ impl MailsleuthApp {
             logo: load_logo(&cc.egui_ctx),
             title: "mailsleuth".into(),
             folder_scans: Vec::new(),
+            profile: None,
+            profile_dialog: None,
         };
+        if let Err(why) = app.load_profile() {
+            app.note = Some(why);
+        }
+        if app.offline_by_policy() {
+            app.settings.offline = true;
+        }
         if !files.is_empty() {
             app.run_command(&cc.egui_ctx, Command::OpenPaths(files));
         }
         app
+    }
+
+    /// Loads the profile the settings name, else the system-wide one, else none. On a
+    /// problem no profile is used and the reason (with the file's line) is returned.
+    pub(super) fn load_profile(&mut self) -> Result<(), String> {
+        let named = self.settings.profile_path.trim();
+        let named = (!named.is_empty()).then(|| PathBuf::from(named));
+        match crate::cli::profile_for(named.as_deref()) {
+            Ok(p) => {
+                self.profile = p;
+                Ok(())
+            }
+            Err(e) => {
+                self.profile = None;
+                Err(format!("The organisation profile is not used: {e}"))
+            }
+        }
+    }
+
+    /// Options for analysing a message now: the clock, and the profile in use.
+    pub(super) fn analysis_options(&self) -> Options {
+        let opts = Options::with_clock();
+        match &self.profile {
+            Some(p) => opts.with_profile(Arc::clone(p)),
+            None => opts,
+        }
+    }
+
+    /// The profile in use turns live checks off.
+    pub(super) fn offline_by_policy(&self) -> bool {
+        self.profile
+            .as_ref()
+            .is_some_and(|p| p.offline == Some(true))
+    }
+
+    /// The organisation profile in use, if any.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_deref()
     }
 
     /// The current settings.

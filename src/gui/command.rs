@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::analysis::{Location, Options};
+use crate::analysis::Location;
 
 use super::app::Dialog;
 use super::entry::file_name;
@@ -46,6 +46,8 @@ pub enum Command {
     ShowSettings,
     /// Save and apply settings.
     ApplySettings(Settings),
+    /// Choose an organisation profile file for the settings being edited.
+    ChooseProfile,
     /// Close whatever dialog is open.
     CloseDialog,
     /// Hide the note bar.
@@ -59,6 +61,61 @@ pub enum Command {
 }
 
 impl MailsleuthApp {
+    /// Picks up the profile chosen in its file dialog, into the settings being edited.
+    pub(super) fn poll_profile_dialog(&mut self) {
+        let Some((rx, started)) = &self.profile_dialog else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                if let Some(Dialog::Settings(draft)) = &mut self.dialog {
+                    draft.profile_path = path.display().to_string();
+                }
+                self.profile_dialog = None;
+            }
+            Ok(None) | Err(mpsc::TryRecvError::Disconnected) => {
+                if started.elapsed() < DIALOG_NEVER_SHOWN {
+                    self.note = Some(
+                        "No file was chosen. If no file dialog appeared, this desktop has no \
+                         file-chooser service: type the profile's path in the field instead"
+                            .into(),
+                    );
+                }
+                self.profile_dialog = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Judges every open message again with the options in use now (after the profile
+    /// changed), and re-checks it live again when live checks are on.
+    pub(super) fn rejudge_all(&mut self) {
+        let opts = self.analysis_options();
+        let online = !self.settings.offline;
+        let mut relive = Vec::new();
+        for entry in &mut self.entries {
+            let (Some(raw), EntryState::Ready(report)) = (&entry.raw, &mut entry.state) else {
+                continue;
+            };
+            if let Ok(mut fresh) = crate::analysis::analyze(raw, &opts) {
+                // What opening the file added (where it came from, limits reached on the
+                // way) stays; the profile changes none of it.
+                fresh.notes = std::mem::take(&mut report.notes);
+                fresh.limits = std::mem::take(&mut report.limits);
+                **report = fresh;
+                entry.live = if online {
+                    relive.push(entry.id);
+                    LiveState::Pending
+                } else {
+                    LiveState::Off
+                };
+            }
+        }
+        for id in relive {
+            self.start_live(id);
+        }
+    }
+
     /// Picks up the result of the native open dialog.
     pub(super) fn poll_open_dialog(&mut self, commands: &mut Vec<Command>) {
         let Some((rx, started)) = &self.open_dialog else {
@@ -177,15 +234,52 @@ impl MailsleuthApp {
             }
             Command::ShowPaste => self.dialog = Some(Dialog::Paste(String::new())),
             Command::ShowSettings => self.dialog = Some(Dialog::Settings(self.settings.clone())),
-            Command::ApplySettings(new) => {
+            Command::ApplySettings(mut new) => {
+                let new_profile = self.settings.profile_path.trim() != new.profile_path.trim();
+                if new_profile {
+                    self.settings.profile_path = new.profile_path.clone();
+                    self.note = Some(match self.load_profile() {
+                        Ok(()) => match self.profile() {
+                            Some(p) => format!(
+                                "Judging as {}: {} protected {}, {} {}",
+                                p.name,
+                                p.people.len(),
+                                if p.people.len() == 1 {
+                                    "person"
+                                } else {
+                                    "people"
+                                },
+                                p.vendors.len(),
+                                if p.vendors.len() == 1 {
+                                    "vendor"
+                                } else {
+                                    "vendors"
+                                }
+                            ),
+                            None => "No organisation profile is used".into(),
+                        },
+                        Err(why) => why,
+                    });
+                }
+                if self.offline_by_policy() && !new.offline {
+                    new.offline = true;
+                    self.note = Some(
+                        "Your organisation's profile keeps live checks off: messages are judged \
+                         on what they recorded at delivery"
+                            .into(),
+                    );
+                }
                 let went_online = self.settings.offline && !new.offline;
                 let went_offline = !self.settings.offline && new.offline;
                 ctx.set_theme(new.theme.preference());
                 self.settings = new;
+                if new_profile {
+                    self.rejudge_all();
+                }
                 if went_offline {
                     // Open messages are judged again on what they recorded, as if they had
                     // been opened offline; a re-check still running is ignored when it ends.
-                    let opts = Options::with_clock();
+                    let opts = self.analysis_options();
                     for entry in &mut self.entries {
                         if let EntryState::Ready(report) = &mut entry.state {
                             crate::analysis::drop_live(report, &opts);
@@ -206,6 +300,28 @@ impl MailsleuthApp {
                         }
                         self.start_live(id);
                     }
+                }
+            }
+            Command::ChooseProfile => {
+                if self.profile_dialog.is_some() {
+                    return;
+                }
+                let (tx, rx) = mpsc::channel();
+                let repaint = ctx.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("profile-dialog".into())
+                    .spawn(move || {
+                        let picked = rfd::FileDialog::new()
+                            .set_title("Choose your organisation's profile")
+                            .add_filter("Organisation profile", &["toml"])
+                            .add_filter("All files", &["*"])
+                            .pick_file();
+                        let _ = tx.send(picked);
+                        repaint.request_repaint();
+                    });
+                match spawned {
+                    Ok(_) => self.profile_dialog = Some((rx, Instant::now())),
+                    Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
                 }
             }
             Command::CloseDialog => self.dialog = None,

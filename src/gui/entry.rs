@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
 
-use crate::analysis::{Location, Options, Report};
+use crate::analysis::{Location, Report};
 use crate::load::LoadError;
 
 use super::{folders, jobs, EntryId, MailsleuthApp, Source, View};
@@ -215,7 +215,8 @@ impl MailsleuthApp {
     pub(super) fn add_entry(&mut self, name: String, source: Source) {
         let id = self.next_id;
         self.next_id += 1;
-        let state = match self.jobs.analyse(id, source, Options::with_clock()) {
+        let opts = self.analysis_options();
+        let state = match self.jobs.analyse(id, source, opts) {
             Ok(()) => EntryState::Loading,
             Err(reason) => EntryState::Failed(LoadError::Unreadable {
                 path: name.clone(),
@@ -408,7 +409,7 @@ impl MailsleuthApp {
             Arc::clone(raw),
             report.clone(),
             dns,
-            Options::with_clock(),
+            self.analysis_options(),
         );
         if let Some(entry) = self.entry_mut(id) {
             entry.live = match queued {

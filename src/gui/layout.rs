@@ -18,6 +18,7 @@ impl MailsleuthApp {
         self.poll_jobs();
         self.poll_folders();
         self.poll_open_dialog(&mut commands);
+        self.poll_profile_dialog();
         self.handle_input(&ctx, &mut commands);
         match self.folder_picker.poll() {
             Some(gallery::FolderOutcome::Loaded(scenarios, dir)) => {

@@ -94,6 +94,9 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// How large everything is drawn.
     pub text_size: TextSize,
+    /// The organisation profile (profile.toml) to judge with; empty = the system-wide
+    /// one of a managed install, if any.
+    pub profile_path: String,
 }
 
 impl Default for Settings {
@@ -103,6 +106,7 @@ impl Default for Settings {
             dns: String::new(),
             theme: ThemeChoice::System,
             text_size: TextSize::Normal,
+            profile_path: String::new(),
         }
     }
 }
@@ -223,6 +227,32 @@ pub fn settings_ui(ui: &mut egui::Ui, draft: &mut Settings, commands: &mut Vec<C
         }
     });
     ui.separator();
+    ui.heading("Your organisation");
+    ui.label(
+        egui::RichText::new(
+            "A profile from your IT team (profile.toml) names your organisation's people, \
+             vendors and mail gateways, so mailsleuth can spot someone pretending to be them",
+        )
+        .weak(),
+    );
+    ui.horizontal(|ui| {
+        ui.label("Profile");
+        let edit = egui::TextEdit::singleline(&mut draft.profile_path)
+            .hint_text("path to profile.toml")
+            .desired_width(300.0);
+        let field = ui.add(edit);
+        field.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Organisation profile file")
+        });
+        field.on_hover_text(
+            "Leave empty to use the system-wide profile of a managed install, if any",
+        );
+        if ui.button("Choose…").clicked() {
+            commands.push(Command::ChooseProfile);
+        }
+    });
+    ui.label(egui::RichText::new(profile_status(ui, &draft.profile_path)).small());
+    ui.separator();
     ui.heading("Appearance");
     ui.horizontal(|ui| {
         ui.label("Theme");
@@ -247,6 +277,64 @@ pub fn settings_ui(ui: &mut egui::Ui, draft: &mut Settings, commands: &mut Vec<C
             commands.push(Command::CloseDialog);
         }
     });
+}
+
+/// What the profile at `path` (or the system-wide one, when empty) would give, in words.
+/// Read once per path while the dialog is open, not every frame.
+fn profile_status(ui: &egui::Ui, path: &str) -> String {
+    let id = egui::Id::unique("profile-status").with(path);
+    if let Some(known) = ui.data(|d| d.get_temp::<String>(id)) {
+        return known;
+    }
+    let path = path.trim();
+    let (target, system) = if path.is_empty() {
+        (crate::profile::Profile::system_path(), true)
+    } else {
+        (Some(std::path::PathBuf::from(path)), false)
+    };
+    let text = match target {
+        None => "No profile: mailsleuth judges without knowing your organisation's people, \
+                 vendors and gateways"
+            .to_string(),
+        Some(file) => match crate::profile::Profile::load(&file) {
+            Ok(p) => format!(
+                "✔ {}{}: {} own {}, {} protected {}, {} {}, {} {}",
+                p.name,
+                if system {
+                    format!(" (the system-wide profile, {})", file.display())
+                } else {
+                    String::new()
+                },
+                p.own_domains.len(),
+                if p.own_domains.len() == 1 {
+                    "domain"
+                } else {
+                    "domains"
+                },
+                p.people.len(),
+                if p.people.len() == 1 {
+                    "person"
+                } else {
+                    "people"
+                },
+                p.vendors.len(),
+                if p.vendors.len() == 1 {
+                    "vendor"
+                } else {
+                    "vendors"
+                },
+                p.gateways.len(),
+                if p.gateways.len() == 1 {
+                    "gateway"
+                } else {
+                    "gateways"
+                },
+            ),
+            Err(e) => format!("⚠ {e}"),
+        },
+    };
+    ui.data_mut(|d| d.insert_temp(id, text.clone()));
+    text
 }
 
 #[cfg(test)]
