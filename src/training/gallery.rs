@@ -1,6 +1,7 @@
 //! Scenario metadata, the compiled-in gallery, and trainers' own scenario folders.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -8,6 +9,7 @@ use thiserror::Error;
 use super::Spot;
 use crate::analysis::{Options, Report, Verdict};
 use crate::load::LoadError;
+use crate::profile::Profile;
 
 /// Name of the optional metadata file in a scenario folder (same format as the gallery's).
 pub const METADATA_FILE: &str = "gallery.toml";
@@ -139,6 +141,10 @@ pub struct ScenarioMeta {
     /// of them are recognised. Set for a whole file with a top-level `own_domains` key.
     #[serde(default)]
     pub own_domains: Vec<String>,
+    /// The organisation's profile (its people and vendors), from the file a top-level
+    /// `profile` key names beside the metadata.
+    #[serde(skip)]
+    pub profile: Option<Arc<Profile>>,
 }
 
 impl ScenarioMeta {
@@ -164,7 +170,7 @@ pub struct Scenario {
 impl Scenario {
     /// Analysis options for this scenario: read as someone in its organisation would.
     pub fn options(&self) -> Options {
-        Options {
+        let opts = Options {
             own_domains: self
                 .meta
                 .own_domains
@@ -173,6 +179,10 @@ impl Scenario {
                 .filter(|d| !d.is_empty())
                 .collect(),
             ..Options::default()
+        };
+        match &self.meta.profile {
+            Some(p) => opts.with_profile(Arc::clone(p)),
+            None => opts,
         }
     }
 
@@ -187,6 +197,9 @@ struct MetadataFile {
     /// The organisation's domains, for every scenario that does not set its own.
     #[serde(default)]
     own_domains: Vec<String>,
+    /// An organisation profile file beside the metadata, for every scenario.
+    #[serde(default)]
+    profile: Option<String>,
     #[serde(default)]
     scenario: Vec<ScenarioMeta>,
 }
@@ -212,8 +225,17 @@ pub enum FolderError {
     Empty(PathBuf),
 }
 
-fn parse_metadata(text: &str) -> Result<Vec<ScenarioMeta>, String> {
+/// The scenarios of a metadata file, each given the organisation profile that
+/// `read_profile` makes of the file's `profile` key.
+fn parse_metadata(
+    text: &str,
+    read_profile: impl Fn(&str) -> Result<Profile, String>,
+) -> Result<Vec<ScenarioMeta>, String> {
     let parsed: MetadataFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let profile = match parsed.profile.as_deref() {
+        Some(name) => Some(Arc::new(read_profile(name)?)),
+        None => None,
+    };
     let mut seen: Vec<&str> = Vec::new();
     for m in &parsed.scenario {
         if seen.contains(&m.id.as_str()) {
@@ -229,16 +251,28 @@ fn parse_metadata(text: &str) -> Result<Vec<ScenarioMeta>, String> {
             if m.own_domains.is_empty() {
                 m.own_domains = own.clone();
             }
+            m.profile = profile.clone();
             m
         })
         .collect())
+}
+
+/// The profile of Fabrikam, the built-in gallery's organisation.
+const PROFILE_TOML: &str = include_str!("../../assets/samples/profile.toml");
+
+/// The built-in gallery's `profile` key names the compiled-in profile.
+fn builtin_profile(name: &str) -> Result<Profile, String> {
+    if name != "profile.toml" {
+        return Err(format!("the built-in gallery has no profile {name}"));
+    }
+    Profile::parse(PROFILE_TOML).map_err(|e| format!("profile.toml: {e}"))
 }
 
 /// The built-in gallery, in the order of its metadata file.
 pub fn gallery() -> Vec<Scenario> {
     // The metadata is compiled in and checked by tests, so a parse error is a build
     // defect; an empty gallery keeps the app usable rather than crashing.
-    let metas = parse_metadata(GALLERY_TOML).unwrap_or_default();
+    let metas = parse_metadata(GALLERY_TOML, builtin_profile).unwrap_or_default();
     metas
         .into_iter()
         .filter_map(|meta| {
@@ -251,7 +285,7 @@ pub fn gallery() -> Vec<Scenario> {
 /// Problems in the compiled-in gallery (used by tests): metadata errors, listed files that
 /// are not compiled in, and compiled-in files no scenario uses.
 pub fn gallery_errors() -> Vec<String> {
-    let metas = match parse_metadata(GALLERY_TOML) {
+    let metas = match parse_metadata(GALLERY_TOML, builtin_profile) {
         Ok(m) => m,
         Err(e) => return vec![format!("gallery.toml: {e}")],
     };
@@ -293,6 +327,7 @@ fn bare(file: &str, raw: Vec<u8>) -> Scenario {
             engine_gap: None,
             points: Vec::new(),
             own_domains: Vec::new(),
+            profile: None,
         },
         raw,
     }
@@ -329,7 +364,9 @@ pub fn load_folder(path: impl AsRef<Path>) -> Result<Vec<Scenario>, FolderError>
             path: meta_path.clone(),
             message: e.to_string(),
         })?;
-        parse_metadata(&text).map_err(|message| FolderError::Metadata {
+        let beside =
+            |name: &str| Profile::load(&dir.join(name)).map_err(|e| format!("its profile: {e}"));
+        parse_metadata(&text, beside).map_err(|message| FolderError::Metadata {
             path: meta_path.clone(),
             message,
         })?
