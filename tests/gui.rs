@@ -1884,3 +1884,56 @@ fn choosing_a_profile_in_settings_judges_open_messages_again() {
         .next()
         .is_some());
 }
+
+/// With the largest text in a small window, the toolbar's controls do not overlap, and
+/// the verdict page's links stay inside the window (they wrap under their values).
+#[test]
+fn larger_text_in_a_small_window_overlaps_nothing_and_cuts_nothing_off() {
+    let settings = Settings {
+        text_size: mailsleuth::gui::settings::TextSize::Larger,
+        ..Settings::offline()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1024.0, 640.0))
+        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, Vec::new()));
+    harness.run_steps(3);
+    open_sample(&mut harness);
+    harness.run_steps(3);
+    // The window's width in points: the text size zooms everything.
+    let width = harness.ctx.content_rect().right();
+    assert!(width < 800.0, "the zoom applies: {width}");
+    let toolbar: Vec<egui::Rect> = [
+        "📂 Open file…",
+        "📋 Paste message or headers…",
+        "⚙ Settings…",
+    ]
+    .iter()
+    .map(|l| harness.get_by_label(l).rect())
+    .chain(
+        harness
+            .get_all_by_label_contains("Offline")
+            .map(|n| n.rect())
+            .filter(|r| r.top() < 60.0),
+    )
+    .collect();
+    assert_eq!(toolbar.len(), 4, "{toolbar:?}");
+    for (i, a) in toolbar.iter().enumerate() {
+        assert!(a.right() <= width + 0.5, "{a:?} inside the window");
+        for b in toolbar.iter().skip(i + 1) {
+            assert!(
+                !a.shrink(0.5).intersects(b.shrink(0.5)),
+                "{a:?} overlaps {b:?}"
+            );
+        }
+    }
+    for link in [
+        "See the sender",
+        "See the path",
+        "See the details",
+        "See the checklist",
+        "See links and attachments",
+    ] {
+        let r = harness.get_by_label(link).rect();
+        assert!(r.right() <= width + 0.5, "{link} at {r:?} is cut off");
+    }
+}
