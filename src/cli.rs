@@ -83,6 +83,54 @@ enum Command {
     /// Check messages without opening a window, and print a verdict for each.
     #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Write an incident report for IT: an unsent draft .eml addressed to the profile's
+    /// report address, with the verdict, what you already did and the original attached.
+    #[command(after_long_help = REPORT_HELP)]
+    Report(ReportArgs),
+}
+
+const REPORT_HELP: &str = "\
+The draft carries X-Unsent: 1, so Outlook opens it ready to send; other mail programs open \
+it as a message you can forward or send. The original is attached unchanged (message/rfc822), \
+and nothing is sent by mailsleuth. The report is judged offline, on what the message recorded \
+at delivery. OUT must not exist yet: mailsleuth never overwrites a file.
+
+Tell it what you already did, so the report lists the right next steps:
+  --clicked-link --typed-secret --opened-attachment --replied --paid";
+
+/// Options of `mailsleuth report`.
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The suspicious message (.eml).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Where to write the draft (.eml) — or the page, with --html.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Write a self-contained HTML page instead of a draft message.
+    #[arg(long)]
+    html: bool,
+    /// In the HTML page, replace your own addresses by "[your address]".
+    #[arg(long, requires = "html")]
+    redact: bool,
+    /// The organisation profile (for the report address and its checks).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// You clicked a link in the message.
+    #[arg(long)]
+    clicked_link: bool,
+    /// You typed a password or a code after following it.
+    #[arg(long)]
+    typed_secret: bool,
+    /// You opened an attachment.
+    #[arg(long)]
+    opened_attachment: bool,
+    /// You replied to or forwarded it.
+    #[arg(long)]
+    replied: bool,
+    /// You paid, or sent money, data or files.
+    #[arg(long)]
+    paid: bool,
 }
 
 /// Options of `mailsleuth check`.
@@ -107,6 +155,10 @@ struct CheckArgs {
     /// mostly wait on the network).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
     jobs: Option<u64>,
+    /// Also save the report of the one message checked as a self-contained HTML page
+    /// (printable, loads nothing). OUT must not exist yet.
+    #[arg(long, value_name = "OUT")]
+    html: Option<PathBuf>,
     /// Judge as the organisation in this profile.toml would (its people, vendors and
     /// gateways); without it, the system-wide profile of a managed install, if any.
     #[arg(long, value_name = "FILE")]
@@ -171,6 +223,7 @@ where
     };
     match cli.command {
         Some(Command::Check(args)) => check(args),
+        Some(Command::Report(args)) => report(args),
         None => {
             crate::gui::run(cli.files)?;
             Ok(Status::Clean)
@@ -571,6 +624,89 @@ where
     })
 }
 
+/// Writes `bytes` to `out`, which must not exist yet (and so is never the input).
+fn write_new(out: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::fs::OpenOptions;
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} exists already; mailsleuth never overwrites a file: choose another name",
+                out.display()
+            ),
+            _ => format!("{} cannot be written: {e}", out.display()),
+        })?;
+    f.write_all(bytes)
+        .map_err(|e| format!("{} cannot be written: {e}", out.display()))
+}
+
+/// Unix seconds now.
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
+}
+
+fn report(args: ReportArgs) -> anyhow::Result<Status> {
+    let fail = |why: String| {
+        eprintln!("mailsleuth: {why}");
+        Ok(Status::Failed)
+    };
+    let profile = match profile_for(args.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(format!("the organisation profile cannot be used: {e}")),
+    };
+    let raw = match load::read_file(&args.file, load::DEFAULT_MAX_SIZE) {
+        Ok(raw) => raw,
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut opts = Options::with_clock();
+    if let Some(p) = &profile {
+        opts = opts.with_profile(Arc::clone(p));
+    }
+    let report = match analysis::analyze(&raw, &opts) {
+        Ok(r) => r,
+        Err(e) => return fail(e.to_string()),
+    };
+    let answers = crate::report::incident::Answers {
+        clicked_link: args.clicked_link,
+        typed_secret: args.typed_secret,
+        opened_attachment: args.opened_attachment,
+        replied: args.replied,
+        paid_or_sent: args.paid,
+    };
+    let now = now_secs();
+    let times = crate::report::incident::Times {
+        received: report.path.delivered_at,
+        checked: now,
+        reported: now,
+    };
+    let p = profile.as_deref();
+    let bytes = if args.html {
+        crate::report::incident::html(&report, &answers, p, times, args.redact).into_bytes()
+    } else {
+        crate::report::incident::draft_eml(&raw, &report, &answers, p, times)
+    };
+    if let Err(why) = write_new(&args.output, &bytes) {
+        return fail(why);
+    }
+    println!(
+        "Wrote {} ({}: {})",
+        args.output.display(),
+        report.verdict.word(),
+        report.headline
+    );
+    Ok(if report.verdict == Verdict::Danger {
+        Status::Danger
+    } else {
+        Status::Clean
+    })
+}
+
 /// The profile named on the command line, else the system-wide one; an error says what
 /// is wrong with it and on which line.
 pub fn profile_for(
@@ -590,7 +726,45 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
             return Ok(Status::Failed);
         }
     };
+    let html = args.html.clone();
+    let html_input = args.paths.first().cloned();
+    let inputs = args.paths.len();
     let mut plan = Plan::new(args);
+    if let Some(out) = html {
+        let Some(input) = html_input.filter(|p| inputs == 1 && p.is_file()) else {
+            eprintln!(
+                "mailsleuth: --html saves the report of one message: give exactly one message file"
+            );
+            return Ok(Status::Failed);
+        };
+        let mut opts = plan.opts.clone();
+        if let Some(p) = &profile {
+            opts = opts.with_profile(Arc::clone(p));
+        }
+        let page = load::read_file(&input, opts.max_size)
+            .map_err(|e| e.to_string())
+            .and_then(|raw| analysis::analyze(&raw, &opts).map_err(|e| e.to_string()))
+            .map(|r| {
+                let now = now_secs();
+                let times = crate::report::incident::Times {
+                    received: r.path.delivered_at,
+                    checked: now,
+                    reported: now,
+                };
+                crate::report::incident::html(
+                    &r,
+                    &crate::report::incident::Answers::default(),
+                    profile.as_deref(),
+                    times,
+                    false,
+                )
+            })
+            .and_then(|page| write_new(&out, page.as_bytes()));
+        if let Err(why) = page {
+            eprintln!("mailsleuth: {why}");
+            return Ok(Status::Failed);
+        }
+    }
     if let Some(p) = profile {
         if p.offline == Some(true) {
             // The organisation's policy: no lookups, whatever the command line says.

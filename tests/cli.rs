@@ -504,3 +504,104 @@ fn a_broken_profile_is_refused_with_its_line() {
         "{err}"
     );
 }
+
+fn report_cmd(args: &[&str]) -> Output {
+    bin()
+        .arg("report")
+        .args(args)
+        .output()
+        .expect("run mailsleuth")
+}
+
+/// `mailsleuth report` writes an unsent draft to the profile's report address with the
+/// original attached byte for byte, and never overwrites a file.
+#[test]
+fn report_writes_a_draft_with_the_original_attached_unchanged() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.eml");
+    let msg = organisation("ceo-transfer.eml");
+    let profile = organisation("northwind.profile.toml");
+    let o = report_cmd(&[
+        s(&msg),
+        "--profile",
+        s(&profile),
+        "-o",
+        s(&out),
+        "--replied",
+    ]);
+    assert_eq!(
+        code(&o),
+        1,
+        "danger: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let draft = std::fs::read(&out).expect("the draft is written");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&draft)
+        .expect("mail-parser reads the draft");
+    assert_eq!(
+        parsed
+            .to()
+            .and_then(|t| t.first())
+            .and_then(|a| a.address()),
+        Some("security@northwind.example")
+    );
+    assert_eq!(parsed.header_raw("X-Unsent").map(str::trim), Some("1"));
+    let body = parsed.body_text(0).unwrap_or_default();
+    assert!(
+        body.contains("I replied to or forwarded the message"),
+        "{body}"
+    );
+    assert!(body.contains("Warn the people you replied to"), "{body}");
+    let original = std::fs::read(&msg).expect("fixture");
+    let attached = parsed
+        .attachments()
+        .find_map(|p| match &p.body {
+            mail_parser::PartType::Message(m) => Some(m.raw_message().to_vec()),
+            _ => None,
+        })
+        .expect("the original is attached");
+    assert_eq!(Sha256::digest(&attached), Sha256::digest(&original));
+    // The same name again: refused, and the first report is left alone.
+    let again = report_cmd(&[s(&msg), "-o", s(&out)]);
+    assert_eq!(code(&again), 2);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+    assert_eq!(std::fs::read(&out).expect("still there"), draft);
+}
+
+/// The HTML report is one self-contained page: no script and nothing fetched from anywhere.
+#[test]
+fn the_html_report_requests_nothing_from_the_network() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let msg = organisation("vendor-bank.eml");
+    let page_path = dir.path().join("report.html");
+    let profile = organisation("northwind.profile.toml");
+    let o = check(&["--html", s(&page_path), "--profile", s(&profile), s(&msg)]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&page_path).expect("the page is written");
+    let lower = page.to_ascii_lowercase();
+    for attr in [
+        "src=", "href=", "url(", "@import", "<script", "<link", "<img", "<iframe",
+    ] {
+        assert!(!lower.contains(attr), "{attr} in the page");
+    }
+    assert!(page.contains("Updated bank details for future payments"));
+    assert!(page.contains("The route it took"));
+    let redacted = dir.path().join("redacted.html");
+    let o = report_cmd(&[
+        s(&msg),
+        "--html",
+        "--redact",
+        "--profile",
+        s(&profile),
+        "-o",
+        s(&redacted),
+    ]);
+    assert_eq!(code(&o), 1);
+    let page = std::fs::read_to_string(&redacted).expect("written");
+    assert!(!page.contains("ap@northwind.example") && page.contains("[your address]"));
+    // --html wants one message.
+    let o = check(&["--html", s(&dir.path().join("x.html")), s(&msg), s(&msg)]);
+    assert_eq!(code(&o), 2);
+}

@@ -452,7 +452,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 /// Base64 with CRLF every 76 characters, as MIME wants it.
-fn base64(data: &[u8]) -> String {
+pub(crate) fn base64(data: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len() * 4 / 3 + data.len() / 57 * 2 + 4);
     for (i, chunk) in data.chunks(3).enumerate() {

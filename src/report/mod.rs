@@ -3,6 +3,7 @@
 //! All three draw the same `Report`; none of them parses mail. Whatever comes from the
 //! message is hostile until shown otherwise, so text output goes through [`clean`] first.
 
+pub mod incident;
 pub mod json;
 pub mod summary;
 pub mod text;
