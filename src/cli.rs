@@ -624,24 +624,6 @@ where
     })
 }
 
-/// Writes `bytes` to `out`, which must not exist yet (and so is never the input).
-fn write_new(out: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::fs::OpenOptions;
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(out)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => format!(
-                "{} exists already; mailsleuth never overwrites a file: choose another name",
-                out.display()
-            ),
-            _ => format!("{} cannot be written: {e}", out.display()),
-        })?;
-    f.write_all(bytes)
-        .map_err(|e| format!("{} cannot be written: {e}", out.display()))
-}
-
 /// Unix seconds now.
 fn now_secs() -> i64 {
     std::time::SystemTime::now()
@@ -691,7 +673,7 @@ fn report(args: ReportArgs) -> anyhow::Result<Status> {
     } else {
         crate::report::incident::draft_eml(&raw, &report, &answers, p, times)
     };
-    if let Err(why) = write_new(&args.output, &bytes) {
+    if let Err(why) = crate::report::incident::write_new(&args.output, &bytes) {
         return fail(why);
     }
     println!(
@@ -759,7 +741,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
                     false,
                 )
             })
-            .and_then(|page| write_new(&out, page.as_bytes()));
+            .and_then(|page| crate::report::incident::write_new(&out, page.as_bytes()));
         if let Err(why) = page {
             eprintln!("mailsleuth: {why}");
             return Ok(Status::Failed);

@@ -1937,3 +1937,69 @@ fn larger_text_in_a_small_window_overlaps_nothing_and_cuts_nothing_off() {
         assert!(r.right() <= width + 0.5, "{link} at {r:?} is cut off");
     }
 }
+
+/// The text the last frame put on the clipboard, if any.
+fn copied(harness: &Harness<'static, MailsleuthApp>) -> Option<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn what_the_person_already_did_changes_the_steps_and_goes_into_the_report() {
+    let raw = std::fs::read(organisation_fixture("ceo-transfer.eml")).expect("fixture");
+    let settings = Settings {
+        profile_path: organisation_fixture("northwind.profile.toml")
+            .display()
+            .to_string(),
+        ..Settings::offline()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1200.0, 1400.0))
+        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, Vec::new()));
+    open_bytes(&mut harness, "ceo-transfer.eml", raw);
+    harness.get_by_label("Did you already…");
+    harness.get_by_label_contains("You have not clicked, opened, typed, replied or paid");
+    harness.get_by_label_contains(
+        "Report it to your IT or security team (security@northwind.example)",
+    );
+    assert!(harness
+        .query_by_label_contains("Change that password now")
+        .is_none());
+    harness
+        .get_by_label("type a password or a code after following it?")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Change that password now");
+    assert!(harness
+        .query_by_label_contains("You have not clicked, opened, typed, replied or paid")
+        .is_none());
+    harness
+        .get_by_label("pay, or send money, data or files?")
+        .click();
+    harness.run_steps(2);
+    let bank = harness
+        .get_by_label_contains("Call your bank now")
+        .rect()
+        .top();
+    let password = harness
+        .get_by_label_contains("Change that password now")
+        .rect()
+        .top();
+    assert!(bank < password, "money first: it can still be recalled");
+    harness.get_by_label("📋 Copy report for IT").click();
+    harness.step();
+    let text = copied(&harness).expect("the report is on the clipboard");
+    assert!(text.contains("- I typed a password or a code"), "{text}");
+    assert!(
+        text.contains("- I paid, or sent money, data or files"),
+        "{text}"
+    );
+    assert!(text.contains("Change that password now"), "{text}");
+}

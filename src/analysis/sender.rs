@@ -71,6 +71,16 @@ pub fn proof_words(r: &Report) -> (bool, String) {
     }
 }
 
+/// `proof_words` as one sentence for a report: beside a warning, a proven domain is said
+/// to prove who sent it, not who they claim to be (an impostor can prove a look-alike).
+pub fn proof_sentence(r: &Report) -> String {
+    let (proven, mut words) = proof_words(r);
+    if proven && r.verdict != crate::analysis::Verdict::Ok {
+        words.push_str(": that proves who sent it, not that they are who they claim to be");
+    }
+    words
+}
+
 fn sender_facts(r: &Report) -> SenderFacts {
     let id = &r.identity;
     let from_org_domain = id.from.as_ref().and_then(|m| m.org_domain.clone());

@@ -15,6 +15,9 @@ use super::{
 use crate::analysis::Options;
 use crate::profile::Profile;
 
+/// Where a report was saved, or why not; `None` when no file was chosen.
+pub(super) type ReportSaved = Receiver<Option<Result<PathBuf, String>>>;
+
 /// Which main view is showing. Training views are added here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -77,6 +80,8 @@ pub struct MailsleuthApp {
     pub(super) profile: Option<Arc<Profile>>,
     /// The file dialog choosing a profile, while it runs.
     pub(super) profile_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
+    /// The file dialog saving a report (and whether it is the HTML page), while it runs.
+    pub(super) report_dialog: Option<(ReportSaved, Instant, bool)>,
 }
 
 /// Reads the saved settings; if they cannot be read, says so and uses the defaults.
@@ -132,6 +137,7 @@ impl MailsleuthApp {
             folder_scans: Vec::new(),
             profile: None,
             profile_dialog: None,
+            report_dialog: None,
         };
         if let Err(why) = app.load_profile() {
             app.note = Some(why);

@@ -58,9 +58,126 @@ pub enum Command {
     RecheckSelected,
     /// Put the selected message's report on the clipboard, as text or as JSON.
     CopyReport { json: bool },
+    /// Save the selected message's incident report: a draft .eml for IT, or an HTML page.
+    SaveReport { html: bool },
+}
+
+/// The times of a report made now.
+fn report_times(report: &crate::analysis::Report) -> crate::report::incident::Times {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0);
+    crate::report::incident::Times {
+        received: report.path.delivered_at,
+        checked: now,
+        reported: now,
+    }
 }
 
 impl MailsleuthApp {
+    /// Builds the selected message's incident report and asks where to save it, on a
+    /// thread (the file dialog blocks); the answer comes back through `report_dialog`.
+    fn save_report(&mut self, ctx: &egui::Context, html: bool) {
+        if self.report_dialog.is_some() {
+            return;
+        }
+        let profile = self.profile.clone();
+        let Some(entry) = self.selected_mut() else {
+            return;
+        };
+        let Some(report) = entry.report() else {
+            return;
+        };
+        let times = report_times(report);
+        let answers = entry.ui.answers;
+        let (bytes, name, filter) = if html {
+            (
+                crate::report::incident::html(report, &answers, profile.as_deref(), times, false)
+                    .into_bytes(),
+                "mailsleuth-report.html",
+                ("Web page", "html"),
+            )
+        } else {
+            let Some(raw) = entry.raw.clone() else {
+                self.note = Some(
+                    "This message was rebuilt from an Outlook file, so there is no original to \
+                     attach: use \"Save report…\" or \"Copy report for IT\" instead"
+                        .into(),
+                );
+                return;
+            };
+            (
+                crate::report::incident::draft_eml(
+                    &raw,
+                    report,
+                    &answers,
+                    profile.as_deref(),
+                    times,
+                ),
+                "mailsleuth-report.eml",
+                ("Email message", "eml"),
+            )
+        };
+        let (tx, rx) = mpsc::channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("report-dialog".into())
+            .spawn(move || {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Save the report")
+                    .set_file_name(name)
+                    .add_filter(filter.0, &[filter.1])
+                    .save_file();
+                let result = picked
+                    .map(|path| crate::report::incident::write_new(&path, &bytes).map(|()| path));
+                let _ = tx.send(result);
+                repaint.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.report_dialog = Some((rx, Instant::now(), html)),
+            Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
+        }
+    }
+
+    /// Picks up where the report was saved, or why not.
+    pub(super) fn poll_report_dialog(&mut self) {
+        let Some((rx, started, html)) = &self.report_dialog else {
+            return;
+        };
+        let html = *html;
+        match rx.try_recv() {
+            Ok(Some(Ok(path))) => {
+                self.note = Some(if html {
+                    format!("The report is saved as {}", path.display())
+                } else {
+                    format!(
+                        "The report is saved as {}: open it with your mail program, check it and send it",
+                        path.display()
+                    )
+                });
+                self.report_dialog = None;
+            }
+            Ok(Some(Err(why))) => {
+                self.note = Some(why);
+                self.report_dialog = None;
+            }
+            Ok(None) | Err(mpsc::TryRecvError::Disconnected) => {
+                if started.elapsed() < DIALOG_NEVER_SHOWN {
+                    self.note = Some(
+                        "No report was saved. If no file dialog appeared, this desktop has no \
+                         file-chooser service: use \"Copy report for IT\" and paste it into a \
+                         message, or run mailsleuth report FILE -o report.eml"
+                            .into(),
+                    );
+                }
+                self.report_dialog = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
     /// Picks up the profile chosen in its file dialog, into the settings being edited.
     pub(super) fn poll_profile_dialog(&mut self) {
         let Some((rx, started)) = &self.profile_dialog else {
@@ -327,6 +444,7 @@ impl MailsleuthApp {
             Command::CloseDialog => self.dialog = None,
             Command::DismissNote => self.note = None,
             Command::CopyReport { json } => {
+                let profile = self.profile.clone();
                 let Some(entry) = self.selected_mut() else {
                     return;
                 };
@@ -341,7 +459,18 @@ impl MailsleuthApp {
                 let text = if json {
                     crate::report::json::to_line(&checked)
                 } else {
-                    crate::report::text::render(&checked, crate::report::text::Style::default())
+                    // What the person did and the steps come first: IT acts on them.
+                    let summary = crate::report::incident::summary_text(
+                        report,
+                        &entry.ui.answers,
+                        profile.as_deref(),
+                        report_times(report),
+                    );
+                    let detail = crate::report::text::render(
+                        &checked,
+                        crate::report::text::Style::default(),
+                    );
+                    format!("{summary}\n{detail}")
                 };
                 ctx.copy_text(text);
                 self.note = Some(if json {
@@ -350,6 +479,7 @@ impl MailsleuthApp {
                     "The report is on the clipboard: paste it into your message to IT".into()
                 });
             }
+            Command::SaveReport { html } => self.save_report(ctx, html),
             Command::Training(action) => self.run_training(ctx, action),
             Command::RecheckSelected => {
                 let View::Message(id) = self.view else {

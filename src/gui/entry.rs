@@ -89,6 +89,8 @@ pub struct EntryUi {
     pub check: Option<String>,
     /// Evidence to scroll to once, after a jump.
     pub scroll_to: Option<Location>,
+    /// What the person says they already did with the message (the guided response).
+    pub answers: crate::report::incident::Answers,
 }
 
 /// One opened message.

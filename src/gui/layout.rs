@@ -19,6 +19,7 @@ impl MailsleuthApp {
         self.poll_folders();
         self.poll_open_dialog(&mut commands);
         self.poll_profile_dialog();
+        self.poll_report_dialog();
         self.handle_input(&ctx, &mut commands);
         match self.folder_picker.poll() {
             Some(gallery::FolderOutcome::Loaded(scenarios, dir)) => {
@@ -72,7 +73,9 @@ impl MailsleuthApp {
                     welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
                 }
                 View::Message(id) => match self.entries.iter_mut().find(|e| e.id == id) {
-                    Some(entry) => report_view::entry_ui(ui, entry, &mut commands),
+                    Some(entry) => {
+                        report_view::entry_ui(ui, entry, self.profile.as_deref(), &mut commands)
+                    }
                     None => {
                         welcome::welcome_ui(ui, self.logo.as_ref(), &self.gallery, &mut commands)
                     }

@@ -10,7 +10,12 @@ use super::{
 use crate::analysis::{Report, Verdict};
 
 /// Draws one opened message: a spinner while it loads, its error, or its report.
-pub fn entry_ui(ui: &mut egui::Ui, entry: &mut Entry, commands: &mut Vec<Command>) {
+pub fn entry_ui(
+    ui: &mut egui::Ui,
+    entry: &mut Entry,
+    profile: Option<&crate::profile::Profile>,
+    commands: &mut Vec<Command>,
+) {
     match &entry.state {
         EntryState::Loading => {
             ui.add_space(40.0);
@@ -37,6 +42,10 @@ pub fn entry_ui(ui: &mut egui::Ui, entry: &mut Entry, commands: &mut Vec<Command
                         .show(ui, |ui| {
                             banner_ui(ui, report, commands);
                             ui.add_space(theme::SECTION_GAP);
+                            if report.verdict != Verdict::Ok {
+                                response_ui(ui, report, &mut entry.ui.answers, profile, commands);
+                                ui.add_space(theme::SECTION_GAP);
+                            }
                             glance_ui(ui, report, commands);
                         });
                 }
@@ -179,17 +188,13 @@ fn glance_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
 
             ui.label(RichText::new("Proof of sender").strong());
             ui.vertical(|ui| {
-                let (proven, mut words) = crate::analysis::sender::proof_words(report);
+                let (proven, _) = crate::analysis::sender::proof_words(report);
+                let words = crate::analysis::sender::proof_sentence(report);
                 let (icon, colour) = match (proven, report.verdict) {
                     (true, crate::analysis::Verdict::Ok) => ("✔", palette.ok),
                     // Proof of a domain is not proof of an identity: an impostor can prove
                     // its own look-alike domain. Beside a warning it is said, not praised.
-                    (true, _) => {
-                        words.push_str(
-                            ": that proves who sent it, not that they are who they claim to be",
-                        );
-                        ("✔", ui.visuals().text_color())
-                    }
+                    (true, _) => ("✔", ui.visuals().text_color()),
                     (false, _) => ("⚠", palette.caution),
                 };
                 ui.label(RichText::new(format!("{icon} {words}")).color(colour));
@@ -362,6 +367,61 @@ fn banner_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
                 ui.add_space(6.0);
                 what_to_do_ui(ui, report.verdict);
             }
+        });
+}
+
+/// "Did you already…": what the person did decides what they must do next, in which order;
+/// the answers go into the report to IT.
+fn response_ui(
+    ui: &mut egui::Ui,
+    report: &Report,
+    answers: &mut crate::report::incident::Answers,
+    profile: Option<&crate::profile::Profile>,
+    commands: &mut Vec<Command>,
+) {
+    use crate::report::incident::{steps, Question};
+    egui::Frame::group(ui.style())
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(theme::CARD_MARGIN)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new("Did you already…")
+                    .size(theme::HEADING_SIZE)
+                    .strong(),
+            );
+            ui.horizontal_wrapped(|ui| {
+                for q in Question::ALL {
+                    ui.checkbox(answers.get_mut(q), q.text());
+                }
+            });
+            ui.add_space(6.0);
+            ui.label(RichText::new("Your next steps, in this order").strong());
+            for (i, step) in steps(answers, report, profile).iter().enumerate() {
+                ui.label(format!("{}. {step}", i + 1));
+            }
+            ui.add_space(6.0);
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .button("📨 Report to IT…")
+                    .on_hover_text(
+                        "Saves a message for you to send to IT: your answers, the verdict and the \
+                         original attached unchanged. Nothing is sent by mailsleuth",
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::SaveReport { html: false });
+                }
+                if ui
+                    .button("💾 Save report…")
+                    .on_hover_text(
+                        "Saves the report as one web page you can print or attach: it loads nothing",
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::SaveReport { html: true });
+                }
+            });
         });
 }
 

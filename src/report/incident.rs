@@ -166,6 +166,25 @@ pub fn steps(a: &Answers, report: &Report, profile: Option<&Profile>) -> Vec<Str
     out
 }
 
+/// Writes `bytes` to `out`, which must not exist yet: mailsleuth never overwrites a file
+/// (so never the original message either).
+pub fn write_new(out: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} exists already; mailsleuth never overwrites a file: choose another name",
+                out.display()
+            ),
+            _ => format!("{} cannot be written: {e}", out.display()),
+        })?;
+    f.write_all(bytes)
+        .map_err(|e| format!("{} cannot be written: {e}", out.display()))
+}
+
 /// The times an incident report states, in Unix seconds.
 #[derive(Debug, Clone, Copy)]
 pub struct Times {
@@ -216,7 +235,7 @@ pub fn summary_text(r: &Report, a: &Answers, profile: Option<&Profile>, t: Times
     let _ = writeln!(
         out,
         "Proof of sender: {}",
-        crate::analysis::sender::proof_words(r).1
+        crate::analysis::sender::proof_sentence(r)
     );
     if let Some(ip) = &r.path.connecting_ip {
         let host = r
@@ -386,11 +405,16 @@ pub fn html(r: &Report, a: &Answers, profile: Option<&Profile>, t: Times, redact
     let row = |h: &mut String, k: &str, v: &str| {
         let _ = writeln!(h, "<tr><th>{}</th><td>{v}</td></tr>", esc(k));
     };
-    row(&mut h, "From", &clean(&sender(r)));
+    // Addresses in a typewriter font: in most others a capital I and a small l look alike.
+    row(
+        &mut h,
+        "From",
+        &format!("<span class=\"mono\">{}</span>", clean(&sender(r))),
+    );
     row(
         &mut h,
         "Proof of sender",
-        &clean(&crate::analysis::sender::proof_words(r).1),
+        &clean(&crate::analysis::sender::proof_sentence(r)),
     );
     if let Some(ip) = &r.path.connecting_ip {
         row(&mut h, "Reached your organisation from", &clean(ip));
@@ -439,6 +463,9 @@ pub fn html(r: &Report, a: &Answers, profile: Option<&Profile>, t: Times, redact
         );
     }
     h.push_str("</table>\n<h2>Links</h2>\n<ul>\n");
+    if r.content.links.is_empty() {
+        h.push_str("<li>None.</li>\n");
+    }
     for l in &r.content.links {
         let _ = writeln!(
             h,
