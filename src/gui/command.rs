@@ -92,9 +92,10 @@ impl MailsleuthApp {
         };
         let times = report_times(report);
         let answers = entry.ui.answers;
+        let redact = entry.ui.redact;
         let (bytes, name, filter) = if html {
             (
-                crate::report::incident::html(report, &answers, profile.as_deref(), times, false)
+                crate::report::incident::html(report, &answers, profile.as_deref(), times, redact)
                     .into_bytes(),
                 "mailsleuth-report.html",
                 ("Web page", "html"),

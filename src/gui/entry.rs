@@ -91,6 +91,8 @@ pub struct EntryUi {
     pub scroll_to: Option<Location>,
     /// What the person says they already did with the message (the guided response).
     pub answers: crate::report::incident::Answers,
+    /// The saved HTML report hides the person's own address.
+    pub redact: bool,
 }
 
 /// One opened message.

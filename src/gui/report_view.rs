@@ -43,7 +43,7 @@ pub fn entry_ui(
                             banner_ui(ui, report, commands);
                             ui.add_space(theme::SECTION_GAP);
                             if report.verdict != Verdict::Ok {
-                                response_ui(ui, report, &mut entry.ui.answers, profile, commands);
+                                response_ui(ui, report, &mut entry.ui, profile, commands);
                                 ui.add_space(theme::SECTION_GAP);
                             }
                             glance_ui(ui, report, commands);
@@ -375,7 +375,7 @@ fn banner_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
 fn response_ui(
     ui: &mut egui::Ui,
     report: &Report,
-    answers: &mut crate::report::incident::Answers,
+    view: &mut super::EntryUi,
     profile: Option<&crate::profile::Profile>,
     commands: &mut Vec<Command>,
 ) {
@@ -390,6 +390,7 @@ fn response_ui(
                     .size(theme::HEADING_SIZE)
                     .strong(),
             );
+            let answers = &mut view.answers;
             ui.horizontal_wrapped(|ui| {
                 for q in Question::ALL {
                     ui.checkbox(answers.get_mut(q), q.text());
@@ -421,6 +422,7 @@ fn response_ui(
                 {
                     commands.push(Command::SaveReport { html: true });
                 }
+                ui.checkbox(&mut view.redact, "hide my own address in the page");
             });
         });
 }

@@ -670,7 +670,18 @@ fn own_name_outside(c: &Ctx) -> Finding {
     }
     let local = squash(address.split('@').next().unwrap_or_default());
     let name = squash(f.display_name.as_deref().unwrap_or_default());
-    for label in own_orgs.iter().filter_map(|o| org_label(o)) {
+    // The organisation's own name, from its profile ("Northwind Traders"), counts too.
+    let profile_name = c
+        .opts
+        .profile
+        .as_deref()
+        .map(|p| p.name.clone())
+        .filter(|n| !n.trim().is_empty());
+    let labels = own_orgs
+        .iter()
+        .filter_map(|o| org_label(o))
+        .chain(profile_name);
+    for label in labels {
         let label = squash(&label);
         // Short names ("abc") match inside too many ordinary words.
         if label.chars().count() < 5 || domains::is_free_mail(&format!("{label}.com")) {

@@ -345,6 +345,25 @@ payment_details_on_file = true
     }
 
     #[test]
+    fn the_organisations_name_from_its_profile_is_caught_from_outside() {
+        let short =
+            Profile::parse("name = \"Northwind Traders\"\nown_domains = [\"nwt.example\"]\n")
+                .expect("profile");
+        let opts = Options::default().with_profile(Arc::new(short));
+        let m = "Received: from mail.payroll-portal.example (mail.payroll-portal.example [198.51.100.9]) by mx.nwt.example with ESMTPS; Mon, 6 Oct 2025 10:00:05 +0000\r\n\
+             From: Northwind Traders Payroll <payroll@payroll-portal.example>\r\nTo: sam@nwt.example\r\nSubject: Payslip\r\n\
+             Date: Mon, 6 Oct 2025 10:00:00 +0000\r\nMessage-ID: <p1@payroll-portal.example>\r\n\r\nYour payslip is ready.\r\n"
+        .to_string()
+        .into_bytes();
+        assert_eq!(outcome(&m, &opts, "own-name-outside"), Outcome::Warn);
+        // Without the profile, "nwt" is too short a name to look for.
+        assert_eq!(
+            outcome(&m, &Options::default(), "own-name-outside"),
+            Outcome::Pass
+        );
+    }
+
+    #[test]
     fn a_vendor_name_from_a_domain_not_on_file_is_flagged() {
         let m = message(
             "Contoso Supplies <accounts@contoso-billing.example>",
