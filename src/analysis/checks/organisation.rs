@@ -85,6 +85,22 @@ fn protected_person_impostor(c: &Ctx) -> Finding {
             person.name
         ));
     }
+    if c.r.sender.via_list {
+        // A mailing list that rewrites the sender keeps the author's name beside its own
+        // address ("Dana Whitfield via Board <board@lists.example>"). List headers are easy
+        // to add, so it stays worth a look, as a hint.
+        return at_from(
+            Finding::warn(
+                3,
+                format!(
+                    "A mailing list relays a message in the name of {} under its own address ({address}); if you do not know this list, treat it as the name used from outside",
+                    person.name
+                ),
+            )
+            .graded(Grade::Hint),
+            c.r,
+        );
+    }
     if proven_own(c, &domain) {
         // Inside the organisation, another mailbox (an assistant, a shared account) can
         // carry the name honestly.
@@ -313,6 +329,26 @@ payment_details_on_file = true
             outcome(&other, &opts(), "protected-person-impostor"),
             Outcome::Pass
         );
+    }
+
+    #[test]
+    fn a_mailing_list_relaying_the_executive_is_only_a_hint() {
+        let m = "Received: from lists.example (lists.example [198.51.100.20]) by mx.northwind.example with ESMTPS; Mon, 6 Oct 2025 10:00:05 +0000\r\n\
+             From: Dana Whitfield via Board <board@lists.example>\r\nReply-To: board@lists.example\r\n\
+             List-Id: Board of trustees <board.lists.example>\r\nSender: board-bounces@lists.example\r\n\
+             To: board@lists.example\r\nSubject: Minutes\r\nDate: Mon, 6 Oct 2025 10:00:00 +0000\r\n\
+             Message-ID: <m2@lists.example>\r\n\r\nThe minutes of Monday's meeting are below.\r\n"
+            .as_bytes()
+            .to_vec();
+        let r = analyze(&m, &opts()).expect("an email");
+        let c = r
+            .checks
+            .iter()
+            .find(|c| c.id == "protected-person-impostor")
+            .expect("ran");
+        assert_eq!(c.outcome, Outcome::Warn, "{c:?}");
+        assert_eq!(c.grade, crate::analysis::Grade::Hint);
+        assert_ne!(r.verdict, Verdict::Danger);
     }
 
     #[test]
