@@ -624,15 +624,6 @@ where
     })
 }
 
-/// Unix seconds now.
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .unwrap_or(0)
-}
-
 fn report(args: ReportArgs) -> anyhow::Result<Status> {
     let fail = |why: String| {
         eprintln!("mailsleuth: {why}");
@@ -661,7 +652,7 @@ fn report(args: ReportArgs) -> anyhow::Result<Status> {
         replied: args.replied,
         paid_or_sent: args.paid,
     };
-    let now = now_secs();
+    let now = analysis::unix_now().unwrap_or(0);
     let times = crate::report::incident::Times {
         received: report.path.delivered_at,
         checked: now,
@@ -727,7 +718,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
             .map_err(|e| e.to_string())
             .and_then(|raw| analysis::analyze(&raw, &opts).map_err(|e| e.to_string()))
             .map(|r| {
-                let now = now_secs();
+                let now = analysis::unix_now().unwrap_or(0);
                 let times = crate::report::incident::Times {
                     received: r.path.delivered_at,
                     checked: now,

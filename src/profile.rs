@@ -132,6 +132,21 @@ impl Profile {
         path.is_file().then_some(path)
     }
 
+    /// What the profile holds, in words: "Northwind Traders: 1 own domain, 1 protected
+    /// person, 1 vendor, 1 gateway".
+    pub fn describe(&self) -> String {
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{}: {}, {}, {}, {}",
+            self.name,
+            count(self.own_domains.len(), "own domain", "own domains"),
+            count(self.people.len(), "protected person", "protected people"),
+            count(self.vendors.len(), "vendor", "vendors"),
+            count(self.gateways.len(), "gateway", "gateways"),
+        )
+    }
+
     /// The protected person whose name is `display_name`, if any: the same words in any
     /// order, case or accents ("Dana Whitfield", "WHITFIELD, Dana", "Dana Whitfield (CEO)").
     pub fn person_named(&self, display_name: &str) -> Option<&Person> {
@@ -388,25 +403,8 @@ impl RawProfile {
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = r#"
-name = "Northwind Traders"
-own_domains = ["northwind.example"]
-report_to = "security@northwind.example"
-
-[[people]]
-name = "Dana Whitfield"
-role = "Chief Executive Officer"
-addresses = ["dana@northwind.example"]
-
-[[vendors]]
-name = "Contoso Supplies"
-domains = ["contoso-supplies.example"]
-payment_details_on_file = true
-
-[[gateways]]
-hosts = ["*.mimecast.example"]
-ips = ["192.0.2.0/24"]
-"#;
+    /// The example profile of the README, also used by the command-line tests.
+    const EXAMPLE: &str = include_str!("../tests/fixtures/organisation/northwind.profile.toml");
 
     #[test]
     fn the_documented_example_reads() {

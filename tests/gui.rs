@@ -1823,6 +1823,19 @@ fn the_keyboard_focus_has_a_visible_ring_that_a_click_puts_away() {
     );
 }
 
+/// The app with the Northwind example profile chosen in its settings.
+fn northwind_harness(size: egui::Vec2) -> Harness<'static, MailsleuthApp> {
+    let settings = Settings {
+        profile_path: organisation_fixture("northwind.profile.toml")
+            .display()
+            .to_string(),
+        ..Settings::offline()
+    };
+    Harness::builder()
+        .with_size(size)
+        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, Vec::new()))
+}
+
 fn organisation_fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/organisation")
@@ -1832,15 +1845,7 @@ fn organisation_fixture(name: &str) -> PathBuf {
 #[test]
 fn with_the_organisation_profile_the_ceo_impostor_is_named_and_without_it_not() {
     let raw = std::fs::read(organisation_fixture("ceo-transfer.eml")).expect("fixture");
-    let settings = Settings {
-        profile_path: organisation_fixture("northwind.profile.toml")
-            .display()
-            .to_string(),
-        ..Settings::offline()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, Vec::new()));
+    let mut harness = northwind_harness(egui::vec2(1200.0, 800.0));
     assert_eq!(
         harness.state().profile().map(|p| p.name.as_str()),
         Some("Northwind Traders")
@@ -1954,15 +1959,7 @@ fn copied(harness: &Harness<'static, MailsleuthApp>) -> Option<String> {
 #[test]
 fn what_the_person_already_did_changes_the_steps_and_goes_into_the_report() {
     let raw = std::fs::read(organisation_fixture("ceo-transfer.eml")).expect("fixture");
-    let settings = Settings {
-        profile_path: organisation_fixture("northwind.profile.toml")
-            .display()
-            .to_string(),
-        ..Settings::offline()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1200.0, 1400.0))
-        .build_eframe(move |cc| MailsleuthApp::new(cc, settings, Vec::new()));
+    let mut harness = northwind_harness(egui::vec2(1200.0, 1400.0));
     open_bytes(&mut harness, "ceo-transfer.eml", raw);
     harness.get_by_label("Did you already…");
     harness.get_by_label_contains("You have not clicked, opened, typed, replied or paid");

@@ -44,15 +44,20 @@ impl Options {
 
     /// Default options with `now` taken from the system clock.
     pub fn with_clock() -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_secs()).ok());
+        let now = unix_now();
         Options {
             now,
             ..Options::default()
         }
     }
+}
+
+/// The system clock as Unix seconds (None if it reads before 1970 or past `i64`).
+pub fn unix_now() -> Option<i64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
 }
 
 /// The overall answer for one message.

@@ -62,13 +62,29 @@ pub enum Command {
     SaveReport { html: bool },
 }
 
+/// Runs a native file dialog (which blocks) on its own thread; its answer arrives on the
+/// returned channel and wakes the window.
+fn spawn_dialog<T: Send + 'static>(
+    ctx: &egui::Context,
+    name: &str,
+    dialog: impl FnOnce() -> T + Send + 'static,
+) -> Result<mpsc::Receiver<T>, String> {
+    let (tx, rx) = mpsc::channel();
+    let repaint = ctx.clone();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            // The app may have closed meanwhile; nothing to tell then.
+            let _ = tx.send(dialog());
+            repaint.request_repaint();
+        })
+        .map(|_| rx)
+        .map_err(|e| format!("The file dialog could not start: {e}"))
+}
+
 /// The times of a report made now.
 fn report_times(report: &crate::analysis::Report) -> crate::report::incident::Times {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .unwrap_or(0);
+    let now = crate::analysis::unix_now().unwrap_or(0);
     crate::report::incident::Times {
         received: report.path.delivered_at,
         checked: now,
@@ -121,24 +137,17 @@ impl MailsleuthApp {
                 ("Email message", "eml"),
             )
         };
-        let (tx, rx) = mpsc::channel();
-        let repaint = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("report-dialog".into())
-            .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Save the report")
-                    .set_file_name(name)
-                    .add_filter(filter.0, &[filter.1])
-                    .save_file();
-                let result = picked
-                    .map(|path| crate::report::incident::write_new(&path, &bytes).map(|()| path));
-                let _ = tx.send(result);
-                repaint.request_repaint();
-            });
+        let spawned = spawn_dialog(ctx, "report-dialog", move || {
+            rfd::FileDialog::new()
+                .set_title("Save the report")
+                .set_file_name(name)
+                .add_filter(filter.0, &[filter.1])
+                .save_file()
+                .map(|path| crate::report::incident::write_new(&path, &bytes).map(|()| path))
+        });
         match spawned {
-            Ok(_) => self.report_dialog = Some((rx, Instant::now(), html)),
-            Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
+            Ok(rx) => self.report_dialog = Some((rx, Instant::now(), html)),
+            Err(why) => self.note = Some(why),
         }
     }
 
@@ -275,23 +284,16 @@ impl MailsleuthApp {
                 if self.open_dialog.is_some() {
                     return;
                 }
-                let (tx, rx) = mpsc::channel();
-                let repaint = ctx.clone();
-                let spawned = std::thread::Builder::new()
-                    .name("open-dialog".into())
-                    .spawn(move || {
-                        let picked = rfd::FileDialog::new()
-                            .set_title("Open an email")
-                            .add_filter("Email messages", &["eml", "msg", "txt", "mbox"])
-                            .add_filter("All files", &["*"])
-                            .pick_files();
-                        // The app may have closed meanwhile; nothing to tell then.
-                        let _ = tx.send(picked);
-                        repaint.request_repaint();
-                    });
+                let spawned = spawn_dialog(ctx, "open-dialog", || {
+                    rfd::FileDialog::new()
+                        .set_title("Open an email")
+                        .add_filter("Email messages", &["eml", "msg", "txt", "mbox"])
+                        .add_filter("All files", &["*"])
+                        .pick_files()
+                });
                 match spawned {
-                    Ok(_) => self.open_dialog = Some((rx, Instant::now())),
-                    Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
+                    Ok(rx) => self.open_dialog = Some((rx, Instant::now())),
+                    Err(why) => self.note = Some(why),
                 }
             }
             Command::OpenPaths(paths) => {
@@ -358,22 +360,7 @@ impl MailsleuthApp {
                     self.settings.profile_path = new.profile_path.clone();
                     self.note = Some(match self.load_profile() {
                         Ok(()) => match self.profile() {
-                            Some(p) => format!(
-                                "Judging as {}: {} protected {}, {} {}",
-                                p.name,
-                                p.people.len(),
-                                if p.people.len() == 1 {
-                                    "person"
-                                } else {
-                                    "people"
-                                },
-                                p.vendors.len(),
-                                if p.vendors.len() == 1 {
-                                    "vendor"
-                                } else {
-                                    "vendors"
-                                }
-                            ),
+                            Some(p) => format!("Judging as {}", p.describe()),
                             None => "No organisation profile is used".into(),
                         },
                         Err(why) => why,
@@ -424,22 +411,16 @@ impl MailsleuthApp {
                 if self.profile_dialog.is_some() {
                     return;
                 }
-                let (tx, rx) = mpsc::channel();
-                let repaint = ctx.clone();
-                let spawned = std::thread::Builder::new()
-                    .name("profile-dialog".into())
-                    .spawn(move || {
-                        let picked = rfd::FileDialog::new()
-                            .set_title("Choose your organisation's profile")
-                            .add_filter("Organisation profile", &["toml"])
-                            .add_filter("All files", &["*"])
-                            .pick_file();
-                        let _ = tx.send(picked);
-                        repaint.request_repaint();
-                    });
+                let spawned = spawn_dialog(ctx, "profile-dialog", || {
+                    rfd::FileDialog::new()
+                        .set_title("Choose your organisation's profile")
+                        .add_filter("Organisation profile", &["toml"])
+                        .add_filter("All files", &["*"])
+                        .pick_file()
+                });
                 match spawned {
-                    Ok(_) => self.profile_dialog = Some((rx, Instant::now())),
-                    Err(e) => self.note = Some(format!("The file dialog could not start: {e}")),
+                    Ok(rx) => self.profile_dialog = Some((rx, Instant::now())),
+                    Err(why) => self.note = Some(why),
                 }
             }
             Command::CloseDialog => self.dialog = None,

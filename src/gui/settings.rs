@@ -297,39 +297,12 @@ fn profile_status(ui: &egui::Ui, path: &str) -> String {
                  vendors and gateways"
             .to_string(),
         Some(file) => match crate::profile::Profile::load(&file) {
-            Ok(p) => format!(
-                "✔ {}{}: {} own {}, {} protected {}, {} {}, {} {}",
-                p.name,
-                if system {
-                    format!(" (the system-wide profile, {})", file.display())
-                } else {
-                    String::new()
-                },
-                p.own_domains.len(),
-                if p.own_domains.len() == 1 {
-                    "domain"
-                } else {
-                    "domains"
-                },
-                p.people.len(),
-                if p.people.len() == 1 {
-                    "person"
-                } else {
-                    "people"
-                },
-                p.vendors.len(),
-                if p.vendors.len() == 1 {
-                    "vendor"
-                } else {
-                    "vendors"
-                },
-                p.gateways.len(),
-                if p.gateways.len() == 1 {
-                    "gateway"
-                } else {
-                    "gateways"
-                },
+            Ok(p) if system => format!(
+                "✔ {} (the system-wide profile, {})",
+                p.describe(),
+                file.display()
             ),
+            Ok(p) => format!("✔ {}", p.describe()),
             Err(e) => format!("⚠ {e}"),
         },
     };

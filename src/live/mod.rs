@@ -163,14 +163,6 @@ fn from_domain(report: &Report) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .unwrap_or(0)
-}
-
 /// The checks themselves: key, SPF and DMARC lookups run in parallel; signatures are then
 /// verified from the fetched keys; DMARC is judged from the SPF and DKIM results.
 async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveAuth, String> {
@@ -189,7 +181,7 @@ async fn verify(raw: &[u8], report: &Report, opts: &LiveOptions) -> Result<LiveA
     let msg = AuthenticatedMessage::parse(raw);
     let clock = Clock {
         delivered_at: report.path.delivered_at,
-        now: now_secs(),
+        now: crate::analysis::unix_now().unwrap_or(0),
     };
     let from = from_domain(report);
 

@@ -266,18 +266,9 @@ mod tests {
     use crate::analysis::{analyze, Options, Outcome, Verdict};
     use crate::profile::Profile;
 
-    const PROFILE: &str = r#"
-name = "Northwind Traders"
-own_domains = ["northwind.example"]
-[[people]]
-name = "Dana Whitfield"
-role = "Chief Executive Officer"
-addresses = ["dana@northwind.example"]
-[[vendors]]
-name = "Contoso Supplies"
-domains = ["contoso-supplies.example"]
-payment_details_on_file = true
-"#;
+    /// Northwind Traders: its CEO Dana Whitfield and its vendor Contoso Supplies.
+    const PROFILE: &str =
+        include_str!("../../../tests/fixtures/organisation/northwind.profile.toml");
 
     fn opts() -> Options {
         Options::default().with_profile(Arc::new(Profile::parse(PROFILE).expect("profile")))
