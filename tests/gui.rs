@@ -1881,6 +1881,7 @@ fn choosing_a_profile_in_settings_judges_open_messages_again() {
     harness.get_by_label_contains("✔ Northwind Traders");
     harness.get_by_label("Save").click();
     harness.run_steps(3);
+    wait_for_results(&mut harness);
     harness.get_by_label_contains("Judging as Northwind Traders");
     assert!(harness
         .query_all_by_label_contains(

@@ -80,6 +80,8 @@ pub struct MailsleuthApp {
     pub(super) profile: Option<Arc<Profile>>,
     /// The file dialog choosing a profile, while it runs.
     pub(super) profile_dialog: Option<(Receiver<Option<PathBuf>>, Instant)>,
+    /// Open messages being judged again (after the profile changed), as they arrive.
+    pub(super) rejudged: Option<Receiver<(EntryId, crate::analysis::Report)>>,
     /// The file dialog saving a report (and whether it is the HTML page), while it runs.
     pub(super) report_dialog: Option<(ReportSaved, Instant, bool)>,
 }
@@ -138,6 +140,7 @@ impl MailsleuthApp {
             profile: None,
             profile_dialog: None,
             report_dialog: None,
+            rejudged: None,
         };
         if let Err(why) = app.load_profile() {
             app.note = Some(why);
@@ -207,6 +210,7 @@ impl MailsleuthApp {
     /// True while any message is still being read, analysed or re-checked.
     pub fn is_busy(&self) -> bool {
         !self.folder_scans.is_empty()
+            || self.rejudged.is_some()
             || self.entries.iter().any(|e| {
                 matches!(e.state, EntryState::Loading)
                     || e.more

@@ -215,31 +215,73 @@ impl MailsleuthApp {
     }
 
     /// Judges every open message again with the options in use now (after the profile
-    /// changed), and re-checks it live again when live checks are on.
-    pub(super) fn rejudge_all(&mut self) {
+    /// changed), on a background thread so a large mailbox never freezes the window;
+    /// `poll_rejudged` puts each new report in place as it arrives.
+    pub(super) fn rejudge_all(&mut self, ctx: &egui::Context) {
         let opts = self.analysis_options();
+        let work: Vec<(EntryId, Arc<[u8]>)> = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Ready(_)))
+            .filter_map(|e| e.raw.clone().map(|raw| (e.id, raw)))
+            .collect();
+        let (tx, rx) = mpsc::channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("rejudge".into())
+            .spawn(move || {
+                for (id, raw) in work {
+                    if let Ok(report) = crate::analysis::analyze(&raw, &opts) {
+                        if tx.send((id, report)).is_err() {
+                            return;
+                        }
+                        repaint.request_repaint();
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => self.rejudged = Some(rx),
+            Err(e) => self.note = Some(format!("Open messages could not be judged again: {e}")),
+        }
+    }
+
+    /// Puts the reports judged again in place, and re-checks them live when that is on.
+    pub(super) fn poll_rejudged(&mut self) {
+        let Some(rx) = &self.rejudged else {
+            return;
+        };
+        let mut arrived = Vec::new();
+        let finished = loop {
+            match rx.try_recv() {
+                Ok(item) => arrived.push(item),
+                Err(mpsc::TryRecvError::Empty) => break false,
+                Err(mpsc::TryRecvError::Disconnected) => break true,
+            }
+        };
+        if finished {
+            self.rejudged = None;
+        }
         let online = !self.settings.offline;
-        let mut relive = Vec::new();
-        for entry in &mut self.entries {
-            let (Some(raw), EntryState::Ready(report)) = (&entry.raw, &mut entry.state) else {
+        for (id, mut fresh) in arrived {
+            let Some(entry) = self.entry_mut(id) else {
                 continue;
             };
-            if let Ok(mut fresh) = crate::analysis::analyze(raw, &opts) {
-                // What opening the file added (where it came from, limits reached on the
-                // way) stays; the profile changes none of it.
-                fresh.notes = std::mem::take(&mut report.notes);
-                fresh.limits = std::mem::take(&mut report.limits);
-                **report = fresh;
-                entry.live = if online {
-                    relive.push(entry.id);
-                    LiveState::Pending
-                } else {
-                    LiveState::Off
-                };
+            let EntryState::Ready(report) = &mut entry.state else {
+                continue;
+            };
+            // What opening the file added (where it came from, limits reached on the way)
+            // stays; the profile changes none of it.
+            fresh.notes = std::mem::take(&mut report.notes);
+            fresh.limits = std::mem::take(&mut report.limits);
+            **report = fresh;
+            entry.live = if online {
+                LiveState::Pending
+            } else {
+                LiveState::Off
+            };
+            if online {
+                self.start_live(id);
             }
-        }
-        for id in relive {
-            self.start_live(id);
         }
     }
 
@@ -379,7 +421,7 @@ impl MailsleuthApp {
                 ctx.set_theme(new.theme.preference());
                 self.settings = new;
                 if new_profile {
-                    self.rejudge_all();
+                    self.rejudge_all(ctx);
                 }
                 if went_offline {
                     // Open messages are judged again on what they recorded, as if they had

@@ -20,6 +20,7 @@ impl MailsleuthApp {
         self.poll_open_dialog(&mut commands);
         self.poll_profile_dialog();
         self.poll_report_dialog();
+        self.poll_rejudged();
         self.handle_input(&ctx, &mut commands);
         match self.folder_picker.poll() {
             Some(gallery::FolderOutcome::Loaded(scenarios, dir)) => {
