@@ -30,6 +30,12 @@ pub const CHECKS: &[CheckDef] = &[
         run: vendor_unknown_domain,
     },
     CheckDef {
+        id: "internal-from-outside",
+        family: Family::Identity,
+        grade: Grade::Strong,
+        run: internal_from_outside,
+    },
+    CheckDef {
         id: "vendor-bank-change",
         family: Family::Content,
         grade: Grade::Strong,
@@ -131,6 +137,54 @@ fn protected_person_impostor(c: &Ctx) -> Finding {
             format!(
                 "The sender uses the name of {}{role} but writes from {kind} ({address}){known}",
                 person.name
+            ),
+        ),
+        c.r,
+    )
+}
+
+fn internal_from_outside(c: &Ctx) -> Finding {
+    let Some(p) = profile(c).filter(|p| !p.own_domains.is_empty()) else {
+        return Finding::skip("No organisation profile names your own domains");
+    };
+    let Some(f) = from(c.r) else {
+        return Finding::skip("No sender");
+    };
+    let Some(org) = f.org_domain.as_deref() else {
+        return Finding::skip("No sender address");
+    };
+    if !p.own_domains.iter().any(|d| org_domain(d) == org) {
+        return Finding::pass("The sender does not write from your own domain");
+    }
+    let path = &c.r.path;
+    let Some(ip) = path.connecting_ip.as_deref() else {
+        return Finding::skip("The route does not show where the message entered");
+    };
+    let public = ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| !crate::analysis::path::is_non_public(&ip));
+    let inside_name = path
+        .connecting_host
+        .as_deref()
+        .is_some_and(|h| p.own_domains.iter().any(|d| org_domain(d) == org_domain(h)));
+    if !public || inside_name {
+        return Finding::pass("Mail from your own domain that came from your own servers");
+    }
+    if c.r.sender.from_proven {
+        return Finding::pass(format!(
+            "Mail from your own domain {org} that entered from the internet, and its authentication proves the domain (a service sending for you)"
+        ));
+    }
+    let host = path
+        .connecting_host
+        .as_deref()
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default();
+    at_from(
+        Finding::warn(
+            6,
+            format!(
+                "The message claims to come from inside your organisation ({org}) but entered from the internet, from {ip}{host}, and nothing proves the domain"
             ),
         ),
         c.r,
@@ -318,6 +372,32 @@ mod tests {
         let other = message("Dana Scully <dana@fbi.example>", "Hello", "Hi there.");
         assert_eq!(
             outcome(&other, &opts(), "protected-person-impostor"),
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn internal_looking_mail_from_the_internet_is_flagged_unless_proven() {
+        let m = "Received: from vps-9.hosting.example (vps-9.hosting.example [203.0.113.77]) by mx.northwind.example with ESMTP; Mon, 6 Oct 2025 10:00:05 +0000\r\n\
+             Authentication-Results: mx.northwind.example; spf=none smtp.mailfrom=northwind.example; dkim=none; dmarc=none header.from=northwind.example\r\n\
+             From: IT Service Desk <it@northwind.example>\r\nTo: sam@northwind.example\r\nSubject: Mailbox\r\n\
+             Date: Mon, 6 Oct 2025 10:00:00 +0000\r\nMessage-ID: <i1@northwind.example>\r\n\r\nYour mailbox is full.\r\n"
+            .as_bytes()
+            .to_vec();
+        assert_eq!(outcome(&m, &opts(), "internal-from-outside"), Outcome::Warn);
+        assert_eq!(
+            outcome(&m, &Options::default(), "internal-from-outside"),
+            Outcome::Skip
+        );
+        // The same from the organisation's own server: inside.
+        let inside = String::from_utf8_lossy(&m)
+            .replace(
+                "vps-9.hosting.example (vps-9.hosting.example [203.0.113.77])",
+                "mail.northwind.example (mail.northwind.example [198.51.100.3])",
+            )
+            .into_bytes();
+        assert_eq!(
+            outcome(&inside, &opts(), "internal-from-outside"),
             Outcome::Pass
         );
     }
