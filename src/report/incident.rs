@@ -95,9 +95,15 @@ impl Answers {
 
 /// Where reports go, in words.
 fn report_target(profile: Option<&Profile>) -> String {
-    match profile.and_then(|p| p.report_to.as_deref()) {
-        Some(to) => format!("your IT or security team ({to})"),
-        None => "your IT or security team".into(),
+    let to = profile.and_then(|p| p.report_to.as_deref());
+    let form = profile.and_then(|p| p.report_form.as_deref());
+    match (to, form) {
+        (Some(to), Some(form)) => {
+            format!("your IT or security team ({to}, or the form at {form})")
+        }
+        (Some(to), None) => format!("your IT or security team ({to})"),
+        (None, Some(form)) => format!("your IT or security team (the form at {form})"),
+        (None, None) => "your IT or security team".into(),
     }
 }
 

@@ -240,13 +240,33 @@ fn vendor_unknown_domain(c: &Ctx) -> Finding {
     let Some(f) = from(c.r) else {
         return Finding::skip("No sender");
     };
-    let Some(name) = f.display_name.as_deref() else {
-        return Finding::pass("The sender's name is not a vendor's");
-    };
-    let Some(v) = p.vendor_named(name) else {
-        return Finding::pass("The sender's name is not a vendor's");
-    };
     let domain = f.domain.clone().unwrap_or_default();
+    let named = f.display_name.as_deref().and_then(|n| p.vendor_named(n));
+    let Some(v) = named else {
+        // No vendor's name, but perhaps a vendor's domain name inside another domain
+        // ("contoso-supplies-payments.example"): the vendor's family, borrowed.
+        if p.vendor_of_domain(&domain).is_none() {
+            let family = p.vendors.iter().find(|v| {
+                domains::lookalikes(&domain, &v.domains)
+                    .iter()
+                    .any(|l| l.kind == LookalikeKind::BrandInLabel)
+            });
+            if let Some(v) = family {
+                return at_from(
+                    Finding::warn(
+                        6,
+                        format!(
+                            "The sender's domain {domain} borrows the name of your vendor {}'s domain ({}) but is not on file for them",
+                            v.name,
+                            v.domains.join(", ")
+                        ),
+                    ),
+                    c.r,
+                );
+            }
+        }
+        return Finding::pass("The sender's name is not a vendor's");
+    };
     if v.domains.is_empty()
         || p.vendor_of_domain(&domain)
             .is_some_and(|w| w.name == v.name)
@@ -484,5 +504,12 @@ mod tests {
             "Your invoice is attached.",
         );
         assert_eq!(outcome(&m, &opts(), "vendor-unknown-domain"), Outcome::Pass);
+        // The vendor's domain name inside another domain, under any display name.
+        let m = message(
+            "Accounts <accounts@contoso-supplies-payments.example>",
+            "Invoice",
+            "Your invoice is attached.",
+        );
+        assert_eq!(outcome(&m, &opts(), "vendor-unknown-domain"), Outcome::Warn);
     }
 }
