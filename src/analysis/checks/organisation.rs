@@ -51,6 +51,20 @@ fn from(r: &Report) -> Option<&Mailbox> {
     r.identity.from.as_ref()
 }
 
+/// The profile and the sender a check needs, or the skip that says which is missing:
+/// no profile (or one without what `has` asks for) names `missing`; no From line skips too.
+fn applies<'a>(
+    c: &Ctx<'a>,
+    has: impl Fn(&Profile) -> bool,
+    missing: &str,
+) -> Result<(&'a Profile, &'a Mailbox), Finding> {
+    let p = profile(c)
+        .filter(|p| has(p))
+        .ok_or_else(|| Finding::skip(missing))?;
+    let f = from(c.r).ok_or_else(|| Finding::skip("No sender"))?;
+    Ok((p, f))
+}
+
 /// Evidence: the From header.
 fn at_from(f: Finding, r: &Report) -> Finding {
     match r
@@ -70,11 +84,13 @@ fn proven_own(c: &Ctx, domain: &str) -> bool {
 }
 
 fn protected_person_impostor(c: &Ctx) -> Finding {
-    let Some(p) = profile(c).filter(|p| !p.people.is_empty()) else {
-        return Finding::skip("No organisation profile names people to protect");
-    };
-    let Some(f) = from(c.r) else {
-        return Finding::skip("No sender");
+    let (p, f) = match applies(
+        c,
+        |p| !p.people.is_empty(),
+        "No organisation profile names people to protect",
+    ) {
+        Ok(both) => both,
+        Err(skip) => return skip,
     };
     let Some(name) = f.display_name.as_deref() else {
         return Finding::pass("The sender's name is not one of your protected people's");
@@ -144,11 +160,13 @@ fn protected_person_impostor(c: &Ctx) -> Finding {
 }
 
 fn internal_from_outside(c: &Ctx) -> Finding {
-    let Some(p) = profile(c).filter(|p| !p.own_domains.is_empty()) else {
-        return Finding::skip("No organisation profile names your own domains");
-    };
-    let Some(f) = from(c.r) else {
-        return Finding::skip("No sender");
+    let (p, f) = match applies(
+        c,
+        |p| !p.own_domains.is_empty(),
+        "No organisation profile names your own domains",
+    ) {
+        Ok(both) => both,
+        Err(skip) => return skip,
     };
     let Some(org) = f.org_domain.as_deref() else {
         return Finding::skip("No sender address");
@@ -234,11 +252,13 @@ fn vendor_lookalike(c: &Ctx) -> Finding {
 }
 
 fn vendor_unknown_domain(c: &Ctx) -> Finding {
-    let Some(p) = profile(c).filter(|p| !p.vendors.is_empty()) else {
-        return Finding::skip("No organisation profile lists vendors");
-    };
-    let Some(f) = from(c.r) else {
-        return Finding::skip("No sender");
+    let (p, f) = match applies(
+        c,
+        |p| !p.vendors.is_empty(),
+        "No organisation profile lists vendors",
+    ) {
+        Ok(both) => both,
+        Err(skip) => return skip,
     };
     let domain = f.domain.clone().unwrap_or_default();
     let named = f.display_name.as_deref().and_then(|n| p.vendor_named(n));
@@ -294,11 +314,13 @@ fn vendor_unknown_domain(c: &Ctx) -> Finding {
 }
 
 fn vendor_bank_change(c: &Ctx) -> Finding {
-    let Some(p) = profile(c).filter(|p| !p.vendors.is_empty()) else {
-        return Finding::skip("No organisation profile lists vendors");
-    };
-    let Some(f) = from(c.r) else {
-        return Finding::skip("No sender");
+    let (p, f) = match applies(
+        c,
+        |p| !p.vendors.is_empty(),
+        "No organisation profile lists vendors",
+    ) {
+        Ok(both) => both,
+        Err(skip) => return skip,
     };
     let domain = f.domain.clone().unwrap_or_default();
     let named = f.display_name.as_deref().and_then(|n| p.vendor_named(n));
